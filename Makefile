@@ -1,0 +1,196 @@
+# wire — HTTP/1.1 + WebSocket from the socket up.
+#
+# Every source file is found by wildcard: adding `http/foo.cpp` adds it to libwire_http.a,
+# adding `tests/http/foo_test.cpp` adds it to the http test binary, `fuzz/foo_fuzz.cpp` is a
+# fuzz target, `examples/foo.cpp` (or `examples/foo/*.cpp`) an example program, and so on.
+# Nobody needs to edit this file to add code.
+#
+#   make                 the four layer libraries and libwire.a (build/)
+#   make test            install test-only tools, build, run everything, print "N passed, N failed"
+#   make asan | tsan     the same suite under AddressSanitizer+UBSan / ThreadSanitizer
+#   make fuzz            libFuzzer targets (clang++); make fuzz-run FUZZ_SECONDS=N runs them
+#   make bench           benchmarks beside the peers, as a table
+#   make run             the demo server on http://127.0.0.1:8080
+#   make install PREFIX=/usr/local
+#   make check-headers | check-layers | format
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+CXX      ?= g++
+BUILD    ?= build
+OPT      ?= -O2 -g
+SAN      ?=
+WARN     := -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror
+CXXFLAGS += -std=c++20 $(OPT) $(SAN) $(WARN) -I. -MMD -MP
+# doctest prints std::error_code and friends only with the real <ostream> in scope.
+CXXFLAGS += -DDOCTEST_CONFIG_USE_STD_HEADERS
+LDFLAGS  += $(SAN)
+LDLIBS   += -pthread
+AR       ?= ar
+PREFIX   ?= /usr/local
+
+# Lowest layer first. A layer may include only the layers before it (make check-layers).
+LAYERS := crypto net http websocket
+deps_crypto    :=
+deps_net       := crypto
+deps_http      := net crypto
+deps_websocket := http net crypto
+
+lib = $(BUILD)/libwire_$(1).a
+srcs_of = $(sort $(wildcard $(1)/*.cpp $(1)/detail/*.cpp))
+objs_of = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(call srcs_of,$(1)))
+# Link order for a program that uses layer $(1): that layer, then every layer below it.
+libs_for = $(if $(filter $(1),$(LAYERS)),$(call lib,$(1))) $(foreach d,$(deps_$(1)),$(call lib,$(d)))
+
+ALL_LIBS := $(foreach l,$(LAYERS),$(call lib,$(l)))
+
+.PHONY: all libs
+all: libs $(BUILD)/libwire.a
+libs: $(ALL_LIBS)
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+define layer_rules
+$(call lib,$(1)): $(call objs_of,$(1))
+	@mkdir -p $$(@D)
+	rm -f $$@
+	$(AR) rcs $$@ $$^ $(if $(call objs_of,$(1)),,$(BUILD)/obj/empty.o)
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rules,$(l))))
+
+# An empty layer still yields a valid archive, so links never fail for a missing layer.
+$(BUILD)/obj/empty.o:
+	@mkdir -p $(@D)
+	echo 'namespace wire { }' | $(CXX) -x c++ -c - -o $@
+$(ALL_LIBS): | $(BUILD)/obj/empty.o
+
+# libwire.a bundles every layer's objects.
+$(BUILD)/libwire.a: $(foreach l,$(LAYERS),$(call objs_of,$(l))) | $(BUILD)/obj/empty.o
+	rm -f $@
+	$(AR) rcs $@ $(or $^,$(BUILD)/obj/empty.o)
+
+# ---------------------------------------------------------------- tests
+# One doctest binary per layer, linked against the static libraries as a user links them.
+TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard tests/support/*.cpp))
+TEST_LIBS    := -lssl -lcrypto
+test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
+# tests/examples/ runs the example programs end to end; it links everything, like an application.
+deps_examples := websocket http net crypto
+TEST_SUITES  := $(LAYERS) examples
+TEST_BINS    := $(foreach l,$(TEST_SUITES),$(if $(call test_srcs_of,$(l)),$(BUILD)/tests/$(l)_tests))
+
+define test_rules
+$(BUILD)/tests/$(1)_tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(call test_srcs_of,$(1))) $(TEST_SUPPORT) $(call libs_for,$(1))
+	@mkdir -p $$(@D)
+	$(CXX) $(LDFLAGS) $$(filter %.o,$$^) $(call libs_for,$(1)) $(TEST_LIBS) $(LDLIBS) -o $$@
+endef
+$(foreach l,$(TEST_SUITES),$(eval $(call test_rules,$(l))))
+
+# ---------------------------------------------------------------- programs
+# examples/foo.cpp -> build/examples/foo; examples/foo/*.cpp -> build/examples/foo.
+# Same for tools/ and bench/ (bench programs may also link OpenSSL for side-by-side figures).
+define program_dir_rules
+$(1)_SINGLE := $(basename $(notdir $(wildcard $(1)/*.cpp)))
+$(1)_MULTI  := $(notdir $(patsubst %/,%,$(dir $(wildcard $(1)/*/main.cpp))))
+$(1)_BINS   := $$(addprefix $(BUILD)/$(1)/,$$($(1)_SINGLE) $$($(1)_MULTI))
+$$(foreach p,$$($(1)_SINGLE),$$(eval $(BUILD)/$(1)/$$(p): $(BUILD)/obj/$(1)/$$(p).o $(BUILD)/libwire.a))
+$$(foreach p,$$($(1)_MULTI),$$(eval $(BUILD)/$(1)/$$(p): $$(patsubst %.cpp,$(BUILD)/obj/%.o,$$(wildcard $(1)/$$(p)/*.cpp)) $(BUILD)/libwire.a))
+endef
+$(eval $(call program_dir_rules,examples))
+$(eval $(call program_dir_rules,tools))
+$(eval $(call program_dir_rules,bench))
+
+$(BUILD)/examples/% $(BUILD)/tools/%:
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+$(BUILD)/bench/%:
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto $(LDLIBS) -o $@
+
+.PHONY: examples tools bench-bins
+examples: $(examples_BINS)
+tools: $(tools_BINS)
+bench-bins: $(bench_BINS)
+
+# ---------------------------------------------------------------- fuzz replay (g++)
+# Every fuzz target is also linked with a plain main() that replays its corpus, so g++ builds run
+# the corpora as regression tests inside `make test`.
+FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/*_fuzz.cpp)))
+REPLAY_BINS  := $(addprefix $(BUILD)/fuzz-replay/,$(FUZZ_TARGETS))
+$(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(BUILD)/libwire.a
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+
+# ---------------------------------------------------------------- test driver
+.PHONY: test test-deps test-build test-run asan tsan
+test: test-deps
+	$(MAKE) test-build
+	$(MAKE) --no-print-directory test-run
+
+test-deps:
+	@bash tools/install-test-deps.sh
+
+test-build: all $(TEST_BINS) $(REPLAY_BINS) $(examples_BINS) $(tools_BINS)
+
+# tools/run-tests.sh runs every suite and prints the closing "N passed, N failed, N skipped" line.
+test-run:
+	@BUILD=$(BUILD) CXX="$(CXX)" SUITES="$(SUITES)" bash tools/run-tests.sh $(TEST_BINS)
+
+SAN_ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_TSAN := -fsanitize=thread
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="$(SAN_ASAN)" test-build
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build-asan SUITES=unit test-run
+tsan:
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g" SAN="$(SAN_TSAN)" test-build
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(MAKE) --no-print-directory BUILD=build-tsan SUITES=unit test-run
+
+# ---------------------------------------------------------------- fuzzing (clang++)
+.PHONY: fuzz fuzz-run
+FUZZ_SECONDS ?= 20
+FUZZ_BUILD   := build-fuzz
+fuzz:
+	$(MAKE) CXX=clang++ BUILD=$(FUZZ_BUILD) OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" libs $(FUZZ_BUILD)/libwire.a \
+	  $(patsubst %,$(FUZZ_BUILD)/obj/fuzz/%.o,$(FUZZ_TARGETS))
+	@mkdir -p $(FUZZ_BUILD)/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "link $$t"; \
+	  clang++ -fsanitize=fuzzer,address,undefined $(FUZZ_BUILD)/obj/fuzz/$$t.o $(FUZZ_BUILD)/libwire.a -pthread \
+	    -o $(FUZZ_BUILD)/fuzz/$$t || exit 1; \
+	done
+fuzz-run: fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tools/fuzz-run.sh $(FUZZ_BUILD)/fuzz $(FUZZ_TARGETS)
+
+# ---------------------------------------------------------------- bench, demo
+.PHONY: bench run
+bench: all bench-bins $(examples_BINS)
+	@bash bench/run.sh
+
+run: all $(examples_BINS)
+	@if [ -x $(BUILD)/examples/demo ]; then exec $(BUILD)/examples/demo; \
+	 else echo "the demo server is not built yet (issue 8); try build/examples/*"; exit 1; fi
+
+# ---------------------------------------------------------------- checks
+.PHONY: check-headers check-layers format
+PUBLIC_HEADERS := $(sort $(foreach l,$(LAYERS),$(wildcard $(l)/*.hpp $(l)/detail/*.hpp)))
+check-headers:
+	@bash tools/check-headers.sh "$(CXX)" $(PUBLIC_HEADERS)
+check-layers:
+	@bash tools/check-layers.sh $(LAYERS)
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+# ---------------------------------------------------------------- install
+.PHONY: install
+install: all
+	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYERS="$(LAYERS)" bash tools/install.sh
+
+.PHONY: clean
+clean:
+	rm -rf build build-asan build-tsan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

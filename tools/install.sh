@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# make install: libraries to $PREFIX/lib, headers to $PREFIX/include/wire/<layer>/, pkg-config files.
+set -eu
+cd "$(dirname "$0")/.."
+: "${PREFIX:?}" "${BUILD:?}" "${LAYERS:?}"
+install -d "$PREFIX/lib/pkgconfig" "$PREFIX/include/wire"
+install -m 644 "$BUILD/libwire.a" "$PREFIX/lib/"
+prev=""
+for layer in $LAYERS; do
+    install -m 644 "$BUILD/libwire_$layer.a" "$PREFIX/lib/"
+    for h in $(find "$layer" -name '*.hpp' | sort); do
+        install -D -m 644 "$h" "$PREFIX/include/wire/$h"
+    done
+    # Headers include each other as "http/parser.hpp", so the include path names include/wire too;
+    # users may write either <wire/http/server.hpp> or "http/server.hpp".
+    cat > "$PREFIX/lib/pkgconfig/wire-$layer.pc" <<PC
+prefix=$PREFIX
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: wire-$layer
+Description: wire $layer layer
+Version: 0.1.0
+Requires: $prev
+Cflags: -std=c++20 -I\${includedir} -I\${includedir}/wire
+Libs: -L\${libdir} -lwire_$layer -pthread
+PC
+    prev="wire-$layer"
+done
+cat > "$PREFIX/lib/pkgconfig/wire.pc" <<PC
+prefix=$PREFIX
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: wire
+Description: HTTP/1.1 and WebSocket (RFC 6455) from the socket up, in C++20
+Version: 0.1.0
+Cflags: -std=c++20 -I\${includedir} -I\${includedir}/wire
+Libs: -L\${libdir} -lwire -pthread
+PC
+echo "installed wire into $PREFIX"
