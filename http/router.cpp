@@ -21,6 +21,7 @@ void RouteMatch::reset() noexcept {
     pattern_ = {};
     value_count_ = 0;
     allow_.clear();
+    redirect_.clear();
 }
 
 std::size_t Router::add(std::string_view text) {
@@ -80,6 +81,7 @@ void Router::match(std::string_view method, std::string_view host, std::string_v
             out.outcome_ = RouteMatch::Outcome::redirect;
             return;
         }
+        out.redirect_.clear();
     }
     if (route != detail::no_route) {
         out.outcome_ = RouteMatch::Outcome::matched;
@@ -128,6 +130,7 @@ void Router::fill_allow(std::string_view host, std::string_view path, RouteMatch
         out.redirect_.assign(path);
         out.redirect_.push_back('/');
         tree_.allowed_methods(host, out.redirect_, out.methods_);
+        out.redirect_.clear();
     }
     if (out.methods_.empty()) return;  // not_found: no pattern's path matches at all
     // RFC 9110 §9.3.2: wherever GET is served, so is HEAD.

@@ -53,7 +53,9 @@ struct PathValue {
 };
 
 // The outcome of routing one request. Reuse one object across requests: its buffers keep their
-// capacity, so steady-state matching does not touch the heap.
+// capacity, so steady-state matching does not touch the heap. Every view it hands out stays
+// valid until its next match(), or the Router's next add(); path values may also view the
+// request path, which must outlive them.
 class RouteMatch {
   public:
     enum class Outcome : std::uint8_t { not_found, matched, method_not_allowed, redirect };
