@@ -12,10 +12,17 @@ RouteNode& child(std::unique_ptr<RouteNode>& slot) {
     return *slot;
 }
 
+// Literal children are ordered by length first, then bytes: most keys a lookup passes over
+// differ in length, which settles the comparison without touching their text.
+bool shorter_or_less(std::string_view a, std::string_view b) noexcept {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
 RouteNode& literal_child(RouteNode& node, const std::string& text) {
     auto& kids = node.literals;
-    auto it = std::lower_bound(kids.begin(), kids.end(), text,
-                               [](const auto& kid, const std::string& t) { return kid.first < t; });
+    auto it = std::lower_bound(
+        kids.begin(), kids.end(), text,
+        [](const auto& kid, const std::string& t) { return shorter_or_less(kid.first, t); });
     if (it == kids.end() || it->first != text) {
         it = kids.insert(it, {text, std::make_unique<RouteNode>()});
     }
@@ -33,8 +40,9 @@ const RouteNode* find_literal(const RouteNode& node, std::string_view raw) noexc
         }
         return nullptr;
     }
-    auto it = std::lower_bound(kids.begin(), kids.end(), raw,
-                               [](const auto& kid, std::string_view r) { return kid.first < r; });
+    auto it = std::lower_bound(
+        kids.begin(), kids.end(), raw,
+        [](const auto& kid, std::string_view r) { return shorter_or_less(kid.first, r); });
     return (it != kids.end() && it->first == raw) ? it->second.get() : nullptr;
 }
 
