@@ -154,8 +154,13 @@ int main(int argc, char** argv) {
     std::vector<double> tree, scan;
     tree.reserve(static_cast<std::size_t>(runs));
     scan.reserve(static_cast<std::size_t>(runs));
+    // ROUTER_BENCH_ONLY=tree|scan runs one side alone, so callgrind can count its instructions.
+    const char* only_env = std::getenv("ROUTER_BENCH_ONLY");
+    const std::string only = only_env ? only_env : "";
+    const int tree_runs = only == "scan" ? 0 : runs;
+    const int scan_runs = only == "tree" ? 0 : runs;
     const std::size_t before = g_allocations;
-    for (int run = 0; run < runs; ++run) {
+    for (int run = 0; run < tree_runs; ++run) {
         tree.push_back(ns_per_call(
             [&](std::size_t i) {
                 const Request& q = requests[i % n_requests];
@@ -165,12 +170,13 @@ int main(int argc, char** argv) {
             iterations));
     }
     const std::size_t allocations = g_allocations - before;
-    for (int run = 0; run < runs; ++run) {
+    for (int run = 0; run < scan_runs; ++run) {
         scan.push_back(ns_per_call(
             [&](std::size_t i) { sink += linear_scan(router, requests[i % n_requests]); },
             iterations / 4));
     }
-    if (std::getenv("ROUTER_BENCH_EACH")) {  // per-request cost, for profiling
+    if (!only.empty()) return static_cast<int>(sink & 1) + 2;  // counted from outside
+    if (std::getenv("ROUTER_BENCH_EACH")) {                    // per-request cost, for profiling
         for (const Request& q : requests) {
             const double ns = ns_per_call(
                 [&](std::size_t) {
