@@ -33,17 +33,22 @@ RouteNode& literal_child(RouteNode& node, const std::string& text) {
 const RouteNode* find_literal(const RouteNode& node, std::string_view raw) noexcept {
     const auto& kids = node.literals;
     if (kids.empty()) return nullptr;
+    std::string_view key = raw;
+    std::array<char, 256> scratch;  // no initialisation needed: only decoded bytes are read
     if (raw.find('%') != std::string_view::npos) {
-        // Escaped segments are rare: compare each key against the decoded form.
-        for (const auto& kid : kids) {
-            if (unescaped_equals(raw, kid.first)) return kid.second.get();
+        if (raw.size() > scratch.size()) {
+            // A long escaped segment: compare each key against it rather than decode it here.
+            for (const auto& kid : kids) {
+                if (unescaped_equals(raw, kid.first)) return kid.second.get();
+            }
+            return nullptr;
         }
-        return nullptr;
+        key = decode_segment(raw, scratch);
     }
     auto it = std::lower_bound(
-        kids.begin(), kids.end(), raw,
+        kids.begin(), kids.end(), key,
         [](const auto& kid, std::string_view r) { return shorter_or_less(kid.first, r); });
-    return (it != kids.end() && it->first == raw) ? it->second.get() : nullptr;
+    return (it != kids.end() && it->first == key) ? it->second.get() : nullptr;
 }
 
 }  // namespace
