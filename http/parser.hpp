@@ -74,11 +74,17 @@ class HeadParser {
     };
     enum class Step : std::uint8_t { next, more, fail };
 
-    Step request_line(const char*& p, const char* end) noexcept;
-    Step status_line(const char*& p, const char* end) noexcept;
-    Step start_line_end(const char*& p, const char* end, Error garbage) noexcept;
-    Step fields(const char*& p, const char* end) noexcept;
-    Step field_value(const char*& p, const char* end) noexcept;
+    // Each scanner takes the position by value (a char load could alias a pointer held by
+    // reference, forcing a reload per byte) and returns where it stopped.
+    struct Scan {
+        Step step;
+        const char* p;
+    };
+    Scan request_line(const char* p, const char* end) noexcept;
+    Scan status_line(const char* p, const char* end) noexcept;
+    Scan start_line_end(const char* p, const char* end, Error garbage) noexcept;
+    Scan fields(const char* p, const char* end) noexcept;
+    Scan field_value(const char* p, const char* end) noexcept;
     Step store_field(const char* value_end) noexcept;
     Step fail(Error e, std::size_t offset) noexcept;
     Step fail(Error e, const char* at) noexcept {
