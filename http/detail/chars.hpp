@@ -105,6 +105,18 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+// Compares `s` with `lower`, a literal of lower-case letters, digits and "-", ignoring the
+// case of `s`. Cheaper than iequals: OR-ing 0x20 lower-cases a letter, and the only other
+// bytes it could map onto those characters are controls, which a validated name or value never
+// holds. Precondition: `s` has no control characters.
+constexpr bool iequals_lower(std::string_view s, std::string_view lower) {
+    if (s.size() != lower.size()) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((s[i] | 0x20) != lower[i]) return false;
+    }
+    return true;
+}
+
 // OWS = *( SP / HTAB )  (RFC 9110 §5.6.3)
 constexpr std::string_view trim_ows(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))

@@ -5,15 +5,22 @@
 namespace wire::http::detail {
 namespace {
 
-// Calls fn(element) for each non-empty element of a #list (RFC 9110 §5.6.1).
+// Calls fn(element) for each non-empty element of a #list (RFC 9110 §5.6.1), OWS trimmed.
+// One pass over the bytes: this runs for every Connection and Transfer-Encoding field.
 template <class Fn>
 void for_each_element(std::string_view list, Fn&& fn) {
-    while (!list.empty()) {
-        const std::size_t comma = list.find(',');
-        const std::string_view item = trim_ows(list.substr(0, comma));
-        if (!item.empty()) fn(item);
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
+    const char* p = list.data();
+    const char* const end = p + list.size();
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+            ++p;
+        const char* start = p;
+        while (p < end && *p != ',')
+            ++p;
+        const char* stop = p;
+        while (stop > start && (stop[-1] == ' ' || stop[-1] == '\t'))
+            --stop;
+        if (stop > start) fn(std::string_view(start, static_cast<std::size_t>(stop - start)));
     }
 }
 
@@ -31,7 +38,7 @@ bool FramingFacts::note(std::string_view name, std::string_view value, std::size
     // Dispatch on length first: most fields are none of these and cost one switch.
     switch (name.size()) {
         case 4:
-            if (iequals(name, "host")) {
+            if (iequals_lower(name, "host")) {
                 if (host_count_ < 2) ++host_count_;
                 if (host_count_ == 1) {
                     host_ = value;
@@ -44,19 +51,20 @@ bool FramingFacts::note(std::string_view name, std::string_view value, std::size
             break;
         case 6:
             // RFC 9110 §10.1.1: the only expectation defined is "100-continue".
-            if (iequals(name, "expect") && iequals(value, "100-continue")) expect_continue_ = true;
+            if (iequals_lower(name, "expect") && iequals_lower(value, "100-continue"))
+                expect_continue_ = true;
             break;
         case 7:
-            if (iequals(name, "upgrade")) has_upgrade_ = true;
+            if (iequals_lower(name, "upgrade")) has_upgrade_ = true;
             break;
         case 10:
-            if (iequals(name, "connection")) note_connection(value);
+            if (iequals_lower(name, "connection")) note_connection(value);
             break;
         case 14:
-            if (iequals(name, "content-length")) return note_content_length(value, at);
+            if (iequals_lower(name, "content-length")) return note_content_length(value, at);
             break;
         case 17:
-            if (iequals(name, "transfer-encoding")) note_transfer_encoding(value, at);
+            if (iequals_lower(name, "transfer-encoding")) note_transfer_encoding(value, at);
             break;
         default:
             break;
@@ -91,7 +99,7 @@ void FramingFacts::note_transfer_encoding(std::string_view value, std::size_t at
     for_each_element(value, [&](std::string_view coding) {
         // A coding may carry parameters ("gzip;q=1"); only its name matters here.
         const std::string_view name = trim_ows(coding.substr(0, coding.find(';')));
-        if (iequals(name, "chunked")) {
+        if (iequals_lower(name, "chunked")) {
             if (te_chunked_seen_) te_chunked_twice_ = true;
             te_chunked_seen_ = true;
             te_chunked_last_ = true;
@@ -104,9 +112,9 @@ void FramingFacts::note_transfer_encoding(std::string_view value, std::size_t at
 
 void FramingFacts::note_connection(std::string_view value) noexcept {
     for_each_element(value, [&](std::string_view option) {
-        if (iequals(option, "close")) conn_close_ = true;
-        if (iequals(option, "keep-alive")) conn_keep_alive_ = true;
-        if (iequals(option, "upgrade")) conn_upgrade_ = true;
+        if (iequals_lower(option, "close")) conn_close_ = true;
+        if (iequals_lower(option, "keep-alive")) conn_keep_alive_ = true;
+        if (iequals_lower(option, "upgrade")) conn_upgrade_ = true;
     });
 }
 

@@ -42,8 +42,10 @@ inline const char* skip_plain_value(const char* p, const char* end) noexcept {
         p += 8;
     }
 #endif
-    while (p < end && static_cast<unsigned char>(*p) >= 0x20 && *p != 0x7f)
+    while (p < end && static_cast<unsigned char>(*p) >= 0x20 &&
+           static_cast<unsigned char>(*p) < 0x7f) {
         ++p;
+    }
     return p;
 }
 

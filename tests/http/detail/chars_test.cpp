@@ -49,3 +49,10 @@ TEST_CASE("token lists are searched case-insensitively with OWS and empty elemen
     CHECK(d::iequals("Content-Length", "content-length"));
     CHECK_FALSE(d::iequals("Content-Length", "content-lengt"));
 }
+
+TEST_CASE("iequals_lower folds case of the input only") {
+    CHECK(d::iequals_lower("Content-Length", "content-length"));
+    CHECK(d::iequals_lower("100-CONTINUE", "100-continue"));
+    CHECK_FALSE(d::iequals_lower("Content-Lengtx", "content-length"));
+    CHECK_FALSE(d::iequals_lower("chunke", "chunked"));
+}
