@@ -87,6 +87,7 @@ class HeadParser {
     Scan start_line_end(const char* p, const char* end, Error garbage) noexcept;
     Scan fields(const char* p, const char* end) noexcept;
     Scan field_value(const char* p, const char* end) noexcept;
+    bool version(const char* p) noexcept;
     Step store_field(const char* value_end) noexcept;
     Step fail(Error e, std::size_t offset) noexcept;
     Step fail(Error e, const char* at) noexcept {
