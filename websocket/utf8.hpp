@@ -41,6 +41,9 @@ class Utf8Validator {
     void reset() noexcept { *this = Utf8Validator{}; }
 
   private:
+    bool continue_open(const std::uint8_t* p, std::size_t n, std::size_t& i) noexcept;
+    bool fail_at(std::size_t index) noexcept;
+
     std::uint64_t offset_ = 0;  // bytes accepted so far
     std::uint8_t need_ = 0;     // continuation bytes still expected for the current character
     std::uint8_t lo_ = 0x80;    // allowed range of the next continuation byte
