@@ -99,8 +99,9 @@ bool Utf8Validator::feed(std::span<const std::uint8_t> bytes) noexcept {
             // All checks at once, without a branch on the length (it varies from character to
             // character in multibyte text, so a branch on it is mispredicted often).
             const std::uint8_t b1 = p[i + 1], b2 = p[i + 2], b3 = p[i + 3];
-            const bool ok = (b1 >= lead.lo) & (b1 <= lead.hi) & ((lead.need < 2) | is_tail(b2)) &
-                            ((lead.need < 3) | is_tail(b3));
+            const unsigned ok = unsigned{b1 >= lead.lo} & unsigned{b1 <= lead.hi} &
+                                (unsigned{lead.need < 2} | unsigned{is_tail(b2)}) &
+                                (unsigned{lead.need < 3} | unsigned{is_tail(b3)});
             if (ok) {
                 i += 1u + lead.need;
                 continue;
