@@ -28,6 +28,7 @@ void Sha1::reset() noexcept {
 }
 
 void Sha1::update(std::span<const std::uint8_t> data) noexcept {
+    if (data.empty()) return;  // data() may be null, which memcpy must never see
     const std::uint8_t* p = data.data();
     std::size_t n = data.size();
     length_ += n;
