@@ -175,6 +175,30 @@ TEST_CASE("base64: every malformed-input class, with the offset of the first bad
     }
 }
 
+TEST_CASE("base64: every last character is accepted exactly when its unused bits are zero") {
+    // RFC 4648 §3.5: "Zm" + c + "=" uses 2 bits of c's value as padding, "Z" + c + "==" uses 4.
+    const std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t v = 0; v < 64; ++v) {
+        for (bool fast : {false, true}) {
+            for (bool padded : {true, false}) {
+                const base64::Encoding enc =
+                    padded ? base64::std_encoding : base64::raw_std_encoding;
+                const std::string two = std::string("Z") + alphabet[v] + (padded ? "==" : "");
+                const std::string three = std::string("Zm") + alphabet[v] + (padded ? "=" : "");
+                CAPTURE(two);
+                CAPTURE(three);
+                const Decoded d2 = decode_with(fast, two, enc), d3 = decode_with(fast, three, enc);
+                CHECK(!d2.error == ((v & 0xf) == 0));
+                CHECK(!d3.error == ((v & 0x3) == 0));
+                if (d2.error) CHECK(d2.error == Error::base64_nonzero_trailing_bits);
+                if (d2.error) CHECK(d2.offset == 1);
+                if (d3.error) CHECK(d3.offset == 2);
+            }
+        }
+    }
+}
+
 TEST_CASE("base64: plain and fast agree on random valid and corrupted input") {
     std::mt19937 rng(4648);
     const char noise[] = "=A/+-_ \n\x80Zz09";

@@ -11,6 +11,7 @@
 #include "crypto/base64.hpp"
 #include "crypto/detail/endian.hpp"
 #include "crypto/detail/sha1_blocks.hpp"
+#include "tests/support/guard_page.hpp"
 #include "tests/support/split_feed.hpp"
 
 namespace {
@@ -138,6 +139,22 @@ TEST_CASE("sha1: every length 0..200 split at every point gives the one-shot dig
         h.update(msg);
         h.update(std::string_view{});
         CHECK(h.finish() == expected);
+    }
+}
+
+TEST_CASE("sha1: input ending at a guard page is never read past its end") {
+    for (std::size_t n = 0; n <= 200; ++n) {
+        const std::string msg = pattern(n);
+        wire::test::GuardedBuffer buf(msg);
+        CHECK(wire::crypto::sha1(buf.view()) == digest_with(detail::sha1_blocks_portable, msg));
+        if (detail::has_sha_ni() && n >= 64) {
+            detail::Sha1State a{}, b{};
+            detail::sha1_blocks_portable(a, buf.bytes().data(), n / 64);
+            wire::test::GuardedBuffer tail(
+                msg.substr(0, n / 64 * 64));  // whole blocks end at the guard
+            detail::sha1_blocks_shani(b, tail.bytes().data(), n / 64);
+            CHECK(a == b);
+        }
     }
 }
 
