@@ -15,6 +15,8 @@
 #   make check-headers | check-layers | format
 
 .DEFAULT_GOAL := all
+# Keep every intermediate object (fuzz and example objects are otherwise deleted and rebuilt).
+.SECONDARY:
 SHELL := /bin/bash
 
 CXX      ?= g++

@@ -1,0 +1,200 @@
+#include "http/detail/framing.hpp"
+
+#include "http/detail/chars.hpp"
+
+namespace wire::http::detail {
+namespace {
+
+// Calls fn(element) for each non-empty element of a #list (RFC 9110 §5.6.1), OWS trimmed.
+// One pass over the bytes: this runs for every Connection and Transfer-Encoding field.
+template <class Fn>
+void for_each_element(std::string_view list, Fn&& fn) {
+    const char* p = list.data();
+    const char* const end = p + list.size();
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+            ++p;
+        const char* start = p;
+        while (p < end && *p != ',')
+            ++p;
+        const char* stop = p;
+        while (stop > start && (stop[-1] == ' ' || stop[-1] == '\t'))
+            --stop;
+        if (stop > start) fn(std::string_view(start, static_cast<std::size_t>(stop - start)));
+    }
+}
+
+// Host = uri-host [ ":" port ]  (RFC 9110 §7.2); empty is allowed (RFC 9112 §3.2).
+// Runs for every request: the table bits are AND-ed without a branch per byte.
+bool valid_host(std::string_view host) noexcept {
+    unsigned all = kHost;
+    const auto* s = reinterpret_cast<const unsigned char*>(host.data());
+    std::size_t i = 0;
+    for (; i + 4 <= host.size(); i += 4)
+        all &= kChars[s[i]] & kChars[s[i + 1]] & kChars[s[i + 2]] & kChars[s[i + 3]];
+    for (; i < host.size(); ++i)
+        all &= kChars[s[i]];
+    return (all & kHost) != 0;
+}
+
+}  // namespace
+
+bool FramingFacts::note(std::string_view name, std::string_view value, std::size_t at) noexcept {
+    // Dispatch on length first: most fields are none of these and cost one switch.
+    switch (name.size()) {
+        case 4:
+            if (iequals_lower(name, "host")) {
+                if (host_count_ < 2) ++host_count_;
+                if (host_count_ == 1) {
+                    host_ = value;
+                    host_at_ = at;
+                } else {
+                    // RFC 9112 §3.2: more than one Host field line is a 400.
+                    return fail(Error::duplicate_host, at);
+                }
+            }
+            break;
+        case 6:
+            // RFC 9110 §10.1.1: the only expectation defined is "100-continue".
+            if (iequals_lower(name, "expect") && iequals_lower(value, "100-continue"))
+                expect_continue_ = true;
+            break;
+        case 7:
+            if (iequals_lower(name, "upgrade")) has_upgrade_ = true;
+            break;
+        case 10:
+            if (iequals_lower(name, "connection")) note_connection(value);
+            break;
+        case 14:
+            if (iequals_lower(name, "content-length")) return note_content_length(value, at);
+            break;
+        case 17:
+            if (iequals_lower(name, "transfer-encoding")) note_transfer_encoding(value, at);
+            break;
+        default:
+            break;
+    }
+    return true;
+}
+
+// Content-Length = 1*DIGIT  (RFC 9110 §8.6). No sign, no spaces inside, no list: Go rejects
+// "5, 5" too. Repeated identical lines are accepted; differing ones are a smuggling vector.
+bool FramingFacts::note_content_length(std::string_view value, std::size_t at) noexcept {
+    if (value.empty()) return fail(Error::bad_content_length, at);
+    std::uint64_t n = 0;
+    for (char c : value) {
+        // Why: "+5", "-1", "0x10" and "5 5" must never be read as a number.
+        if (!is_digit(static_cast<unsigned char>(c))) return fail(Error::bad_content_length, at);
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        // Why: a wrapped length would frame the message differently from a peer that does not wrap.
+        if (n > (UINT64_MAX - d) / 10) return fail(Error::bad_content_length, at);
+        n = n * 10 + d;
+    }
+    if (has_cl_ && n != content_length_) return fail(Error::conflicting_content_length, at);
+    if (!has_cl_) cl_at_ = at;
+    has_cl_ = true;
+    content_length_ = n;
+    return true;
+}
+
+// Transfer-Encoding = #transfer-coding  (RFC 9112 §6.1); lines combine into one list.
+void FramingFacts::note_transfer_encoding(std::string_view value, std::size_t at) noexcept {
+    if (!has_te_) te_at_ = at;
+    has_te_ = true;
+    for_each_element(value, [&](std::string_view coding) {
+        // A coding may carry parameters ("gzip;q=1"); only its name matters here.
+        const std::string_view name = trim_ows(coding.substr(0, coding.find(';')));
+        if (iequals_lower(name, "chunked")) {
+            if (te_chunked_seen_) te_chunked_twice_ = true;
+            te_chunked_seen_ = true;
+            te_chunked_last_ = true;
+        } else {
+            te_other_ = true;
+            te_chunked_last_ = false;
+        }
+    });
+}
+
+void FramingFacts::note_connection(std::string_view value) noexcept {
+    for_each_element(value, [&](std::string_view option) {
+        if (iequals_lower(option, "close")) conn_close_ = true;
+        if (iequals_lower(option, "keep-alive")) conn_keep_alive_ = true;
+        if (iequals_lower(option, "upgrade")) conn_upgrade_ = true;
+    });
+}
+
+void FramingFacts::apply_connection(MessageHead& head) const noexcept {
+    // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
+    head.keep_alive = head.version_minor >= 1 ? !conn_close_ : (conn_keep_alive_ && !conn_close_);
+    head.upgrade = conn_upgrade_ && has_upgrade_;
+    head.host = host_;
+}
+
+// The request rules, in the order RFC 9112 states them.
+bool FramingFacts::finish_request(MessageHead& head, const Limits& limits,
+                                  std::size_t head_end) noexcept {
+    apply_connection(head);
+    // 1. RFC 9112 §3.2: an HTTP/1.1 request without Host, or with an invalid one, is a 400.
+    if (host_count_ == 0 && head.version_minor >= 1) return fail(Error::missing_host, head_end);
+    if (host_count_ == 1 && !valid_host(host_)) return fail(Error::bad_host, host_at_);
+    // 2. RFC 9110 §10.1.1: a server MAY ignore Expect from HTTP/1.0 clients; we do.
+    head.expect_continue = expect_continue_ && head.version_minor >= 1;
+    if (has_te_) {
+        // 3. RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 means faulty framing.
+        if (head.version_minor == 0) return fail(Error::transfer_encoding_in_http10, te_at_);
+        // 4. RFC 9112 §6.1: TE with CL "ought to be handled as an error" — the classic
+        //    request smuggling shape; we reject rather than process as chunked and close.
+        if (has_cl_) return fail(Error::content_length_with_transfer_encoding, cl_at_);
+        // 5. RFC 9112 §7: chunked must not be applied twice.
+        if (te_chunked_twice_) return fail(Error::chunked_applied_twice, te_at_);
+        // 6. RFC 9112 §6.3 rule 4: a request whose final coding is not chunked has no
+        //    reliable length: 400.
+        if (!te_chunked_last_) return fail(Error::chunked_not_final, te_at_);
+        // 7. RFC 9112 §6.1: a coding we do not understand (gzip under chunked) is a 501.
+        if (te_other_) return fail(Error::unsupported_transfer_coding, te_at_);
+        head.framing = Framing::chunked;
+        return true;
+    }
+    if (has_cl_) {
+        // 8. Refuse a declared body above the limit before reading any of it (413).
+        if (content_length_ > limits.max_body) return fail(Error::body_too_large, cl_at_);
+        head.framing = Framing::content_length;
+        head.content_length = content_length_;
+        return true;
+    }
+    // 9. RFC 9112 §6.3 rule 6: no TE and no CL means no body.
+    head.framing = Framing::none;
+    return true;
+}
+
+bool FramingFacts::finish_response(MessageHead& head, bool to_head) noexcept {
+    apply_connection(head);
+    head.content_length = content_length_;
+    // RFC 9112 §6.3 rule 1: HEAD responses, 1xx, 204 and 304 end at the head.
+    if (to_head || (head.status >= 100 && head.status < 200) || head.status == 204 ||
+        head.status == 304) {
+        head.framing = Framing::none;
+        return true;
+    }
+    if (has_te_) {
+        // RFC 9112 §6.3 rule 3: TE overrides CL, but such a message "ought to be handled as an
+        // error" by a proxy; as a client we decode it and do not reuse the connection. An
+        // HTTP/1.0 response with TE is faulty framing: same treatment (RFC 9112 §6.1).
+        if (has_cl_ || head.version_minor == 0) head.keep_alive = false;
+        if (te_chunked_twice_) return fail(Error::chunked_applied_twice, te_at_);
+        // Rule 4: final coding chunked -> chunked; otherwise read until close.
+        head.framing = te_chunked_last_ ? Framing::chunked : Framing::until_close;
+        if (!te_chunked_last_) head.keep_alive = false;
+        return true;
+    }
+    if (has_cl_) {
+        head.framing = Framing::content_length;
+        return true;
+    }
+    // Rule 8: otherwise the body runs until the server closes.
+    head.framing = Framing::until_close;
+    head.keep_alive = false;
+    return true;
+}
+
+}  // namespace wire::http::detail

@@ -1,0 +1,145 @@
+// EventLoop: one thread's epoll(7) loop with timers, cross-thread post() and optional signals.
+// In the spirit of redis's ae.c: a table of handlers indexed by fd, one epoll_wait per iteration,
+// then due timers, then posted tasks.
+//
+// Level-triggered, on purpose. With edge triggering a handler must read until EAGAIN or it may
+// never hear of the bytes left behind, which costs an extra read(2) returning EAGAIN on every
+// event. Level triggering lets a handler read once and return (the kernel reports the fd again if
+// bytes remain), which is how an echo or a keep-alive request costs one read and one write. It
+// also lets a server stop reading a connection (modify its interest) to apply back-pressure
+// without losing track of it. Write interest is enabled only while output is pending, so an idle
+// connection costs no events.
+//
+// Threading: everything but post(), stop() and wake-up is for the loop's own thread (the one in
+// run()). Handlers and timers run on that thread, one at a time.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "net/timer.hpp"
+
+namespace wire::net {
+
+// What an fd's owner implements to hear from the loop. The loop holds a plain pointer: the
+// handler must outlive its registration (remove() the fd before destroying it).
+//  on_readable: data, end of stream, or an error waiting (the next read says which).
+//  on_writable: room in the send buffer, or an error (the next write says which).
+//  on_error:    the fd reports EPOLLERR/EPOLLHUP while neither interest is registered; the handler
+//               must remove or close the fd, or a level-triggered loop keeps reporting it.
+// Spurious calls are possible (an fd closed and reused within one batch); handlers treat EAGAIN
+// as "nothing yet".
+class IoHandler {
+  public:
+    virtual void on_readable() = 0;
+    virtual void on_writable() {}
+    virtual void on_error() = 0;
+
+  protected:
+    ~IoHandler() = default;
+};
+
+enum class Interest : std::uint8_t { none = 0, readable = 1, writable = 2, both = 3 };
+constexpr Interest operator|(Interest a, Interest b) {
+    return static_cast<Interest>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has(Interest set, Interest bit) {
+    return (static_cast<unsigned>(set) & static_cast<unsigned>(bit)) != 0;
+}
+
+class EventLoop {
+  public:
+    using Clock = std::chrono::steady_clock;
+    using TimePoint = Clock::time_point;
+    using Duration = Clock::duration;
+    using Task = std::function<void()>;
+
+    // Creates the epoll and eventfd descriptors; throws std::system_error if the kernel refuses
+    // (out of descriptors at start-up is a setup failure, not a runtime condition).
+    EventLoop();
+    ~EventLoop();
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+
+    // Runs until stop(). Returns an error only if epoll_wait itself fails.
+    std::error_code run();
+    // Any thread: run() returns after the current iteration. A stop() before run() makes the next
+    // run() return at once.
+    void stop();
+    // Any thread: `task` runs on the loop thread in a later iteration, in posting order. Posting
+    // from a handler is fine too. Wakes the loop through an eventfd only when the queue was empty.
+    void post(Task task);
+
+    // Interest in an fd: one handler per fd. Registering costs 16 bytes in a table indexed by fd.
+    std::error_code add(int fd, Interest interest, IoHandler* handler);
+    std::error_code modify(int fd, Interest interest);  // no syscall if unchanged
+    std::error_code remove(int fd);                     // before close(fd)
+    Interest interest(int fd) const noexcept;
+
+    // Timers (loop thread). arm_after counts from now(). See timer.hpp for costs.
+    void arm(Timer& timer, TimePoint when) { timers_.arm(timer, when); }
+    void arm_after(Timer& timer, Duration delay) { timers_.arm(timer, now_ + delay); }
+    void cancel(Timer& timer) noexcept { timers_.cancel(timer); }
+    std::size_t armed_timers() const noexcept { return timers_.size(); }
+
+    // The time at the start of this iteration's handlers: one clock read per iteration.
+    TimePoint now() const noexcept { return now_; }
+
+    // Opt-in: delivers `signals` (e.g. SIGINT, SIGTERM) to `on_signal` on the loop thread through
+    // a signalfd. The signals are blocked in the calling thread; call this before starting other
+    // threads so that they inherit the mask (otherwise the kernel may deliver to one of them).
+    std::error_code handle_signals(std::initializer_list<int> signals,
+                                   std::function<void(int)> on_signal);
+    // handle_signals({SIGINT, SIGTERM}) with stop().
+    std::error_code stop_on_signals();
+
+    bool in_loop_thread() const noexcept { return std::this_thread::get_id() == thread_.load(); }
+    // The loop running on this thread, or nullptr.
+    static EventLoop* current() noexcept;
+
+  private:
+    struct Slot {
+        IoHandler* handler = nullptr;
+        Interest interest = Interest::none;
+    };
+    // The loop's own fds (eventfd, signalfd) are handled like any other.
+    struct WakeHandler final : IoHandler {
+        EventLoop* loop;
+        void on_readable() override;
+        void on_error() override {}
+    };
+    struct SignalHandler final : IoHandler {
+        EventLoop* loop;
+        void on_readable() override;
+        void on_error() override {}
+    };
+
+    void dispatch(int fd, std::uint32_t events);
+    int poll_timeout_ms() const;
+    void run_posted();
+
+    int epoll_fd_ = -1;
+    int wake_fd_ = -1;
+    int signal_fd_ = -1;
+    std::vector<Slot> slots_;  // indexed by fd
+    TimerHeap timers_;
+    TimePoint now_;
+    std::atomic<bool> stop_{false};
+    std::atomic<std::thread::id> thread_{};
+
+    std::mutex posted_mu_;
+    std::vector<Task> posted_;   // guarded by posted_mu_
+    std::vector<Task> running_;  // loop thread only: the batch being run
+    WakeHandler wake_handler_;
+    SignalHandler signal_handler_;
+    std::function<void(int)> on_signal_;
+};
+
+}  // namespace wire::net

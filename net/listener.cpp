@@ -1,0 +1,106 @@
+#include "net/listener.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "net/error.hpp"
+
+namespace wire::net {
+namespace {
+
+Socket open_reserve() noexcept {
+    return Socket(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+}
+
+}  // namespace
+
+Result<Listener> Listener::listen(const Address& address, const ListenOptions& options) {
+    if (address.empty()) return Error::bad_address;
+    auto sock = Socket::open(address.family(), SOCK_STREAM, /*nonblocking=*/true);
+    if (!sock) return sock.error();
+    if (!address.is_unix()) {
+        if (options.reuse_address) {
+            if (auto ec = sock->set_reuse_address(true)) return ec;
+        }
+        if (options.reuse_port) {
+            if (auto ec = sock->set_reuse_port(true)) return ec;
+        }
+    }
+    if (::bind(sock->fd(), address.sockaddr_ptr(), address.length()) != 0) return last_error();
+    if (::listen(sock->fd(), options.backlog) != 0) return last_error();
+    Listener out;
+    auto bound = sock->local_address();  // the real port when port 0 was asked for
+    if (!bound) return bound.error();
+    out.address_ = *bound;
+    out.socket_ = std::move(*sock);
+    out.reserve_ = open_reserve();
+    return out;
+}
+
+Result<Listener> Listener::listen(std::string_view address, const ListenOptions& options) {
+    auto addresses = Address::resolve(address);
+    if (!addresses) return addresses.error();
+    return listen(addresses->front(), options);
+}
+
+Result<Socket> Listener::accept() {
+    if (!socket_.valid()) return Error::closed;
+    for (;;) {
+        const int fd = ::accept4(socket_.fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) return Socket(fd);
+        const int err = errno;
+        // Interrupted, or the client gave up between SYN and accept: try the next one.
+        if (err == EINTR || err == ECONNABORTED) continue;
+        if (err == EMFILE || err == ENFILE) shed_one_connection();
+        return std::error_code(err, std::system_category());
+    }
+}
+
+void Listener::shed_one_connection() noexcept {
+    if (!reserve_.valid()) return;
+    (void)reserve_.close();
+    const int fd = ::accept4(socket_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd >= 0) ::close(fd);
+    reserve_ = open_reserve();
+}
+
+Result<Socket> Listener::accept_wait(std::chrono::milliseconds timeout) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        auto sock = accept();
+        if (sock || !would_block(sock.error())) return sock;
+        int wait_ms = -1;
+        if (timeout.count() >= 0) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0) return Error::timeout;
+            wait_ms = static_cast<int>(left.count());
+        }
+        pollfd p{socket_.fd(), POLLIN, 0};
+        if (::poll(&p, 1, wait_ms) < 0 && errno != EINTR) return last_error();
+    }
+}
+
+std::error_code Listener::close() noexcept {
+    (void)reserve_.close();
+    return socket_.close();
+}
+
+Result<std::vector<Listener>> listen_reuse_port(const Address& address, std::size_t count,
+                                                ListenOptions options) {
+    options.reuse_port = true;
+    std::vector<Listener> out;
+    Address where = address;
+    for (std::size_t i = 0; i < count; ++i) {
+        auto l = Listener::listen(where, options);
+        if (!l) return l.error();
+        where = l->address();  // the port the first one was given
+        out.push_back(std::move(*l));
+    }
+    return out;
+}
+
+}  // namespace wire::net

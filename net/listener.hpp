@@ -1,0 +1,70 @@
+// Listener: a listening stream socket (TCP or Unix) that hands out accepted Sockets.
+//
+// The listening socket is non-blocking, so it fits an event loop: register fd() for readability
+// and call accept() until it reports would_block(). accept_wait() serves thread-per-connection
+// programs.
+//
+// Running out of descriptors (EMFILE/ENFILE). With a level-triggered event loop a pending
+// connection that cannot be accepted keeps the listener readable forever: a busy loop. We use the
+// reserve-descriptor trick (libuv, libev and Go's netpoll do similar): each Listener holds one
+// spare descriptor on /dev/null. On EMFILE it closes the spare, accepts the pending connection,
+// closes it at once (the client sees the connection end rather than a hang) and reopens the spare.
+// The queue shrinks by one per attempt, so the loop always makes progress, and accept() still
+// returns the EMFILE error so the server can log it.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "net/address.hpp"
+#include "net/result.hpp"
+#include "net/socket.hpp"
+
+namespace wire::net {
+
+struct ListenOptions {
+    int backlog = 4096;         // the kernel caps it at net.core.somaxconn
+    bool reuse_address = true;  // restart at once over connections in TIME_WAIT
+    bool reuse_port = false;    // SO_REUSEPORT: one listener per event loop on the same port
+};
+
+class Listener {
+  public:
+    Listener() = default;
+    Listener(Listener&&) noexcept = default;
+    Listener& operator=(Listener&&) noexcept = default;
+
+    // socket + bind + listen. Port 0 picks a free port; address() reports the real one.
+    static Result<Listener> listen(const Address& address, const ListenOptions& options = {});
+    // "127.0.0.1:8080", ":8080", "localhost:0", resolved; the first address is used.
+    static Result<Listener> listen(std::string_view address, const ListenOptions& options = {});
+
+    // One accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC: the new Socket is non-blocking.
+    // would_block(error) when no connection is waiting. ECONNABORTED (a client that reset
+    // before we accepted) is skipped. On EMFILE/ENFILE see above.
+    Result<Socket> accept();
+    // Blocks (poll) until a connection arrives or `timeout` passes (Error::timeout); a negative
+    // timeout waits forever.
+    Result<Socket> accept_wait(std::chrono::milliseconds timeout = std::chrono::milliseconds{-1});
+
+    const Address& address() const noexcept { return address_; }
+    int fd() const noexcept { return socket_.fd(); }
+    bool valid() const noexcept { return socket_.valid(); }
+    std::error_code close() noexcept;
+
+  private:
+    void shed_one_connection() noexcept;
+
+    Socket socket_;
+    Socket reserve_;  // the spare descriptor for EMFILE (see above)
+    Address address_;
+};
+
+// `count` listeners on one address with SO_REUSEPORT, one per event loop: the kernel spreads
+// incoming connections over them. With port 0 the first picks the port and the rest share it.
+Result<std::vector<Listener>> listen_reuse_port(const Address& address, std::size_t count,
+                                                ListenOptions options = {});
+
+}  // namespace wire::net

@@ -1,0 +1,37 @@
+// Shared by the net tests: loopback connection pairs and descriptor counting.
+#pragma once
+
+#include <dirent.h>
+
+#include <utility>
+
+#include "net/conn.hpp"
+#include "net/dial.hpp"
+#include "net/listener.hpp"
+
+namespace wire::net::test {
+
+// Open descriptors of this process, counted in /proc/self/fd (minus the one opendir holds).
+inline int open_fd_count() {
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (dir == nullptr) return -1;
+    int n = 0;
+    while (const dirent* e = ::readdir(dir)) {
+        if (e->d_name[0] != '.') ++n;
+    }
+    ::closedir(dir);
+    return n - 1;
+}
+
+// A connected TCP pair on 127.0.0.1: {client, server}.
+inline std::pair<Conn, Conn> conn_pair() {
+    auto listener = Listener::listen(Address::ipv4_loopback(0));
+    if (!listener) throw std::system_error(listener.error(), "listen");
+    auto client = dial(listener->address(), std::chrono::seconds(5));
+    if (!client) throw std::system_error(client.error(), "dial");
+    auto server = listener->accept_wait(std::chrono::seconds(5));
+    if (!server) throw std::system_error(server.error(), "accept");
+    return {std::move(*client), Conn(std::move(*server))};
+}
+
+}  // namespace wire::net::test
