@@ -166,17 +166,17 @@ ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, st
         core.log("http: handler for " + std::string(req.target) + " threw a non-exception");
     }
     if (w.hijacked()) return Next::gone;
+    if (!req.body().done()) {
+        // The handler left (part of) the body unread: drop what is here; if more is due, the
+        // connection cannot find the next request, so the response says close (as Go does).
+        ex.nonblocking = true;
+        (void)req.body().discard();
+        if (!req.body().done()) w.set_closing();
+    }
     if (threw) {
         w.fail();
     } else {
         w.finish();
-    }
-    if (!req.body().done()) {
-        // The handler left (part of) the body unread: drop what is here; if more is due, the
-        // connection cannot find the next request, so it closes (as Go does).
-        ex.nonblocking = true;
-        (void)req.body().discard();
-        if (!req.body().done()) w.set_closing();
     }
     if (const auto& log = core.config().access_log) {
         log(AccessLogEntry{req.remote_addr, req.method, req.target, req.proto(), w.status(),
