@@ -14,7 +14,7 @@ struct ErrorInfo {
 
 // One list yields both the status table and the messages; the static_assert below keeps it in
 // the enum's order so lookup is an index.
-constexpr std::array<ErrorInfo, 51> kErrors{{
+constexpr std::array<ErrorInfo, 52> kErrors{{
     {Error::bad_method, 400, "the request method is not a token (RFC 9110 §9.1)"},
     {Error::bad_target, 400,
      "the request-target has a character not allowed in a URI (RFC 9112 §3.2)"},
@@ -91,6 +91,8 @@ constexpr std::array<ErrorInfo, 51> kErrors{{
      "a redirect's Location field is missing or not a valid URI reference (RFC 9110 §10.2.2)"},
     {Error::server_closed_idle, 400,
      "the server closed a kept-alive connection before answering (RFC 9112 §9.3.1)"},
+    {Error::use_last_response, 400,
+     "the redirect policy chose to return the redirect response instead of following it"},
 }};
 
 constexpr bool in_enum_order() {

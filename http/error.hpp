@@ -74,6 +74,7 @@ enum class Error {
     too_many_redirects,  // more than Client::max_redirects
     bad_location,        // a redirect without a usable Location
     server_closed_idle,  // a reused idle connection was closed by the server before any answer
+    use_last_response,   // returned by a CheckRedirect hook: stop and return the redirect itself
 };
 
 // The category behind every wire::http error code; its name() is "wire.http".
