@@ -68,6 +68,10 @@ constexpr ErrorInfo kErrors[] = {
      "server chose a subprotocol the client did not offer (RFC 6455 §4.1)"},
     {Error::handshake_unrequested_extension, 0,
      "server answered with an extension the client did not request (RFC 6455 §4.1)"},
+    {Error::close_sent, 0,
+     "a close frame was already sent on this connection; no data may follow it (RFC 6455 §5.5.1)"},
+    {Error::bad_write_opcode, 0,
+     "messages are written as text or binary; use write_control for close, ping and pong"},
 };
 
 const ErrorInfo* find(int value) noexcept {

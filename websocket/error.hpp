@@ -41,6 +41,9 @@ enum class Error {
     handshake_bad_accept,
     handshake_unoffered_subprotocol,
     handshake_unrequested_extension,
+    // Conn use (gorilla's ErrCloseSent, errBadWriteOpCode): returned to the caller, never sent.
+    close_sent,
+    bad_write_opcode,
 };
 
 const std::error_category& error_category() noexcept;
