@@ -86,7 +86,7 @@ struct ConnState {
     std::atomic<bool> closing{false};  // close() or abort() has begun
 
     // Write side.
-    std::timed_mutex write_mu;             // held for each frame: data, fragment or control
+    std::mutex write_mu;                   // held for each frame: data, fragment or control
     std::atomic<bool> writing{false};      // a data writer is active (one-writer check)
     std::unique_ptr<std::uint8_t[]> wbuf;  // [max_header_size room | payload...]
     std::size_t wcap;
