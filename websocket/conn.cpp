@@ -40,13 +40,33 @@ ConnState::ConnState(net::Conn conn, const ConnOptions& o)
     }
 }
 
+// Reads and drops bytes until EOF, an error or `deadline` (read_mu held).
+void ConnState::drain(Clock::time_point deadline) {
+    (void)net.shutdown_write();
+    net.set_read_deadline(deadline);
+    for (;;) {
+        auto n = net.read(rbuf.get(), rcap);
+        if (!n || *n == 0) return;
+    }
+}
+
 // Waits until the peer's close frame has been read, by another reading thread or by us.
 std::error_code ConnState::wait_for_peer_close(Clock::time_point deadline) {
     for (;;) {
+        bool stopped = false;
         {
             std::lock_guard lock(state_mu);
-            // A reader that stopped for another reason (EOF, error) will see nothing more.
-            if (close_received || read_done) return {};
+            if (close_received) return {};
+            stopped = read_done;
+        }
+        if (stopped) {
+            // Reading stopped without the peer's close (we failed the connection, or EOF).
+            // Drain what the peer still sends until it closes: closing a socket with unread
+            // input makes the kernel send RST, which can destroy our close frame in flight.
+            if (!read_mu.try_lock()) return {};
+            std::lock_guard reading(read_mu, std::adopt_lock);
+            drain(deadline);
+            return {};
         }
         if (read_mu.try_lock()) {
             // Nobody is reading: read ourselves, discarding data, until the close or the deadline.
@@ -73,6 +93,7 @@ std::error_code ConnState::wait_for_peer_close(Clock::time_point deadline) {
 Conn::Conn(net::Conn conn, ConnOptions options)
     : s_(std::make_unique<detail::ConnState>(std::move(conn), options)) {}
 
+Conn::Conn() noexcept = default;
 Conn::Conn(Conn&&) noexcept = default;
 
 Conn& Conn::operator=(Conn&& other) noexcept {

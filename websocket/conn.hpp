@@ -112,7 +112,7 @@ class Conn {
     using PingHandler = std::function<std::error_code(std::span<const std::uint8_t> payload)>;
     using CloseHandler = std::function<std::error_code(std::uint16_t code, std::string_view)>;
 
-    Conn() = default;  // empty: only assignment and destruction
+    Conn() noexcept;  // empty: only assignment and destruction
     Conn(net::Conn conn, ConnOptions options);
     Conn(Conn&&) noexcept;
     Conn& operator=(Conn&&) noexcept;

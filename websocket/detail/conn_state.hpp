@@ -44,6 +44,7 @@ struct ConnState {
     std::error_code fail_read(std::error_code ec);
     std::error_code fail_protocol(std::error_code ec);
     std::error_code wait_for_peer_close(Clock::time_point deadline);
+    void drain(Clock::time_point deadline);
 
     // ---- writing
     Result<void> write_control_frame(Opcode type, std::span<const std::uint8_t> payload,
