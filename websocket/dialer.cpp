@@ -12,6 +12,7 @@
 #include "http/parser.hpp"
 #include "net/dial.hpp"
 #include "net/error.hpp"
+#include "websocket/detail/fields.hpp"
 #include "websocket/error.hpp"
 #include "websocket/handshake.hpp"
 
@@ -197,16 +198,6 @@ std::string upgrade_request(const WsUrl& url, const ClientKey& key, const std::s
     return req;
 }
 
-std::string joined_values(const http::HeaderView& fields, std::string_view name) {
-    std::string out;
-    for (const auto& f : fields) {
-        if (!iequals(f.name, name)) continue;
-        if (!out.empty()) out += ", ";
-        out.append(f.value);
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string WsUrl::host_port() const {
@@ -291,8 +282,8 @@ Result<Conn> Dialer::dial(std::string_view url_text, const http::Header& header,
             reader.fill(*response, *head_len, *conn);
         }
     }
-    const std::string connection = joined_values(head.fields, "Connection");
-    const std::string extensions = joined_values(head.fields, "Sec-WebSocket-Extensions");
+    const std::string connection = detail::joined_values(head.fields, "Connection");
+    const std::string extensions = detail::joined_values(head.fields, "Sec-WebSocket-Extensions");
     UpgradeResponseHead checked;
     checked.status = head.status;
     checked.upgrade = head.fields.get("Upgrade");

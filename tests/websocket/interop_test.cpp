@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "tests/websocket/echo_server.hpp"
 #include "tests/websocket/peers.hpp"
 #include "websocket/dialer.hpp"
 
@@ -97,4 +98,40 @@ TEST_CASE("interop: our client against a Node ws server") {
 
 TEST_CASE("interop: our client against a gorilla/websocket server") {
     exchange_with_server(PeerKind::gorilla);
+}
+
+// ---- the peers as clients against our server (Upgrader + server Conn)
+
+namespace {
+
+void exchange_with_client(PeerKind kind) {
+    CAPTURE(peer_name(kind));
+    Upgrader upgrader;
+    upgrader.subprotocols = {"chat"};
+    EchoServer server(upgrader);
+    const auto argv = peer_command(kind, "client", server.url("/echo"));
+    if (argv.empty()) {
+        MESSAGE("skipped: " << peer_name(kind) << " is not installed");
+        return;
+    }
+    wire::test::Process client(argv, peer_env());
+    REQUIRE(client.running());
+    const auto line = client.read_line(30s);
+    REQUIRE(line);
+    CHECK(*line == "OK");
+    CHECK(client.wait(10s) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("interop: a python3-websockets client against our server") {
+    exchange_with_client(PeerKind::python);
+}
+
+TEST_CASE("interop: a Node ws client against our server") {
+    exchange_with_client(PeerKind::node);
+}
+
+TEST_CASE("interop: a gorilla/websocket client against our server") {
+    exchange_with_client(PeerKind::gorilla);
 }
