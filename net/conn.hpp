@@ -32,7 +32,7 @@
 namespace wire::net {
 
 class Conn {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     using TimePoint = Clock::time_point;
     static constexpr TimePoint no_deadline{};
@@ -69,7 +69,7 @@ public:
     // Hands the socket back (still non-blocking) and leaves this Conn empty.
     Socket release() noexcept;
 
-private:
+  private:
     // One per direction: its deadline (nanoseconds on the steady clock, 0 = none) and the eventfd
     // that wakes a call blocked in that direction.
     struct Waiter {

@@ -29,6 +29,7 @@
 
 #include "websocket/close.hpp"
 #include "websocket/frame.hpp"
+#include "websocket/limits.hpp"
 #include "websocket/mask.hpp"
 #include "websocket/opcode.hpp"
 #include "websocket/utf8.hpp"
@@ -37,13 +38,6 @@ namespace wire::websocket {
 
 // The largest control frame: a 2-byte header, a 4-byte masking key and 125 bytes of payload.
 inline constexpr std::size_t min_buffer_size = 2 + 4 + max_control_payload;
-
-// Limits of the websocket layer, each with its own error.
-struct Limits {
-    // RFC 6455 §10.4: "implementations SHOULD impose a limit on frame sizes and the total message
-    // size". Over it: Error::message_too_big, answered with close code 1009.
-    std::uint64_t max_message_size = 16 * 1024 * 1024;
-};
 
 struct ReaderOptions {
     Role role = Role::server;  // a server reads masked client frames; a client unmasked ones

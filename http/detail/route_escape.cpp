@@ -32,7 +32,7 @@ bool valid_escapes(std::string_view raw) noexcept {
 
 void append_unescaped(std::string_view raw, std::string& out) {
     // Go's rule: a malformed escape means the segment is taken literally, not half-decoded.
-    if (!valid_escapes(raw)) {
+    if (raw.find('%') == std::string_view::npos || !valid_escapes(raw)) {
         out.append(raw);
         return;
     }

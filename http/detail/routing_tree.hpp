@@ -26,9 +26,16 @@ namespace wire::http::detail {
 inline constexpr std::size_t no_route = static_cast<std::size_t>(-1);
 
 // What a walk captured: one escaped segment per `{name}` in path order, and the escaped rest of
-// the path (without its leading slash) where a multi matched.
+// the path (without its leading slash) where a multi matched. The array is deliberately left
+// uninitialised (only the first `count` entries are ever read): zeroing it would cost more than
+// a whole short match.
 struct Captures {
-    std::array<std::string_view, max_path_values> segments{};
+    struct Piece {
+        const char* data;
+        std::size_t size;
+        [[nodiscard]] std::string_view view() const noexcept { return {data, size}; }
+    };
+    std::array<Piece, max_path_values> segments;
     std::size_t count = 0;
     std::string_view rest{};
 };
@@ -65,10 +72,12 @@ class RoutingTree {
     };
 
     [[nodiscard]] const HostTree* host_tree(std::string_view host) const noexcept;
+    [[nodiscard]] HostTree& host_tree_for_insert(const std::string& host);
     [[nodiscard]] static std::size_t find_in(const HostTree& tree, std::string_view method,
                                              std::string_view path, Captures& captures) noexcept;
 
-    std::vector<HostTree> hosts_;
+    HostTree any_host_;            // patterns without a host, the common case
+    std::vector<HostTree> hosts_;  // one per host named in a pattern
 };
 
 // Walks one path tree; exposed for tests.

@@ -29,7 +29,8 @@ TEST_CASE("LoopGroup runs one loop per thread and stops them all") {
             ++done;
         });
     }
-    for (int i = 0; i < 500 && done < 3; ++i) std::this_thread::sleep_for(2ms);
+    for (int i = 0; i < 500 && done < 3; ++i)
+        std::this_thread::sleep_for(2ms);
     group.stop();
     group.wait();
     CHECK(done == 3);
@@ -46,18 +47,20 @@ TEST_CASE("SO_REUSEPORT listeners, one per loop: the kernel spreads connections 
         Listener listener;
         std::atomic<int> accepted{0};
         void on_readable() override {
-            while (auto s = listener.accept()) ++accepted;  // and drop it
+            while (auto s = listener.accept())
+                ++accepted;  // and drop it
         }
         void on_error() override {}
     };
     Acceptor acceptors[2];
     for (std::size_t i = 0; i < 2; ++i) {
         acceptors[i].listener = std::move((*listeners)[i]);
-        REQUIRE_FALSE(group.loop(i).add(acceptors[i].listener.fd(), Interest::readable,
-                                        &acceptors[i]));
+        REQUIRE_FALSE(
+            group.loop(i).add(acceptors[i].listener.fd(), Interest::readable, &acceptors[i]));
     }
     group.start();
-    for (int i = 0; i < 40; ++i) REQUIRE(dial(where, 5s));
+    for (int i = 0; i < 40; ++i)
+        REQUIRE(dial(where, 5s));
     for (int i = 0; i < 500 && acceptors[0].accepted + acceptors[1].accepted < 40; ++i) {
         std::this_thread::sleep_for(2ms);
     }
