@@ -8,6 +8,7 @@
 
 #include "http/detail/chars.hpp"
 #include "http/parser.hpp"
+#include "http/status.hpp"
 
 namespace wire::http {
 namespace {
@@ -50,26 +51,6 @@ constexpr std::array<FieldNote, 30> kFieldNotes{{
     {"sec-websocket-protocol", "subprotocols offered or the one chosen (RFC 6455 §4.1, §4.2.2)"},
     {"sec-websocket-extensions", "extensions such as permessage-deflate (RFC 6455 §9, RFC 7692)"},
 }};
-
-// The reason phrases for the statuses a parse error can lead to (RFC 9110 §15).
-std::string_view status_text(int status) noexcept {
-    switch (status) {
-        case 400:
-            return "Bad Request";
-        case 413:
-            return "Content Too Large";
-        case 414:
-            return "URI Too Long";
-        case 431:
-            return "Request Header Fields Too Large";
-        case 501:
-            return "Not Implemented";
-        case 505:
-            return "HTTP Version Not Supported";
-        default:
-            return "";
-    }
-}
 
 void append_number(std::string& out, std::uint64_t n) {
     char buf[24];
@@ -145,6 +126,15 @@ void trace_write(std::string_view text) noexcept {
         std::string line(text);
         line += '\n';
         std::fwrite(line.data(), 1, line.size(), stderr);
+    } catch (...) {
+        // Out of memory while tracing: drop the line rather than disturb the program.
+    }
+}
+
+void trace_head(std::string_view raw, Direction dir) noexcept {
+    if (!trace_enabled()) return;
+    try {
+        trace_write(describe_head(raw, dir));
     } catch (...) {
         // Out of memory while tracing: drop the line rather than disturb the program.
     }

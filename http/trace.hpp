@@ -1,16 +1,16 @@
 // Trace mode for HTTP (WIRE_TRACE=1): a message head as annotated lines, so a learner watching a
 // server or client sees what went over the wire and which rule each part follows.
 //
-//   http recv | GET /chat HTTP/1.1                  request-line (RFC 9112 §3): method GET, ...
-//   http recv |   Host: example.com                 the authority of the target (RFC 9112 §3.2)
-//   http recv |   Upgrade: websocket                the protocol to switch to (RFC 9110 §7.8)
-//   http recv | = no body; keep-alive; upgrade requested
+//   http recv | GET /chat HTTP/1.1                      # request-line: method, target, ...
+//   http recv | Host: server.example.com                # the host (and port) the request ...
+//   http recv | Upgrade: websocket                      # the protocol the sender wants to ...
+//   http recv | = no body, keep-alive, asks to upgrade
 //
 // Pure formatting: these functions build strings and never touch a socket. They allocate, which
-// is fine: trace mode is for watching, not for speed. The server, Upgrader and Dialer call
+// is fine: trace mode is for watching, not for speed. The server, Upgrader and Dialer call, for
+// each head they read or write,
 //
-//     if (http::trace_enabled()) http::trace_write(http::describe_head(raw_head,
-//     Direction::received));
+//     http::trace_head(raw_head, http::Direction::received);  // prints only when WIRE_TRACE is set
 #pragma once
 
 #include <cstdint>
@@ -35,6 +35,9 @@ enum class Direction : std::uint8_t { received, sent };
 // Writes `text` (one or more lines; a final newline is added when missing) to standard error in
 // a single call, so lines from different threads do not interleave mid-line.
 void trace_write(std::string_view text) noexcept;
+
+// If trace_enabled(): trace_write(describe_head(raw, dir)). The one call a server or client makes.
+void trace_head(std::string_view raw, Direction dir) noexcept;
 
 // The head that `head` describes, one line per part, each starting "http recv | " or
 // "http send | ". `head` is a parsed request (method set) or response (status set).

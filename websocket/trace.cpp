@@ -3,16 +3,14 @@
 #include <algorithm>
 #include <charconv>
 
-#include "crypto/base64.hpp"
 #include "crypto/sha1.hpp"
 #include "websocket/close.hpp"
+#include "websocket/handshake.hpp"
 #include "websocket/utf8.hpp"
 
 namespace wire::websocket {
 namespace {
 
-// RFC 6455 §1.3, §4.2.2: appended to the key before hashing.
-constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 constexpr char kHex[] = "0123456789abcdef";
 
 void append_number(std::string& out, std::uint64_t n) {
@@ -248,21 +246,33 @@ std::string describe_frame(const FrameHeader& h, std::span<const std::uint8_t> p
     return out;
 }
 
+void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
+                 Direction dir) noexcept {
+    if (!trace_enabled()) return;
+    try {
+        trace_write(describe_frame(h, payload, dir));
+    } catch (...) {
+        // Out of memory while tracing: drop the line rather than disturb the program.
+    }
+}
+
 std::string describe_accept(std::string_view key, Direction dir, std::string_view received_accept) {
     std::string prefix = "ws ";
     prefix += http::direction_word(dir);
     prefix += " | ";
 
+    // The digest is computed again here only to show it; the value is the handshake's own.
     crypto::Sha1 sha;
     sha.update(key);
-    sha.update(kGuid);
+    sha.update(websocket_guid);
     const crypto::Sha1Digest digest = sha.finish();
-    const std::string accept = crypto::base64::encode(std::span<const std::uint8_t>(digest));
+    const AcceptValue accept_value = compute_accept(key);
+    const std::string_view accept = accept_value.view();
 
     std::string out = prefix;
     out += "accept 1/3: key + GUID = \"";
     out += key;
-    out += kGuid;
+    out += websocket_guid;
     out += "\" (RFC 6455 §4.2.2)\n";
     out += prefix;
     out += "accept 2/3: SHA-1 = ";

@@ -7,8 +7,7 @@
 // Pure formatting, like http/trace.hpp: strings built from a header and payload, no I/O. The
 // Conn calls, for each frame it reads or writes,
 //
-//     if (websocket::trace_enabled())
-//         websocket::trace_write(websocket::describe_frame(header, payload, Direction::received));
+//     websocket::trace_frame(header, payload, Direction::received);  // only when WIRE_TRACE is set
 #pragma once
 
 #include <cstddef>
@@ -37,6 +36,11 @@ struct TraceOptions {
 [[nodiscard]] std::string describe_frame(const FrameHeader& h,
                                          std::span<const std::uint8_t> payload, Direction dir,
                                          const TraceOptions& options = {});
+
+// If trace_enabled(): trace_write(describe_frame(h, payload, dir)). The one call a Conn makes,
+// for each frame read (payload already unmasked) or about to be written (payload not yet masked).
+void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
+                 Direction dir) noexcept;
 
 // The payload preview alone: "Hello" quoted and escaped when it is printable UTF-8, else hex
 // bytes; "..." and the total when cut. Used by describe_frame and wire-explain.

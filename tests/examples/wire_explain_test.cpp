@@ -38,6 +38,8 @@ const Case kCases[] = {
     {"frame_close_one_byte", "frame 88 01 03", 1},
     {"frame_ping_fragmented", "frame 09 00", 1},
     {"frame_bad_hex", "frame 81 zz", 2},
+    {"frame_fragments_and_ping", "frame 01 03 48 65 6c 89 00 80 02 6c 6f", 0},
+    {"frame_continuation_first", "frame 80 02 6c 6f 80 01 21", 1},
     {"accept_rfc_sample", "accept dGhlIHNhbXBsZSBub25jZQ==", 0},
     {"accept_short_key", "accept abc", 1},
     {"request_upgrade", "request", 0},
@@ -45,6 +47,7 @@ const Case kCases[] = {
     {"request_space_before_colon", "request", 1},
     {"request_smuggling", "request", 1},
     {"request_missing_host", "request", 1},
+    {"request_ws_old_version", "request", 0},
     {"response_101", "response", 0},
     {"response_chunked", "response", 0},
     {"sha1_abc", "sha1 abc", 0},
@@ -94,7 +97,8 @@ TEST_CASE("wire-explain output matches the golden files") {
     const std::string dir = "tests/examples/golden/";
 
     for (const Case& c : kCases) {
-        CAPTURE(c.name);
+        const std::string name = c.name;
+        CAPTURE(name);
         bool has_input = false;
         (void)read_file(dir + c.name + ".in", has_input);
         std::string command = exe + " " + c.args;

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <string>
 
 using namespace wire::http;
@@ -81,4 +84,46 @@ TEST_CASE("direction words and trace_enabled") {
     // The test runner does not set WIRE_TRACE; if a developer does, the value is read once.
     const bool first = trace_enabled();
     CHECK(trace_enabled() == first);
+}
+
+namespace {
+
+// Runs `f` with standard error redirected to a temporary file and returns what it wrote.
+template <typename F>
+std::string capture_stderr(F f) {
+    std::fflush(stderr);
+    FILE* tmp = std::tmpfile();
+    REQUIRE(tmp != nullptr);
+    const int saved = ::dup(2);
+    ::dup2(::fileno(tmp), 2);
+    f();
+    std::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    std::string out;
+    std::rewind(tmp);
+    char buf[512];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, tmp)) > 0)
+        out.append(buf, n);
+    std::fclose(tmp);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("trace_write writes whole lines to standard error, adding the newline") {
+    CHECK(capture_stderr([] { trace_write("one"); }) == "one\n");
+    CHECK(capture_stderr([] { trace_write("two\nthree\n"); }) == "two\nthree\n");
+    CHECK(capture_stderr([] { trace_write(""); }).empty());
+}
+
+TEST_CASE("trace_head prints only when WIRE_TRACE is set") {
+    const std::string out = capture_stderr(
+        [] { trace_head("GET / HTTP/1.1\r\nHost: a\r\n\r\n", Direction::received); });
+    if (trace_enabled()) {
+        CHECK(out.rfind("http recv | GET / HTTP/1.1", 0) == 0);
+    } else {
+        CHECK(out.empty());
+    }
 }

@@ -7,11 +7,12 @@
 #include "crypto/sha1.hpp"
 #include "tools/wire-explain/commands.hpp"
 #include "tools/wire-explain/text.hpp"
+#include "websocket/handshake.hpp"
 
 namespace wire::tools {
 namespace {
 
-constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";  // RFC 6455 §1.3
+using websocket::websocket_guid;  // RFC 6455 §1.3
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -85,9 +86,9 @@ int explain_accept(Args args, std::ostream& out) {
     out << "Sec-WebSocket-Key: " << key << "\n\n";
     const bool key_ok = check_key(out, key);
 
-    const std::string joined = std::string(key) + std::string(kGuid);
+    const std::string joined = std::string(key) + std::string(websocket_guid);
     out << "\nstep 2. append the GUID every WebSocket server knows (RFC 6455 §1.3, §4.2.2)\n"
-        << "        \"" << key << "\" + \"" << kGuid << "\"\n"
+        << "        \"" << key << "\" + \"" << websocket_guid << "\"\n"
         << "        = \"" << joined << "\" (" << joined.size() << " bytes)\n";
 
     const crypto::Sha1Digest digest = crypto::sha1(joined);
@@ -97,7 +98,11 @@ int explain_accept(Args args, std::ostream& out) {
 
     show_base64(out, digest);
     const std::string accept = crypto::base64::encode(std::span<const std::uint8_t>(digest));
-    out << "        = " << accept << "\n\n";
+    out << "        = " << accept << '\n';
+    // The same value from the library's handshake code, so the steps above cannot drift from it.
+    const bool same = websocket::compute_accept(key).view() == accept;
+    out << (same ? "        (websocket::compute_accept gives the same)\n\n"
+                 : "        MISMATCH with websocket::compute_accept: please report this\n\n");
 
     out << "step 5. the server answers (RFC 6455 §4.2.2 item 5)\n"
         << "        HTTP/1.1 101 Switching Protocols\n"

@@ -14,6 +14,7 @@
 #include "websocket/close.hpp"
 #include "websocket/error.hpp"
 #include "websocket/frame.hpp"
+#include "websocket/frame_reader.hpp"
 #include "websocket/mask.hpp"
 #include "websocket/trace.hpp"
 #include "websocket/utf8.hpp"
@@ -245,6 +246,46 @@ std::size_t explain_one(std::ostream& out, Bytes in, std::size_t base, bool& val
     return at + take;
 }
 
+// Runs the frames through wire's FrameReader, as the receiving endpoint would, and prints one line
+// per event. Returns false when the reader rejects the sequence.
+bool explain_messages(std::ostream& out, std::vector<std::uint8_t> bytes) {
+    const bool masked = (bytes[1] & 0x80) != 0;
+    ws::ReaderOptions options;
+    options.role = masked ? ws::Role::server : ws::Role::client;
+    ws::FrameReader reader(options);
+    out << "\nas the receiving " << (masked ? "server" : "client")
+        << " assembles them (websocket/frame_reader.hpp, RFC 6455 §5.4):\n";
+    std::span<std::uint8_t> unread(bytes);
+    std::string message;
+    for (;;) {
+        const ws::ConsumeResult r = reader.consume(unread);
+        unread = unread.subspan(r.consumed);
+        const ws::Event& ev = r.event;
+        if (ev.type == ws::EventType::need_more) return true;
+        if (ev.type == ws::EventType::error) {
+            const auto code = ws::close_code_for(static_cast<ws::Error>(ev.error.value()));
+            out << "  INVALID sequence: " << ev.error.message() << "\n  the receiver closes with "
+                << code << " (" << ws::close_code_name(code) << ")\n";
+            return false;
+        }
+        if (ev.type == ws::EventType::control) {
+            out << "  " << ws::opcode_name(static_cast<std::uint8_t>(ev.opcode))
+                << (reader.in_message()
+                        ? " (a control frame may arrive between fragments, RFC 6455 §5.5)\n"
+                        : "\n");
+            continue;
+        }
+        if (ev.message_begin) message.clear();
+        message.append(ev.payload.begin(), ev.payload.end());
+        if (ev.message_end) {
+            const std::span<const std::uint8_t> whole(
+                reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
+            out << "  " << ws::opcode_name(static_cast<std::uint8_t>(ev.opcode))
+                << " message: " << ws::preview_payload(whole, whole.size()) << '\n';
+        }
+    }
+}
+
 }  // namespace
 
 int explain_frame(Args args, std::ostream& out) {
@@ -263,7 +304,8 @@ int explain_frame(Args args, std::ostream& out) {
         << (in.size() > shown ? " ..." : "") << '\n';
     bool valid = true;
     std::size_t base = 0;
-    for (int n = 1; !in.empty(); ++n) {
+    int n = 1;
+    for (; !in.empty(); ++n) {
         out << "\nframe " << n << " (RFC 6455 §5.2)\n";
         if (in.size() < 2) {
             out << "incomplete: a frame header has at least 2 bytes\n";
@@ -274,6 +316,8 @@ int explain_frame(Args args, std::ostream& out) {
         in = in.subspan(took);
         base += took;
     }
+    // Several valid frames: show how a receiver assembles them into messages (RFC 6455 §5.4).
+    if (valid && n > 2) valid = explain_messages(out, hex.bytes);
     return valid ? 0 : 1;
 }
 

@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "http/parser.hpp"
+#include "http/status.hpp"
 #include "http/trace.hpp"
 #include "tools/wire-explain/commands.hpp"
 #include "tools/wire-explain/text.hpp"
+#include "websocket/handshake.hpp"
 #include "websocket/trace.hpp"
 
 namespace wire::tools {
@@ -84,6 +86,33 @@ void start_line(std::ostream& out, const http::MessageHead& h, std::string_view 
             "  reason  = " + std::string(h.reason), "for people, ignored (RFC 9112 §4)");
 }
 
+// A request that asks for a WebSocket: the server's verdict (websocket/handshake.hpp) and, when
+// it accepts, how Sec-WebSocket-Accept follows from the key.
+void explain_handshake(std::ostream& out, const http::MessageHead& h) {
+    const std::string version = "HTTP/1." + std::to_string(h.version_minor);
+    websocket::UpgradeRequest req;
+    req.method = h.method;
+    req.http_version = version;
+    req.host = h.host;
+    req.upgrade = h.fields.get("Upgrade");
+    req.connection = h.fields.get("Connection");
+    req.version = h.fields.get("Sec-WebSocket-Version");
+    req.key = h.fields.get("Sec-WebSocket-Key");
+    req.protocol = h.fields.get("Sec-WebSocket-Protocol");
+    req.extensions = h.fields.get("Sec-WebSocket-Extensions");
+    req.origin = h.fields.get("Origin");
+    const websocket::HandshakeCheck check = websocket::check_upgrade_request(req);
+    if (!check.ok()) {
+        out << "websocket: the handshake fails: " << check.error.message() << " -> " << check.status
+            << ' ' << http::status_text(check.status) << '\n';
+        return;
+    }
+    out << "websocket: a valid opening handshake (RFC 6455 §4.2.1); the server answers 101 with\n"
+           "Sec-WebSocket-Accept derived like this (wire-explain accept "
+        << req.key << " shows every step):\n"
+        << websocket::describe_accept(req.key, http::Direction::received);
+}
+
 void explain_parsed(std::ostream& out, const http::MessageHead& h, std::string_view raw,
                     std::size_t consumed, bool request) {
     out << "offset  line\n";
@@ -95,7 +124,8 @@ void explain_parsed(std::ostream& out, const http::MessageHead& h, std::string_v
     }
     row(out, consumed - 2, "\\r\\n", "the empty line: end of the head (RFC 9112 §2.1)");
 
-    out << "\nhead: " << consumed << " bytes; " << h.fields.size() << " field lines\n";
+    out << "\nhead: " << consumed << " bytes; " << h.fields.size()
+        << (h.fields.size() == 1 ? " field line\n" : " field lines\n");
     out << "body: " << http::describe_framing(h);
     const std::size_t rest = raw.size() - consumed;
     if (h.framing == http::Framing::none && request)
@@ -110,13 +140,7 @@ void explain_parsed(std::ostream& out, const http::MessageHead& h, std::string_v
         out << "upgrade: after the empty line the connection speaks the protocol named in Upgrade "
                "(RFC 9110 §15.2.2)\n";
     if (h.expect_continue) out << "expect: the client waits for 100 Continue (RFC 9110 §10.1.1)\n";
-    const std::string_view key = h.fields.get("Sec-WebSocket-Key");
-    if (request && !key.empty()) {
-        out << "websocket: the server's Sec-WebSocket-Accept is derived like this "
-               "(wire-explain accept "
-            << key << " shows every step)\n"
-            << websocket::describe_accept(key, http::Direction::received);
-    }
+    if (request && (h.upgrade || h.fields.has("Sec-WebSocket-Key"))) explain_handshake(out, h);
 }
 
 // The line holding `offset`, escaped, with a caret under the byte.
