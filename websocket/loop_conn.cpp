@@ -105,7 +105,10 @@ void LoopConn::on_readable() {
         return;
     }
     last_read_ = state_.loop.now();
-    ping_outstanding_ = false;  // any byte shows the peer is alive
+    if (ping_outstanding_) {  // any byte shows the peer is alive: next ping from now on
+        ping_outstanding_ = false;
+        arm_timer();  // once per ping interval, not per read
+    }
     state_.in_read = true;
     const std::span<std::uint8_t> buf{base, before + *n};
     const std::size_t used = process(buf);

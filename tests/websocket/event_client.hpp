@@ -57,10 +57,11 @@ class Client {
         c.socket_ = std::move(*s);
         (void)c.socket_.set_nonblocking(false);
         c.set_timeout(std::chrono::seconds(5));
-        std::string req = "GET " + std::string(path) +
-                          " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                          "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " +
-                          std::string(key) + "\r\n" + std::string(extra) + "\r\n";
+        std::string req =
+            "GET " + std::string(path) +
+            " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " +
+            std::string(key) + "\r\n" + std::string(extra) + "\r\n";
         if (!c.write_all(req)) throw std::runtime_error("write request");
         return c;
     }
@@ -120,13 +121,14 @@ class Client {
     std::optional<ReceivedFrame> read_frame() {
         for (;;) {
             FrameHeader h;
-            const auto r = decode_header(
-                {reinterpret_cast<const std::uint8_t*>(buf_.data()), buf_.size()},
-                HeaderOptions{Role::client, 0}, h);
+            const auto r =
+                decode_header({reinterpret_cast<const std::uint8_t*>(buf_.data()), buf_.size()},
+                              HeaderOptions{Role::client, 0}, h);
             if (r.status == DecodeStatus::error) return std::nullopt;
             if (r.status == DecodeStatus::done && buf_.size() >= r.consumed + h.payload_length) {
-                ReceivedFrame f{h.opcode, h.fin,
-                                buf_.substr(r.consumed, static_cast<std::size_t>(h.payload_length))};
+                ReceivedFrame f{
+                    h.opcode, h.fin,
+                    buf_.substr(r.consumed, static_cast<std::size_t>(h.payload_length))};
                 buf_.erase(0, r.consumed + static_cast<std::size_t>(h.payload_length));
                 return f;
             }

@@ -32,7 +32,9 @@ std::unique_ptr<WebSocketServer> start_server(Endpoint e, std::size_t loops = 2)
 
 Endpoint echo_endpoint() {
     Endpoint e;
-    e.handlers.on_message = [](LoopConn& c, const Message& m) { (void)c.send(m.opcode, m.payload); };
+    e.handlers.on_message = [](LoopConn& c, const Message& m) {
+        (void)c.send(m.opcode, m.payload);
+    };
     return e;
 }
 
@@ -95,7 +97,8 @@ TEST_CASE("LoopConn: a fragmented message is joined; streaming delivers the frag
         auto server = start_server(echo_endpoint(), 1);
         Client c = Client::connect(server->port());
         REQUIRE(c.send(Opcode::text, "hel", false));
-        REQUIRE(c.send(Opcode::ping, "in between"));  // RFC 6455 §5.4: control frames may interleave
+        REQUIRE(
+            c.send(Opcode::ping, "in between"));  // RFC 6455 §5.4: control frames may interleave
         REQUIRE(c.send(Opcode::continuation, "lo", true));
         const auto pong = c.read_frame();
         REQUIRE(pong);
@@ -107,10 +110,10 @@ TEST_CASE("LoopConn: a fragmented message is joined; streaming delivers the frag
         Endpoint e;
         e.options.stream_fragments = true;
         e.handlers.on_fragment = [](LoopConn& c, const Fragment& f) {
-            const std::string s = std::string(f.first ? "[" : "") +
-                                  std::string(reinterpret_cast<const char*>(f.payload.data()),
-                                              f.payload.size()) +
-                                  (f.last ? "]" : "");
+            const std::string s =
+                std::string(f.first ? "[" : "") +
+                std::string(reinterpret_cast<const char*>(f.payload.data()), f.payload.size()) +
+                (f.last ? "]" : "");
             (void)c.send_text(s);
         };
         auto server = start_server(e, 1);
@@ -193,6 +196,90 @@ TEST_CASE("LoopConn: protocol errors fail the connection with the matching close
     SUBCASE("the peer vanishes: on_close sees 1006") {
         Client c = Client::connect(server->port());
         (void)c.socket().close();
-        CHECK(eventually([&] { return server->engine().stats().closes(close_code::abnormal) == 1; }));
+        CHECK(
+            eventually([&] { return server->engine().stats().closes(close_code::abnormal) == 1; }));
     }
+}
+
+TEST_CASE("LoopConn heartbeats: a silent peer is pinged, then dropped within its bound") {
+    Endpoint e = echo_endpoint();
+    e.options.timeouts.ping_interval = 100ms;
+    e.options.timeouts.pong_timeout = 100ms;
+    auto server = start_server(e, 1);
+    Client c = Client::connect(server->port());
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto f = c.read_frame();
+    REQUIRE(f);
+    CHECK(f->opcode == Opcode::ping);
+    CHECK(c.wait_eof());  // no pong, no byte at all: gone
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    CHECK(waited >= 150ms);  // ping after 100 ms, pong deadline 100 ms later
+    CHECK(waited < 1500ms);
+    CHECK(eventually([&] { return server->engine().stats().closes(close_code::abnormal) == 1; }));
+}
+
+TEST_CASE("LoopConn heartbeats: a peer that answers pings stays; an idle one gets 1001") {
+    Endpoint e = echo_endpoint();
+    e.options.timeouts.ping_interval = 50ms;
+    e.options.timeouts.pong_timeout = 200ms;
+    e.options.timeouts.idle = 400ms;
+    auto server = start_server(e, 1);
+    Client c = Client::connect(server->port());
+    const auto t0 = std::chrono::steady_clock::now();
+    int pings = 0;
+    std::uint16_t close = 0;
+    for (;;) {
+        const auto f = c.read_frame();
+        if (!f) break;
+        if (f->opcode == Opcode::ping) {
+            ++pings;
+            REQUIRE(c.send(Opcode::pong, f->payload));
+        } else if (f->opcode == Opcode::close) {
+            close = f->close_code();
+            break;
+        }
+    }
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    CHECK(pings >= 3);                       // kept alive past several pong deadlines...
+    CHECK(close == close_code::going_away);  // ... but no data message for `idle`
+    CHECK(waited >= 350ms);
+    CHECK(waited < 2s);
+    (void)c.send_close(close_code::going_away);
+    CHECK(c.wait_eof());
+}
+
+TEST_CASE(
+    "LoopConn heartbeats: a close frame that gets no answer is abandoned after timeouts.close") {
+    Endpoint e;
+    e.options.timeouts.close = 100ms;
+    e.handlers.on_message = [](LoopConn& c, const Message&) { c.close(4000, "go"); };
+    auto server = start_server(e, 1);
+    Client c = Client::connect(server->port());
+    REQUIRE(c.send(Opcode::text, "x"));
+    const auto f = c.read_frame();
+    REQUIRE(f);
+    CHECK(f->close_code() == 4000);
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(c.wait_eof());
+    CHECK(std::chrono::steady_clock::now() - t0 < 1500ms);
+    CHECK(eventually([&] { return server->engine().stats().closes(close_code::abnormal) == 1; }));
+}
+
+TEST_CASE("LoopConn: an idle connection holds no read buffer and costs under 512 bytes") {
+    std::atomic<std::size_t> idle_cost{0};
+    Endpoint e;
+    e.handlers.on_message = [](LoopConn& c, const Message& m) {
+        (void)c.send(m.opcode, m.payload);
+    };
+    e.handlers.on_pong = [&](LoopConn& c, std::span<const std::uint8_t>) {
+        idle_cost = c.memory_usage();  // after a message and its echo: idle again
+    };
+    auto server = start_server(e, 1);
+    Client c = Client::connect(server->port());
+    REQUIRE(c.send(Opcode::binary, std::string(100000, 'x')));  // crosses reads: a partial frame
+    CHECK(c.read_message()->size() == 100000);
+    REQUIRE(c.send(Opcode::pong, ""));
+    REQUIRE(eventually([&] { return idle_cost.load() != 0; }));
+    MESSAGE("memory per idle connection: " << idle_cost.load() << " B");
+    CHECK(idle_cost.load() <= 512);
 }

@@ -19,7 +19,9 @@ namespace {
 
 Endpoint echo_endpoint() {
     Endpoint e;
-    e.handlers.on_message = [](LoopConn& c, const Message& m) { (void)c.send(m.opcode, m.payload); };
+    e.handlers.on_message = [](LoopConn& c, const Message& m) {
+        (void)c.send(m.opcode, m.payload);
+    };
     return e;
 }
 
