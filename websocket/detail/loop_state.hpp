@@ -40,8 +40,9 @@ struct Topic {
 
 class LoopState {
   public:
-    // The receive buffer: 64 KiB, as much as one read usually brings.
-    static constexpr std::size_t rx_size = 64 * 1024;
+    // The receive buffer: 256 KiB, so that a 64 KiB message usually arrives whole in one read
+    // and is handled in place (a frame cut by the read is copied out).
+    static constexpr std::size_t rx_size = 256 * 1024;
     // Frames up to this size go through the cork; larger ones are written directly.
     static constexpr std::size_t cork_size = 16 * 1024;
 
