@@ -39,7 +39,7 @@ net::Result<std::size_t> Body::read(void* data, std::size_t size) {
         // A framed input no longer than the room left keeps the decoded data within it.
         const BodyResult r = reader_.read(raw.substr(0, want - got));
         if (r.failed()) return r.error;
-        std::memcpy(out + got, r.data.data(), r.data.size());
+        if (!r.data.empty()) std::memcpy(out + got, r.data.data(), r.data.size());
         got += r.data.size();
         source_->consume(r.consumed);
     }
