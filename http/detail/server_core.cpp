@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "http/content_type.hpp"
 #include "http/detail/server_conn.hpp"
 #include "http/detail/worker_pool.hpp"
 #include "http/serve_mux.hpp"
@@ -19,6 +20,17 @@ Exchange::Exchange(ServerCore& c)
     : core(c),
       fields(c.parse_options().limits.max_fields),
       parser(HeadParser::Kind::request, fields, c.parse_options()) {}
+
+std::string_view Exchange::sniff(std::string_view body) {
+    body = body.substr(0, 512);  // the WHATWG algorithm looks at no more than this
+    if (!sniff_value.empty() && body == sniff_key) return sniff_value;
+    const std::string_view type = detect_content_type(body);  // a static string
+    if (body.size() <= sniff_memo_max) {
+        sniff_key.assign(body);
+        sniff_value = type;
+    }
+    return type;
+}
 
 // ---------------------------------------------------------------- LoopContext
 
