@@ -21,6 +21,7 @@ void RouteMatch::reset() noexcept {
     pattern_ = {};
     value_count_ = 0;
     allow_.clear();
+    redirect_.clear();
 }
 
 std::size_t Router::add(std::string_view text) {
@@ -36,6 +37,11 @@ std::size_t Router::add(std::string_view text) {
         }
     }
     const std::size_t route = patterns_.size();
+    const auto last = pattern.segments.back().kind;
+    if (last == detail::SegmentKind::multi || last == detail::SegmentKind::end) {
+        slash_ending_lengths_ |= std::uint64_t{1}
+                                 << std::min<std::size_t>(pattern.segments.size(), 63);
+    }
     patterns_.push_back(std::move(pattern));
     tree_.insert(patterns_.back(), route);
     return route;
@@ -51,6 +57,13 @@ bool Router::exact_match(std::size_t route, std::string_view path) const noexcep
     return p.segments.size() == static_cast<std::size_t>(std::count(path.begin(), path.end(), '/'));
 }
 
+bool Router::may_redirect(std::string_view path) const noexcept {
+    if (path.empty() || path[0] != '/' || path.back() == '/') return false;
+    // "path/" has one more segment than path has slashes; see slash_ending_lengths_.
+    const auto segments = static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')) + 1;
+    return (slash_ending_lengths_ >> std::min<std::size_t>(segments, 63)) & 1;
+}
+
 void Router::match(std::string_view method, std::string_view host, std::string_view path,
                    RouteMatch& out) const {
     out.reset();
@@ -59,8 +72,7 @@ void Router::match(std::string_view method, std::string_view host, std::string_v
     const std::size_t route = tree_.find(method, host, path, captures);
     // Go's subtree redirect: "/tree" that nothing matches exactly, while "/tree/" is matched
     // exactly by some pattern, is answered "301 -> /tree/" (the request probably lost its slash).
-    const bool can_redirect = !path.empty() && path[0] == '/' && path.back() != '/';
-    if (can_redirect && (route == detail::no_route || !exact_match(route, path))) {
+    if ((route == detail::no_route || !exact_match(route, path)) && may_redirect(path)) {
         out.redirect_.assign(path);
         out.redirect_.push_back('/');
         detail::Captures probe;
@@ -69,6 +81,7 @@ void Router::match(std::string_view method, std::string_view host, std::string_v
             out.outcome_ = RouteMatch::Outcome::redirect;
             return;
         }
+        out.redirect_.clear();
     }
     if (route != detail::no_route) {
         out.outcome_ = RouteMatch::Outcome::matched;
@@ -83,25 +96,29 @@ void Router::match(std::string_view method, std::string_view host, std::string_v
 void Router::fill_values(std::size_t route, const detail::Captures& captures, std::string_view path,
                          RouteMatch& out) const {
     const detail::Pattern& p = patterns_[route];
-    // Each value is a distinct piece of the path and decoding never lengthens text, so one
-    // reservation of path.size() holds them all and the views below stay valid.
+    if (p.named_wildcards == 0) return;
+    // A value without escapes is a view into the request path, no copy. Escaped ones are decoded
+    // into decoded_: each is a distinct piece of the path and decoding never lengthens text, so
+    // one reservation of path.size() holds them all and the views stay valid.
     out.decoded_.clear();
-    out.decoded_.reserve(path.size());
     std::size_t next = 0;
     for (const detail::Segment& s : p.segments) {
         std::string_view raw;
         if (s.kind == detail::SegmentKind::wildcard && next < captures.count) {
-            raw = captures.segments[next++];
+            raw = captures.segments[next++].view();
         } else if (s.kind == detail::SegmentKind::multi && !s.text.empty()) {
             raw = captures.rest;
         } else {
             continue;
         }
-        const std::size_t start = out.decoded_.size();
-        detail::append_unescaped(raw, out.decoded_);
-        out.values_[out.value_count_++] = {s.text, {}};
-        out.values_[out.value_count_ - 1].value =
-            std::string_view(out.decoded_).substr(start, out.decoded_.size() - start);
+        std::string_view value = raw;
+        if (raw.find('%') != std::string_view::npos) {
+            if (out.decoded_.empty()) out.decoded_.reserve(path.size());
+            const std::size_t start = out.decoded_.size();
+            detail::append_unescaped(raw, out.decoded_);
+            value = std::string_view(out.decoded_).substr(start);
+        }
+        out.values_[out.value_count_++] = {s.text, value};
     }
 }
 
@@ -113,6 +130,7 @@ void Router::fill_allow(std::string_view host, std::string_view path, RouteMatch
         out.redirect_.assign(path);
         out.redirect_.push_back('/');
         tree_.allowed_methods(host, out.redirect_, out.methods_);
+        out.redirect_.clear();
     }
     if (out.methods_.empty()) return;  // not_found: no pattern's path matches at all
     // RFC 9110 §9.3.2: wherever GET is served, so is HEAD.

@@ -46,12 +46,16 @@
 namespace wire::http {
 
 struct PathValue {
-    std::string_view name;   // from the pattern; lives as long as the Router
-    std::string_view value;  // decoded; lives in the RouteMatch until its next use
+    std::string_view name;  // from the pattern; lives as long as the Router
+    // Decoded. A view into the request path (when it had no escapes) or into the RouteMatch:
+    // valid while both the path buffer and the RouteMatch are, until the RouteMatch is reused.
+    std::string_view value;
 };
 
 // The outcome of routing one request. Reuse one object across requests: its buffers keep their
-// capacity, so steady-state matching does not touch the heap.
+// capacity, so steady-state matching does not touch the heap. Every view it hands out stays
+// valid until its next match(), or the Router's next add(); path values may also view the
+// request path, which must outlive them.
 class RouteMatch {
   public:
     enum class Outcome : std::uint8_t { not_found, matched, method_not_allowed, redirect };
@@ -80,7 +84,7 @@ class RouteMatch {
     std::string_view pattern_;
     std::array<PathValue, detail::max_path_values> values_{};
     std::size_t value_count_ = 0;
-    std::string decoded_;   // backing store of the values
+    std::string decoded_;   // backing store of the values that needed decoding
     std::string redirect_;  // also the probe path for the trailing-slash check
     std::string allow_;
     std::vector<std::string_view> methods_;
@@ -114,8 +118,13 @@ class Router {
                      RouteMatch& out) const;
     void fill_allow(std::string_view host, std::string_view path, RouteMatch& out) const;
 
+    [[nodiscard]] bool may_redirect(std::string_view path) const noexcept;
+
     std::vector<detail::Pattern> patterns_;
     detail::RoutingTree tree_;
+    // Bit n set: some pattern ending in '/', `{$}` or `{name...}` has n segments (bit 63: 63 or
+    // more). Only such a pattern can match "path/" exactly, so most requests skip that probe.
+    std::uint64_t slash_ending_lengths_ = 0;
 };
 
 // The host part of a Host header value: "example.com:8080" -> "example.com",

@@ -175,7 +175,8 @@ std::string Address::host() const {
         if (length_ <= offset) return {};  // an unnamed socket (socketpair, unbound client)
         std::string path(un->sun_path, length_ - offset);
         if (path.front() == '\0') path.front() = '@';
-        while (!path.empty() && path.back() == '\0') path.pop_back();
+        while (!path.empty() && path.back() == '\0')
+            path.pop_back();
         return path;
     }
     return {};

@@ -15,7 +15,7 @@
 namespace wire::net {
 
 class Address {
-public:
+  public:
     Address() noexcept;  // the empty address (family AF_UNSPEC)
     // From a kernel sockaddr (accept, getsockname); `len` bytes of `sa` are copied.
     Address(const sockaddr* sa, socklen_t len) noexcept;
@@ -48,7 +48,7 @@ public:
 
     friend bool operator==(const Address& a, const Address& b) noexcept;
 
-private:
+  private:
     sockaddr_storage storage_;
     socklen_t length_ = 0;
 };

@@ -8,7 +8,8 @@
 namespace wire::net {
 
 BufferedReader::BufferedReader(Conn& conn, std::size_t capacity)
-    : conn_(&conn), capacity_(std::max<std::size_t>(capacity, 16)),
+    : conn_(&conn),
+      capacity_(std::max<std::size_t>(capacity, 16)),
       buf_(std::make_unique_for_overwrite<char[]>(capacity_)) {}
 
 BufferedReader::BufferedReader(Conn& conn, std::string_view already_read, std::size_t capacity)

@@ -16,7 +16,7 @@
 namespace wire::net {
 
 class BufferedReader {
-public:
+  public:
     static constexpr std::size_t default_capacity = 4096;
 
     explicit BufferedReader(Conn& conn, std::size_t capacity = default_capacity);
@@ -43,8 +43,10 @@ public:
     std::string_view buffered() const noexcept { return {buf_.get() + start_, end_ - start_}; }
     std::size_t capacity() const noexcept { return capacity_; }
     Conn& conn() const noexcept { return *conn_; }
+    // Points this reader at `conn` (which must be the same connection, moved): see BufferedConn.
+    void rebind(Conn& conn) noexcept { conn_ = &conn; }
 
-private:
+  private:
     std::error_code fill();  // one Conn read into the free tail (compacting first if needed)
 
     Conn* conn_;

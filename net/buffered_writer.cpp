@@ -8,7 +8,8 @@
 namespace wire::net {
 
 BufferedWriter::BufferedWriter(Conn& conn, std::size_t capacity)
-    : conn_(&conn), capacity_(std::max<std::size_t>(capacity, 16)),
+    : conn_(&conn),
+      capacity_(std::max<std::size_t>(capacity, 16)),
       buf_(std::make_unique_for_overwrite<char[]>(capacity_)) {}
 
 Result<std::size_t> BufferedWriter::write(const void* data, std::size_t size) {

@@ -13,7 +13,7 @@
 namespace wire::net {
 
 class BufferedWriter {
-public:
+  public:
     static constexpr std::size_t default_capacity = 4096;
 
     explicit BufferedWriter(Conn& conn, std::size_t capacity = default_capacity);
@@ -30,8 +30,10 @@ public:
     std::size_t available() const noexcept { return capacity_ - used_; }
     std::size_t capacity() const noexcept { return capacity_; }
     Conn& conn() const noexcept { return *conn_; }
+    // Points this writer at `conn` (which must be the same connection, moved): see BufferedConn.
+    void rebind(Conn& conn) noexcept { conn_ = &conn; }
 
-private:
+  private:
     Conn* conn_;
     std::size_t capacity_;
     std::unique_ptr<char[]> buf_;

@@ -32,7 +32,7 @@
 namespace wire::net {
 
 class Conn {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     using TimePoint = Clock::time_point;
     static constexpr TimePoint no_deadline{};
@@ -44,7 +44,8 @@ public:
     Conn& operator=(Conn&& other) noexcept;
     ~Conn();
 
-    // Blocks until at least one byte arrives; returns 0 at end of stream (the peer's FIN).
+    // Blocks until at least one byte arrives; returns 0 at end of stream (the peer's FIN), and
+    // for an empty buffer.
     Result<std::size_t> read(void* data, std::size_t size);
     // Blocks until every byte is written; returns `size`. On error some bytes may have been sent.
     Result<std::size_t> write(const void* data, std::size_t size);
@@ -69,7 +70,7 @@ public:
     // Hands the socket back (still non-blocking) and leaves this Conn empty.
     Socket release() noexcept;
 
-private:
+  private:
     // One per direction: its deadline (nanoseconds on the steady clock, 0 = none) and the eventfd
     // that wakes a call blocked in that direction.
     struct Waiter {

@@ -37,7 +37,8 @@ Result<Socket> dial_socket(const Address& address, Clock::time_point deadline) {
     auto sock = Socket::open(address.family(), SOCK_STREAM, /*nonblocking=*/true);
     if (!sock) return sock.error();
     int rc;
-    do rc = ::connect(sock->fd(), address.sockaddr_ptr(), address.length());
+    do
+        rc = ::connect(sock->fd(), address.sockaddr_ptr(), address.length());
     while (rc != 0 && errno == EINTR);
     if (rc != 0) {
         // EINPROGRESS: the handshake is under way. Anything else (ECONNREFUSED on a Unix socket,

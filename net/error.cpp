@@ -7,21 +7,32 @@ namespace wire::net {
 namespace {
 
 class NetCategory final : public std::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "wire.net"; }
     std::string message(int code) const override {
         switch (static_cast<Error>(code)) {
-            case Error::timeout: return "i/o timeout";
-            case Error::closed: return "use of closed network connection";
-            case Error::eof: return "EOF";
-            case Error::unexpected_eof: return "unexpected EOF";
-            case Error::bad_address: return "invalid address";
-            case Error::missing_port: return "missing port in address";
-            case Error::bad_port: return "invalid port";
-            case Error::host_not_found: return "no such host";
-            case Error::resolve_failed: return "name resolution failed";
-            case Error::no_address: return "no suitable address found";
-            case Error::buffer_full: return "buffer full";
+            case Error::timeout:
+                return "i/o timeout";
+            case Error::closed:
+                return "use of closed network connection";
+            case Error::eof:
+                return "EOF";
+            case Error::unexpected_eof:
+                return "unexpected EOF";
+            case Error::bad_address:
+                return "invalid address";
+            case Error::missing_port:
+                return "missing port in address";
+            case Error::bad_port:
+                return "invalid port";
+            case Error::host_not_found:
+                return "no such host";
+            case Error::resolve_failed:
+                return "name resolution failed";
+            case Error::no_address:
+                return "no suitable address found";
+            case Error::buffer_full:
+                return "buffer full";
         }
         return "unknown net error";
     }

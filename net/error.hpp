@@ -13,17 +13,17 @@
 namespace wire::net {
 
 enum class Error {
-    timeout = 1,       // a deadline passed (Conn deadlines, dial timeout)
-    closed,            // the Conn or Listener was closed by this process
-    eof,               // the peer ended the stream before any byte of what was asked
-    unexpected_eof,    // the peer ended the stream in the middle of what was asked
-    bad_address,       // not host:port, or a host that is not an IP address where one is needed
-    missing_port,      // "127.0.0.1" or "127.0.0.1:"
-    bad_port,          // not a decimal number in 0..65535
-    host_not_found,    // the resolver knows no such name (EAI_NONAME)
-    resolve_failed,    // the resolver failed for another reason (EAI_AGAIN, EAI_FAIL...)
-    no_address,        // a name resolved to no usable address
-    buffer_full,       // a buffered read needs more bytes than the buffer holds
+    timeout = 1,     // a deadline passed (Conn deadlines, dial timeout)
+    closed,          // the Conn or Listener was closed by this process
+    eof,             // the peer ended the stream before any byte of what was asked
+    unexpected_eof,  // the peer ended the stream in the middle of what was asked
+    bad_address,     // not host:port, or a host that is not an IP address where one is needed
+    missing_port,    // "127.0.0.1" or "127.0.0.1:"
+    bad_port,        // not a decimal number in 0..65535
+    host_not_found,  // the resolver knows no such name (EAI_NONAME)
+    resolve_failed,  // the resolver failed for another reason (EAI_AGAIN, EAI_FAIL...)
+    no_address,      // a name resolved to no usable address
+    buffer_full,     // a buffered read needs more bytes than the buffer holds
 };
 
 const std::error_category& net_category() noexcept;

@@ -128,6 +128,7 @@ std::error_code EventLoop::run() {
     EventLoop* const previous = current_loop;
     current_loop = this;
     thread_.store(std::this_thread::get_id());
+    now_ = Clock::now();
     std::error_code result;
     constexpr int batch = 256;
     epoll_event events[batch];
@@ -138,7 +139,8 @@ std::error_code EventLoop::run() {
             break;
         }
         now_ = Clock::now();
-        for (int i = 0; i < n; ++i) dispatch(events[i].data.fd, events[i].events);
+        for (int i = 0; i < n; ++i)
+            dispatch(events[i].data.fd, events[i].events);
         timers_.run_due(now_);
     }
     stop_.store(false, std::memory_order_release);  // the loop may be run again
@@ -172,7 +174,8 @@ void EventLoop::run_posted() {
         std::lock_guard lock(posted_mu_);
         running_.swap(posted_);  // tasks run outside the lock and may post again
     }
-    for (Task& task : running_) task();
+    for (Task& task : running_)
+        task();
     running_.clear();  // keeps its capacity for the next batch
 }
 
@@ -186,7 +189,8 @@ std::error_code EventLoop::handle_signals(std::initializer_list<int> signals,
                                           std::function<void(int)> on_signal) {
     sigset_t set;
     sigemptyset(&set);
-    for (int s : signals) sigaddset(&set, s);
+    for (int s : signals)
+        sigaddset(&set, s);
     if (const int rc = pthread_sigmask(SIG_BLOCK, &set, nullptr); rc != 0) {
         return {rc, std::system_category()};
     }

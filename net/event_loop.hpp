@@ -14,6 +14,7 @@
 // run()). Handlers and timers run on that thread, one at a time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -21,7 +22,6 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
-#include <atomic>
 #include <vector>
 
 #include "net/timer.hpp"
@@ -37,12 +37,12 @@ namespace wire::net {
 // Spurious calls are possible (an fd closed and reused within one batch); handlers treat EAGAIN
 // as "nothing yet".
 class IoHandler {
-public:
+  public:
     virtual void on_readable() = 0;
     virtual void on_writable() {}
     virtual void on_error() = 0;
 
-protected:
+  protected:
     ~IoHandler() = default;
 };
 
@@ -55,7 +55,7 @@ constexpr bool has(Interest set, Interest bit) {
 }
 
 class EventLoop {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     using TimePoint = Clock::time_point;
     using Duration = Clock::duration;
@@ -80,7 +80,7 @@ public:
     // Interest in an fd: one handler per fd. Registering costs 16 bytes in a table indexed by fd.
     std::error_code add(int fd, Interest interest, IoHandler* handler);
     std::error_code modify(int fd, Interest interest);  // no syscall if unchanged
-    std::error_code remove(int fd);                      // before close(fd)
+    std::error_code remove(int fd);                     // before close(fd)
     Interest interest(int fd) const noexcept;
 
     // Timers (loop thread). arm_after counts from now(). See timer.hpp for costs.
@@ -104,7 +104,7 @@ public:
     // The loop running on this thread, or nullptr.
     static EventLoop* current() noexcept;
 
-private:
+  private:
     struct Slot {
         IoHandler* handler = nullptr;
         Interest interest = Interest::none;

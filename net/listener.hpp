@@ -6,10 +6,10 @@
 //
 // Running out of descriptors (EMFILE/ENFILE). With a level-triggered event loop a pending
 // connection that cannot be accepted keeps the listener readable forever: a busy loop. We use the
-// reserve-descriptor trick (libuv, libev and Go's netpoll do similar): each Listener holds one spare
-// descriptor on /dev/null. On EMFILE it closes the spare, accepts the pending connection, closes
-// it at once (the client sees the connection end rather than a hang) and reopens the spare. The
-// queue shrinks by one per attempt, so the loop always makes progress, and accept() still
+// reserve-descriptor trick (libuv, libev and Go's netpoll do similar): each Listener holds one
+// spare descriptor on /dev/null. On EMFILE it closes the spare, accepts the pending connection,
+// closes it at once (the client sees the connection end rather than a hang) and reopens the spare.
+// The queue shrinks by one per attempt, so the loop always makes progress, and accept() still
 // returns the EMFILE error so the server can log it.
 #pragma once
 
@@ -25,13 +25,13 @@
 namespace wire::net {
 
 struct ListenOptions {
-    int backlog = 4096;          // the kernel caps it at net.core.somaxconn
-    bool reuse_address = true;   // restart at once over connections in TIME_WAIT
-    bool reuse_port = false;     // SO_REUSEPORT: one listener per event loop on the same port
+    int backlog = 4096;         // the kernel caps it at net.core.somaxconn
+    bool reuse_address = true;  // restart at once over connections in TIME_WAIT
+    bool reuse_port = false;    // SO_REUSEPORT: one listener per event loop on the same port
 };
 
 class Listener {
-public:
+  public:
     Listener() = default;
     Listener(Listener&&) noexcept = default;
     Listener& operator=(Listener&&) noexcept = default;
@@ -54,7 +54,7 @@ public:
     bool valid() const noexcept { return socket_.valid(); }
     std::error_code close() noexcept;
 
-private:
+  private:
     void shed_one_connection() noexcept;
 
     Socket socket_;

@@ -7,7 +7,8 @@ namespace wire::net {
 LoopGroup::LoopGroup(std::size_t count) {
     if (count == 0) count = std::max(1u, std::thread::hardware_concurrency());
     loops_.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) loops_.push_back(std::make_unique<EventLoop>());
+    for (std::size_t i = 0; i < count; ++i)
+        loops_.push_back(std::make_unique<EventLoop>());
 }
 
 LoopGroup::~LoopGroup() {
@@ -32,7 +33,8 @@ void LoopGroup::start() {
 }
 
 void LoopGroup::stop() {
-    for (auto& loop : loops_) loop->stop();
+    for (auto& loop : loops_)
+        loop->stop();
 }
 
 void LoopGroup::wait() {

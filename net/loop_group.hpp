@@ -21,7 +21,7 @@
 namespace wire::net {
 
 class LoopGroup {
-public:
+  public:
     // `count` loops; 0 means std::thread::hardware_concurrency() (at least 1).
     explicit LoopGroup(std::size_t count = 0);
     ~LoopGroup();  // stop() and wait()
@@ -45,7 +45,7 @@ public:
         wait();
     }
 
-private:
+  private:
     std::vector<std::unique_ptr<EventLoop>> loops_;
     std::vector<std::thread> threads_;
     std::atomic<std::size_t> next_{0};

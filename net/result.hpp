@@ -20,23 +20,32 @@ namespace wire::net {
 
 template <class T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(const T& value) : state_(std::in_place_index<0>, value) {}
     Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}
     Result(std::error_code error) : state_(std::in_place_index<1>, error) {
         assert(error && "a Result error must be an actual error");
     }
     template <class E>
-        requires std::is_error_code_enum_v<E>
-    Result(E error) : Result(std::error_code(make_error_code(error))) {}
+    requires std::is_error_code_enum_v<E> Result(E error)
+        : Result(std::error_code(make_error_code(error))) {}
 
     bool has_value() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
 
     // value() on an error is a programmer mistake: it throws std::system_error naming the error.
-    T& value() & { check(); return std::get<0>(state_); }
-    const T& value() const& { check(); return std::get<0>(state_); }
-    T&& value() && { check(); return std::get<0>(std::move(state_)); }
+    T& value() & {
+        check();
+        return std::get<0>(state_);
+    }
+    const T& value() const& {
+        check();
+        return std::get<0>(state_);
+    }
+    T&& value() && {
+        check();
+        return std::get<0>(std::move(state_));
+    }
     template <class U>
     T value_or(U&& fallback) const& {
         return has_value() ? std::get<0>(state_) : static_cast<T>(std::forward<U>(fallback));
@@ -54,7 +63,7 @@ public:
         return has_value() ? std::error_code{} : *std::get_if<1>(&state_);
     }
 
-private:
+  private:
     void check() const {
         if (!has_value()) throw std::system_error(*std::get_if<1>(&state_));
     }
@@ -64,12 +73,11 @@ private:
 // Result<void>: success, or an error.
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() noexcept = default;
     Result(std::error_code error) noexcept : error_(error) {}
     template <class E>
-        requires std::is_error_code_enum_v<E>
-    Result(E error) : error_(make_error_code(error)) {}
+    requires std::is_error_code_enum_v<E> Result(E error) : error_(make_error_code(error)) {}
 
     bool has_value() const noexcept { return !error_; }
     explicit operator bool() const noexcept { return has_value(); }
@@ -79,7 +87,7 @@ public:
     void operator*() const noexcept {}
     std::error_code error() const noexcept { return error_; }
 
-private:
+  private:
     std::error_code error_;
 };
 

@@ -60,21 +60,24 @@ std::error_code Socket::close() noexcept {
 
 Result<std::size_t> Socket::read(void* data, std::size_t size) noexcept {
     ssize_t n;
-    do n = ::recv(fd_, data, size, 0);
+    do
+        n = ::recv(fd_, data, size, 0);
     while (n < 0 && errno == EINTR);
     return sized(n);
 }
 
 Result<std::size_t> Socket::write(const void* data, std::size_t size) noexcept {
     ssize_t n;
-    do n = ::send(fd_, data, size, MSG_NOSIGNAL);
+    do
+        n = ::send(fd_, data, size, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     return sized(n);
 }
 
 Result<std::size_t> Socket::readv(std::span<const iovec> buffers) noexcept {
     ssize_t n;
-    do n = ::readv(fd_, buffers.data(), static_cast<int>(buffers.size()));
+    do
+        n = ::readv(fd_, buffers.data(), static_cast<int>(buffers.size()));
     while (n < 0 && errno == EINTR);
     return sized(n);
 }
@@ -85,7 +88,8 @@ Result<std::size_t> Socket::writev(std::span<const iovec> buffers) noexcept {
     msg.msg_iov = const_cast<iovec*>(buffers.data());
     msg.msg_iovlen = buffers.size();
     ssize_t n;
-    do n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+    do
+        n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     return sized(n);
 }

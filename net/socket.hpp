@@ -22,7 +22,7 @@
 namespace wire::net {
 
 class Socket {
-public:
+  public:
     Socket() noexcept = default;
     explicit Socket(int fd) noexcept : fd_(fd) {}  // adopts fd: it will be closed by this Socket
     Socket(Socket&& other) noexcept : fd_(other.release()) {}
@@ -56,7 +56,7 @@ public:
     std::error_code set_nonblocking(bool on) noexcept;
     std::error_code set_no_delay(bool on) noexcept;  // TCP_NODELAY: no Nagle delay for small writes
     std::error_code set_reuse_address(bool on) noexcept;  // SO_REUSEADDR: rebind over TIME_WAIT
-    std::error_code set_reuse_port(bool on) noexcept;  // SO_REUSEPORT: many listeners, one port
+    std::error_code set_reuse_port(bool on) noexcept;     // SO_REUSEPORT: many listeners, one port
     // SO_KEEPALIVE, and with a positive `idle` also TCP_KEEPIDLE/TCP_KEEPINTVL in seconds.
     std::error_code set_keep_alive(bool on,
                                    std::chrono::seconds idle = std::chrono::seconds{0}) noexcept;
@@ -67,7 +67,7 @@ public:
     Result<Address> local_address() const;
     Result<Address> peer_address() const;
 
-private:
+  private:
     int fd_ = -1;
 };
 

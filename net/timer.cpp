@@ -7,7 +7,8 @@ Timer::~Timer() {
 }
 
 TimerHeap::~TimerHeap() {
-    for (Timer* t : entries_) t->heap_ = nullptr;
+    for (Timer* t : entries_)
+        t->heap_ = nullptr;
 }
 
 void TimerHeap::place(std::size_t i, Timer* t) noexcept {

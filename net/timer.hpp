@@ -21,7 +21,7 @@ namespace wire::net {
 class TimerHeap;
 
 class Timer {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     using TimePoint = Clock::time_point;
     // A plain function pointer plus a user pointer: no allocation, no std::function. A lambda
@@ -36,7 +36,7 @@ public:
     bool armed() const noexcept { return heap_ != nullptr; }
     TimePoint deadline() const noexcept { return deadline_; }
 
-private:
+  private:
     friend class TimerHeap;
     Callback callback_;
     void* user_;
@@ -49,7 +49,7 @@ private:
 
 // A binary min-heap of armed Timers. Single-threaded: the event loop's thread only.
 class TimerHeap {
-public:
+  public:
     using TimePoint = Timer::TimePoint;
 
     TimerHeap() = default;
@@ -71,7 +71,7 @@ public:
     // itself included. Returns the number fired.
     std::size_t run_due(TimePoint now);
 
-private:
+  private:
     static bool before(const Timer* a, const Timer* b) noexcept {
         return a->key_ < b->key_ || (a->key_ == b->key_ && a->seq_ < b->seq_);
     }

@@ -29,6 +29,7 @@
 
 #include "websocket/close.hpp"
 #include "websocket/frame.hpp"
+#include "websocket/limits.hpp"
 #include "websocket/mask.hpp"
 #include "websocket/opcode.hpp"
 #include "websocket/utf8.hpp"
@@ -37,13 +38,6 @@ namespace wire::websocket {
 
 // The largest control frame: a 2-byte header, a 4-byte masking key and 125 bytes of payload.
 inline constexpr std::size_t min_buffer_size = 2 + 4 + max_control_payload;
-
-// Limits of the websocket layer, each with its own error.
-struct Limits {
-    // RFC 6455 §10.4: "implementations SHOULD impose a limit on frame sizes and the total message
-    // size". Over it: Error::message_too_big, answered with close code 1009.
-    std::uint64_t max_message_size = 16 * 1024 * 1024;
-};
 
 struct ReaderOptions {
     Role role = Role::server;  // a server reads masked client frames; a client unmasked ones
@@ -93,6 +87,11 @@ class FrameReader {
     [[nodiscard]] const ReaderOptions& options() const noexcept { return options_; }
     [[nodiscard]] bool in_message() const noexcept { return in_message_; }
     [[nodiscard]] std::error_code error() const noexcept { return error_; }
+    // Streaming mode: payload bytes of the current data frame not yet delivered (0 between
+    // frames). Lets a blocking reader read a large payload straight into its destination.
+    [[nodiscard]] std::uint64_t payload_remaining() const noexcept {
+        return in_payload_ ? remaining_ : 0;
+    }
     void reset() noexcept { *this = FrameReader(options_); }
 
   private:

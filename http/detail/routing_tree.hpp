@@ -26,19 +26,27 @@ namespace wire::http::detail {
 inline constexpr std::size_t no_route = static_cast<std::size_t>(-1);
 
 // What a walk captured: one escaped segment per `{name}` in path order, and the escaped rest of
-// the path (without its leading slash) where a multi matched.
+// the path (without its leading slash) where a multi matched. The array is deliberately left
+// uninitialised (only the first `count` entries are ever read): zeroing it would cost more than
+// a whole short match.
 struct Captures {
-    std::array<std::string_view, max_path_values> segments{};
+    struct Piece {
+        const char* data;
+        std::size_t size;
+        [[nodiscard]] std::string_view view() const noexcept { return {data, size}; }
+    };
+    std::array<Piece, max_path_values> segments;
     std::size_t count = 0;
     std::string_view rest{};
 };
 
 struct RouteNode {
     std::size_t route = no_route;  // the pattern that ends at this node
-    std::vector<std::pair<std::string, std::unique_ptr<RouteNode>>> literals;  // sorted by key
-    std::unique_ptr<RouteNode> wildcard;                                       // `{name}`
-    std::unique_ptr<RouteNode> end;                                            // `{$}`
-    std::unique_ptr<RouteNode> multi;                                          // `{name...}`, '/'
+    std::vector<std::pair<std::string, std::unique_ptr<RouteNode>>>
+        literals;                         // by length, then bytes
+    std::unique_ptr<RouteNode> wildcard;  // `{name}`
+    std::unique_ptr<RouteNode> end;       // `{$}`
+    std::unique_ptr<RouteNode> multi;     // `{name...}`, '/'
 };
 
 class RoutingTree {
@@ -65,10 +73,12 @@ class RoutingTree {
     };
 
     [[nodiscard]] const HostTree* host_tree(std::string_view host) const noexcept;
+    [[nodiscard]] HostTree& host_tree_for_insert(const std::string& host);
     [[nodiscard]] static std::size_t find_in(const HostTree& tree, std::string_view method,
                                              std::string_view path, Captures& captures) noexcept;
 
-    std::vector<HostTree> hosts_;
+    HostTree any_host_;            // patterns without a host, the common case
+    std::vector<HostTree> hosts_;  // one per host named in a pattern
 };
 
 // Walks one path tree; exposed for tests.

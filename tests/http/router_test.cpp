@@ -5,6 +5,8 @@
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 using wire::http::RouteMatch;
 using wire::http::Router;
@@ -316,4 +318,28 @@ TEST_CASE("Router::explain tells the winner and why the others lost") {
     CHECK(r.explain("GET", "", "/images").find("301 redirect to \"/images/\"") !=
           std::string::npos);
     CHECK(r.explain("GET", "", "/nope").find("404 Not Found") != std::string::npos);
+}
+
+TEST_CASE("Router: match() is safe from many threads at once, each with its own RouteMatch") {
+    const Router r = make({"/a/{x}", "GET /b/", "h.com/c/{rest...}"});
+    std::vector<std::thread> threads;
+    std::vector<int> wrong(4, 0);
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&r, &wrong, t] {
+            RouteMatch m;
+            for (int i = 0; i < 2000; ++i) {
+                const std::string value = std::to_string(t * 10000 + i);
+                const std::string path = "/a/" + value;
+                r.match("GET", "", path, m);
+                if (m.path_value("x") != value) ++wrong[static_cast<std::size_t>(t)];
+                r.match("PUT", "h.com", "/b/x", m);
+                if (m.outcome() != RouteMatch::Outcome::method_not_allowed) {
+                    ++wrong[static_cast<std::size_t>(t)];
+                }
+            }
+        });
+    }
+    for (auto& th : threads)
+        th.join();
+    CHECK(wrong == std::vector<int>(4, 0));
 }

@@ -48,13 +48,15 @@ TEST_CASE("read_exactly across many small writes, then unexpected EOF") {
     auto [client, server] = test::conn_pair();
     BufferedReader r(server, 32);
     std::thread w([&c = client] {
-        for (int i = 0; i < 100; ++i) (void)c.write("0123456789");
+        for (int i = 0; i < 100; ++i)
+            (void)c.write("0123456789");
         (void)c.write("tail");
         (void)c.shutdown_write();
     });
     std::string all(1000, '\0');
     REQUIRE(r.read_exactly(all.data(), all.size()));
-    for (std::size_t i = 0; i < all.size(); ++i) REQUIRE(all[i] == '0' + static_cast<char>(i % 10));
+    for (std::size_t i = 0; i < all.size(); ++i)
+        REQUIRE(all[i] == '0' + static_cast<char>(i % 10));
     char more[10];
     CHECK(r.read_exactly(more, sizeof more).error() == Error::unexpected_eof);
     w.join();

@@ -32,7 +32,8 @@ TEST_CASE("64 MiB cross a loopback pair byte-exact with partial reads and writes
     std::thread writer([&c = client] {
         std::vector<std::uint8_t> chunk(1 << 20);
         for (std::size_t sent = 0; sent < total; sent += chunk.size()) {
-            for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = pattern(sent + i);
+            for (std::size_t i = 0; i < chunk.size(); ++i)
+                chunk[i] = pattern(sent + i);
             // Two iovecs of odd sizes, so writev resumes in the middle of a buffer.
             const std::size_t cut = 12345;
             const iovec parts[2] = {{chunk.data(), cut}, {chunk.data() + cut, chunk.size() - cut}};
@@ -49,7 +50,8 @@ TEST_CASE("64 MiB cross a loopback pair byte-exact with partial reads and writes
         REQUIRE(n);
         if (*n == 0) break;
         ++reads;
-        for (std::size_t i = 0; i < *n; ++i) mismatches += buf[i] != pattern(received + i);
+        for (std::size_t i = 0; i < *n; ++i)
+            mismatches += buf[i] != pattern(received + i);
         received += *n;
     }
     writer.join();
@@ -142,8 +144,23 @@ TEST_CASE("a write deadline fires when the peer does not read") {
     std::vector<char> big(1 << 20, 'x');
     client.set_write_deadline(Conn::Clock::now() + 100ms);
     std::error_code ec;
-    for (int i = 0; i < 256 && !ec; ++i) ec = client.write(big.data(), big.size()).error();
+    for (int i = 0; i < 256 && !ec; ++i)
+        ec = client.write(big.data(), big.size()).error();
     CHECK(is_timeout(ec));
+}
+
+TEST_CASE("a write deadline set from another thread unblocks a write stuck on a full buffer") {
+    auto [client, server] = test::conn_pair();
+    std::error_code result;
+    std::thread writer([&c = client, &result] {
+        std::vector<char> big(1 << 20, 'x');
+        for (int i = 0; i < 1024 && !result; ++i)
+            result = c.write(big.data(), big.size()).error();
+    });
+    std::this_thread::sleep_for(100ms);  // long enough to fill both socket buffers and block
+    client.set_write_deadline(Conn::Clock::now());
+    writer.join();
+    CHECK(is_timeout(result));
 }
 
 TEST_CASE("one reader and one writer run concurrently") {
@@ -158,7 +175,8 @@ TEST_CASE("one reader and one writer run concurrently") {
         }
     });
     std::thread writer([&a = a] {
-        for (int i = 0; i < rounds; ++i) (void)a.write("0123456789");
+        for (int i = 0; i < rounds; ++i)
+            (void)a.write("0123456789");
     });
     std::size_t got = 0;
     char buf[256];

@@ -21,7 +21,7 @@ namespace {
 
 // A minimal echo server on one loop: the shape every server on the loop takes.
 class EchoServer final : public IoHandler {
-public:
+  public:
     EchoServer(EventLoop& loop, Listener listener) : loop_(loop), listener_(std::move(listener)) {
         REQUIRE_FALSE(loop_.add(listener_.fd(), Interest::readable, this));
     }
@@ -40,7 +40,7 @@ public:
     }
     void on_error() override {}
 
-private:
+  private:
     struct Client final : IoHandler {
         Client(EchoServer& o, Socket s) : owner(o), sock(std::move(s)) {}
         EchoServer& owner;
@@ -85,7 +85,8 @@ TEST_CASE("post from 8 threads: every task runs once, on the loop thread, in eac
         });
     }
     REQUIRE_FALSE(loop.run());
-    for (auto& p : posters) p.join();
+    for (auto& p : posters)
+        p.join();
     CHECK(ran == threads * per_thread);
     CHECK(out_of_order == 0);
     CHECK(off_thread == 0);
@@ -160,7 +161,8 @@ TEST_CASE("echo over the loop; a handler may remove and destroy itself in its ca
         CHECK(echoed == msg);
     }
     // The server closes each client's fd when it sees EOF; wait for it to catch up.
-    for (int i = 0; i < 200 && test::open_fd_count() != before; ++i) std::this_thread::sleep_for(5ms);
+    for (int i = 0; i < 200 && test::open_fd_count() != before; ++i)
+        std::this_thread::sleep_for(5ms);
     CHECK(test::open_fd_count() == before);
     loop.post([&] { loop.stop(); });
     loop_thread.join();

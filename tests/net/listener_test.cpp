@@ -60,7 +60,8 @@ TEST_CASE("listening twice on one port fails without SO_REUSEPORT and works with
     REQUIRE(group->size() == 3);
     const auto port = (*group)[0].address().port();
     CHECK(port != 0);
-    for (const Listener& l : *group) CHECK(l.address().port() == port);
+    for (const Listener& l : *group)
+        CHECK(l.address().port() == port);
 }
 
 TEST_CASE("IPv6 and Unix-domain listeners") {
@@ -116,10 +117,10 @@ TEST_CASE("EMFILE: accept sheds the connection instead of spinning, then recover
     }
     // Fill the table up to a low limit: every descriptor number up to it in use.
     std::vector<int> fillers;
-    const int highest_used = ::fcntl(0, F_DUPFD_CLOEXEC, 0);
-    ::close(highest_used);
+    const int lowest_free = ::fcntl(0, F_DUPFD_CLOEXEC, 0);
+    ::close(lowest_free);
     rlimit low = old;
-    low.rlim_cur = static_cast<rlim_t>(highest_used + 8);
+    low.rlim_cur = static_cast<rlim_t>(lowest_free + 8);
     REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
     for (;;) {
         const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -144,7 +145,8 @@ TEST_CASE("EMFILE: accept sheds the connection instead of spinning, then recover
     pollfd p{listener->fd(), POLLIN, 0};
     CHECK(::poll(&p, 1, 0) == 0);
 
-    for (int fd : fillers) ::close(fd);
+    for (int fd : fillers)
+        ::close(fd);
     REQUIRE(::setrlimit(RLIMIT_NOFILE, &old) == 0);
     // Recovered: the reserve descriptor is back and accepting works.
     auto c = dial_socket(listener->address(), {});

@@ -1,6 +1,8 @@
 #include "net/loop_group.hpp"
 
 #include <doctest/doctest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -29,7 +31,8 @@ TEST_CASE("LoopGroup runs one loop per thread and stops them all") {
             ++done;
         });
     }
-    for (int i = 0; i < 500 && done < 3; ++i) std::this_thread::sleep_for(2ms);
+    for (int i = 0; i < 500 && done < 3; ++i)
+        std::this_thread::sleep_for(2ms);
     group.stop();
     group.wait();
     CHECK(done == 3);
@@ -46,18 +49,20 @@ TEST_CASE("SO_REUSEPORT listeners, one per loop: the kernel spreads connections 
         Listener listener;
         std::atomic<int> accepted{0};
         void on_readable() override {
-            while (auto s = listener.accept()) ++accepted;  // and drop it
+            while (auto s = listener.accept())
+                ++accepted;  // and drop it
         }
         void on_error() override {}
     };
     Acceptor acceptors[2];
     for (std::size_t i = 0; i < 2; ++i) {
         acceptors[i].listener = std::move((*listeners)[i]);
-        REQUIRE_FALSE(group.loop(i).add(acceptors[i].listener.fd(), Interest::readable,
-                                        &acceptors[i]));
+        REQUIRE_FALSE(
+            group.loop(i).add(acceptors[i].listener.fd(), Interest::readable, &acceptors[i]));
     }
     group.start();
-    for (int i = 0; i < 40; ++i) REQUIRE(dial(where, 5s));
+    for (int i = 0; i < 40; ++i)
+        REQUIRE(dial(where, 5s));
     for (int i = 0; i < 500 && acceptors[0].accepted + acceptors[1].accepted < 40; ++i) {
         std::this_thread::sleep_for(2ms);
     }
@@ -75,4 +80,23 @@ TEST_CASE("LoopGroup::next goes round robin") {
     EventLoop* b = &group.next();
     CHECK(a != b);
     CHECK(&group.next() == a);
+}
+
+TEST_CASE("LoopGroup::stop_on_signals: SIGTERM to the process stops every loop") {
+    // Safety net: should a thread without the signal blocked exist, it ignores SIGTERM instead of
+    // ending the test binary (blocked signals are never discarded, so the signalfd still sees it).
+    auto old = ::signal(SIGTERM, SIG_IGN);
+    sigset_t old_mask;
+    ::pthread_sigmask(SIG_SETMASK, nullptr, &old_mask);
+    {
+        LoopGroup group(2);
+        REQUIRE_FALSE(group.stop_on_signals());
+        group.start();
+        ::kill(::getpid(), SIGTERM);
+        const auto start = EventLoop::Clock::now();
+        group.wait();  // returns only if the signal stopped both loops
+        CHECK(EventLoop::Clock::now() - start < 5s);
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+    ::signal(SIGTERM, old);
 }

@@ -115,7 +115,8 @@ TEST_CASE("writing to a peer that closed is EPIPE or ECONNRESET, never SIGPIPE")
     REQUIRE_FALSE(client->set_nonblocking(false));
     std::error_code ec;
     std::string chunk(4096, 'x');
-    for (int i = 0; i < 100 && !ec; ++i) ec = client->write(chunk).error();
+    for (int i = 0; i < 100 && !ec; ++i)
+        ec = client->write(chunk).error();
     CHECK((ec == std::errc::broken_pipe || ec == std::errc::connection_reset));
     const iovec v{chunk.data(), chunk.size()};
     auto again = client->writev({&v, 1});

@@ -45,7 +45,8 @@ TEST_CASE("timers fire in deadline order, ties in arming order, only when due") 
     CHECK(heap.run_due(t0 + 1h) == 2);
     CHECK(rec.fired == std::vector<int>{1, 3, 5, 2, 4, 0});
     CHECK(heap.empty());
-    for (auto& t : timers) CHECK_FALSE(t->timer.armed());
+    for (auto& t : timers)
+        CHECK_FALSE(t->timer.armed());
 }
 
 TEST_CASE("cancelled timers never fire; destroying an armed timer cancels it") {
@@ -109,7 +110,8 @@ TEST_CASE("random arm, re-arm and cancel keep heap order (against a sorted model
     std::vector<std::unique_ptr<Tagged>> timers;
     std::vector<int> deadline_ms(500, -1);  // -1: not armed
     std::mt19937 rng(42);
-    for (int i = 0; i < 500; ++i) timers.push_back(std::make_unique<Tagged>(rec, i));
+    for (int i = 0; i < 500; ++i)
+        timers.push_back(std::make_unique<Tagged>(rec, i));
     for (int step = 0; step < 5000; ++step) {
         const auto i = static_cast<std::size_t>(rng() % 500);
         if (rng() % 4 == 0) {
@@ -123,7 +125,8 @@ TEST_CASE("random arm, re-arm and cancel keep heap order (against a sorted model
     }
     heap.run_due(t0 + 1000h);
     std::size_t armed = 0;
-    for (int ms : deadline_ms) armed += ms >= 0;
+    for (int ms : deadline_ms)
+        armed += ms >= 0;
     REQUIRE(rec.fired.size() == armed);
     for (std::size_t k = 1; k < rec.fired.size(); ++k) {
         CHECK(deadline_ms[static_cast<std::size_t>(rec.fired[k - 1])] <=
