@@ -3,16 +3,23 @@
 // what is shared: the per-loop state, the Hub, the counters, admission control and shutdown.
 // wire:glue
 //
-// An HTTP server hands a connection over after its 101 response with adopt(); the standalone
-// WebSocketServer (ws_server.hpp) does the same after its own handshake.
+// An HTTP server hands a connection over after its 101 response with adopt() (websocket::handle
+// in route.hpp does this for a ServeMux); the standalone WebSocketServer (ws_server.hpp) does the
+// same after its own handshake.
 //
-// Lifetime: create it after the LoopGroup, destroy it only once the loops have stopped.
+// Loops are known from a LoopGroup given at construction, or discovered on the first adopt() on
+// each (an HTTP server does not show its loops): at most max_loops, kept in a fixed table that
+// publish() reads without a lock.
+//
+// Lifetime: destroy it only once the loops it has seen have stopped.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -40,6 +47,10 @@ struct Admission {
 
 class Engine {
   public:
+    static constexpr std::size_t max_loops = 256;
+
+    Engine() : Engine(Admission{}) {}
+    explicit Engine(Admission admission);
     explicit Engine(net::LoopGroup& group) : Engine(group, Admission{}) {}
     Engine(net::LoopGroup& group, Admission admission);
     ~Engine();
@@ -60,7 +71,10 @@ class Engine {
 
     Hub& hub() noexcept { return hub_; }
     [[nodiscard]] EventStats stats() const noexcept;
-    [[nodiscard]] std::size_t loop_count() const noexcept { return states_.size(); }
+    // Loops known so far (any thread).
+    [[nodiscard]] std::size_t loop_count() const noexcept {
+        return count_.load(std::memory_order_acquire);
+    }
 
     // Any thread. Graceful shutdown (RFC 6455 §7.4.1, 1001 "going away"): every connection gets
     // a close frame with 1001 after what it has queued; connections whose closing handshake has
@@ -72,14 +86,17 @@ class Engine {
     }
 
     // Internal.
-    detail::LoopState& state(const net::EventLoop& loop) const;
+    detail::LoopState& state(net::EventLoop& loop);  // found or added
+    detail::LoopState* find_state(const net::EventLoop& loop) const noexcept;
     detail::LoopState& state(std::size_t i) const noexcept { return *states_[i]; }
     std::atomic<std::size_t>& open_connections() noexcept { return open_; }
 
   private:
-    net::LoopGroup& group_;
     Admission admission_;
-    std::vector<std::unique_ptr<detail::LoopState>> states_;
+    // Written under add_mu_, read without a lock below count_ (entries never move).
+    std::array<std::unique_ptr<detail::LoopState>, max_loops> states_;
+    std::atomic<std::size_t> count_{0};
+    std::mutex add_mu_;
     Hub hub_;
     std::atomic<std::size_t> open_{0};
     std::atomic<bool> shutting_down_{false};
