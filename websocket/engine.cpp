@@ -65,8 +65,16 @@ void Engine::count_refused(const net::EventLoop& loop) noexcept {
     if (detail::LoopState* s = find_state(loop)) detail::LoopCounters::add(s->counters.refused, 1);
 }
 
+bool Engine::reserve() noexcept {
+    if (!admit()) return false;
+    if (open_.fetch_add(1, std::memory_order_relaxed) < admission_.max_connections) return true;
+    unreserve();  // another loop took the last one between the check and the add
+    return false;
+}
+
 LoopConn* Engine::adopt(net::EventLoop& loop, net::Socket socket,
-                        std::span<const std::uint8_t> already_read, const Endpoint& endpoint) {
+                        std::span<const std::uint8_t> already_read, const Endpoint& endpoint,
+                        bool reserved) {
     detail::LoopState& st = state(loop);
     (void)socket.set_no_delay(true);  // frames are whole when written: Nagle would only delay
     std::uint32_t generation = 0;
@@ -75,10 +83,11 @@ LoopConn* Engine::adopt(net::EventLoop& loop, net::Socket socket,
     if (loop.add(conn->socket_.fd(), net::Interest::readable, conn)) {
         st.release_slot(slot);
         delete conn;
+        if (reserved) unreserve();
         return nullptr;
     }
     st.assign_slot(slot, conn);
-    open_.fetch_add(1, std::memory_order_relaxed);
+    if (!reserved) open_.fetch_add(1, std::memory_order_relaxed);
     detail::LoopCounters::add(st.counters.connections, 1);
     detail::LoopCounters::add(st.counters.accepted, 1);
     conn->start(already_read);

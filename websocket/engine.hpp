@@ -60,14 +60,20 @@ class Engine {
     // Any thread: whether a new connection may be opened now (under max_connections and
     // max_total_queued_bytes, not shutting down). When false the upgrade is answered 503.
     [[nodiscard]] bool admit() const noexcept;
-    // `loop`'s thread, after admit() was true: counts an upgrade refused with 503.
+    // Any thread: admit() and, when true, take one connection of max_connections at once, so
+    // that concurrent handshakes on several loops cannot overshoot it. Pass `reserved = true`
+    // to adopt(), or give it back with unreserve() if the handshake fails.
+    [[nodiscard]] bool reserve() noexcept;
+    void unreserve() noexcept { open_.fetch_sub(1, std::memory_order_relaxed); }
+    // `loop`'s thread, after admit() was false: counts an upgrade refused with 503.
     void count_refused(const net::EventLoop& loop) noexcept;
 
     // `loop`'s thread: takes over `socket` (non-blocking, the 101 already sent). `already_read`
     // holds bytes the peer sent after its handshake. Calls on_open, then handles those bytes.
     // `endpoint` must outlive the connection. Returns nullptr if the loop refused the fd.
     LoopConn* adopt(net::EventLoop& loop, net::Socket socket,
-                    std::span<const std::uint8_t> already_read, const Endpoint& endpoint);
+                    std::span<const std::uint8_t> already_read, const Endpoint& endpoint,
+                    bool reserved = false);
 
     Hub& hub() noexcept { return hub_; }
     [[nodiscard]] EventStats stats() const noexcept;
