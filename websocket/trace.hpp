@@ -47,9 +47,9 @@ void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
 [[nodiscard]] std::string preview_payload(std::span<const std::uint8_t> payload,
                                           std::uint64_t total, const TraceOptions& options = {});
 
-// The name of a close code (RFC 6455 §7.4.1, IANA registry): "normal closure", "going away", ...
-// "application" for 4000-4999, "registered/library" for 3000-3999, "" for unassigned codes.
-[[nodiscard]] std::string_view close_code_name(std::uint16_t code) noexcept;
+// close_code_name (websocket/close_error.hpp) for registered codes, and also "reserved" for
+// 1004, "registered/library" for 3000-3999, "application" for 4000-4999; "" for unassigned codes.
+[[nodiscard]] std::string_view close_code_label(std::uint16_t code) noexcept;
 
 // The name of an opcode: "continuation", "text", "binary", "close", "ping", "pong", "reserved".
 [[nodiscard]] std::string_view opcode_name(std::uint8_t opcode) noexcept;

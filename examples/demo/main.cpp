@@ -1,24 +1,22 @@
-// demo: the server `make run` starts. One wire server with a home page linking every example
-// that has a browser side (see ROUTES.md for the routes and what each page expects).
+// demo: the server `make run` starts. One address, every example with a browser side:
 //
-//   make run                                   (or build/examples/demo [--port N] [--www DIR])
-//   WIRE_TRACE=1 make run                      annotated heads and frames on standard error
+//   http://127.0.0.1:8080/            the home page, linking everything below
+//   /echo.html  /chat.html  /push.html  /tail.html   the WebSocket pages
+//   /files/     a file server over examples/static/
+//   /inspect    the request inspector (seed 000)
+//   /seed/001/client.html, /seed/002/   the seed tutorials' own pages
 //
-// Pages are plain HTML/JS under examples/demo/www/, read from disk at each request (edit and
-// reload). Run it from the repository root, or pass --www.
+//   build/examples/demo [--port N] [--tail FILE]     (or PORT=N)
 //
-// Status: the HTTP side (pages, /inspect, POST /api/tool/send_message). The WebSocket endpoints
-// (/echo, /chat, /socket/system/message, /tail) and /files/ join when the Upgrader and the file
-// server land; until then the pages show "disconnected" and keep retrying, as they should.
+// examples/demo/ROUTES.md lists every route and what the pages expect of it. The terminal shows
+// the URL and one access-log line per request. Ctrl-C (or SIGTERM) shuts down gracefully:
+// requests in flight finish and WebSocket clients get a close frame with 1001 (going away).
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <iostream>
 #include <string>
 
-#include "examples/demo/api.hpp"
-#include "examples/demo/pages.hpp"
+#include "../example_flags.hpp"
+#include "demo.hpp"
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "http/server_error.hpp"
@@ -27,56 +25,48 @@ namespace http = wire::http;
 
 namespace {
 
-struct Options {
-    std::string port = "8080";
-    std::string www = "examples/demo/www";
-};
-
-Options parse(int argc, char** argv) {
-    Options o;
-    if (const char* p = std::getenv("PORT")) o.port = p;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (std::strcmp(argv[i], "--port") == 0) o.port = argv[i + 1];
-        if (std::strcmp(argv[i], "--www") == 0) o.www = argv[i + 1];
-    }
-    return o;
-}
-
-// One line per request: who, what, the answer, how long (like a web server's access log).
+// One line per response: client, request line, status, body bytes, time taken.
 void access_log(const http::AccessLogEntry& e) {
     const double ms = std::chrono::duration<double, std::milli>(e.duration).count();
-    char line[512];
-    std::snprintf(line, sizeof line, "%.*s \"%.*s %.*s %.*s\" %d %llu %.2fms\n",
-                  static_cast<int>(e.remote_addr.size()), e.remote_addr.data(),
-                  static_cast<int>(e.method.size()), e.method.data(),
-                  static_cast<int>(e.target.size()), e.target.data(),
-                  static_cast<int>(e.proto.size()), e.proto.data(), e.status,
-                  static_cast<unsigned long long>(e.bytes), ms);
-    std::fputs(line, stdout);
+    char timing[32];
+    std::snprintf(timing, sizeof timing, "%.2f ms", ms);
+    std::string line;
+    line.append(e.remote_addr).append(" \"").append(e.method).append(" ").append(e.target);
+    line.append(" ").append(e.proto).append("\" ").append(std::to_string(e.status));
+    line.append(" ").append(std::to_string(e.bytes)).append(" ").append(timing).append("\n");
+    std::fwrite(line.data(), 1, line.size(), stdout);  // one call: lines from loops never mix
     std::fflush(stdout);
+}
+
+demo::Paths find_paths(int argc, char** argv) {
+    demo::Paths paths;
+    paths.www = demo::find_repo_dir("examples/demo/www");
+    paths.static_dir = demo::find_repo_dir("examples/static");
+    paths.tail_file = example::flag(argc, argv, "--tail", "");
+    return paths;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const Options options = parse(argc, argv);
+    const demo::Paths paths = find_paths(argc, argv);
     auto mux = std::make_shared<http::ServeMux>();
-    demo::register_pages(*mux, options.www);
-    // No WebSocket hub yet: a system message reaches no one (the answer says so).
-    demo::register_api(*mux, [](std::string_view) { return std::size_t{0}; });
+    demo::add_pages(*mux, paths);
+    demo::add_files(*mux, paths);
+    demo::add_inspector(*mux);
 
     http::Server server;
-    server.addr = "127.0.0.1:" + options.port;
+    server.addr = example::listen_address(argc, argv);
     server.handler = mux;
     server.access_log = access_log;
-    server.shutdown_on_signals(std::chrono::seconds(1));
-    if (auto r = server.listen(); !r) {
-        std::cerr << "demo: cannot listen on " << server.addr << ": " << r.error().message()
-                  << '\n';
-        return 1;
-    }
-    std::cout << "wire demo: open http://" << server.address().to_string() << "/ in a browser\n"
-              << std::flush;
-    const auto result = server.serve();
-    return result.error() == http::ServerError::server_closed ? 0 : 1;
+    server.log = [](std::string_view line) {
+        std::fprintf(stdout, "wire demo: %.*s\n", static_cast<int>(line.size()), line.data());
+        std::fflush(stdout);
+    };
+    server.shutdown_on_signals(std::chrono::seconds(2));
+    if (paths.www.empty()) std::fprintf(stderr, "demo: pages not found (set WIRE_DEMO_ROOT)\n");
+    auto result = server.listen_and_serve();
+    if (result.error() == http::ServerError::server_closed) return 0;
+    std::fprintf(stderr, "demo: %s\n", result.error().message().c_str());
+    return 1;
 }

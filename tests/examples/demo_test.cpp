@@ -1,95 +1,94 @@
-// examples/demo (what `make run` starts): its HTTP side, run as a program.
+// examples/demo: the server `make run` starts, over a temporary root with known pages and files
+// (WIRE_DEMO_ROOT), checked with curl: pages, rendered seed pages, the file server, the request
+// inspector, the access log and a graceful stop.
 #include <doctest/doctest.h>
 
-#include <string>
+#include <filesystem>
+#include <fstream>
 
-#include "net/dial.hpp"
-#include "tests/examples/example_process.hpp"
+#include "example_process.hpp"
+
+using namespace wire::test;
+namespace fs = std::filesystem;
 
 namespace {
 
-// One request on its own connection ("Connection: close"), the whole reply.
-std::string fetch(int port, const std::string& request) {
-    auto conn = wire::net::dial("127.0.0.1:" + std::to_string(port), std::chrono::seconds(5));
-    REQUIRE(conn);
-    conn->set_deadline(wire::net::Conn::Clock::now() + std::chrono::seconds(5));
-    REQUIRE(conn->write(request));
-    std::string reply;
-    char buf[8192];
-    for (;;) {
-        auto n = conn->read(buf, sizeof buf);
-        if (!n || *n == 0) break;
-        reply.append(buf, *n);
+struct DemoRoot {
+    fs::path root;
+    DemoRoot() {
+        root = fs::temp_directory_path() / ("wire-demo-test-" + std::to_string(::getpid()));
+        fs::create_directories(root / "examples/demo/www/seed/002");
+        fs::create_directories(root / "examples/static/notes");
+        write("examples/demo/www/index.html", "<h1>home</h1>\n");
+        write("examples/demo/www/echo.html", "<h1>echo</h1>\n");
+        write("examples/demo/www/seed/002/index.html",
+              "<script>var url = \"{{ws_url}}\";</script>");
+        write("examples/static/hello.txt", "hello from static\n");
+        write("examples/static/notes/reading.md", "# notes\n");
     }
-    return reply;
-}
+    ~DemoRoot() { fs::remove_all(root); }
+    void write(const char* rel, const char* text) const { std::ofstream(root / rel) << text; }
+    [[nodiscard]] std::string env() const { return "WIRE_DEMO_ROOT=" + root.string(); }
+};
 
-std::string get(int port, const std::string& target) {
-    return fetch(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                           "\r\nConnection: close\r\n\r\n");
-}
-
-bool has(const std::string& s, std::string_view part) {
-    return s.find(part) != std::string::npos;
-}
-
-// The port from "wire demo: open http://127.0.0.1:PORT/ in a browser".
-int demo_port(wire::test::ExampleProcess& p) {
-    const auto line = p.out_line(std::chrono::seconds(10));
-    if (!line || !has(*line, "wire demo: open http://127.0.0.1:")) return 0;
-    return std::atoi(line->c_str() + line->rfind(':') + 1);
+std::string curl(const std::string& args) {
+    return run_command("curl -s --max-time 5 " + args);
 }
 
 }  // namespace
 
-TEST_CASE(
-    "demo: pages, seed pages rendered with their ws:// URL, inspector, push API, access log") {
-    wire::test::ExampleProcess p("demo", {"--port", "0"});
-    REQUIRE(p.started());
-    const int port = demo_port(p);
-    REQUIRE(port > 0);
-    const std::string host = "127.0.0.1:" + std::to_string(port);
+TEST_CASE("demo serves its pages, renders the seed pages and logs each request") {
+    DemoRoot root;
+    ExampleProcess demo("demo", {}, {root.env()});
+    REQUIRE(demo.wait_listening());
+    CHECK(curl(local_url(demo.port(), "/")) == "<h1>home</h1>\n");
+    CHECK(demo.wait_for("\"GET / HTTP/1.1\" 200 14 "));
+    CHECK(curl(local_url(demo.port(), "/echo.html")) == "<h1>echo</h1>\n");
+    const std::string host = "127.0.0.1:" + std::to_string(demo.port());
+    CHECK(curl(local_url(demo.port(), "/seed/002/")) ==
+          "<script>var url = \"ws://" + host + "/seed/002/stream\";</script>");
+    const std::string type =
+        curl("-o /dev/null -w '%{content_type}' " + local_url(demo.port(), "/echo.html"));
+    CHECK(type == "text/html; charset=utf-8");
+    CHECK(curl("-o /dev/null -w '%{http_code}' " + local_url(demo.port(), "/nope.html")) == "404");
+    CHECK(demo.terminate() == 0);
+}
 
-    const std::string home = get(port, "/");
-    CHECK(home.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-    CHECK(has(home, "Content-Type: text/html; charset=utf-8\r\n"));
-    CHECK(has(home, "href=\"/echo.html\""));
-    // One access-log line per request on standard output.
-    const auto log = p.out_line();
-    REQUIRE(log);
-    CHECK(has(*log, "\"GET / HTTP/1.1\" 200 "));
+TEST_CASE("demo file server: files, listings, redirects, no escape from the folder") {
+    DemoRoot root;
+    ExampleProcess demo("demo", {}, {root.env()});
+    REQUIRE(demo.wait_listening());
+    const int port = demo.port();
+    CHECK(curl(local_url(port, "/files/hello.txt")) == "hello from static\n");
+    CHECK(curl("-o /dev/null -w '%{content_type}' " + local_url(port, "/files/notes/reading.md")) ==
+          "text/markdown; charset=utf-8");
+    CHECK(curl("-o /dev/null -w '%{http_code} %{redirect_url}' " + local_url(port, "/files")) ==
+          "301 " + local_url(port, "/files/"));
+    CHECK(curl("-o /dev/null -w '%{http_code} %{redirect_url}' " +
+               local_url(port, "/files/notes")) == "301 " + local_url(port, "/files/notes/"));
+    const std::string listing = curl(local_url(port, "/files/"));
+    CHECK(listing.find("<a href=\"hello.txt\">hello.txt</a>") != std::string::npos);
+    CHECK(listing.find("<a href=\"notes/\">notes/</a>") != std::string::npos);
+    // --path-as-is sends the dots as they are; the mux redirects to the clean path and the
+    // file server cleans what is left, so nothing above examples/static is reachable.
+    const std::string escape =
+        curl("--path-as-is " + local_url(port, "/files/../../../etc/passwd"));
+    CHECK(escape.find("root:") == std::string::npos);
+    const std::string encoded = curl(local_url(port, "/files/%2e%2e/%2e%2e/etc/passwd"));
+    CHECK(encoded.find("root:") == std::string::npos);
+    CHECK(demo.terminate() == 0);
+}
 
-    for (const char* page : {"/echo.html", "/chat.html", "/push.html", "/tail.html"}) {
-        CAPTURE(std::string(page));
-        CHECK(get(port, page).rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-    }
-    const std::string js = get(port, "/wire.js");
-    CHECK(has(js, "function wireSocket("));
-    CHECK(has(js, "Content-Type: text/javascript"));
-
-    CHECK(has(get(port, "/seed/002/"), "\"ws://" + host + "/seed/002/stream\""));
-    CHECK(has(get(port, "/seed/001/client.html"), "\"ws://" + host + "/seed/001/ws\""));
-    CHECK(get(port, "/nope.html").rfind("HTTP/1.1 404 ", 0) == 0);
-
-    const std::string inspected = fetch(port,
-                                        "POST /inspect?a=1 HTTP/1.1\r\nHost: x\r\nX-Test: yes\r\n"
-                                        "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
-    CHECK(has(inspected, "request line:   POST /inspect?a=1 HTTP/1.1\n"));
-    CHECK(has(inspected, "  X-Test: yes\n"));
-    CHECK(has(inspected, "body (5 bytes):\nhello\n"));
-
-    const std::string sent =
-        fetch(port,
-              "POST /api/tool/send_message HTTP/1.1\r\nHost: x\r\n"
-              "Content-Type: application/x-www-form-urlencoded\r\n"
-              "Content-Length: 16\r\nConnection: close\r\n\r\nmessage=hi+there");
-    CHECK(sent.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-    CHECK(has(sent, "{\"delivered_to\":"));
-    const std::string empty = fetch(port,
-                                    "POST /api/tool/send_message HTTP/1.1\r\nHost: x\r\n"
-                                    "Content-Length: 0\r\nConnection: close\r\n\r\n");
-    CHECK(empty.rfind("HTTP/1.1 400 ", 0) == 0);
-    CHECK(get(port, "/api/tool/send_message").rfind("HTTP/1.1 405 ", 0) == 0);
-
-    CHECK(p.stop() == 0);
+TEST_CASE("demo request inspector shows the request as parsed") {
+    DemoRoot root;
+    ExampleProcess demo("demo", {}, {root.env()});
+    REQUIRE(demo.wait_listening());
+    const std::string out =
+        curl("-H 'X-Demo: yes' -d 'a=1' " + local_url(demo.port(), "/inspect?q=2"));
+    CHECK(out.find("remote address: 127.0.0.1:") == 0);
+    CHECK(out.find("method: POST\npath: /inspect\nquery: q=2\nproto: HTTP/1.1\n") !=
+          std::string::npos);
+    CHECK(out.find("  X-Demo: yes\n") != std::string::npos);
+    CHECK(out.find("body (3 bytes):\na=1\n") != std::string::npos);
+    CHECK(demo.terminate(SIGINT) == 0);
 }

@@ -1,66 +1,46 @@
-// examples/hijack.cpp (seed 004): after hijack() the handler speaks raw TCP.
+// examples/hijack.cpp: seed 004's Hijacker example, a raw TCP conversation after an HTTP request.
 #include <doctest/doctest.h>
 
-#include <string>
+#include "example_process.hpp"
 
-#include "net/dial.hpp"
-#include "tests/examples/example_process.hpp"
+using namespace wire::test;
 
-namespace {
+TEST_CASE("hijack: the handler takes the connection and speaks raw TCP") {
+    ExampleProcess hijack("hijack");
+    REQUIRE(hijack.wait_listening());
 
-// Reads until `text` has arrived (or the peer closes, or 5 s pass).
-std::string read_until_has(wire::net::Conn& conn, std::string& got, std::string_view text) {
-    char buf[1024];
-    while (got.find(text) == std::string::npos) {
-        auto n = conn.read(buf, sizeof buf);
-        if (!n || *n == 0) break;
-        got.append(buf, *n);
-    }
-    return got;
+    TcpClient client(hijack.port());
+    REQUIRE(client.send("GET /hijack HTTP/1.1\r\nHost: x\r\n\r\n"));
+    REQUIRE(client.read_until("Say hi: "));
+    // No HTTP response head: after hijack() the bytes are the handler's own.
+    CHECK(client.received() == "Now we're speaking raw TCP. Say hi: ");
+    REQUIRE(client.send("hi \"there\"\n"));
+    REQUIRE(client.read_to_eof());  // the handler closes the connection
+    CHECK(client.received() ==
+          "Now we're speaking raw TCP. Say hi: You said: \"hi \\\"there\\\"\\n\"\nBye.\n");
+    CHECK(hijack.terminate() == 0);
 }
 
-}  // namespace
-
-TEST_CASE("hijack: the prompt, the client's line quoted back, bye, and the connection closes") {
-    wire::test::ExampleProcess p("hijack", {"--port", "0"});
-    REQUIRE(p.started());
-    const int port = p.wait_for_port();
-    REQUIRE(port > 0);
-
-    auto conn = wire::net::dial("127.0.0.1:" + std::to_string(port), std::chrono::seconds(5));
-    REQUIRE(conn);
-    conn->set_deadline(wire::net::Conn::Clock::now() + std::chrono::seconds(5));
-    REQUIRE(conn->write("GET /hijack HTTP/1.1\r\nHost: x\r\n\r\n"));
-
-    std::string got;
-    read_until_has(*conn, got, "Say hi: ");
-    // No HTTP response: the first bytes are the new protocol's.
-    CHECK(got == "Now we're speaking raw TCP. Say hi: ");
-
-    REQUIRE(conn->write("hi \"there\"\n"));
-    got.clear();
-    read_until_has(*conn, got, "Bye.\n");
-    CHECK(got == "You said: \"hi \\\"there\\\"\\n\"\nBye.\n");
-
-    char byte;
-    auto n = conn->read(&byte, 1);
-    CHECK((n && *n == 0));  // the handler's thread closed the connection
-
-    CHECK(p.stop() == 0);
+TEST_CASE("hijack: bytes sent with the request reach the handler through the reader") {
+    ExampleProcess hijack("hijack");
+    REQUIRE(hijack.wait_listening());
+    TcpClient client(hijack.port());
+    // The greeting arrives in the same packet as the request: the server had already read it,
+    // and hijack() hands it over in the buffered reader.
+    REQUIRE(client.send("GET /hijack HTTP/1.1\r\nHost: x\r\n\r\nearly\n"));
+    REQUIRE(client.read_to_eof());
+    CHECK(client.received().ends_with("You said: \"early\\n\"\nBye.\n"));
+    CHECK(hijack.terminate() == 0);
 }
 
-TEST_CASE("hijack: bytes sent along with the request are not lost in the hand-over") {
-    wire::test::ExampleProcess p("hijack", {"--port", "0"});
-    REQUIRE(p.started());
-    const int port = p.wait_for_port();
-    REQUIRE(port > 0);
-    auto conn = wire::net::dial("127.0.0.1:" + std::to_string(port), std::chrono::seconds(5));
-    REQUIRE(conn);
-    conn->set_deadline(wire::net::Conn::Clock::now() + std::chrono::seconds(5));
-    // The answer line travels in the same write as the request: the server has read it before
-    // the handler runs, and hijack() must hand it over in the reader.
-    REQUIRE(conn->write("GET /hijack HTTP/1.1\r\nHost: x\r\n\r\nearly\n"));
-    std::string got;
-    read_until_has(*conn, got, "Bye.\n");
-    CHECK(got == "Now we're speaking raw TCP. Say hi: You said: \"early\\n\"\nBye.\n");
+TEST_CASE("hijack: SIGTERM closes a silent hijacked connection and the server exits 0") {
+    ExampleProcess hijack("hijack");
+    REQUIRE(hijack.wait_listening());
+    TcpClient client(hijack.port());
+    REQUIRE(client.send("GET /hijack HTTP/1.1\r\nHost: x\r\n\r\n"));
+    REQUIRE(client.read_until("Say hi: "));
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(hijack.terminate(SIGTERM, 5s) == 0);
+    CHECK(std::chrono::steady_clock::now() - start < 4s);  // not the 60 s read deadline
+    CHECK(client.read_to_eof());
 }
