@@ -5,7 +5,6 @@
 
 #include "crypto/sha1.hpp"
 #include "websocket/close.hpp"
-#include "websocket/close_error.hpp"
 #include "websocket/handshake.hpp"
 #include "websocket/utf8.hpp"
 
@@ -93,7 +92,7 @@ void append_close(std::string& out, std::span<const std::uint8_t> payload, std::
     const auto code = static_cast<std::uint16_t>(payload[0] << 8 | payload[1]);
     out += "code=";
     append_number(out, code);
-    const std::string_view name = close_code_label(code);
+    const std::string_view name = close_code_name(code);
     out += " (";
     out += name.empty() ? "unassigned" : name;
     out += is_valid_close_code(code) ? ")" : ", not allowed on the wire)";
@@ -126,15 +125,6 @@ std::string_view opcode_name(std::uint8_t opcode) noexcept {
         default:
             return "reserved";
     }
-}
-
-std::string_view close_code_label(std::uint16_t code) noexcept {
-    const std::string_view name = close_code_name(code);
-    if (!name.empty()) return name;
-    if (code == 1004) return "reserved";  // RFC 6455 §7.4.1
-    if (code >= 3000 && code <= 3999) return "registered/library";
-    if (code >= 4000 && code <= 4999) return "application";
-    return {};
 }
 
 std::string preview_payload(std::span<const std::uint8_t> payload, std::uint64_t total,

@@ -155,7 +155,7 @@ std::error_code explain_content(std::ostream& out, const ws::FrameHeader& h, Byt
         if (plain.empty()) {
             out << "  close with no status code (the receiver reports 1005, RFC 6455 §7.1.5)\n";
         } else {
-            out << "  close code = " << close.code << " (" << ws::close_code_label(close.code)
+            out << "  close code = " << close.code << " (" << ws::close_code_name(close.code)
                 << ", RFC 6455 §7.4.1), reason = \"" << close.reason << "\"\n";
         }
         return {};
@@ -230,7 +230,7 @@ std::size_t explain_one(std::ostream& out, Bytes in, std::size_t base, bool& val
     if (error) {
         const std::uint16_t code = ws::close_code_for(static_cast<ws::Error>(error.value()));
         out << "verdict: INVALID, " << error.message() << "\n         the receiver closes with "
-            << code << " (" << ws::close_code_label(code) << ")\n";
+            << code << " (" << ws::close_code_name(code) << ")\n";
         valid = false;
         return 0;
     }
@@ -265,7 +265,7 @@ bool explain_messages(std::ostream& out, std::vector<std::uint8_t> bytes) {
         if (ev.type == ws::EventType::error) {
             const auto code = ws::close_code_for(static_cast<ws::Error>(ev.error.value()));
             out << "  INVALID sequence: " << ev.error.message() << "\n  the receiver closes with "
-                << code << " (" << ws::close_code_label(code) << ")\n";
+                << code << " (" << ws::close_code_name(code) << ")\n";
             return false;
         }
         if (ev.type == ws::EventType::control) {
