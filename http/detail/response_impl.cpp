@@ -134,7 +134,8 @@ void ResponseImpl::emit(std::string_view data) {
 
 void ResponseImpl::commit(bool length_known) {
     committed_ = true;
-    out_->status_line(status_, {}, version_minor_ == 0 ? 0 : 1);
+    // RFC 9110 §6.2: we answer with the highest version we conform to, even to HTTP/1.0.
+    out_->status_line(status_, {}, 1);
     out_->fields(header_);
     if (!header_.has("Date")) out_->field("Date", ex_->date.get(std::time(nullptr)));
     const bool allowed = body_allowed();
