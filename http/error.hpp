@@ -62,6 +62,9 @@ enum class Error {
     // URLs (RFC 3986).
     bad_url,
     bad_percent_encoding,
+    // Request semantics found after the head parsed.
+    bad_target_form,     // 400
+    expectation_failed,  // 417
 };
 
 // The category behind every wire::http error code; its name() is "wire.http".
