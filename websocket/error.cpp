@@ -68,6 +68,20 @@ constexpr ErrorInfo kErrors[] = {
      "server chose a subprotocol the client did not offer (RFC 6455 §4.1)"},
     {Error::handshake_unrequested_extension, 0,
      "server answered with an extension the client did not request (RFC 6455 §4.1)"},
+    {Error::close_sent, 0,
+     "a close frame was already sent on this connection; no data may follow it (RFC 6455 §5.5.1)"},
+    {Error::bad_write_opcode, 0,
+     "messages are written as text or binary; use write_control for close, ping and pong"},
+    {Error::bad_url, 0,
+     "WebSocket URL must look like ws://host[:port][/path][?query], without a fragment "
+     "(RFC 6455 §3)"},
+    {Error::unsupported_scheme, 0,
+     "only ws:// URLs are supported (wss:// needs TLS, which wire does not provide yet)"},
+    {Error::duplicate_header, 0,
+     "the dialer sets Upgrade, Connection, Sec-WebSocket-Key, -Version and -Extensions itself; "
+     "remove them from the extra headers (use Dialer::subprotocols for Sec-WebSocket-Protocol)"},
+    {Error::proxy_refused, 0,
+     "the HTTP proxy did not answer CONNECT with a 2xx status; see the response for why"},
 };
 
 const ErrorInfo* find(int value) noexcept {

@@ -41,6 +41,14 @@ enum class Error {
     handshake_bad_accept,
     handshake_unoffered_subprotocol,
     handshake_unrequested_extension,
+    // Conn use (gorilla's ErrCloseSent, errBadWriteOpCode): returned to the caller, never sent.
+    close_sent,
+    bad_write_opcode,
+    // Dialer (client): before or around the handshake.
+    bad_url,
+    unsupported_scheme,
+    duplicate_header,
+    proxy_refused,
 };
 
 const std::error_category& error_category() noexcept;

@@ -87,6 +87,11 @@ class FrameReader {
     [[nodiscard]] const ReaderOptions& options() const noexcept { return options_; }
     [[nodiscard]] bool in_message() const noexcept { return in_message_; }
     [[nodiscard]] std::error_code error() const noexcept { return error_; }
+    // Streaming mode: payload bytes of the current data frame not yet delivered (0 between
+    // frames). Lets a blocking reader read a large payload straight into its destination.
+    [[nodiscard]] std::uint64_t payload_remaining() const noexcept {
+        return in_payload_ ? remaining_ : 0;
+    }
     void reset() noexcept { *this = FrameReader(options_); }
 
   private:

@@ -156,7 +156,7 @@ void ResponseImpl::commit(bool length_known) {
             close_ = true;  // RFC 9112 §6.3 rule 8: HTTP/1.0 reads until the close
         }
     }
-    if (header_.has_token("Connection", "close")) close_ = true;
+    if (header_.has_token("Connection", "close") || ex_->core.shutting_down()) close_ = true;
     if (close_) {
         if (!header_.has_token("Connection", "close")) out_->field("Connection", "close");
     } else if (version_minor_ == 0) {

@@ -40,7 +40,7 @@ class TestServer {
     }
     ~TestServer() {
         server.close();
-        thread_.join();
+        if (thread_.joinable()) thread_.join();
     }
     TestServer(const TestServer&) = delete;
     TestServer& operator=(const TestServer&) = delete;

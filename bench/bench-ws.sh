@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Blocking-Conn echo beside gorilla/websocket in the same run: examples/ws_echo_server (a thread
+# per connection, Upgrader + Conn) and the kit's gorilla echo server ($WIRE_PEERS/bin/gows), both
+# loaded by ../shared/bench/ws-bench.sh (wsload, every byte verified). Reports echo round trips
+# per second and per server CPU-second for 1 and 100 connections at 16 B and 64 KiB; the issue's
+# target is not to trail gorilla. Knobs: ROUNDS (3), DURATION (5), CONNS, SIZES, FANOUT_CONNS
+# (empty: skip fan-out), as in ws-bench.sh. Quick look: ROUNDS=1 DURATION=3 bench/bench-ws.sh
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+KIT=${BENCH_KIT:-../shared/bench}
+[ -d "$KIT" ] || KIT=/work/shared/bench
+export WIRE_PEERS=${WIRE_PEERS:-/tmp/wire-peers}
+server=$BUILD/examples/ws_echo_server
+[ -x "$server" ] || make --no-print-directory "$server" >/dev/null || exit 1
+if [ ! -x "$WIRE_PEERS/bin/gows" ] || [ ! -x "$WIRE_PEERS/bin/wsload" ]; then
+    echo "bench-ws: gows/wsload not built in $WIRE_PEERS (run $KIT/setup.sh); skipped"
+    exit 0
+fi
+export ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-5}
+export CONNS=${CONNS:-"1 100"} SIZES=${SIZES:-"16 65536"} FANOUT_CONNS=${FANOUT_CONNS-}
+bash "$KIT/ws-bench.sh" "$server --port \$PORT" 8090 wire \
+    "\$WIRE_PEERS/bin/gows -port \$PORT" 8091 gorilla 2>&1 | grep -v '^\[' 

@@ -1,0 +1,51 @@
+// Interop peer for tests/websocket/interop_test.cpp, built on Node's ws (Debian node-ws).
+//   node node_peer.js server       echo server on 127.0.0.1:<free port>; prints "PORT <n>"
+//   node node_peer.js client URL   runs the exchange below against URL; prints "OK" or "FAIL ..."
+'use strict';
+const WebSocket = require('ws');
+
+function serve() {
+  const wss = new WebSocket.Server({
+    host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024,
+    handleProtocols: (protocols) => (protocols.has('chat') ? 'chat' : false),
+  });
+  wss.on('listening', () => console.log('PORT ' + wss.address().port));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => ws.send(data, {binary: isBinary}));
+  });
+}
+
+function client(url) {
+  const cases = [
+    ['hello', false], ['h\u00e9llo \u{1F600}', false], [Buffer.from([...Array(256).keys()]), true],
+    ['x'.repeat(100000), false], [Buffer.alloc(70000), true], ['', false],
+  ];
+  const ws = new WebSocket(url, ['chat'], {perMessageDeflate: false});
+  let i = 0;
+  const fail = (why) => { console.log('FAIL ' + why); process.exit(1); };
+  setTimeout(() => fail('timeout'), 20000).unref();
+  ws.on('open', () => {
+    if (ws.protocol !== 'chat') fail('subprotocol ' + ws.protocol);
+    ws.send(cases[0][0], {binary: cases[0][1]});
+  });
+  ws.on('message', (data, isBinary) => {
+    const [sent, binary] = cases[i];
+    const same = Buffer.compare(Buffer.from(data), Buffer.from(sent)) === 0;
+    if (!same || isBinary !== binary) fail('echo mismatch at case ' + i);
+    i += 1;
+    if (i < cases.length) { ws.send(cases[i][0], {binary: cases[i][1]}); return; }
+    ws.ping(Buffer.from('ping!'));
+  });
+  ws.on('pong', (data) => {
+    if (data.toString() !== 'ping!') fail('pong payload');
+    ws.close(1000, 'bye');
+  });
+  ws.on('close', (code) => {
+    if (code !== 1000) fail('close code ' + code);
+    console.log('OK');
+    process.exit(0);
+  });
+  ws.on('error', (e) => fail('error ' + e.message));
+}
+
+if (process.argv[2] === 'server') serve(); else client(process.argv[3]);

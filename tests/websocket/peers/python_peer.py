@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+# Interop peer for tests/websocket/interop_test.cpp, built on python3-websockets (Debian).
+#   python_peer.py server        echo server on 127.0.0.1:<free port>; prints "PORT <n>"
+#   python_peer.py client URL    runs the exchange below against URL; prints "OK" or "FAIL ..."
+import asyncio
+import sys
+
+import websockets
+
+
+async def echo(ws, path=None):
+    try:
+        async for message in ws:
+            await ws.send(message)
+    except websockets.ConnectionClosed:
+        pass
+
+
+async def serve():
+    async with websockets.serve(echo, "127.0.0.1", 0, subprotocols=["chat"],
+                                max_size=None, compression=None) as server:
+        port = server.sockets[0].getsockname()[1]
+        print("PORT", port, flush=True)
+        await asyncio.Future()
+
+
+async def client(url):
+    async with websockets.connect(url, subprotocols=["chat"], max_size=None,
+                                  compression=None) as ws:
+        if ws.subprotocol != "chat":
+            return "subprotocol " + str(ws.subprotocol)
+        cases = ["hello", "h\u00e9llo \U0001f600", bytes(range(256)), "x" * 100000,
+                 bytes(70000), ""]
+        for sent in cases:
+            await ws.send(sent)
+            got = await ws.recv()
+            if got != sent or type(got) != type(sent):
+                return "echo mismatch for a %s of %d" % (type(sent).__name__, len(sent))
+        pong = await ws.ping(b"ping!")
+        await asyncio.wait_for(pong, 5)
+        await ws.close(1000, "bye")
+        if ws.close_code != 1000:
+            return "close code %s" % ws.close_code
+    return "OK"
+
+
+def main():
+    if sys.argv[1] == "server":
+        asyncio.run(serve())
+    else:
+        result = asyncio.run(asyncio.wait_for(client(sys.argv[2]), 20))
+        print(result if result == "OK" else "FAIL " + result, flush=True)
+        sys.exit(0 if result == "OK" else 1)
+
+
+main()

@@ -1,0 +1,268 @@
+// wire:glue
+// The read side of websocket::Conn: frames from the socket through FrameReader (streaming mode)
+// into messages, with control frames answered on the way.
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include "net/error.hpp"
+#include "websocket/conn.hpp"
+#include "websocket/detail/conn_state.hpp"
+#include "websocket/error.hpp"
+
+namespace wire::websocket {
+
+namespace detail {
+
+namespace {
+
+// One reader at a time. close() may read on behalf of nobody; a read that arrives meanwhile
+// waits for it and then finds the sticky error close() left.
+class ReadGuard {
+  public:
+    explicit ReadGuard(ConnState& s) : s_(s) {
+        if (!s_.read_mu.try_lock()) {
+            assert(s_.closing.load() && "websocket::Conn: two threads read at once");
+            s_.read_mu.lock();
+        }
+    }
+    ~ReadGuard() { s_.read_mu.unlock(); }
+    ReadGuard(const ReadGuard&) = delete;
+    ReadGuard& operator=(const ReadGuard&) = delete;
+
+  private:
+    ConnState& s_;
+};
+
+constexpr auto control_write_wait = std::chrono::seconds(1);  // gorilla's writeWait
+
+}  // namespace
+
+void ByteBuffer::reserve(std::size_t n) {
+    if (n <= capacity) return;
+    const std::size_t cap = std::max(n, capacity * 2);
+    auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(cap);
+    if (size > 0) std::memcpy(bigger.get(), data.get(), size);
+    data = std::move(bigger);
+    capacity = cap;
+}
+
+void ByteBuffer::append(std::span<const std::uint8_t> bytes) {
+    if (bytes.empty()) return;
+    reserve(size + bytes.size());
+    std::memcpy(data.get() + size, bytes.data(), bytes.size());
+    size += bytes.size();
+}
+
+std::error_code ConnState::fail_read(std::error_code ec) {
+    read_err = ec;
+    pending = {};
+    msg_open = false;
+    {
+        std::lock_guard lock(state_mu);
+        read_done = true;
+    }
+    state_cv.notify_all();
+    return ec;
+}
+
+// RFC 6455 §7.1.7: fail the connection, telling the peer why (1002, 1007, 1009) while we may.
+std::error_code ConnState::fail_protocol(std::error_code ec) {
+    const std::uint16_t code = close_code_for(static_cast<Error>(ec.value()));
+    const std::uint8_t payload[2] = {static_cast<std::uint8_t>(code >> 8),
+                                     static_cast<std::uint8_t>(code & 0xFF)};
+    if (!close_sent.load()) {
+        (void)write_control_frame(Opcode::close, payload, Clock::now() + control_write_wait);
+    }
+    return fail_read(ec);
+}
+
+// Reads until at least `need` unconsumed bytes are buffered (need <= rcap: FrameReader asks for
+// a header or a whole control frame at most, both within min_buffer_size).
+std::error_code ConnState::fill(std::uint64_t need) {
+    assert(pending.empty() && "fill() would move bytes a payload view points at");
+    if (rstart > 0) {
+        std::memmove(rbuf.get(), rbuf.get() + rstart, rend - rstart);
+        rend -= rstart;
+        rstart = 0;
+    }
+    assert(need <= rcap);
+    while (rend < need) {
+        auto n = net.read(rbuf.get() + rend, rcap - rend);
+        if (!n) return n.error();
+        // RFC 6455 §7.1.5: a TCP close without a close frame is status 1006.
+        if (*n == 0) {
+            {
+                std::lock_guard lock(state_mu);
+                peer_close = {close_code::abnormal, "unexpected EOF"};
+            }
+            return make_close_error_code(close_code::abnormal);
+        }
+        rend += *n;
+    }
+    return {};
+}
+
+std::error_code ConnState::on_control(const Event& ev) {
+    if (ev.opcode == Opcode::ping) {
+        if (ping_handler) return ping_handler(ev.payload);
+        // gorilla's default: answer with a pong carrying the same payload (RFC 6455 §5.5.2).
+        // A failed write shows up on the writer; the reader goes on.
+        (void)write_control_frame(Opcode::pong, ev.payload, Clock::now() + control_write_wait);
+        return {};
+    }
+    if (ev.opcode == Opcode::pong)
+        return pong_handler ? pong_handler(ev.payload) : std::error_code{};
+    // A close frame (RFC 6455 §5.5.1): remember it, let the handler answer, end reading.
+    {
+        std::lock_guard lock(state_mu);
+        peer_close = {ev.close.code, std::string(ev.close.reason)};
+        close_received = true;
+    }
+    std::error_code ec;
+    if (close_handler) {
+        ec = close_handler(ev.close.code, ev.close.reason);
+    } else if (!close_sent.load()) {
+        // Echo the code (§5.5.1: "the endpoint typically echos the status code it received").
+        std::uint8_t payload[2] = {static_cast<std::uint8_t>(ev.close.code >> 8),
+                                   static_cast<std::uint8_t>(ev.close.code & 0xFF)};
+        const std::size_t len = ev.close.code == close_code::no_status ? 0 : 2;
+        (void)write_control_frame(Opcode::close, {payload, len}, Clock::now() + control_write_wait);
+    }
+    return ec ? ec : make_close_error_code(ev.close.code);
+}
+
+// The next data event; control frames are handled on the way. read_mu held.
+std::error_code ConnState::next_event(Event& ev) {
+    if (read_err) return read_err;
+    for (;;) {
+        const auto r = reader.consume({rbuf.get() + rstart, rend - rstart});
+        rstart += r.consumed;
+        switch (r.event.type) {
+            case EventType::data:
+                ev = r.event;
+                return {};
+            case EventType::control:
+                if (auto ec = on_control(r.event)) return fail_read(ec);
+                break;
+            case EventType::error:
+                return fail_protocol(r.event.error);
+            case EventType::need_more:
+                if (auto ec = fill(r.event.need)) return fail_read(ec);
+                break;
+        }
+    }
+}
+
+// Like next_event, but when the read buffer is empty in the middle of a frame's payload, reads
+// that payload straight into `dst` (up to `room` bytes) and unmasks it there: a large message
+// is copied once, by the kernel.
+std::error_code ConnState::next_event_into(Event& ev, std::uint8_t* dst, std::size_t room) {
+    if (read_err) return read_err;
+    const std::uint64_t remaining = reader.payload_remaining();
+    if (rstart != rend || remaining == 0 || room < rcap / 2) return next_event(ev);
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, room));
+    auto n = net.read(dst, want);
+    if (!n) return fail_read(n.error());
+    if (*n == 0) {
+        {
+            std::lock_guard lock(state_mu);
+            peer_close = {close_code::abnormal, "unexpected EOF"};
+        }
+        return fail_read(make_close_error_code(close_code::abnormal));
+    }
+    const auto r = reader.consume({dst, *n});
+    if (r.event.type == EventType::error) return fail_protocol(r.event.error);
+    assert(r.event.type == EventType::data && r.consumed == *n);
+    ev = r.event;
+    return {};
+}
+
+// Skips what is left of the current message, then starts the next one.
+std::error_code ConnState::begin_message() {
+    Event ev;
+    while (msg_open) {
+        pending = {};
+        if (auto ec = next_event(ev)) return ec;
+        msg_open = !ev.message_end;
+    }
+    pending = {};
+    if (auto ec = next_event(ev)) return ec;
+    assert(ev.message_begin);  // FrameReader rejects a continuation outside a message
+    ++msg_seq;
+    msg_type = ev.opcode;
+    pending = ev.payload;
+    msg_open = !ev.message_end;
+    return {};
+}
+
+}  // namespace detail
+
+Result<Message> Conn::read_message() {
+    auto& s = *s_;
+    detail::ReadGuard guard(s);
+    if (auto ec = s.begin_message()) return ec;
+    // An unfragmented message that arrived within the read buffer: no copy at all.
+    if (!s.msg_open) {
+        Message m{s.msg_type, s.pending};
+        s.pending = {};
+        return m;
+    }
+    s.message.size = 0;
+    s.message.append(s.pending);
+    s.pending = {};
+    while (s.msg_open) {
+        // The frame header already passed the read limit, so this reservation is bounded.
+        const std::uint64_t remaining = s.reader.payload_remaining();
+        if (remaining > 0) s.message.reserve(s.message.size + static_cast<std::size_t>(remaining));
+        Event ev;
+        std::uint8_t* dst = s.message.data.get() + s.message.size;
+        if (auto ec = s.next_event_into(ev, dst, s.message.capacity - s.message.size)) return ec;
+        if (ev.payload.data() == dst) {
+            s.message.size += ev.payload.size();
+        } else {
+            s.message.append(ev.payload);
+        }
+        s.msg_open = !ev.message_end;
+    }
+    return Message{s.msg_type, {s.message.data.get(), s.message.size}};
+}
+
+Result<MessageReader> Conn::next_reader() {
+    auto& s = *s_;
+    detail::ReadGuard guard(s);
+    if (auto ec = s.begin_message()) return ec;
+    return MessageReader(&s, s.msg_type, s.msg_seq);
+}
+
+Result<std::size_t> MessageReader::read(void* data, std::size_t size) {
+    auto& s = *s_;
+    detail::ReadGuard guard(s);
+    if (seq_ != s.msg_seq) return std::size_t{0};  // a later message has begun
+    auto* out = static_cast<std::uint8_t*>(data);
+    while (s.pending.empty()) {
+        if (!s.msg_open) {
+            if (s.read_err) return s.read_err;
+            return std::size_t{0};
+        }
+        Event ev;
+        if (auto ec = s.next_event_into(ev, out, size)) return ec;
+        s.msg_open = !ev.message_end;
+        if (ev.payload.data() == out) return ev.payload.size();  // read straight into `data`
+        s.pending = ev.payload;
+    }
+    const std::size_t n = std::min(size, s.pending.size());
+    std::memcpy(out, s.pending.data(), n);
+    s.pending = s.pending.subspan(n);
+    return n;
+}
+
+void Conn::set_read_limit(std::uint64_t bytes) noexcept {
+    s_->reader.set_read_limit(bytes);
+}
+
+void Conn::set_read_deadline(Clock::time_point t) {
+    s_->net.set_read_deadline(t);
+}
+
+}  // namespace wire::websocket

@@ -1,0 +1,103 @@
+// wire:glue
+// The state behind a websocket::Conn (kept out of conn.hpp so the public header stays short, and
+// on the heap so a Conn moves while its mutexes stay put). Not for users.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <system_error>
+
+#include "net/conn.hpp"
+#include "websocket/close_error.hpp"
+#include "websocket/conn.hpp"
+#include "websocket/frame.hpp"
+#include "websocket/frame_reader.hpp"
+#include "websocket/mask.hpp"
+
+namespace wire::websocket::detail {
+
+// A byte buffer that grows and is reused: no allocation once it has reached the working size.
+struct ByteBuffer {
+    std::unique_ptr<std::uint8_t[]> data;
+    std::size_t capacity = 0;
+    std::size_t size = 0;
+    void reserve(std::size_t n);
+    void append(std::span<const std::uint8_t> bytes);
+};
+
+struct ConnState {
+    ConnState(net::Conn conn, const ConnOptions& options);
+
+    // ---- reading (read_mu held by the reading thread)
+    std::error_code next_event(Event& ev);
+    std::error_code next_event_into(Event& ev, std::uint8_t* dst, std::size_t room);
+    std::error_code begin_message();
+    std::error_code fill(std::uint64_t need);
+    std::error_code on_control(const Event& ev);
+    std::error_code fail_read(std::error_code ec);
+    std::error_code fail_protocol(std::error_code ec);
+    std::error_code wait_for_peer_close(Clock::time_point deadline);
+    void drain(Clock::time_point deadline);
+
+    // ---- writing
+    Result<void> write_control_frame(Opcode type, std::span<const std::uint8_t> payload,
+                                     Clock::time_point deadline);  // takes write_mu itself
+    // The rest need write_mu held.
+    Result<void> send_frame(FrameHeader h, std::span<const std::uint8_t> payload);
+    Result<void> send_buffered(Opcode type, bool fin);
+    std::error_code next_mask_key(MaskKey& key);
+    Result<void> write_bytes(const iovec* iov, std::size_t count);
+    std::error_code write_state() const noexcept;
+    std::uint8_t* write_buffer();  // allocated on first use: a server may never need it
+
+    net::Conn net;
+    Role role;
+    std::string subprotocol;
+
+    // Read side. rbuf[rstart, rend) holds bytes read and not yet consumed.
+    std::unique_ptr<std::uint8_t[]> rbuf;
+    std::size_t rcap;
+    std::size_t rstart = 0;
+    std::size_t rend = 0;
+    FrameReader reader;
+    std::error_code read_err;         // sticky
+    std::span<std::uint8_t> pending;  // payload of the last data event not yet handed out
+    bool msg_open = false;            // the current message has more data events to come
+    Opcode msg_type = Opcode::binary;
+    std::uint64_t msg_seq = 0;  // bumped per message: a stale MessageReader reads nothing
+    ByteBuffer message;         // read_message's assembly buffer
+    std::mutex read_mu;         // held by whoever reads (one reader; close() may read)
+    Conn::PingHandler ping_handler;
+    Conn::PingHandler pong_handler;
+    Conn::CloseHandler close_handler;
+
+    // Closing. state_mu guards close_received, read_done and peer_close.
+    std::mutex state_mu;
+    std::condition_variable state_cv;
+    bool close_received = false;
+    bool read_done = false;
+    CloseError peer_close;
+    std::atomic<bool> closing{false};  // close() or abort() has begun
+
+    // Write side.
+    std::mutex write_mu;                   // held for each frame: data, fragment or control
+    std::atomic<bool> writing{false};      // a data writer is active (one-writer check)
+    std::unique_ptr<std::uint8_t[]> wbuf;  // [max_header_size room | payload...]
+    std::size_t wcap;
+    std::size_t wlen = 0;       // payload bytes buffered by a MessageWriter
+    std::error_code write_err;  // sticky
+    std::atomic<bool> close_sent{false};
+    std::mutex deadline_mu;  // orders changes of the socket's write deadline
+    Clock::time_point write_deadline{};
+    std::array<std::uint8_t, 256> mask_pool{};  // 64 masking keys per getrandom(2)
+    std::size_t mask_pos = 256;
+};
+
+}  // namespace wire::websocket::detail

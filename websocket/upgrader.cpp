@@ -1,0 +1,141 @@
+// wire:glue
+// Upgrader: checks (handshake.hpp), origin policy, the 101 answer, and the Conn.
+#include "websocket/upgrader.hpp"
+
+#include <array>
+#include <memory>
+
+#include "http/parser.hpp"
+#include "net/error.hpp"
+#include "websocket/detail/fields.hpp"
+#include "websocket/error.hpp"
+
+namespace wire::websocket {
+
+namespace {
+
+constexpr std::size_t max_request_head = 8 * 1024;
+
+// Closing right after the answer could turn unread request bytes into an RST that destroys the
+// answer in flight; a FIN first lets the client read it.
+void answer_and_close(net::Conn& conn, std::string_view answer) {
+    (void)conn.write(answer);
+    (void)conn.shutdown_write();
+    char sink[512];
+    conn.set_read_deadline(Clock::now() + std::chrono::milliseconds(200));
+    for (int i = 0; i < 16; ++i) {
+        auto n = conn.read(sink, sizeof sink);
+        if (!n || *n == 0) break;
+    }
+    (void)conn.close();
+}
+
+std::string bad_request(std::error_code ec) {
+    const std::string body = "malformed HTTP request: " + ec.message() + "\n";
+    return "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+           "Connection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+}  // namespace
+
+HandshakeCheck Upgrader::prepare(const UpgradeRequest& request, const http::Header& response_header,
+                                 std::string& response, std::string& protocol) const {
+    // 1. The request itself (RFC 6455 §4.2.1): method, version, Upgrade, Connection, key...
+    std::vector<std::string_view> supported(subprotocols.begin(), subprotocols.end());
+    ServerHandshakeOptions options;
+    options.subprotocols = supported;
+    UpgradeResponse answer;
+    HandshakeCheck check = accept_upgrade(request, options, answer);
+    if (!check.ok()) return check;
+    // 2. RFC 6455 §10.2: a browser says where the page came from; refuse other sites by default.
+    const bool origin_ok =
+        check_origin ? check_origin(request) : is_same_origin(request.origin, request.host);
+    if (!origin_ok) return handshake_failure(Error::handshake_bad_origin);
+    // 3. The 101 (RFC 6455 §4.2.2), with the application's extra fields before the blank line.
+    response = format_upgrade_response(answer);
+    response.resize(response.size() - 2);
+    for (std::size_t i = 0; i < response_header.size(); ++i) {
+        const http::Field f = response_header[i];
+        response.append(f.name).append(": ").append(f.value).append("\r\n");
+    }
+    response += "\r\n";
+    protocol = std::string(answer.protocol);
+    return check;
+}
+
+Result<Conn> Upgrader::upgrade_parsed(net::Conn conn, const UpgradeRequest& request,
+                                      std::string_view already_read,
+                                      const http::Header& response_header) const {
+    if (handshake_timeout.count() > 0) conn.set_deadline(Clock::now() + handshake_timeout);
+    std::string response, protocol;
+    const HandshakeCheck check = prepare(request, response_header, response, protocol);
+    if (!check.ok()) {
+        if (error) {
+            error(conn, check);
+            (void)conn.close();
+        } else {
+            answer_and_close(conn, format_error_response(check));
+        }
+        return check.error;
+    }
+    if (auto w = conn.write(response); !w) return w.error();
+    conn.set_deadline(net::Conn::no_deadline);
+    ConnOptions options;
+    options.role = Role::server;
+    options.read_buffer_size = read_buffer_size;
+    options.write_buffer_size = write_buffer_size;
+    options.read_limit = read_limit;
+    options.already_read = already_read;
+    options.subprotocol = std::move(protocol);
+    return Conn(std::move(conn), std::move(options));
+}
+
+Result<Conn> Upgrader::upgrade_connection(net::Conn conn, std::string* target) const {
+    if (handshake_timeout.count() > 0) conn.set_deadline(Clock::now() + handshake_timeout);
+    // 1. Read the request head (RFC 9112 §2.1) into one buffer; what follows it stays there.
+    auto buf = std::make_unique_for_overwrite<char[]>(max_request_head);
+    std::size_t len = 0;
+    std::array<http::Field, 64> fields;
+    http::HeadParser parser(http::HeadParser::Kind::request, fields);
+    std::size_t head_len = 0;
+    for (;;) {
+        const auto r = parser.parse({buf.get(), len});
+        if (r.done()) {
+            head_len = r.consumed;
+            break;
+        }
+        if (r.failed()) {
+            answer_and_close(conn, bad_request(http::make_error_code(r.error)));
+            return http::make_error_code(r.error);
+        }
+        if (len == max_request_head) {
+            answer_and_close(conn, bad_request(http::make_error_code(http::Error::head_too_large)));
+            return http::make_error_code(http::Error::head_too_large);
+        }
+        auto n = conn.read(buf.get() + len, max_request_head - len);
+        if (!n) return n.error();
+        if (*n == 0) return net::Error::unexpected_eof;
+        len += *n;
+    }
+    // 2. The fields the handshake looks at; list fields joined as RFC 9110 §5.3 allows.
+    const http::MessageHead& head = parser.head();
+    if (target != nullptr) *target = std::string(head.target);
+    const std::string connection = detail::joined_values(head.fields, "Connection");
+    const std::string protocols = detail::joined_values(head.fields, "Sec-WebSocket-Protocol");
+    const std::string extensions = detail::joined_values(head.fields, "Sec-WebSocket-Extensions");
+    UpgradeRequest request;
+    request.method = head.method;
+    request.http_version = head.version_minor >= 1 ? "HTTP/1.1" : "HTTP/1.0";
+    request.host = head.host;
+    request.upgrade = head.fields.get("Upgrade");
+    request.connection = connection;
+    request.version = head.fields.get("Sec-WebSocket-Version");
+    request.key = head.fields.get("Sec-WebSocket-Key");
+    request.protocol = protocols;
+    request.extensions = extensions;
+    request.origin = head.fields.get("Origin");
+    return upgrade_parsed(std::move(conn), request, {buf.get() + head_len, len - head_len});
+}
+
+}  // namespace wire::websocket

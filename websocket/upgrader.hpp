@@ -1,0 +1,68 @@
+// wire:glue
+// Upgrader: the server side of the opening handshake (RFC 6455 §4.2), gorilla's Upgrader in C++:
+// a config struct with safe defaults. Every failed check is answered with the right status and a
+// body that names the header and the fix (websocket/handshake.hpp decides both).
+//
+// Safer than gorilla's defaults: check_origin, when unset, allows only same-origin browser
+// requests (gorilla's default too; the snippets that set it to "allow all" open the server to
+// cross-site WebSocket hijacking, RFC 6455 §10.2), and reads are limited to 16 MiB per message.
+//
+// Two ways in:
+//  - upgrade_connection(conn): a thread-per-connection server without http::Server reads the
+//    request head from a freshly accepted connection itself (examples/ws_echo_server.cpp).
+//  - upgrade(w, r, response_header): inside an http::Handler (hijacks the connection).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/header.hpp"
+#include "net/conn.hpp"
+#include "net/result.hpp"
+#include "websocket/conn.hpp"
+#include "websocket/handshake.hpp"
+
+namespace wire::websocket {
+
+struct Upgrader {
+    // The whole handshake (reading the request in upgrade_connection, writing the 101) must
+    // finish within this time; zero means no limit (gorilla's default).
+    std::chrono::milliseconds handshake_timeout{0};
+    std::size_t read_buffer_size = 4096;
+    std::size_t write_buffer_size = 4096;
+    std::uint64_t read_limit = 16 * 1024 * 1024;  // the Conn's read limit (set_read_limit)
+    // Supported subprotocols in order of preference; the first one the client offered wins.
+    std::vector<std::string> subprotocols;
+    // true when the request may proceed. Unset: is_same_origin(origin, host) (RFC 6455 §10.2).
+    std::function<bool(const UpgradeRequest&)> check_origin;
+    // gorilla's Error callback: writes the failure answer. Unset: the status, the check's extra
+    // header (426: Sec-WebSocket-Version) and a text body naming the header and the fix.
+    std::function<void(net::Conn&, const HandshakeCheck&)> error;
+    // Placeholder: permessage-deflate is negotiated in a later issue; offers are declined.
+    bool enable_compression = false;
+
+    // Reads an HTTP/1.1 upgrade request from `conn` and completes the handshake; on failure the
+    // answer has been written and the connection closed. Bytes the client sent after the request
+    // (its first frames) are kept for the Conn.
+    // `target`, when given, receives the request-target ("/chat?room=1") for routing.
+    [[nodiscard]] Result<Conn> upgrade_connection(net::Conn conn,
+                                                  std::string* target = nullptr) const;
+
+    // The handshake for a request whose head is already parsed into `request`; `already_read`
+    // holds bytes after it. Writes the 101 (with `response_header`'s fields) or the failure.
+    [[nodiscard]] Result<Conn> upgrade_parsed(net::Conn conn, const UpgradeRequest& request,
+                                              std::string_view already_read,
+                                              const http::Header& response_header = {}) const;
+
+    // The checks and the 101 response text, no I/O: what both entry points share.
+    [[nodiscard]] HandshakeCheck prepare(const UpgradeRequest& request,
+                                         const http::Header& response_header, std::string& response,
+                                         std::string& protocol) const;
+};
+
+}  // namespace wire::websocket
