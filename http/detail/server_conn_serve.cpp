@@ -138,6 +138,8 @@ ServerConn::Next ServerConn::reject(Exchange& ex, Error error) {
     std::string_view reason = status_text(status);
     ex.out.content_length(reason.size() + 1);
     ex.out.end_head();
+    // RFC 9110 §9.3.2: no content in a response to HEAD, errors included.
+    if (ex.parser.head().method == "HEAD") return Next::close;
     ex.out.append(reason);
     ex.out.append("\n");
     return Next::close;

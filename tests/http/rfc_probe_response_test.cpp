@@ -37,6 +37,8 @@ TEST_CASE(
     const Response nm = c.read();
     CHECK(nm.status == 304);
     CHECK(nm.get("ETag") == "\"v1\"");
+    // §8.6: a 304's Content-Length, if any, must be the 200's; the server cannot know it.
+    CHECK_FALSE(nm.has("Content-Length"));
     CHECK_FALSE(nm.has("Transfer-Encoding"));
     // Had either carried body bytes, this response would not parse.
     CHECK(c.read().body == "hello world");
@@ -229,4 +231,12 @@ TEST_CASE("probe: a head that dribbles in is cut off (RFC 9112 §9.5, slowloris)
     CHECK(std::chrono::steady_clock::now() - started < 3s);
     // Closed silently, or with a 408 (RFC 9110 §15.5.9).
     CHECK((raw.empty() || raw.rfind("HTTP/1.1 408 ", 0) == 0));
+}
+
+TEST_CASE("probe: an error answer to HEAD has no content either (RFC 9110 §9.3.2)") {
+    ProbeServer s;
+    const std::string raw = raw_until_close(s, "HEAD / HTTP/1.1\r\nHost: a\r\nExpect: x\r\n\r\n");
+    CHECK(raw.rfind("HTTP/1.1 417 ", 0) == 0);
+    CHECK(raw.size() >= 4);
+    CHECK(raw.substr(raw.size() - 4) == "\r\n\r\n");  // the head, and nothing after it
 }
