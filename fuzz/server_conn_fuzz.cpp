@@ -104,7 +104,14 @@ std::vector<bool> head_requests(std::string_view in) {
     while (!in.empty()) {
         parser.reset();
         const http::ParseResult r = parser.parse(in);
-        if (!r.done()) break;
+        if (!r.done()) {
+            // The error answer to a bad request whose method was read as HEAD has no body.
+            std::string_view line = in;  // RFC 9112 §2.2: empty lines (CRLF) come first
+            while (line.substr(0, 2) == "\r\n")
+                line.remove_prefix(2);
+            if (r.failed() && line.substr(0, 5) == "HEAD ") heads.push_back(true);
+            break;
+        }
         heads.push_back(parser.head().method == "HEAD");
         in.remove_prefix(r.consumed);
         http::BodyReader body;
