@@ -158,7 +158,8 @@ void ResponseImpl::emit(std::string_view data) {
 
 void ResponseImpl::commit(bool length_known) {
     committed_ = true;
-    status_line(*out_, status_, version_minor_);
+    // RFC 9110 §6.2: we answer with the highest version we conform to, even to HTTP/1.0.
+    status_line(*out_, status_, 1);
     out_->fields(header_);
     if (!header_.has("Date")) trusted_field(*out_, "Date", ex_->date.get(std::time(nullptr)));
     const bool allowed = body_allowed();

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 
 #include "http/body_reader.hpp"
 #include "http/detail/server_conn.hpp"
@@ -132,9 +133,13 @@ ServerConn::Next ServerConn::reject(Exchange& ex, Error error) {
     ex.out.status_line(status, {}, 1);
     ex.out.field("Content-Type", "text/plain; charset=utf-8");
     ex.out.field("Connection", "close");
+    // RFC 9110 §6.6.1: an origin server with a clock MUST send Date in 4xx answers too.
+    ex.out.field("Date", ex.date.get(std::time(nullptr)));
     std::string_view reason = status_text(status);
     ex.out.content_length(reason.size() + 1);
     ex.out.end_head();
+    // RFC 9110 §9.3.2: no content in a response to HEAD, errors included.
+    if (ex.parser.head().method == "HEAD") return Next::close;
     ex.out.append(reason);
     ex.out.append("\n");
     return Next::close;

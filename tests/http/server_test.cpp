@@ -108,7 +108,7 @@ TEST_CASE("HTTP/1.0: closed after the response unless keep-alive was asked for")
         Client c(s);
         c.send("GET / HTTP/1.0\r\n\r\n");
         const Response r = c.read();
-        CHECK(r.version_minor == 0);
+        CHECK(r.version_minor == 1);  // RFC 9110 §6.2: our version, not the client's
         CHECK(r.body == "hello world!\n");
         CHECK(r.get("Connection") == "close");
         CHECK(c.closed_within(2s));
