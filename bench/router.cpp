@@ -137,6 +137,40 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
+// Scaling: the same two lookups with ten times the routes (100 services x 4 routes each). The
+// tree's cost follows the path's depth, the scan's the number of patterns.
+void scaling_row(int runs, std::size_t& sink) {
+    Router big;
+    std::vector<std::string> paths;
+    for (int i = 0; i < 100; ++i) {
+        const std::string svc = "/api/svc" + std::to_string(i);
+        (void)big.add("GET " + svc + "/items/{id}");
+        (void)big.add("POST " + svc + "/items");
+        (void)big.add("GET " + svc + "/items/{id}/history/{rest...}");
+        (void)big.add("DELETE " + svc + "/items/{id}");
+        paths.push_back(svc + "/items/" + std::to_string(i * 7));
+    }
+    RouteMatch m;
+    std::vector<double> tree, scan;
+    for (int run = 0; run < runs; ++run) {
+        tree.push_back(ns_per_call(
+            [&](std::size_t i) {
+                big.match("GET", "", paths[i % paths.size()], m);
+                sink += m.route();
+            },
+            500'000));
+        scan.push_back(ns_per_call(
+            [&](std::size_t i) {
+                sink += linear_scan(big, {"GET", "", paths[i % paths.size()].c_str()});
+            },
+            20'000));
+    }
+    const double t = median(tree), s = median(scan);
+    std::printf("routes %zu (100 services), GET /api/svcN/items/{id}\n", big.size());
+    std::printf("%-34s %10.1f %8.2f\n", "wire Router (tree walk)", t, 1.0);
+    std::printf("%-34s %10.1f %8.2f\n", "linear scan, same patterns", s, s / t);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,8 +188,13 @@ int main(int argc, char** argv) {
     std::vector<double> tree, scan;
     tree.reserve(static_cast<std::size_t>(runs));
     scan.reserve(static_cast<std::size_t>(runs));
+    // ROUTER_BENCH_ONLY=tree|scan runs one side alone, so callgrind can count its instructions.
+    const char* only_env = std::getenv("ROUTER_BENCH_ONLY");
+    const std::string only = only_env ? only_env : "";
+    const int tree_runs = only == "scan" ? 0 : runs;
+    const int scan_runs = only == "tree" ? 0 : runs;
     const std::size_t before = g_allocations;
-    for (int run = 0; run < runs; ++run) {
+    for (int run = 0; run < tree_runs; ++run) {
         tree.push_back(ns_per_call(
             [&](std::size_t i) {
                 const Request& q = requests[i % n_requests];
@@ -165,12 +204,13 @@ int main(int argc, char** argv) {
             iterations));
     }
     const std::size_t allocations = g_allocations - before;
-    for (int run = 0; run < runs; ++run) {
+    for (int run = 0; run < scan_runs; ++run) {
         scan.push_back(ns_per_call(
             [&](std::size_t i) { sink += linear_scan(router, requests[i % n_requests]); },
             iterations / 4));
     }
-    if (std::getenv("ROUTER_BENCH_EACH")) {  // per-request cost, for profiling
+    if (!only.empty()) return static_cast<int>(sink & 1) + 2;  // counted from outside
+    if (std::getenv("ROUTER_BENCH_EACH")) {                    // per-request cost, for profiling
         for (const Request& q : requests) {
             const double ns = ns_per_call(
                 [&](std::size_t) {
@@ -189,5 +229,6 @@ int main(int argc, char** argv) {
     std::printf("%-34s %10.1f %8.2f\n", "linear scan, same patterns", s, s / t);
     std::printf("heap allocations in %zu warm matches: %zu\n",
                 iterations * static_cast<std::size_t>(runs), allocations);
+    scaling_row(runs, sink);
     return sink == 42 ? 1 : 0;  // keeps the loops from being optimised away
 }

@@ -1,7 +1,5 @@
 #include "http/content_type.hpp"
 
-#include <array>
-
 #include "http/detail/chars.hpp"
 
 namespace wire::http {
@@ -14,7 +12,7 @@ struct ExtType {
 
 // Go's built-in table plus the common web, font, image, audio, video, archive and document
 // types; text types name their charset as Go's mime package does.
-constexpr std::array<ExtType, 64> kTypes{{
+constexpr ExtType kTypes[] = {
     // Text and web.
     {"html", "text/html; charset=utf-8"},
     {"htm", "text/html; charset=utf-8"},
@@ -25,6 +23,10 @@ constexpr std::array<ExtType, 64> kTypes{{
     {"map", "application/json"},
     {"webmanifest", "application/manifest+json"},
     {"xml", "text/xml; charset=utf-8"},
+    {"xhtml", "application/xhtml+xml"},
+    {"atom", "application/atom+xml"},
+    {"rss", "application/rss+xml"},
+    {"svgz", "image/svg+xml"},
     {"txt", "text/plain; charset=utf-8"},
     {"text", "text/plain; charset=utf-8"},
     {"md", "text/markdown; charset=utf-8"},
@@ -85,8 +87,16 @@ constexpr std::array<ExtType, 64> kTypes{{
     {"ps", "application/postscript"},
     {"rtf", "application/rtf"},
     {"epub", "application/epub+zip"},
+    {"doc", "application/msword"},
+    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    {"xls", "application/vnd.ms-excel"},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    {"ppt", "application/vnd.ms-powerpoint"},
+    {"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+    {"odt", "application/vnd.oasis.opendocument.text"},
+    {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
     {"bin", "application/octet-stream"},
-}};
+};
 
 }  // namespace
 

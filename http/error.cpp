@@ -14,7 +14,7 @@ struct ErrorInfo {
 
 // One list yields both the status table and the messages; the static_assert below keeps it in
 // the enum's order so lookup is an index.
-constexpr std::array<ErrorInfo, 41> kErrors{{
+constexpr std::array<ErrorInfo, 52> kErrors{{
     {Error::bad_method, 400, "the request method is not a token (RFC 9110 §9.1)"},
     {Error::bad_target, 400,
      "the request-target has a character not allowed in a URI (RFC 9112 §3.2)"},
@@ -76,6 +76,23 @@ constexpr std::array<ErrorInfo, 41> kErrors{{
     {Error::bad_url, 400, "the URL does not follow RFC 3986 syntax"},
     {Error::bad_percent_encoding, 400,
      "a '%' is not followed by two hexadecimal digits (RFC 3986 §2.1)"},
+    {Error::not_multipart, 415,
+     "the body is not multipart/form-data with a boundary parameter (RFC 7578 §4.1)"},
+    {Error::bad_multipart, 400,
+     "the multipart body does not follow RFC 2046 §5.1.1 (delimiters or final boundary)"},
+    {Error::bad_part_header, 400, "a multipart part's header section is malformed (RFC 7578 §4)"},
+    {Error::part_header_too_large, 431,
+     "a multipart part's headers are larger than FormLimits::max_part_header_bytes"},
+    {Error::too_many_parts, 413, "the multipart body has more parts than FormLimits::max_parts"},
+    {Error::form_too_large, 413, "the form is larger than FormLimits::max_form_bytes"},
+    {Error::unsupported_scheme, 400, "the client only speaks http:// URLs"},
+    {Error::too_many_redirects, 400, "stopped after Client::max_redirects redirects"},
+    {Error::bad_location, 400,
+     "a redirect's Location field is missing or not a valid URI reference (RFC 9110 §10.2.2)"},
+    {Error::server_closed_idle, 400,
+     "the server closed a kept-alive connection before answering (RFC 9112 §9.3.1)"},
+    {Error::use_last_response, 400,
+     "the redirect policy chose to return the redirect response instead of following it"},
 }};
 
 constexpr bool in_enum_order() {

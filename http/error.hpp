@@ -62,6 +62,19 @@ enum class Error {
     // URLs (RFC 3986).
     bad_url,
     bad_percent_encoding,
+    // Form bodies (RFC 7578, RFC 2046 §5.1).
+    not_multipart,          // 415: not multipart/form-data with a boundary parameter
+    bad_multipart,          // the multipart framing is malformed
+    bad_part_header,        // a part's header section is malformed
+    part_header_too_large,  // 431: FormLimits::max_part_header_bytes
+    too_many_parts,         // 413: FormLimits::max_parts
+    form_too_large,         // 413: FormLimits::max_form_bytes
+    // Client (http/client.hpp).
+    unsupported_scheme,  // a URL that is not http://
+    too_many_redirects,  // more than Client::max_redirects
+    bad_location,        // a redirect without a usable Location
+    server_closed_idle,  // a reused idle connection was closed by the server before any answer
+    use_last_response,   // returned by a CheckRedirect hook: stop and return the redirect itself
 };
 
 // The category behind every wire::http error code; its name() is "wire.http".

@@ -37,3 +37,20 @@ struct Lenient {
 };
 
 }  // namespace wire::http
+
+namespace wire::http {
+
+// Limits on request bodies parsed as forms (http/form.hpp, http/multipart.hpp), each with its
+// own Error so the server can answer precisely.
+struct FormLimits {
+    // A multipart part's header section (RFC 7578 §4.8: Content-Disposition, Content-Type...).
+    // Error::part_header_too_large (431).
+    std::size_t max_part_header_bytes = 16 * 1024;
+    // Parts in one multipart body. Error::too_many_parts (413).
+    std::size_t max_parts = 1000;
+    // An application/x-www-form-urlencoded body, and the non-file values of a multipart form
+    // together (Go's 10 MB). Error::form_too_large (413).
+    std::uint64_t max_form_bytes = 10ull * 1024 * 1024;
+};
+
+}  // namespace wire::http

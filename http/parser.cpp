@@ -107,6 +107,24 @@ HeadParser::Scan HeadParser::start_line_end(const char* p, const char* end,
     return {Step::next, p};
 }
 
+// HTTP-version = HTTP-name "/" DIGIT "." DIGIT, HTTP-name = %s"HTTP"   (RFC 9112 §2.3)
+// Reads the 8 bytes at p (the caller made sure they are there) into head_.version_minor.
+bool HeadParser::version(const char* p) noexcept {
+    if (std::memcmp(p, "HTTP/", 5) != 0 || !detail::is_digit(static_cast<unsigned char>(p[5])) ||
+        p[6] != '.' || !detail::is_digit(static_cast<unsigned char>(p[7]))) {
+        fail(Error::bad_version, p);
+        return false;
+    }
+    // RFC 9110 §6.2 / §15.6.6: a major version we do not implement is a 505; a higher minor
+    // version is handled as the highest we know (1.1).
+    if (p[5] != '1') {
+        fail(Error::unsupported_version, p + 5);
+        return false;
+    }
+    head_.version_minor = p[7] - '0';
+    return true;
+}
+
 // request-line = method SP request-target SP HTTP-version CRLF      (RFC 9112 §3)
 // method = token; HTTP-version = "HTTP/" DIGIT "." DIGIT            (RFC 9112 §2.3)
 HeadParser::Scan HeadParser::request_line(const char* p, const char* end) noexcept {
@@ -171,14 +189,7 @@ HeadParser::Scan HeadParser::request_line(const char* p, const char* end) noexce
                 if (limited) return {fail(Error::request_line_too_long, line_limit - 1), p};
                 return {Step::more, p};
             }
-            if (std::memcmp(p, "HTTP/", 5) != 0 ||
-                !detail::is_digit(static_cast<unsigned char>(p[5])) || p[6] != '.' ||
-                !detail::is_digit(static_cast<unsigned char>(p[7]))) {
-                return {fail(Error::bad_version, p), p};
-            }
-            // RFC 9110 §6.2 / §15.6.6: a major version we do not implement is a 505.
-            if (p[5] != '1') return {fail(Error::unsupported_version, p + 5), p};
-            head_.version_minor = p[7] - '0';
+            if (!version(p)) return {Step::fail, p};
             p += 8;
             state_ = State::start_line_end;
         }
@@ -201,13 +212,7 @@ HeadParser::Scan HeadParser::status_line(const char* p, const char* end) noexcep
         case State::status_line: {
             // "HTTP/1.1 200" and one more byte: SP, CR or LF.
             if (end - p < 13) return {Step::more, p};
-            if (std::memcmp(p, "HTTP/", 5) != 0 ||
-                !detail::is_digit(static_cast<unsigned char>(p[5])) || p[6] != '.' ||
-                !detail::is_digit(static_cast<unsigned char>(p[7]))) {
-                return {fail(Error::bad_version, p), p};
-            }
-            if (p[5] != '1') return {fail(Error::unsupported_version, p + 5), p};
-            head_.version_minor = p[7] - '0';
+            if (!version(p)) return {Step::fail, p};
             if (p[8] != ' ') return {fail(Error::bad_status_line, p + 8), p};
             int code = 0;
             for (int i = 9; i < 12; ++i) {

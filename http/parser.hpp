@@ -5,12 +5,14 @@
 //   * parse(buf) looks at buf from its start. It returns done (consumed = the head's length),
 //     need_more, or error (with the Error and the byte offset where it was found).
 //   * need_more: read more bytes, append them after the ones already given, and call parse()
-//     again with the longer buffer. The parser resumes at the byte where it stopped (no byte is
-//     examined twice), so a head arriving in many pieces costs one pass in total. The bytes
+//     again with the longer buffer. The parser resumes at the byte where it stopped (only an
+//     incomplete version, status code or CRLF pair is looked at again), so a head arriving in
+//     many pieces costs about one pass in total. The bytes
 //     already given must stay at the same address and unchanged; if the caller has to move
 //     them (compacting or growing its buffer) it calls reset() and the head is parsed again
 //     from the start: correct, only slower.
-//   * done: head() describes the message; its views point into buf. The body (if any) starts
+//   * done: head() describes the message; its views point into buf and into the caller's
+//     Field array, which the next parse() after reset() overwrites. The body (if any) starts
 //     at buf.substr(consumed) and is read with BodyReader. For the next pipelined message call
 //     reset() and parse the bytes after the body: no allocation ever happens, the fields land
 //     in the caller's array.
@@ -85,6 +87,7 @@ class HeadParser {
     Scan start_line_end(const char* p, const char* end, Error garbage) noexcept;
     Scan fields(const char* p, const char* end) noexcept;
     Scan field_value(const char* p, const char* end) noexcept;
+    bool version(const char* p) noexcept;
     Step store_field(const char* value_end) noexcept;
     Step fail(Error e, std::size_t offset) noexcept;
     Step fail(Error e, const char* at) noexcept {

@@ -101,7 +101,6 @@ void Router::fill_values(std::size_t route, const detail::Captures& captures, st
     // into decoded_: each is a distinct piece of the path and decoding never lengthens text, so
     // one reservation of path.size() holds them all and the views stay valid.
     out.decoded_.clear();
-    out.decoded_.reserve(path.size());
     std::size_t next = 0;
     for (const detail::Segment& s : p.segments) {
         std::string_view raw;
@@ -114,6 +113,7 @@ void Router::fill_values(std::size_t route, const detail::Captures& captures, st
         }
         std::string_view value = raw;
         if (raw.find('%') != std::string_view::npos) {
+            if (out.decoded_.empty()) out.decoded_.reserve(path.size());
             const std::size_t start = out.decoded_.size();
             detail::append_unescaped(raw, out.decoded_);
             value = std::string_view(out.decoded_).substr(start);

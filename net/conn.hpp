@@ -44,7 +44,8 @@ class Conn {
     Conn& operator=(Conn&& other) noexcept;
     ~Conn();
 
-    // Blocks until at least one byte arrives; returns 0 at end of stream (the peer's FIN).
+    // Blocks until at least one byte arrives; returns 0 at end of stream (the peer's FIN), and
+    // for an empty buffer.
     Result<std::size_t> read(void* data, std::size_t size);
     // Blocks until every byte is written; returns `size`. On error some bytes may have been sent.
     Result<std::size_t> write(const void* data, std::size_t size);

@@ -11,3 +11,4 @@ ${CXX:-g++} tests/install/app.cpp $(pkg-config --cflags --libs wire) -o "$prefix
 "$prefix/app"
 ${CXX:-g++} tests/install/app.cpp $(pkg-config --cflags --libs wire-websocket) -o "$prefix/app-layers"
 "$prefix/app-layers"
+bash tests/install/examples.sh "$prefix"

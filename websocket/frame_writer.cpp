@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "websocket/close.hpp"
+
 namespace wire::websocket {
 
 std::size_t frame_size(std::uint64_t payload_length, bool masked) noexcept {
@@ -38,6 +40,15 @@ EncodeResult encode_frame(const FrameHeader& h, std::span<const std::uint8_t> pa
         std::memcpy(out.data() + n, payload.data(), payload.size());
     }
     return {n + payload.size(), {}};
+}
+
+EncodeResult encode_close_frame(std::uint16_t code, std::string_view reason, Role role,
+                                const MaskKey& key, std::span<std::uint8_t> out) noexcept {
+    std::uint8_t payload[max_control_payload];
+    std::error_code ec;
+    const std::size_t n = encode_close_payload(code, reason, payload, ec);
+    if (ec) return {0, ec};
+    return encode_frame(make_header(Opcode::close, true, role, key), {payload, n}, out);
 }
 
 }  // namespace wire::websocket

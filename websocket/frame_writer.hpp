@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <system_error>
 
 #include "websocket/frame.hpp"
@@ -32,5 +33,12 @@ struct EncodeResult {
 // RFC 6455 §5.3), a server does not mask (§5.1).
 [[nodiscard]] FrameHeader make_header(Opcode op, bool fin, Role role, const MaskKey& key = {},
                                       std::uint8_t rsv = 0) noexcept;
+
+// A whole close frame (RFC 6455 §5.5.1): `code` and `reason` checked as encode_close_payload
+// does (close.hpp), masked with `key` when `role` is client. close_code::no_status sends an
+// empty body. At most max_header_size + 125 bytes.
+[[nodiscard]] EncodeResult encode_close_frame(std::uint16_t code, std::string_view reason,
+                                              Role role, const MaskKey& key,
+                                              std::span<std::uint8_t> out) noexcept;
 
 }  // namespace wire::websocket

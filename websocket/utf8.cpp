@@ -41,7 +41,8 @@ struct Lead {
 
 constexpr Lead lead_of(std::uint8_t b) noexcept {
     if (b < 0x80) return {0, 0x80, 0xBF};
-    if (b < 0xC2) return {0xFF, 0, 0};  // continuation byte, or C0/C1 (always overlong)
+    // An empty range (lo > hi) makes the second-byte check reject a byte that cannot lead.
+    if (b < 0xC2) return {0xFF, 0xFF, 0};  // continuation byte, or C0/C1 (always overlong)
     if (b < 0xE0) return {1, 0x80, 0xBF};
     if (b == 0xE0) return {2, 0xA0, 0xBF};  // E0 80..9F would be overlong
     if (b == 0xED) return {2, 0x80, 0x9F};  // ED A0..BF would be a surrogate, U+D800..DFFF
@@ -49,7 +50,7 @@ constexpr Lead lead_of(std::uint8_t b) noexcept {
     if (b == 0xF0) return {3, 0x90, 0xBF};  // F0 80..8F would be overlong
     if (b < 0xF4) return {3, 0x80, 0xBF};
     if (b == 0xF4) return {3, 0x80, 0x8F};  // F4 90.. would be above U+10FFFF
-    return {0xFF, 0, 0};                    // F5..FF: above U+10FFFF
+    return {0xFF, 0xFF, 0};                 // F5..FF: above U+10FFFF
 }
 
 // Every byte's Lead, computed at compile time: one load instead of a chain of comparisons.
@@ -75,43 +76,45 @@ bool Utf8Validator::feed(std::span<const std::uint8_t> bytes) noexcept {
     // 1. Finish a character that an earlier piece left open.
     std::size_t i = 0;
     if (!continue_open(p, n, i)) return false;
-    // 2. Whole characters while they fit in this piece.
-    while (i < n) {
-        if (p[i] < 0x80) {
+    // 2. Whole characters while at least 4 bytes remain, so no check runs past the end.
+    while (n - i >= 4) {
+        const std::uint8_t b = p[i];
+        if (b < 0x80) {
             // Text is mostly ASCII: skip long runs of it a word at a time, but step over the
             // single spaces and digits of multibyte text without the set-up.
             ++i;
             if (n - i >= 8 && (load64(p + i) & kHighBits) == 0) i += ascii_prefix(p + i, n - i);
             continue;
         }
+        const Lead lead = kLeads.entries[b];
+        if (p[i + 1] < lead.lo || p[i + 1] > lead.hi) return fail_at(lead.need == 0xFF ? i : i + 1);
+        // Branch on the length (from the lead byte itself, not the table) so that finding the
+        // next character does not wait for a table load: the branch is predicted instead.
+        if (b < 0xE0) {
+            i += 2;
+            continue;
+        }
+        if (!is_tail(p[i + 2])) return fail_at(i + 2);
+        if (b < 0xF0) {
+            i += 3;
+            continue;
+        }
+        if (!is_tail(p[i + 3])) return fail_at(i + 3);
+        i += 4;
+    }
+    // 3. The last bytes one at a time; a character cut by the end of the piece stays open.
+    while (i < n) {
+        if (p[i] < 0x80) {
+            ++i;
+            continue;
+        }
         const Lead lead = kLeads.entries[p[i]];
         if (lead.need == 0xFF) return fail_at(i);
-        if (n - i <= lead.need) {
-            // 3. The character goes on in the next piece: check the bytes here, keep the state.
-            need_ = lead.need;
-            lo_ = lead.lo;
-            hi_ = lead.hi;
-            ++i;
-            if (!continue_open(p, n, i)) return false;
-            break;
-        }
-        if (n - i >= 4) {
-            // All checks at once, without a branch on the length (it varies from character to
-            // character in multibyte text, so a branch on it is mispredicted often).
-            const std::uint8_t b1 = p[i + 1], b2 = p[i + 2], b3 = p[i + 3];
-            const unsigned ok = unsigned{b1 >= lead.lo} & unsigned{b1 <= lead.hi} &
-                                (unsigned{lead.need < 2} | unsigned{is_tail(b2)}) &
-                                (unsigned{lead.need < 3} | unsigned{is_tail(b3)});
-            if (ok) {
-                i += 1u + lead.need;
-                continue;
-            }
-        }
-        // Near the end of the piece, or to find which byte is wrong: one check at a time.
-        if (p[i + 1] < lead.lo || p[i + 1] > lead.hi) return fail_at(i + 1);
-        if (lead.need >= 2 && !is_tail(p[i + 2])) return fail_at(i + 2);
-        if (lead.need == 3 && !is_tail(p[i + 3])) return fail_at(i + 3);
-        i += 1u + lead.need;
+        need_ = lead.need;
+        lo_ = lead.lo;
+        hi_ = lead.hi;
+        ++i;
+        if (!continue_open(p, n, i)) return false;
     }
     offset_ += n;
     return true;

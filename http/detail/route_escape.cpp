@@ -46,6 +46,20 @@ void append_unescaped(std::string_view raw, std::string& out) {
     }
 }
 
+std::string_view decode_segment(std::string_view raw, std::span<char> scratch) noexcept {
+    if (raw.find('%') == std::string_view::npos || !valid_escapes(raw)) return raw;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < raw.size() && n < scratch.size(); ++i, ++n) {
+        if (raw[i] == '%') {
+            scratch[n] = static_cast<char>(decode_at(raw, i));
+            i += 2;
+        } else {
+            scratch[n] = raw[i];
+        }
+    }
+    return {scratch.data(), n};
+}
+
 bool unescaped_equals(std::string_view raw, std::string_view literal) noexcept {
     if (!valid_escapes(raw)) return raw == literal;
     std::size_t j = 0;

@@ -6,6 +6,7 @@
 // minimal decoder; the general URL codec lives in http/url.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,11 @@ namespace wire::http::detail {
 // Appends the decoded form of `raw` to `out` (or `raw` itself when an escape is malformed).
 // Decoding never lengthens the text, so `out` grows by at most raw.size() bytes.
 void append_unescaped(std::string_view raw, std::string& out);
+
+// The decoded form of `raw`, written to `scratch` (which must hold raw.size() bytes); `raw`
+// itself when it has no escapes or a malformed one.
+[[nodiscard]] std::string_view decode_segment(std::string_view raw,
+                                              std::span<char> scratch) noexcept;
 
 // Whether the decoded form of `raw` equals `literal`, without building the decoded text.
 [[nodiscard]] bool unescaped_equals(std::string_view raw, std::string_view literal) noexcept;

@@ -12,10 +12,17 @@ RouteNode& child(std::unique_ptr<RouteNode>& slot) {
     return *slot;
 }
 
+// Literal children are ordered by length first, then bytes: most keys a lookup passes over
+// differ in length, which settles the comparison without touching their text.
+bool shorter_or_less(std::string_view a, std::string_view b) noexcept {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
 RouteNode& literal_child(RouteNode& node, const std::string& text) {
     auto& kids = node.literals;
-    auto it = std::lower_bound(kids.begin(), kids.end(), text,
-                               [](const auto& kid, const std::string& t) { return kid.first < t; });
+    auto it = std::lower_bound(
+        kids.begin(), kids.end(), text,
+        [](const auto& kid, const std::string& t) { return shorter_or_less(kid.first, t); });
     if (it == kids.end() || it->first != text) {
         it = kids.insert(it, {text, std::make_unique<RouteNode>()});
     }
@@ -26,16 +33,22 @@ RouteNode& literal_child(RouteNode& node, const std::string& text) {
 const RouteNode* find_literal(const RouteNode& node, std::string_view raw) noexcept {
     const auto& kids = node.literals;
     if (kids.empty()) return nullptr;
+    std::string_view key = raw;
+    std::array<char, 256> scratch;  // no initialisation needed: only decoded bytes are read
     if (raw.find('%') != std::string_view::npos) {
-        // Escaped segments are rare: compare each key against the decoded form.
-        for (const auto& kid : kids) {
-            if (unescaped_equals(raw, kid.first)) return kid.second.get();
+        if (raw.size() > scratch.size()) {
+            // A long escaped segment: compare each key against it rather than decode it here.
+            for (const auto& kid : kids) {
+                if (unescaped_equals(raw, kid.first)) return kid.second.get();
+            }
+            return nullptr;
         }
-        return nullptr;
+        key = decode_segment(raw, scratch);
     }
-    auto it = std::lower_bound(kids.begin(), kids.end(), raw,
-                               [](const auto& kid, std::string_view r) { return kid.first < r; });
-    return (it != kids.end() && it->first == raw) ? it->second.get() : nullptr;
+    auto it = std::lower_bound(
+        kids.begin(), kids.end(), key,
+        [](const auto& kid, std::string_view r) { return shorter_or_less(kid.first, r); });
+    return (it != kids.end() && it->first == key) ? it->second.get() : nullptr;
 }
 
 }  // namespace

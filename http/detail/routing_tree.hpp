@@ -42,10 +42,11 @@ struct Captures {
 
 struct RouteNode {
     std::size_t route = no_route;  // the pattern that ends at this node
-    std::vector<std::pair<std::string, std::unique_ptr<RouteNode>>> literals;  // sorted by key
-    std::unique_ptr<RouteNode> wildcard;                                       // `{name}`
-    std::unique_ptr<RouteNode> end;                                            // `{$}`
-    std::unique_ptr<RouteNode> multi;                                          // `{name...}`, '/'
+    std::vector<std::pair<std::string, std::unique_ptr<RouteNode>>>
+        literals;                         // by length, then bytes
+    std::unique_ptr<RouteNode> wildcard;  // `{name}`
+    std::unique_ptr<RouteNode> end;       // `{$}`
+    std::unique_ptr<RouteNode> multi;     // `{name...}`, '/'
 };
 
 class RoutingTree {

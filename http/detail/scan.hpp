@@ -18,6 +18,30 @@
 
 namespace wire::http::detail {
 
+// The byte loop both versions below end with: stops at anything outside 0x20..0x7e.
+inline const char* skip_plain_value_bytes(const char* p, const char* end) noexcept {
+    while (p < end && static_cast<unsigned char>(*p) >= 0x20 &&
+           static_cast<unsigned char>(*p) < 0x7f) {
+        ++p;
+    }
+    return p;
+}
+
+// Portable version, 8 bytes per step (SWAR: "SIMD within a register"). For each byte b, a
+// high bit appears in (b - 0x20) when b < 0x20, in (b + 1) when b >= 0x7f, and in b itself when
+// b >= 0x80; borrows and carries only disturb lanes above a flagged one, so "any high bit set"
+// is exact.
+inline const char* skip_plain_value_swar(const char* p, const char* end) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        if (((x - ones * 0x20) | (x + ones) | x) & highs) break;
+        p += 8;
+    }
+    return skip_plain_value_bytes(p, end);
+}
+
 // First byte in [p, end) outside VCHAR / SP (0x20..0x7e). HTAB, CR, LF, controls, DEL and
 // obs-text stop it; the caller looks at that byte with is_field_value().
 inline const char* skip_plain_value(const char* p, const char* end) noexcept {
@@ -32,21 +56,10 @@ inline const char* skip_plain_value(const char* p, const char* end) noexcept {
         if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
         p += 16;
     }
+    return skip_plain_value_bytes(p, end);
 #else
-    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    while (end - p >= 8) {
-        std::uint64_t x;
-        std::memcpy(&x, p, 8);
-        // A high bit in any lane: a byte below 0x20, at or above 0x7f (exact "has" test).
-        if (((x - ones * 0x20) | (x + ones) | x) & highs) break;
-        p += 8;
-    }
+    return skip_plain_value_swar(p, end);
 #endif
-    while (p < end && static_cast<unsigned char>(*p) >= 0x20 &&
-           static_cast<unsigned char>(*p) < 0x7f) {
-        ++p;
-    }
-    return p;
 }
 
 // First byte in [p, end) that is not a tchar (RFC 9110 §5.6.2).

@@ -106,6 +106,13 @@ TEST_CASE("content types by extension, text with charset, any case, with or with
     CHECK(content_type_for_extension(".gz") == "application/gzip");
     CHECK(content_type_for_extension(".pdf") == "application/pdf");
     CHECK(content_type_for_extension(".wasm") == "application/wasm");
+    CHECK(content_type_for_extension(".xhtml") == "application/xhtml+xml");
+    CHECK(content_type_for_extension(".atom") == "application/atom+xml");
+    CHECK(content_type_for_extension(".doc") == "application/msword");
+    CHECK(content_type_for_extension(".txt") == "text/plain; charset=utf-8");
+    CHECK(content_type_for_extension(".xml") == "text/xml; charset=utf-8");
+    CHECK(content_type_for_extension(".jpg") == "image/jpeg");
+    CHECK(content_type_for_extension(".gif") == "image/gif");
     CHECK(content_type_for_extension(".unknown").empty());
     CHECK(content_type_for_extension("").empty());
     CHECK(wire::http::path_extension("/static/app.min.js") == ".js");

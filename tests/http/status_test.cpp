@@ -41,3 +41,13 @@ TEST_CASE("status classes and which responses carry a body") {
     CHECK(wire::http::status_allows_body(200));
     CHECK(wire::http::status_allows_body(404));
 }
+
+TEST_CASE("named status constants match the table") {
+    namespace st = wire::http::status;
+    CHECK(st::ok == 200);
+    CHECK(st::not_found == 404);
+    CHECK(st::continue_ == 100);
+    CHECK(st::request_header_fields_too_large == 431);
+    CHECK(st::http_version_not_supported == 505);
+    CHECK(wire::http::status_text(st::content_too_large) == "Content Too Large");
+}

@@ -149,6 +149,20 @@ TEST_CASE("a write deadline fires when the peer does not read") {
     CHECK(is_timeout(ec));
 }
 
+TEST_CASE("a write deadline set from another thread unblocks a write stuck on a full buffer") {
+    auto [client, server] = test::conn_pair();
+    std::error_code result;
+    std::thread writer([&c = client, &result] {
+        std::vector<char> big(1 << 20, 'x');
+        for (int i = 0; i < 1024 && !result; ++i)
+            result = c.write(big.data(), big.size()).error();
+    });
+    std::this_thread::sleep_for(100ms);  // long enough to fill both socket buffers and block
+    client.set_write_deadline(Conn::Clock::now());
+    writer.join();
+    CHECK(is_timeout(result));
+}
+
 TEST_CASE("one reader and one writer run concurrently") {
     auto [a, b] = test::conn_pair();
     constexpr int rounds = 2000;

@@ -1,6 +1,8 @@
 #include "net/loop_group.hpp"
 
 #include <doctest/doctest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -78,4 +80,23 @@ TEST_CASE("LoopGroup::next goes round robin") {
     EventLoop* b = &group.next();
     CHECK(a != b);
     CHECK(&group.next() == a);
+}
+
+TEST_CASE("LoopGroup::stop_on_signals: SIGTERM to the process stops every loop") {
+    // Safety net: should a thread without the signal blocked exist, it ignores SIGTERM instead of
+    // ending the test binary (blocked signals are never discarded, so the signalfd still sees it).
+    auto old = ::signal(SIGTERM, SIG_IGN);
+    sigset_t old_mask;
+    ::pthread_sigmask(SIG_SETMASK, nullptr, &old_mask);
+    {
+        LoopGroup group(2);
+        REQUIRE_FALSE(group.stop_on_signals());
+        group.start();
+        ::kill(::getpid(), SIGTERM);
+        const auto start = EventLoop::Clock::now();
+        group.wait();  // returns only if the signal stopped both loops
+        CHECK(EventLoop::Clock::now() - start < 5s);
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+    ::signal(SIGTERM, old);
 }

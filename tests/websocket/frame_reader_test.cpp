@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/guard_page.hpp"
 #include "tests/support/split_feed.hpp"
 #include "websocket/frame_writer.hpp"
 
@@ -315,4 +316,26 @@ TEST_CASE("a negotiated RSV1 is reported and leaves text validation to the exten
 TEST_CASE("a client rejects masked frames") {
     auto t = run_everywhere(frame(Opcode::text, true, "hi", true), kClient);
     CHECK(t.error == make_error_code(Error::masked_server_frame));
+}
+
+TEST_CASE("the reader never reads past its input (guard page), at every prefix of a stream") {
+    const std::string stream = frame(Opcode::text, false, "Hel", true) +
+                               frame(Opcode::ping, true, "p", true) +
+                               frame(Opcode::continuation, true, "lo", true) +
+                               frame(Opcode::binary, true, std::string(300, 'b'), true);
+    for (bool streaming : {false, true}) {
+        for (std::size_t len = 0; len <= stream.size(); ++len) {
+            wire::test::GuardedBuffer buf(std::string_view(stream).substr(0, len));
+            ReaderOptions opts = kServer;
+            opts.streaming = streaming;
+            FrameReader reader(opts);
+            std::span<std::uint8_t> rest = buf.bytes();
+            for (int guard = 0; guard < 100; ++guard) {
+                auto [consumed, ev] = reader.consume(rest);
+                rest = rest.subspan(consumed);
+                REQUIRE(ev.type != EventType::error);
+                if (ev.type == EventType::need_more) break;
+            }
+        }
+    }
 }

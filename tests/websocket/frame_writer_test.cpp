@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "websocket/close.hpp"
+
 #include <string>
 #include <vector>
 
@@ -71,4 +73,27 @@ TEST_CASE("make_header: a client masks, a server does not") {
     CHECK(frame_size(125, false) == 127);
     CHECK(frame_size(126, true) == 134);
     CHECK(frame_size(65536, true) == 65536 + 14);
+}
+
+TEST_CASE("encode_close_frame: code and reason, masked by a client, refused when invalid") {
+    std::vector<std::uint8_t> out(max_header_size + max_control_payload);
+    auto r = encode_close_frame(1000, "bye", Role::server, {}, out);
+    REQUIRE_FALSE(r.error);
+    CHECK(std::string(out.begin(), out.begin() + static_cast<long>(r.written)) ==
+          std::string("\x88\x05\x03\xE8"
+                      "bye",
+                      7));
+    r = encode_close_frame(close_code::no_status, "", Role::client, {1, 2, 3, 4}, out);
+    REQUIRE_FALSE(r.error);
+    CHECK(std::string(out.begin(), out.begin() + static_cast<long>(r.written)) ==
+          std::string("\x88\x80\x01\x02\x03\x04", 6));
+    r = encode_close_frame(1001, "", Role::client, {0xFF, 0, 0, 0}, out);
+    CHECK(r.written == 8);
+    CHECK(out[6] == (0x03 ^ 0xFF));  // the code is masked too
+    CHECK(encode_close_frame(1005, "x", Role::server, {}, out).error ==
+          make_error_code(Error::bad_close_code));
+    CHECK(encode_close_frame(1000, std::string(124, 'r'), Role::server, {}, out).error ==
+          make_error_code(Error::control_frame_too_long));
+    CHECK(encode_close_frame(1000, "\xFF", Role::server, {}, out).error ==
+          make_error_code(Error::invalid_utf8));
 }

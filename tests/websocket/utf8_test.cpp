@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/guard_page.hpp"
 #include "tests/support/split_feed.hpp"
 
 using namespace wire::websocket;
@@ -107,5 +108,38 @@ TEST_CASE("every 2-, 3- and 4-byte lead checks its second byte range exhaustivel
             CAPTURE(second);
             CHECK(is_valid_utf8(s) == expect);
         }
+    }
+}
+
+TEST_CASE("long mixed text fed in pieces of every size from 1 to 13 agrees with the whole check") {
+    std::string text;
+    while (text.size() < 3000)
+        text += "price: 12\xE2\x82\xAC caf\xC3\xA9 \xF0\x9F\x98\x80 \xCE\xBA\xCF\x83 ";
+    for (const bool corrupt : {false, true}) {
+        std::string t = text;
+        if (corrupt) t[2501] = '\xFF';
+        const bool whole = is_valid_utf8(t);
+        CHECK(whole == !corrupt);
+        for (std::size_t step = 1; step <= 13; ++step) {
+            Utf8Validator v;
+            bool ok = true;
+            for (std::size_t at = 0; at < t.size() && ok; at += step) {
+                ok = v.feed(std::string_view(t).substr(at, step));
+            }
+            CAPTURE(step);
+            CHECK((ok && v.complete()) == whole);
+            if (corrupt) CHECK(v.error_offset() == 2501);
+        }
+    }
+}
+
+TEST_CASE("the validator never reads past its input (guard page)") {
+    for (std::string_view s : {std::string_view("abc\xE2\x82"), std::string_view("\xF0\x9F\x98"),
+                               std::string_view("abcdefghijklmnopqrstuvwxyz0123456789\xC3"),
+                               std::string_view("\xC3\xA9\xC3\xA9\xC3")}) {
+        wire::test::GuardedBuffer buf(s);
+        Utf8Validator v;
+        CHECK(v.feed(buf.view()));
+        CHECK_FALSE(v.complete());
     }
 }

@@ -26,6 +26,8 @@ TEST_CASE("route_escape: decoding one segment, Go's way with malformed escapes")
         append_unescaped(c.raw, out);
         CHECK(out == std::string("x") + c.decoded);
         CHECK(unescaped_equals(c.raw, c.decoded));
+        char scratch[16];
+        CHECK(decode_segment(c.raw, scratch) == c.decoded);
         CHECK_FALSE(unescaped_equals(c.raw, std::string(c.decoded) + "!"));
     }
     CHECK_FALSE(unescaped_equals("a%20b", "a%20b"));  // compared decoded, not as written

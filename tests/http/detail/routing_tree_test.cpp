@@ -83,3 +83,19 @@ TEST_CASE("RoutingTree::allowed_methods lists method-specific routes only") {
     t.tree.allowed_methods("", "/s", methods);
     CHECK(methods.empty());
 }
+
+TEST_CASE("RoutingTree: long escaped segments take the compare-each-key path") {
+    const std::string literal(300, 'a');
+    RoutingTree tree;
+    const Pattern p = parse_pattern("/" + literal);
+    const Pattern q = parse_pattern("/b");
+    tree.insert(p, 0);
+    tree.insert(q, 1);
+    std::string escaped = "/";
+    for (int i = 0; i < 300; ++i)
+        escaped += "%61";  // 900 bytes, decodes to the literal
+    Captures c;
+    CHECK(tree.find("GET", "", escaped, c) == 0);
+    CHECK(tree.find("GET", "", escaped + "%61", c) == no_route);
+    CHECK(tree.find("GET", "", "/%62", c) == 1);  // short: decoded on the stack
+}

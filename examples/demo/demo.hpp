@@ -1,0 +1,35 @@
+// The demo server's parts (examples/demo/): each file registers its routes on the mux.
+// examples/demo/ROUTES.md is the contract with the pages in www/.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "http/serve_mux.hpp"
+#include "http/server.hpp"
+
+namespace demo {
+
+// Where the demo's files are, found once at startup (paths.cpp).
+struct Paths {
+    std::filesystem::path www;         // examples/demo/www: the pages
+    std::filesystem::path static_dir;  // examples/static: what /files/ serves
+    std::filesystem::path tail_file;   // the log file /tail follows
+};
+
+// Looks for `relative` (e.g. "examples/demo/www") under $WIRE_DEMO_ROOT, beside the binary
+// (build/examples/demo -> ../../), and under the current directory; empty when not found.
+std::filesystem::path find_repo_dir(const std::string& relative);
+
+// The whole file in `out`; false when it cannot be read.
+bool read_file(const std::filesystem::path& path, std::string& out);
+
+// pages.cpp: GET /, every file of www/ at its name, the seed pages rendered with their ws:// URL.
+void add_pages(wire::http::ServeMux& mux, const Paths& paths);
+// files.cpp: GET /files/... over paths.static_dir.
+void add_files(wire::http::ServeMux& mux, const Paths& paths);
+// inspect.cpp: /inspect, any method: the request as the server parsed it (seed 000).
+void add_inspector(wire::http::ServeMux& mux);
+
+}  // namespace demo

@@ -1,0 +1,39 @@
+// /inspect, any method: seed 000's request inspector as a page. The answer is the request as
+// wire parsed it: the client's address, the request line, every field line and the body.
+#include <string>
+
+#include "demo.hpp"
+#include "http/handlers.hpp"
+#include "http/request.hpp"
+#include "http/response_writer.hpp"
+
+namespace demo {
+
+namespace http = wire::http;
+
+void add_inspector(http::ServeMux& mux) {
+    mux.handle_func("/inspect", [](http::ResponseWriter& w, http::Request& r) {
+        std::string body;
+        if (auto read = r.body().read_all(body); !read) {
+            http::error(w, "cannot read the body: " + read.error().message(), 400);
+            return;
+        }
+        std::string out;
+        out.append("remote address: ").append(r.remote_addr).append("\n");
+        out.append("method: ").append(r.method).append("\n");
+        out.append("path: ").append(r.path).append("\n");
+        if (!r.raw_query.empty()) out.append("query: ").append(r.raw_query).append("\n");
+        out.append("proto: ").append(r.proto()).append("\n");
+        out.append("header:\n");
+        for (const auto& field : r.header) {
+            out.append("  ").append(field.name).append(": ").append(field.value).append("\n");
+        }
+        out.append("body (").append(std::to_string(body.size())).append(" bytes):\n");
+        out.append(body).append("\n");
+        w.header().set("Content-Type", "text/plain; charset=utf-8");
+        w.header().set("Cache-Control", "no-store");
+        (void)w.write(out);
+    });
+}
+
+}  // namespace demo

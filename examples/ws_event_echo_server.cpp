@@ -1,0 +1,69 @@
+// The event-driven WebSocket server of the bench contract (../shared/bench/README.md):
+//   ws://127.0.0.1:PORT/           echoes each message to its sender, same opcode
+//   ws://127.0.0.1:PORT/broadcast  sends each message to every /broadcast connection (a Hub topic)
+// Options: --port N (or PORT), WORKERS loops (default 1). SIGINT/SIGTERM: 1001 to every client,
+// up to 2 s to drain, exit.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "websocket/loop_conn.hpp"
+#include "websocket/ws_server.hpp"
+
+using namespace wire::websocket;
+
+namespace {
+
+unsigned env_number(const char* name, unsigned fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? static_cast<unsigned>(std::strtoul(v, nullptr, 10))
+                                      : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    unsigned port = env_number("PORT", 8090);
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::strcmp(argv[i], "--port") == 0)
+            port = static_cast<unsigned>(std::atoi(argv[i + 1]));
+    }
+    ServerOptions options;
+    options.loops = env_number("WORKERS", 1);
+    WebSocketServer server(options);
+
+    Endpoint echo;
+    echo.handlers.on_message = [](LoopConn& c, const Message& m) {
+        (void)c.send(m.opcode, m.payload);
+    };
+    server.route("/", echo);
+
+    Endpoint broadcast;
+    Hub& hub = server.hub();
+    broadcast.handlers.on_open = [](LoopConn& c) { c.subscribe("all"); };
+    broadcast.handlers.on_message = [&hub](LoopConn&, const Message& m) {
+        hub.publish("all", m.opcode, m.payload);
+    };
+    server.route("/broadcast", broadcast);
+
+    const std::string address = "127.0.0.1:" + std::to_string(port);
+    if (auto ec = server.listen(address)) {
+        std::fprintf(stderr, "listen %s: %s\n", address.c_str(), ec.message().c_str());
+        return 1;
+    }
+    if (auto ec = server.shutdown_on_signals(std::chrono::seconds(2))) {
+        std::fprintf(stderr, "signals: %s\n", ec.message().c_str());
+        return 1;
+    }
+    std::fprintf(stderr, "ws_event_echo_server on %s, %zu loop(s), %zu B per connection object\n",
+                 address.c_str(), server.loops().size(), sizeof(LoopConn));
+    server.run();
+    const EventStats s = server.engine().stats();
+    std::fprintf(stderr, "served %llu connections, %llu messages in, %llu out, %llu dropped\n",
+                 static_cast<unsigned long long>(s.accepted),
+                 static_cast<unsigned long long>(s.messages_in),
+                 static_cast<unsigned long long>(s.messages_out),
+                 static_cast<unsigned long long>(s.dropped));
+    return 0;
+}

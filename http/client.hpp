@@ -1,0 +1,100 @@
+// wire:glue
+// Client: an HTTP/1.1 client in the shape of Go's http.Client (with its Transport folded in):
+// get / head / post / post_form / do_request, keep-alive connections reused per host, redirects
+// followed per RFC 9110 §15.4, and timeouts for dialling, for the response head and for the
+// whole exchange.
+//
+//   wire::http::Client client;
+//   client.timeout = std::chrono::seconds(5);
+//   auto resp = client.get("http://127.0.0.1:8080/hello");
+//   if (!resp) return resp.error();                 // errors are values
+//   auto body = resp->read_all();                   // the connection then goes back to the pool
+//
+// Thread safety: a Client may be used by several threads at once once configured (its idle
+// pool is locked); change its settings only before sharing it. Calls block the calling thread:
+// do not call them from an event-loop handler.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http/client_response.hpp"
+#include "http/header.hpp"
+#include "http/limits.hpp"
+#include "http/values.hpp"
+#include "net/result.hpp"
+
+namespace wire::http {
+
+namespace detail {
+class ClientConn;
+class ConnPool;
+}  // namespace detail
+
+// A request to send (Go's http.Request as a client uses it). `url` is absolute: "http://host[:port]
+// /path?query". `body` is held in memory, so it can be sent again after a 307/308 redirect.
+struct ClientRequest {
+    std::string method = "GET";
+    std::string url;
+    Header header;
+    std::string body;
+};
+
+class Client {
+  public:
+    // Go's CheckRedirect: called before following a redirect with the request about to be sent
+    // and how many redirects were already followed (0 for the first). Return no error to
+    // follow, Error::use_last_response to return the redirect response itself, or any other
+    // error to stop with it.
+    using CheckRedirect = std::function<std::error_code(const ClientRequest& next, int followed)>;
+
+    Client();
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    // ---- settings (Go's Client and Transport fields); zero durations mean "no limit"
+    std::chrono::milliseconds timeout{0};  // the whole exchange, reading the body included
+    std::chrono::milliseconds dial_timeout{30000};
+    std::chrono::milliseconds response_header_timeout{0};  // from the request sent to the head
+    std::chrono::milliseconds idle_timeout{90000};  // an idle pooled connection is dropped after
+    std::size_t max_idle_per_host = 2;              // Go's DefaultMaxIdleConnsPerHost
+    bool disable_keep_alives = false;  // "Connection: close" and one connection per request
+    int max_redirects = 10;
+    CheckRedirect check_redirect;  // null: follow up to max_redirects
+    std::string user_agent = "wire";
+    // Response parsing limits; the body limit is off by default (a client downloads what it
+    // asked for) and applies only to bodies delimited by the connection closing.
+    Limits limits = client_limits();
+
+    net::Result<Response> get(std::string_view url);
+    net::Result<Response> head(std::string_view url);
+    net::Result<Response> post(std::string_view url, std::string_view content_type,
+                               std::string body);
+    // POST with an application/x-www-form-urlencoded body (Go's PostForm).
+    net::Result<Response> post_form(std::string_view url, const Values& form);
+    // Sends `request`, following redirects (Go's Client.Do; "do" is a C++ keyword).
+    net::Result<Response> do_request(ClientRequest request);
+
+    // Closes every idle connection (Go's CloseIdleConnections).
+    void close_idle_connections();
+    [[nodiscard]] std::size_t idle_connections() const;
+
+  private:
+    static Limits client_limits() noexcept;
+    using TimePoint = std::chrono::steady_clock::time_point;
+    net::Result<Response> send_once(const ClientRequest& request, TimePoint deadline);
+    net::Result<std::unique_ptr<detail::ClientConn>> connect(const std::string& key,
+                                                             TimePoint deadline);
+    net::Result<Response> exchange(std::unique_ptr<detail::ClientConn>& conn,
+                                   const ClientRequest& request, std::string_view head,
+                                   TimePoint deadline);
+
+    std::shared_ptr<detail::ConnPool> pool_;
+};
+
+}  // namespace wire::http

@@ -1,0 +1,78 @@
+// wire:glue
+#include "http/client_response.hpp"
+
+#include "http/detail/client_conn.hpp"
+#include "http/detail/conn_pool.hpp"
+
+namespace wire::http {
+
+Response::Response(Response&&) noexcept = default;
+
+Response& Response::operator=(Response&& other) noexcept {
+    if (this != &other) {
+        close();
+        status_code = other.status_code;
+        status_text = std::move(other.status_text);
+        proto = std::move(other.proto);
+        header = std::move(other.header);
+        content_length = other.content_length;
+        url = std::move(other.url);
+        conn_ = std::move(other.conn_);
+        pool_ = std::move(other.pool_);
+        max_idle_per_host_ = other.max_idle_per_host_;
+    }
+    return *this;
+}
+
+Response::~Response() {
+    close();
+}
+
+net::Result<std::size_t> Response::read(void* data, std::size_t size) {
+    if (!conn_) return std::size_t{0};
+    auto n = conn_->read_body(data, size);
+    if (!n) {
+        conn_.reset();  // a failed body leaves the connection in an unknown state
+        return n.error();
+    }
+    if (conn_->body_done()) release();
+    return n;
+}
+
+net::Result<std::string> Response::read_all() {
+    std::string out;
+    if (content_length > 0) out.reserve(static_cast<std::size_t>(content_length));
+    char buf[16 * 1024];
+    while (true) {
+        auto n = read(buf, sizeof buf);
+        if (!n) return n.error();
+        if (*n == 0) return out;
+        out.append(buf, *n);
+    }
+}
+
+bool Response::body_complete() const noexcept {
+    return !conn_ || conn_->body_done();
+}
+
+void Response::close() noexcept {
+    if (!conn_) return;
+    if (conn_->body_done()) {
+        release();
+    } else {
+        conn_.reset();
+    }
+}
+
+void Response::release() noexcept {
+    if (conn_ && pool_ && conn_->reusable()) {
+        try {
+            pool_->put(std::move(conn_), max_idle_per_host_);
+        } catch (...) {
+            // Out of memory keeping an idle connection: closing it is just as correct.
+        }
+    }
+    conn_.reset();
+}
+
+}  // namespace wire::http

@@ -1,0 +1,64 @@
+// wire:glue
+// Response: what Client returns (Go's http.Response): the status, the header, and the body as a
+// stream read from the connection.
+//
+// Lifetime: the Response owns its connection until the body has been read to the end. Then the
+// connection goes back to the client's idle pool if it can carry another request; a Response
+// destroyed (or close()d) before its body is finished closes the connection instead, because
+// the unread bytes would otherwise be taken for the next response. The Response may outlive
+// the Client that made it. One thread at a time may use a Response.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http/header.hpp"
+#include "net/result.hpp"
+
+namespace wire::http {
+
+namespace detail {
+class ClientConn;
+class ConnPool;
+}  // namespace detail
+
+class Response {
+  public:
+    int status_code = 0;      // 200
+    std::string status_text;  // "OK", the reason phrase as sent
+    std::string proto;        // "HTTP/1.1"
+    Header header;
+    // The body's length from Content-Length, or -1 when unknown (chunked, until close).
+    std::int64_t content_length = -1;
+    // The URL this response answered (after redirects), Go's resp.Request.URL.
+    std::string url;
+
+    Response() = default;
+    Response(Response&&) noexcept;
+    Response& operator=(Response&&) noexcept;
+    ~Response();
+
+    // Up to `size` body bytes; 0 at the end of the body. Errors: timeouts (net::Error::timeout),
+    // a connection closed early (http::Error::unexpected_eof), bad chunked framing.
+    net::Result<std::size_t> read(void* data, std::size_t size);
+    // The rest of the body as one string (Go's io.ReadAll(resp.Body)).
+    net::Result<std::string> read_all();
+    // Gives up on the body; the connection is closed unless the body was already complete.
+    void close() noexcept;
+    // Whether the body has been read to its end (an empty body is complete at once).
+    [[nodiscard]] bool body_complete() const noexcept;
+
+  private:
+    friend class Client;
+    void release() noexcept;  // hands the connection back to the pool or closes it
+
+    std::unique_ptr<detail::ClientConn> conn_;
+    std::shared_ptr<detail::ConnPool> pool_;
+    std::size_t max_idle_per_host_ = 0;
+};
+
+}  // namespace wire::http

@@ -1,0 +1,286 @@
+// wire:glue
+#include "http/detail/server_core.hpp"
+
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <utility>
+
+#include "http/detail/server_conn.hpp"
+#include "http/detail/worker_pool.hpp"
+#include "http/serve_mux.hpp"
+#include "http/server_error.hpp"
+#include "net/error.hpp"
+
+namespace wire::http::detail {
+
+Exchange::Exchange(ServerCore& c)
+    : core(c),
+      fields(c.parse_options().limits.max_fields),
+      parser(HeadParser::Kind::request, fields, c.parse_options()) {}
+
+// ---------------------------------------------------------------- LoopContext
+
+LoopContext::LoopContext(ServerCore& c, net::EventLoop& l, net::Listener listener)
+    : core(c),
+      loop(l),
+      exchange(c),
+      read_buffer(new char[read_buffer_size]),
+      listener_(std::move(listener)),
+      deadline_(&LoopContext::on_deadline, this) {}
+
+LoopContext::~LoopContext() {
+    // The loop has stopped: connections are simply freed (their descriptors close).
+    while (first_ != nullptr) {
+        ServerConn* c = first_;
+        first_ = c->list_next;
+        delete c;
+    }
+}
+
+void LoopContext::start() {
+    if (!listener_.valid()) return;
+    if (!loop.add(listener_.fd(), net::Interest::readable, this)) listening_ = true;
+}
+
+void LoopContext::on_readable() {
+    // Bounded per wake-up, so a flood of connections cannot starve the loop's requests.
+    for (int i = 0; i < 64 && listening_; ++i) {
+        if (!core.admit()) {
+            // max_connections: stop accepting; a closing connection resumes it.
+            (void)loop.modify(listener_.fd(), net::Interest::none);
+            paused_ = true;
+            return;
+        }
+        auto socket = listener_.accept();
+        if (!socket) {
+            core.released();
+            if (!net::would_block(socket.error())) {
+                core.log(net::describe("accept", {}, socket.error()));
+            }
+            return;
+        }
+        (void)socket->set_no_delay(true);
+        sockaddr_storage ss{};
+        socklen_t len = sizeof ss;
+        (void)::getpeername(socket->fd(), reinterpret_cast<sockaddr*>(&ss), &len);
+        const int fd = socket->release();
+        auto* c = new ServerConn(*this, fd, PeerAddress::from(ss));
+        link(c);
+        if (loop.add(fd, net::Interest::readable, c)) {
+            c->close_now();
+            continue;
+        }
+        c->arm_first_request_timer();
+    }
+}
+
+void LoopContext::link(ServerConn* c) noexcept {
+    c->list_prev = nullptr;
+    c->list_next = first_;
+    if (first_ != nullptr) first_->list_prev = c;
+    first_ = c;
+    ++count_;
+}
+
+void LoopContext::unlink(ServerConn* c) noexcept {
+    if (c->list_prev != nullptr) c->list_prev->list_next = c->list_next;
+    if (c->list_next != nullptr) c->list_next->list_prev = c->list_prev;
+    if (first_ == c) first_ = c->list_next;
+    c->list_prev = c->list_next = nullptr;
+    --count_;
+    core.released();
+    if (paused_) resume_accepting();
+    if (core.shutting_down()) maybe_done();
+}
+
+void LoopContext::resume_accepting() {
+    if (!listening_ || !paused_) return;
+    paused_ = false;
+    (void)loop.modify(listener_.fd(), net::Interest::readable);
+}
+
+void LoopContext::stop_listening() {
+    if (listener_.valid()) {
+        if (listening_) (void)loop.remove(listener_.fd());
+        (void)listener_.close();
+    }
+    listening_ = false;
+}
+
+void LoopContext::begin_shutdown(std::chrono::steady_clock::time_point deadline) {
+    stop_listening();
+    loop.arm(deadline_, deadline);
+    // Idle connections close now; the others close after their current response.
+    for (ServerConn* c = first_; c != nullptr;) {
+        ServerConn* next = c->list_next;
+        if (c->idle()) c->close_now();
+        c = next;
+    }
+    maybe_done();
+}
+
+void LoopContext::on_deadline(net::Timer&, void* self) {
+    static_cast<LoopContext*>(self)->close_all();
+}
+
+void LoopContext::close_all() {
+    stop_listening();
+    for (ServerConn* c = first_; c != nullptr;) {
+        ServerConn* next = c->list_next;
+        c->abort();
+        c = next;
+    }
+    maybe_done();
+}
+
+void LoopContext::maybe_done() {
+    if (count_ != 0 || reported_done_) return;
+    reported_done_ = true;
+    loop.cancel(deadline_);
+    core.loop_done();
+}
+
+// ---------------------------------------------------------------- ServerCore
+
+ServerCore::ServerCore(Server& config) : config_(config) {}
+
+ServerCore::~ServerCore() {
+    close();
+}
+
+void ServerCore::log(std::string_view line) const {
+    if (config_.log) {
+        config_.log(line);
+        return;
+    }
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+}
+
+net::Result<void> ServerCore::listen() {
+    if (closed_.load() || shutting_down()) return ServerError::server_closed;
+    auto address = net::Address::resolve(config_.addr);
+    if (!address) return address.error();
+    const std::size_t loops =
+        config_.loops == 0 ? std::max(1u, std::thread::hardware_concurrency()) : config_.loops;
+    net::ListenOptions options;
+    auto listeners = net::listen_reuse_port(address->front(), loops, options);
+    if (!listeners) return listeners.error();
+    listeners_ = std::move(*listeners);
+    address_ = listeners_.front().address();
+    return {};
+}
+
+net::Result<void> ServerCore::serve() {
+    if (listeners_.empty()) {
+        if (auto r = listen(); !r) return r;
+    }
+    options_.limits = config_.limits;
+    options_.limits.max_head_bytes = config_.max_header_bytes;
+    handler_ = config_.handler;
+    // A null handler serves the default mux (Go's DefaultServeMux); it lives forever.
+    if (!handler_) handler_ = HandlerPtr(&default_serve_mux(), [](Handler*) {});
+    group_ = std::make_unique<net::LoopGroup>(listeners_.size());
+    for (std::size_t i = 0; i < listeners_.size(); ++i) {
+        loops_.push_back(
+            std::make_unique<LoopContext>(*this, group_->loop(i), std::move(listeners_[i])));
+    }
+    listeners_.clear();
+    if (config_.worker_threads > 0) {
+        pool_ = std::make_unique<WorkerPool>(*this, config_.worker_threads);
+    }
+    if (signals_) {
+        (void)group_->loop(0).handle_signals({SIGINT, SIGTERM}, [this](int) {
+            begin_shutdown(std::chrono::steady_clock::now() + grace_);
+        });
+    }
+    for (auto& ctx : loops_) {
+        ctx->loop.post([c = ctx.get()] { c->start(); });
+    }
+    {
+        std::lock_guard lock(mu_);
+        serving_ = true;
+    }
+    log("listening on http://" + address_.to_string());
+    if (!closed_.load() && !shutting_down()) group_->run();
+    pool_.reset();  // joins the workers
+    {
+        std::lock_guard lock(mu_);
+        serving_ = false;
+    }
+    cv_.notify_all();
+    return ServerError::server_closed;
+}
+
+bool ServerCore::admit() noexcept {
+    const std::size_t now = open_.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (config_.max_connections != 0 && now > config_.max_connections) {
+        open_.fetch_sub(1, std::memory_order_relaxed);
+        return false;
+    }
+    return true;
+}
+
+void ServerCore::released() noexcept {
+    open_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void ServerCore::begin_shutdown(std::chrono::steady_clock::time_point deadline) {
+    if (shutting_down_.exchange(true)) return;
+    std::vector<std::function<void()>> hooks;
+    {
+        std::lock_guard lock(mu_);
+        hooks.swap(hooks_);
+    }
+    for (auto& hook : hooks)
+        hook();
+    if (loops_.empty()) {
+        listeners_.clear();
+        return;
+    }
+    for (auto& ctx : loops_) {
+        ctx->loop.post([c = ctx.get(), deadline] { c->begin_shutdown(deadline); });
+    }
+}
+
+void ServerCore::loop_done() {
+    std::lock_guard lock(mu_);
+    if (++loops_done_ == loops_.size() && group_) group_->stop();
+}
+
+net::Result<void> ServerCore::shutdown(std::chrono::steady_clock::time_point deadline) {
+    begin_shutdown(deadline);
+    std::unique_lock lock(mu_);
+    // The loops close what is left at the deadline; a little slack lets them report it.
+    const bool done =
+        cv_.wait_until(lock, deadline + std::chrono::seconds(1), [&] { return !serving_; });
+    if (!done || std::chrono::steady_clock::now() > deadline) return net::Error::timeout;
+    return {};
+}
+
+void ServerCore::close() {
+    closed_.store(true);
+    shutting_down_.store(true);
+    listeners_.clear();
+    for (auto& ctx : loops_) {
+        ctx->loop.post([c = ctx.get()] {
+            c->close_all();
+            c->loop.stop();
+        });
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(5), [&] { return !serving_; });
+}
+
+void ServerCore::register_on_shutdown(std::function<void()> hook) {
+    std::lock_guard lock(mu_);
+    hooks_.push_back(std::move(hook));
+}
+
+void ServerCore::shutdown_on_signals(Server::Duration grace) {
+    signals_ = true;
+    grace_ = grace;
+}
+
+}  // namespace wire::http::detail

@@ -1,0 +1,149 @@
+// The server's machinery behind http/server.hpp: one LoopContext per event loop (its listener,
+// its connections, its shared buffers), the Exchange that runs one request at a time on a
+// thread, and ServerCore that starts, shuts down and closes it all.
+// wire:glue
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "http/date.hpp"
+#include "http/detail/body_source.hpp"
+#include "http/detail/response_impl.hpp"
+#include "http/field.hpp"
+#include "http/parser.hpp"
+#include "http/request.hpp"
+#include "http/serializer.hpp"
+#include "http/server.hpp"
+#include "net/event_loop.hpp"
+#include "net/listener.hpp"
+#include "net/loop_group.hpp"
+#include "net/timer.hpp"
+
+namespace wire::http::detail {
+
+class ServerCore;
+class ServerConn;
+class WorkerPool;
+
+// Everything one request needs while its handler runs, owned by the thread that runs it (a loop
+// or a worker) and reused for every request there: nothing here is allocated per request. It is
+// also the request body's source: the raw bytes after the head, then more from the socket.
+struct Exchange final : BodySource {
+    explicit Exchange(ServerCore& core);
+    ServerCore& core;
+    std::vector<Field> fields;  // the parser's field array
+    HeadParser parser;
+    Request request;
+    ResponseImpl response;
+    Serializer out;  // the responses of one batch, sent with one write
+    DateCache date;
+    char remote[64] = {};  // the formatted remote address of the current request
+
+    // The body source. `window` is the received bytes after the head; when the handler reads
+    // past them they move to `body_in` (moved = true) and more are read from the socket.
+    ServerConn* conn = nullptr;
+    std::string_view window;
+    std::size_t raw_pos = 0;
+    std::string body_in;
+    bool moved = false;
+    bool nonblocking = false;  // after the handler: use what is buffered, never wait
+
+    std::string_view available() noexcept override { return window.substr(raw_pos); }
+    void consume(std::size_t n) noexcept override { raw_pos += n; }
+    std::error_code fill() override;
+    void on_first_read() override;
+};
+
+// One event loop's share of the server. It is the listener's IoHandler (accepting) and owns
+// the loop's connections, kept on an intrusive list.
+class LoopContext final : public net::IoHandler {
+  public:
+    LoopContext(ServerCore& core, net::EventLoop& loop, net::Listener listener);
+    ~LoopContext();
+
+    void start();  // on the loop thread: registers the listener
+    void on_readable() override;
+    void on_error() override {}
+
+    void link(ServerConn* c) noexcept;
+    void unlink(ServerConn* c) noexcept;
+    void begin_shutdown(std::chrono::steady_clock::time_point deadline);
+    void close_all();
+    void maybe_done();  // in shutdown: reports this loop finished when it has no connections
+    void resume_accepting();
+
+    ServerCore& core;
+    net::EventLoop& loop;
+    Exchange exchange;
+    std::unique_ptr<char[]> read_buffer;  // shared by every connection of this loop
+    static constexpr std::size_t read_buffer_size = 64 * 1024;
+
+  private:
+    static void on_deadline(net::Timer&, void* self);
+    void stop_listening();
+
+    net::Listener listener_;
+    ServerConn* first_ = nullptr;
+    std::size_t count_ = 0;
+    net::Timer deadline_;
+    bool listening_ = false;
+    bool paused_ = false;
+    bool reported_done_ = false;
+};
+
+class ServerCore {
+  public:
+    explicit ServerCore(Server& config);
+    ~ServerCore();
+
+    const Server& config() const noexcept { return config_; }
+    Handler& handler() const noexcept { return *handler_; }
+    const ParseOptions& parse_options() const noexcept { return options_; }
+    WorkerPool* pool() const noexcept { return pool_.get(); }
+
+    net::Result<void> listen();
+    net::Result<void> serve();
+    net::Result<void> shutdown(std::chrono::steady_clock::time_point deadline);
+    void begin_shutdown(std::chrono::steady_clock::time_point deadline);
+    void close();
+    void register_on_shutdown(std::function<void()> hook);
+    void shutdown_on_signals(Server::Duration grace);
+    net::Address address() const { return address_; }
+
+    // Connection accounting (every loop), for max_connections and shutdown.
+    bool admit() noexcept;  // false at max_connections
+    void released() noexcept;
+    std::size_t open() const noexcept { return open_.load(std::memory_order_relaxed); }
+    bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_acquire); }
+    void loop_done();  // a loop in shutdown has no connections left
+    void log(std::string_view line) const;
+
+  private:
+    Server& config_;
+    HandlerPtr handler_;
+    ParseOptions options_;
+    std::vector<net::Listener> listeners_;
+    net::Address address_;
+    std::unique_ptr<net::LoopGroup> group_;
+    std::vector<std::unique_ptr<LoopContext>> loops_;
+    std::unique_ptr<WorkerPool> pool_;
+    std::atomic<std::size_t> open_{0};
+    std::atomic<bool> shutting_down_{false};
+    std::atomic<bool> closed_{false};
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::size_t loops_done_ = 0;                // guarded by mu_
+    bool serving_ = false;                      // guarded by mu_
+    std::vector<std::function<void()>> hooks_;  // guarded by mu_
+    bool signals_ = false;
+    Server::Duration grace_{};
+};
+
+}  // namespace wire::http::detail

@@ -1,0 +1,134 @@
+// Server: Go's http.Server on wire's epoll event loops.
+// wire:glue
+//
+//   wire::http::handle_func("/", [](ResponseWriter& w, Request&) { w.write("hello world!\n"); });
+//   wire::http::listen_and_serve("127.0.0.1:8080", nullptr);  // nullptr: the default mux
+//
+// The model. `loops` event loops, one thread each, every loop with its own SO_REUSEPORT listener
+// (the kernel spreads connections; net/loop_group.hpp). A loop reads, parses, runs handlers and
+// writes for its connections. This is nginx's and uWebSockets' shape, not Go's goroutine per
+// connection: there is no thread or stack per connection, an idle keep-alive connection costs a
+// small object and no buffer, and every response to the requests found in one read leaves in one
+// write. The price is that a handler runs on the loop and must not block: while it waits, every
+// other connection of that loop waits too. Handlers that block (a database call, a file read
+// over NFS, a large upload) belong on worker threads: set `worker_threads`, and the loop hands
+// each complete request to a pool, one request per connection at a time, taking the response
+// back when the handler returns. Go's model is simpler to program (blocking everywhere is fine)
+// and pays for it with a goroutine stack and a buffer per connection.
+//
+// Timeouts run on the loops' timers. Deviation from Go, where zero means "no timeout" for all of
+// them: read_header_timeout and idle_timeout default to finite values, because a server without
+// them can be held open forever by clients that dribble or idle (slowloris).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http/handler.hpp"
+#include "http/limits.hpp"
+#include "net/address.hpp"
+#include "net/result.hpp"
+
+namespace wire::http {
+
+namespace detail {
+class ServerCore;
+}
+
+// One finished response, for Server::access_log. Views are valid during the call.
+struct AccessLogEntry {
+    std::string_view remote_addr;
+    std::string_view method;
+    std::string_view target;
+    std::string_view proto;
+    int status = 0;
+    std::uint64_t bytes = 0;                         // body bytes the handler wrote
+    std::chrono::steady_clock::duration duration{};  // head parsed -> response complete
+};
+
+struct Server {
+    using Duration = std::chrono::steady_clock::duration;
+
+    // "host:port" to listen on (Go's Addr); port 0 picks a free port (see address()).
+    std::string addr = "127.0.0.1:8080";
+    // What answers requests; null means default_serve_mux().
+    HandlerPtr handler;
+
+    // From the first byte of a request to the end of its head (Go's ReadHeaderTimeout).
+    Duration read_header_timeout = std::chrono::seconds(10);
+    // From the first byte of a request until its body has been read; zero: none.
+    Duration read_timeout = Duration::zero();
+    // From the end of the request head until the response has been written; zero: none.
+    Duration write_timeout = Duration::zero();
+    // How long a keep-alive connection may wait for its next request.
+    Duration idle_timeout = std::chrono::seconds(60);
+    // The whole request head: start line, fields, CRLFs (431 beyond; Go's MaxHeaderBytes).
+    // Overrides limits.max_head_bytes.
+    std::size_t max_header_bytes = 64 * 1024;
+    // Every other limit of the request codec (target length, field count, body size...).
+    Limits limits{};
+    // Connections open at once; the loops stop accepting while at the limit. 0: no limit.
+    std::size_t max_connections = 0;
+    // Event loops (threads); 0: one per CPU.
+    std::size_t loops = 1;
+    // 0: handlers run on the loops (must not block). N > 0: on a pool of N threads.
+    std::size_t worker_threads = 0;
+    // A body up to this size is read before the handler runs, so reading it never blocks.
+    std::size_t max_body_preread = 64 * 1024;
+    // Response bytes gathered before the head is sent: responses that fit get Content-Length.
+    std::size_t response_buffer = 4096;
+
+    // Called after every response (on the thread that ran the handler). Must not block.
+    std::function<void(const AccessLogEntry&)> access_log;
+    // Where the startup line and errors go; default: standard error.
+    std::function<void(std::string_view)> log;
+
+    Server();
+    ~Server();  // close()
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds `addr` (in the caller, so address() is known at once) and serves until shutdown()
+    // or close(); then returns ServerError::server_closed, as Go does. Logs
+    // "listening on http://ADDR".
+    net::Result<void> listen_and_serve();
+    // The two halves: listen() binds; serve() runs the loops and blocks.
+    net::Result<void> listen();
+    net::Result<void> serve();
+    // Serves SIGINT and SIGTERM with shutdown(now + grace). Call before listen_and_serve(), from
+    // the main thread before any other thread starts.
+    void shutdown_on_signals(Duration grace = std::chrono::seconds(5));
+
+    // The bound address (after listen()).
+    [[nodiscard]] net::Address address() const;
+
+    // Graceful: stops accepting, closes idle connections, lets in-flight requests finish, runs
+    // the register_on_shutdown hooks, and waits until every connection is gone or `deadline`
+    // passes (then closes the rest and returns net::Error::timeout). Any thread.
+    net::Result<void> shutdown(std::chrono::steady_clock::time_point deadline);
+    net::Result<void> shutdown(Duration timeout) {
+        return shutdown(std::chrono::steady_clock::now() + timeout);
+    }
+    // Abrupt: closes every listener and connection now.
+    void close();
+    // Go's RegisterOnShutdown: how owners of hijacked and upgraded connections hear of a
+    // shutdown (they close their connections themselves). Runs once, on shutdown()'s thread.
+    void register_on_shutdown(std::function<void()> hook);
+
+    // Open connections right now (all loops), for tests and monitoring.
+    [[nodiscard]] std::size_t connection_count() const noexcept;
+
+  private:
+    std::unique_ptr<detail::ServerCore> core_;
+};
+
+// Go's http.ListenAndServe: a Server on `addr` with `handler` (null: the default mux), closed by
+// SIGINT/SIGTERM.
+net::Result<void> listen_and_serve(std::string_view addr, HandlerPtr handler);
+
+}  // namespace wire::http

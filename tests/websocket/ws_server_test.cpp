@@ -1,0 +1,161 @@
+// WebSocketServer: the opening handshake on the loop, admission control, handshake timeout and
+// graceful shutdown, against real loopback clients.
+#include "websocket/ws_server.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "tests/websocket/event_client.hpp"
+#include "websocket/loop_conn.hpp"
+
+using namespace wire::websocket;
+using wire::websocket::test::Client;
+
+namespace {
+
+Endpoint echo_endpoint() {
+    Endpoint e;
+    e.handlers.on_message = [](LoopConn& c, const Message& m) {
+        (void)c.send(m.opcode, m.payload);
+    };
+    return e;
+}
+
+std::unique_ptr<WebSocketServer> start_server(ServerOptions o, Endpoint e, std::string path = "/") {
+    auto s = std::make_unique<WebSocketServer>(o);
+    s->route(std::move(path), std::move(e));
+    REQUIRE_FALSE(s->listen("127.0.0.1:0"));
+    s->start();
+    return s;
+}
+
+ServerOptions two_loops() {
+    ServerOptions o;
+    o.loops = 2;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("WebSocketServer: 101 with the RFC 6455 accept value, then frames flow") {
+    auto server = start_server(two_loops(), echo_endpoint());
+    Client c = Client::open(server->port());
+    CHECK(c.read_response() == "HTTP/1.1 101 Switching Protocols");
+    // RFC 6455 §1.3's example key and accept value.
+    CHECK(c.response_head.find("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") !=
+          std::string::npos);
+    REQUIRE(c.send(Opcode::text, "hello"));
+    const auto f = c.read_frame();
+    REQUIRE(f);
+    CHECK(f->opcode == Opcode::text);
+    CHECK(f->payload == "hello");
+}
+
+TEST_CASE("WebSocketServer: frames sent right behind the request are not lost") {
+    auto server = start_server(two_loops(), echo_endpoint());
+    Client c = Client::open(server->port());
+    REQUIRE(c.send(Opcode::binary, "early"));  // before reading the 101
+    CHECK(c.read_response() == "HTTP/1.1 101 Switching Protocols");
+    CHECK(c.read_message() == "early");
+}
+
+TEST_CASE("WebSocketServer: refusals name the problem") {
+    auto server = start_server(two_loops(), echo_endpoint());
+    SUBCASE("unknown path: 404") {
+        Client c = Client::open(server->port(), "/nope");
+        CHECK(c.read_response().rfind("HTTP/1.1 404", 0) == 0);
+    }
+    SUBCASE("bad key: 400") {
+        Client c = Client::open(server->port(), "/", "", "short");
+        CHECK(c.read_response().rfind("HTTP/1.1 400", 0) == 0);
+    }
+    SUBCASE("another origin: 403") {
+        Client c = Client::open(server->port(), "/", "Origin: http://evil.example\r\n");
+        CHECK(c.read_response().rfind("HTTP/1.1 403", 0) == 0);
+    }
+    SUBCASE("the query is not part of the route") {
+        Client c = Client::open(server->port(), "/?room=1");
+        CHECK(c.read_response().rfind("HTTP/1.1 101", 0) == 0);
+    }
+}
+
+TEST_CASE("WebSocketServer: over max_connections new upgrades get 503") {
+    ServerOptions o = two_loops();
+    o.admission.max_connections = 3;
+    auto server = start_server(o, echo_endpoint());
+    std::vector<Client> held;
+    for (int i = 0; i < 3; ++i)
+        held.push_back(Client::connect(server->port()));
+    Client refused = Client::open(server->port());
+    CHECK(refused.read_response().rfind("HTTP/1.1 503", 0) == 0);
+    CHECK(refused.wait_eof());
+    CHECK(server->engine().stats().refused == 1);
+    CHECK(server->engine().stats().connections == 3);
+    // One leaves: there is room again.
+    REQUIRE(held[0].send_close(close_code::normal));
+    CHECK(held[0].wait_eof());
+    for (int i = 0; i < 200 && server->engine().stats().connections != 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    Client again = Client::open(server->port());
+    CHECK(again.read_response().rfind("HTTP/1.1 101", 0) == 0);
+}
+
+TEST_CASE("WebSocketServer: a client that never finishes its request is dropped") {
+    ServerOptions o = two_loops();
+    o.handshake_timeout = std::chrono::milliseconds(100);
+    auto server = start_server(o, echo_endpoint());
+    auto s = wire::net::dial_socket(wire::net::Address::ipv4_loopback(server->port()), {});
+    REQUIRE(s);
+    (void)s->set_nonblocking(false);
+    REQUIRE(s->write("GET / HTTP/1.1\r\nHost: x\r\n"));  // and then nothing
+    const auto t0 = std::chrono::steady_clock::now();
+    char b[16];
+    timeval tv{3, 0};
+    ::setsockopt(s->fd(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    auto n = s->read(b, sizeof b);
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    CHECK((!n || *n == 0));  // closed, not answered
+    CHECK(waited < std::chrono::seconds(2));
+}
+
+TEST_CASE("WebSocketServer: graceful shutdown sends 1001 to every client, then run() returns") {
+    std::atomic<int> closed{0};
+    Endpoint e = echo_endpoint();
+    e.handlers.on_close = [&](LoopConn&, std::uint16_t code, std::string_view) {
+        if (code == close_code::going_away) closed.fetch_add(1);
+    };
+    auto server = start_server(two_loops(), e);
+    constexpr int n = 300;
+    std::vector<Client> clients;
+    for (int i = 0; i < n; ++i)
+        clients.push_back(Client::connect(server->port()));
+    server->shutdown(std::chrono::seconds(2));
+    int got = 0;
+    for (auto& c : clients) {
+        const auto f = c.read_frame();
+        if (f && f->opcode == Opcode::close && f->close_code() == close_code::going_away) ++got;
+        (void)c.send_close(close_code::going_away);  // complete the closing handshake
+    }
+    CHECK(got == n);
+    server->wait();  // the loops stop once every connection has closed
+    CHECK(closed.load() == n);
+    CHECK(server->engine().stats().closes(close_code::going_away) == n);
+    CHECK(server->engine().stats().connections == 0);
+}
+
+TEST_CASE("WebSocketServer: shutdown drops clients that do not answer within the drain time") {
+    auto server = start_server(two_loops(), echo_endpoint());
+    Client c = Client::connect(server->port());
+    const auto t0 = std::chrono::steady_clock::now();
+    server->shutdown(std::chrono::milliseconds(100));
+    const auto f = c.read_frame();
+    REQUIRE(f);
+    CHECK(f->close_code() == close_code::going_away);
+    CHECK(c.wait_eof());  // we never answered: dropped at the deadline
+    server->wait();
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+}

@@ -1,0 +1,170 @@
+// wire:glue
+#include "websocket/detail/loop_state.hpp"
+
+#include <algorithm>
+
+#include "websocket/engine.hpp"
+#include "websocket/loop_conn.hpp"
+
+namespace wire::websocket::detail {
+
+LoopState::LoopState(Engine& owner, net::EventLoop& l, std::size_t i)
+    : engine(owner),
+      loop(l),
+      index(i),
+      rx_(std::make_unique<std::uint8_t[]>(rx_size)),
+      cork_(std::make_unique<std::uint8_t[]>(cork_size)),
+      shutdown_timer_(
+          [](net::Timer&, void* me) {
+              auto* self = static_cast<LoopState*>(me);
+              // The drain deadline passed: drop whoever has not finished the closing handshake.
+              for (const Slot& s : self->slots_) {
+                  if (s.conn) s.conn->terminate(close_code::abnormal);
+              }
+          },
+          this) {}
+
+LoopState::~LoopState() {
+    loop.cancel(shutdown_timer_);
+    for (Slot& s : slots_) {
+        if (!s.conn) continue;
+        (void)loop.remove(s.conn->socket_.fd());
+        delete s.conn;
+    }
+    for (LoopConn* c : graveyard_)
+        delete c;
+}
+
+void LoopState::cork_append(LoopConn& owner, std::size_t n) {
+    if (cork_owner_ == nullptr && !in_read) schedule_flush();
+    cork_owner_ = &owner;
+    cork_len_ += n;
+}
+
+void LoopState::flush_cork() {
+    LoopConn* owner = cork_owner_;
+    if (owner == nullptr) return;
+    const std::span<const std::uint8_t> bytes{cork_.get(), cork_len_};
+    cork_owner_ = nullptr;
+    cork_len_ = 0;
+    // The bytes stay in the buffer during the write; nothing can append before it returns.
+    owner->write_corked(bytes);
+    owner->finish_if_done();
+}
+
+void LoopState::discard_cork(const LoopConn& owner) noexcept {
+    if (cork_owner_ != &owner) return;
+    cork_owner_ = nullptr;
+    cork_len_ = 0;
+}
+
+std::uint32_t LoopState::allocate_slot(LoopConn* conn, std::uint32_t& generation) {
+    std::uint32_t i;
+    if (!free_slots_.empty()) {
+        i = free_slots_.back();
+        free_slots_.pop_back();
+    } else {
+        i = static_cast<std::uint32_t>(slots_.size());
+        slots_.emplace_back();
+    }
+    slots_[i].conn = conn;
+    generation = slots_[i].generation;
+    ++live_;
+    return i;
+}
+
+void LoopState::release_slot(std::uint32_t slot) noexcept {
+    slots_[slot].conn = nullptr;
+    ++slots_[slot].generation;  // handles to the old connection now miss
+    free_slots_.push_back(slot);
+    --live_;
+}
+
+LoopConn* LoopState::find(std::uint32_t slot, std::uint32_t generation) const noexcept {
+    if (slot >= slots_.size() || slots_[slot].generation != generation) return nullptr;
+    return slots_[slot].conn;
+}
+
+void LoopState::mark_dirty(LoopConn& conn) {
+    if (conn.dirty_) return;
+    conn.dirty_ = true;
+    dirty_.push_back(&conn);
+    schedule_flush();
+}
+
+// One posted task per pass does the end-of-pass work.
+void LoopState::schedule_flush() {
+    if (flush_posted_) return;
+    flush_posted_ = true;
+    loop.post([this] { run_flush(); });
+}
+
+void LoopState::bury(LoopConn* conn) {
+    graveyard_.push_back(conn);
+    schedule_flush();
+    on_conn_gone();
+}
+
+void LoopState::run_flush() {
+    flush_posted_ = false;
+    flush_cork();
+    // A flush may close a connection (write error) but never adds to dirty_ while we iterate:
+    // a closed connection is only buried.
+    std::vector<LoopConn*> batch;
+    batch.swap(dirty_);
+    for (LoopConn* c : batch)
+        c->flush_queue();
+    batch.clear();
+    if (dirty_.empty()) dirty_.swap(batch);  // keep the capacity for the next pass
+    std::vector<LoopConn*> dead;
+    dead.swap(graveyard_);
+    for (LoopConn* c : dead)
+        delete c;
+}
+
+Topic* LoopState::topic(std::string_view name, bool create) {
+    if (auto it = topics_.find(name); it != topics_.end()) return it->second.get();
+    if (!create) return nullptr;
+    auto t = std::make_unique<Topic>();
+    t->name.assign(name);
+    Topic* raw = t.get();
+    topics_.emplace(raw->name, std::move(t));
+    return raw;
+}
+
+void LoopState::drop_topic_if_empty(Topic* t) {
+    if (t->subscribers.empty()) topics_.erase(t->name);
+}
+
+void LoopState::deliver(std::string_view name, const SharedFrame& frame) {
+    Topic* t = topic(name, false);
+    if (t == nullptr) return;
+    // Backwards: a send that closes its connection (slow consumer) does not unsubscribe it
+    // until the close completes, and a removal swaps in an element already visited.
+    auto& subs = t->subscribers;
+    for (std::size_t i = subs.size(); i-- > 0;) {
+        if (i < subs.size()) (void)subs[i]->send_frame(frame);
+    }
+}
+
+void LoopState::begin_shutdown(net::EventLoop::Duration drain, std::function<void()> done) {
+    shutting_down_ = true;
+    shutdown_done_ = std::move(done);
+    for (const Slot& s : slots_) {
+        if (s.conn) s.conn->close(close_code::going_away, "server shutting down");
+    }
+    loop.arm_after(shutdown_timer_, drain);
+    on_conn_gone();
+}
+
+void LoopState::on_conn_gone() {
+    if (shutting_down_ && live_ == 0) finish_shutdown();
+}
+
+void LoopState::finish_shutdown() {
+    shutting_down_ = false;
+    loop.cancel(shutdown_timer_);
+    if (auto done = std::move(shutdown_done_)) done();
+}
+
+}  // namespace wire::websocket::detail

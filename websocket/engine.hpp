@@ -1,0 +1,89 @@
+// Engine: the event-driven WebSocket side of a LoopGroup. It takes over upgraded sockets on the
+// loop that accepted them (adopt), runs them as LoopConns with an Endpoint's callbacks, and owns
+// what is shared: the per-loop state, the Hub, the counters, admission control and shutdown.
+// wire:glue
+//
+// An HTTP server hands a connection over after its 101 response with adopt(); the standalone
+// WebSocketServer (ws_server.hpp) does the same after its own handshake.
+//
+// Lifetime: create it after the LoopGroup, destroy it only once the loops have stopped.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "net/event_loop.hpp"
+#include "net/loop_group.hpp"
+#include "net/socket.hpp"
+#include "websocket/event_handlers.hpp"
+#include "websocket/event_stats.hpp"
+#include "websocket/hub.hpp"
+
+namespace wire::websocket {
+
+class LoopConn;
+
+namespace detail {
+class LoopState;
+}
+
+// Limits that apply to an Engine as a whole; past either, new upgrades are answered 503 before
+// memory runs out. Per-connection limits are in each Endpoint's EventOptions.
+struct Admission {
+    std::size_t max_connections = 1'000'000;
+    std::size_t max_total_queued_bytes = 512 * 1024 * 1024;  // over all send queues
+};
+
+class Engine {
+  public:
+    explicit Engine(net::LoopGroup& group) : Engine(group, Admission{}) {}
+    Engine(net::LoopGroup& group, Admission admission);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Any thread: whether a new connection may be opened now (under max_connections and
+    // max_total_queued_bytes, not shutting down). When false the upgrade is answered 503.
+    [[nodiscard]] bool admit() const noexcept;
+    // `loop`'s thread, after admit() was true: counts an upgrade refused with 503.
+    void count_refused(const net::EventLoop& loop) noexcept;
+
+    // `loop`'s thread: takes over `socket` (non-blocking, the 101 already sent). `already_read`
+    // holds bytes the peer sent after its handshake. Calls on_open, then handles those bytes.
+    // `endpoint` must outlive the connection. Returns nullptr if the loop refused the fd.
+    LoopConn* adopt(net::EventLoop& loop, net::Socket socket,
+                    std::span<const std::uint8_t> already_read, const Endpoint& endpoint);
+
+    Hub& hub() noexcept { return hub_; }
+    [[nodiscard]] EventStats stats() const noexcept;
+    [[nodiscard]] std::size_t loop_count() const noexcept { return states_.size(); }
+
+    // Any thread. Graceful shutdown (RFC 6455 §7.4.1, 1001 "going away"): every connection gets
+    // a close frame with 1001 after what it has queued; connections whose closing handshake has
+    // not finished after `drain` are dropped. `done` runs once, on the last loop to finish.
+    // New upgrades are refused from now on.
+    void shutdown(net::EventLoop::Duration drain, std::function<void()> done = {});
+    [[nodiscard]] bool shutting_down() const noexcept {
+        return shutting_down_.load(std::memory_order_acquire);
+    }
+
+    // Internal.
+    detail::LoopState& state(const net::EventLoop& loop) const;
+    detail::LoopState& state(std::size_t i) const noexcept { return *states_[i]; }
+    std::atomic<std::size_t>& open_connections() noexcept { return open_; }
+
+  private:
+    net::LoopGroup& group_;
+    Admission admission_;
+    std::vector<std::unique_ptr<detail::LoopState>> states_;
+    Hub hub_;
+    std::atomic<std::size_t> open_{0};
+    std::atomic<bool> shutting_down_{false};
+    std::atomic<std::size_t> loops_left_{0};
+};
+
+}  // namespace wire::websocket

@@ -1,0 +1,339 @@
+// LoopConn, receiving side and lifecycle: reads, frames, control frames, timers, closing.
+// The sending side is in loop_conn_send.cpp.
+// wire:glue
+#include "websocket/loop_conn.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include "net/error.hpp"
+#include "websocket/detail/loop_state.hpp"
+#include "websocket/engine.hpp"
+
+namespace wire::websocket {
+
+namespace {
+
+constexpr bool on(net::EventLoop::Duration d) {
+    return d > net::EventLoop::Duration::zero();
+}
+
+}  // namespace
+
+LoopConn::LoopConn(detail::LoopState& state, net::Socket socket, const Endpoint& endpoint,
+                   std::uint32_t slot, std::uint32_t generation)
+    : state_(state),
+      endpoint_(endpoint),
+      socket_(std::move(socket)),
+      slot_(slot),
+      generation_(generation),
+      reader_(ReaderOptions{Role::server, endpoint.options.limits.frame,
+                            endpoint.options.stream_fragments, 0}),
+      timer_([](net::Timer&, void* me) { static_cast<LoopConn*>(me)->on_timer(); }, this) {}
+
+LoopConn::~LoopConn() = default;
+
+net::EventLoop& LoopConn::loop() const noexcept {
+    return state_.loop;
+}
+
+ConnHandle LoopConn::handle() const noexcept {
+    return closed_ ? ConnHandle{} : ConnHandle(&state_, slot_, generation_);
+}
+
+void LoopConn::subscribe(std::string_view topic) {
+    state_.engine.hub().subscribe(*this, topic);
+}
+
+void LoopConn::unsubscribe(std::string_view topic) {
+    state_.engine.hub().unsubscribe(*this, topic);
+}
+
+std::size_t LoopConn::memory_usage() const noexcept {
+    // The object, its heap buffers, and a 16-byte slot in the loop's fd table and in ours.
+    return sizeof(LoopConn) + partial_cap_ + message_.capacity() +
+           queue_.capacity() * sizeof(Queued) + topics_.capacity() * sizeof(detail::Topic*) +
+           close_reason_.capacity() + 16 + 16;
+}
+
+// Called by Engine::adopt once the connection is registered.
+void LoopConn::start(std::span<const std::uint8_t> already_read) {
+    last_read_ = last_message_ = state_.loop.now();
+    opened_ = true;
+    arm_timer();
+    if (endpoint_.handlers.on_open) endpoint_.handlers.on_open(*this);
+    if (closed_ || already_read.empty()) return;
+    // Bytes that came with the handshake are handled as if just read.
+    const std::size_t n = std::min(already_read.size(), detail::LoopState::rx_size);
+    std::memcpy(state_.rx(), already_read.data(), n);
+    state_.in_read = true;
+    const std::span<std::uint8_t> buf{state_.rx(), n};
+    const std::size_t used = process(buf);
+    if (!closed_) keep_leftover(buf.subspan(used), false);
+    state_.in_read = false;
+    state_.flush_cork();
+}
+
+// Level-triggered: one read per readiness (event_loop.hpp explains why).
+void LoopConn::on_readable() {
+    assert(state_.loop.in_loop_thread());
+    if (closed_) return;
+    const bool from_partial = partial_len_ > 0;
+    std::uint8_t* base = state_.rx();
+    std::size_t room = detail::LoopState::rx_size;
+    if (from_partial) {
+        // Grow the connection's buffer to the whole frame the reader is waiting for.
+        const std::size_t want = std::max<std::size_t>({need_, partial_len_ + 4096u, 4096u});
+        if (partial_cap_ < want) {
+            auto bigger = std::make_unique<std::uint8_t[]>(want);
+            std::memcpy(bigger.get(), partial_.get(), partial_len_);
+            partial_ = std::move(bigger);
+            partial_cap_ = static_cast<std::uint32_t>(want);
+        }
+        base = partial_.get();
+        room = partial_cap_ - partial_len_;
+    }
+    const std::size_t before = from_partial ? partial_len_ : 0;
+    auto n = socket_.read(base + before, room);
+    if (!n) {
+        if (!net::would_block(n.error())) terminate(close_code::abnormal);
+        return;
+    }
+    if (*n == 0) {  // end of stream without a close frame (RFC 6455 §7.1.5: 1006)
+        terminate(close_code::abnormal);
+        return;
+    }
+    last_read_ = state_.loop.now();
+    if (ping_outstanding_) {  // any byte shows the peer is alive: next ping from now on
+        ping_outstanding_ = false;
+        arm_timer();  // once per ping interval, not per read
+    }
+    state_.in_read = true;
+    const std::span<std::uint8_t> buf{base, before + *n};
+    const std::size_t used = process(buf);
+    if (!closed_) keep_leftover(buf.subspan(used), from_partial);
+    state_.in_read = false;
+    state_.flush_cork();
+}
+
+// Keeps the bytes of an incomplete frame for the next read; an idle connection keeps none.
+void LoopConn::keep_leftover(std::span<const std::uint8_t> rest, bool from_partial) {
+    if (rest.empty()) {
+        partial_.reset();
+        partial_len_ = partial_cap_ = 0;
+        return;
+    }
+    if (from_partial) {
+        std::memmove(partial_.get(), rest.data(), rest.size());
+    } else {
+        const std::size_t cap = std::max<std::size_t>({need_, rest.size(), 1024u});
+        partial_ = std::make_unique<std::uint8_t[]>(cap);
+        partial_cap_ = static_cast<std::uint32_t>(cap);
+        std::memcpy(partial_.get(), rest.data(), rest.size());
+    }
+    partial_len_ = static_cast<std::uint32_t>(rest.size());
+}
+
+// Hands `buf` to the frame reader until it needs more; returns the bytes consumed.
+std::size_t LoopConn::process(std::span<std::uint8_t> buf) {
+    std::size_t off = 0;
+    while (!closed_ && !close_received_ && !fail_) {
+        const auto [consumed, ev] = reader_.consume(buf.subspan(off));
+        off += consumed;
+        switch (ev.type) {
+            case EventType::need_more:
+                need_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(ev.need, UINT32_MAX));
+                return off;
+            case EventType::error:
+                fail(ev.error);
+                return buf.size();
+            case EventType::control:
+                on_control(ev);
+                break;
+            case EventType::data:
+                on_data(ev);
+                break;
+        }
+    }
+    return buf.size();  // closing: what follows the close frame is ignored (RFC 6455 §5.5.1)
+}
+
+void LoopConn::on_data(const Event& ev) {
+    if (ev.message_end) last_message_ = state_.loop.now();
+    if (endpoint_.options.stream_fragments) {
+        auto& c = state_.counters;
+        if (ev.message_end) detail::LoopCounters::add(c.messages_in, 1);
+        detail::LoopCounters::add(c.bytes_in, ev.payload.size());
+        if (endpoint_.handlers.on_fragment) {
+            endpoint_.handlers.on_fragment(
+                *this, Fragment{ev.opcode, ev.payload, ev.message_begin, ev.message_end});
+        }
+        return;
+    }
+    if (ev.message_begin && ev.message_end) {  // the common case: one frame, zero copy
+        deliver(ev.opcode, ev.payload);
+        return;
+    }
+    // RFC 6455 §5.4: a fragmented message is joined (FrameReader bounds its total size).
+    if (ev.message_begin) {
+        message_.clear();
+        message_opcode_ = ev.opcode;
+    }
+    message_.insert(message_.end(), ev.payload.begin(), ev.payload.end());
+    if (!ev.message_end) return;
+    std::vector<std::uint8_t> whole;
+    whole.swap(message_);  // the connection keeps no buffer once the message is out
+    deliver(message_opcode_, whole);
+}
+
+void LoopConn::deliver(Opcode op, std::span<const std::uint8_t> payload) {
+    auto& c = state_.counters;
+    detail::LoopCounters::add(c.messages_in, 1);
+    detail::LoopCounters::add(c.bytes_in, payload.size());
+    if (endpoint_.handlers.on_message) endpoint_.handlers.on_message(*this, Message{op, payload});
+}
+
+void LoopConn::on_control(const Event& ev) {
+    switch (ev.opcode) {
+        case Opcode::ping:
+            // RFC 6455 §5.5.2: answer with a pong carrying the same application data.
+            (void)send_control(Opcode::pong, ev.payload);
+            if (endpoint_.handlers.on_ping) endpoint_.handlers.on_ping(*this, ev.payload);
+            break;
+        case Opcode::pong:  // §5.5.3: may be unsolicited; either way the peer is alive
+            if (endpoint_.handlers.on_pong) endpoint_.handlers.on_pong(*this, ev.payload);
+            break;
+        case Opcode::close:
+            close_received_ = true;
+            close_code_ = ev.close.code;
+            close_reason_.assign(ev.close.reason);
+            if (!close_sent_) {
+                // RFC 6455 §5.5.1: answer with a close frame, typically echoing the status code.
+                std::array<std::uint8_t, 2 + max_close_reason> body{};
+                std::error_code ec;
+                const std::size_t n = encode_close_payload(ev.close.code, {}, body, ec);
+                close_sent_ = true;
+                (void)send_control(Opcode::close, {body.data(), ec ? 0 : n});
+            }
+            finish_if_done();  // RFC 6455 §7.1.1: the server closes TCP first
+            break;
+        default:
+            break;
+    }
+}
+
+// RFC 6455 §7.1.7 "Fail the WebSocket Connection": send a close frame with the code for the
+// error (1002, 1007, 1009), then close TCP without waiting for an answer.
+void LoopConn::fail(std::error_code ec) {
+    std::uint16_t code = close_code::protocol_error;
+    if (ec.category() == error_category()) code = close_code_for(static_cast<Error>(ec.value()));
+    fail_ = true;
+    if (!close_sent_) close(code, ec.message());
+    close_code_ = code;
+    finish_if_done();
+}
+
+void LoopConn::close(std::uint16_t code, std::string_view reason) {
+    assert(state_.loop.in_loop_thread());
+    if (close_sent_ || closed_) return;
+    std::array<std::uint8_t, 2 + max_close_reason> body{};
+    reason = reason.substr(0, max_close_reason);
+    std::error_code ec;
+    std::size_t n = encode_close_payload(code, reason, body, ec);
+    if (ec) n = encode_close_payload(code, {}, body, ec);  // a bad reason: send the code alone
+    if (ec) n = 0;                                         // a code that may not be sent: none
+    close_sent_ = true;
+    if (close_code_ == close_code::abnormal && !close_received_) close_code_ = code;
+    mark_ = state_.loop.now();
+    (void)send_control(Opcode::close, {body.data(), n});
+    arm_timer();
+    finish_if_done();
+}
+
+// Closes TCP once both close frames have passed (or we failed the connection) and ours is out.
+void LoopConn::finish_if_done() {
+    if (closed_ || !close_sent_ || !(close_received_ || fail_)) return;
+    if (!queue_.empty() || state_.cork_owner() == this) return;  // our close frame is still here
+    // A peer that closed gets its answer; with no peer close the report says why we ended it.
+    terminate(close_code_);
+}
+
+// The single timer serves every timeout: it fires at the earliest deadline and re-arms itself.
+// Reads only record the time (no timer work per read).
+void LoopConn::arm_timer() {
+    const auto& t = endpoint_.options.timeouts;
+    TimePoint when = TimePoint::max();
+    if (close_sent_) {
+        if (on(t.close)) when = mark_ + t.close;
+    } else {
+        if (on(t.idle)) when = std::min(when, last_message_ + t.idle);
+        if (ping_outstanding_ && on(t.pong_timeout)) when = std::min(when, mark_ + t.pong_timeout);
+        if (!ping_outstanding_ && on(t.ping_interval))
+            when = std::min(when, last_read_ + t.ping_interval);
+    }
+    if (when == TimePoint::max()) {
+        state_.loop.cancel(timer_);
+    } else {
+        state_.loop.arm(timer_, when);
+    }
+}
+
+void LoopConn::on_timer() {
+    const auto& t = endpoint_.options.timeouts;
+    const TimePoint now = state_.loop.now();
+    if (close_sent_) {
+        if (on(t.close) && now >= mark_ + t.close) {
+            terminate(close_received_ ? close_code_ : close_code::abnormal);
+            return;
+        }
+    } else if (on(t.idle) && now >= last_message_ + t.idle) {
+        close(close_code::going_away, "idle timeout");
+        return;  // close() re-armed the timer for the close timeout
+    } else if (ping_outstanding_) {
+        if (on(t.pong_timeout) && now >= mark_ + t.pong_timeout) {
+            terminate(close_code::abnormal);  // the peer is gone: nothing to say to it
+            return;
+        }
+    } else if (on(t.ping_interval) && now >= last_read_ + t.ping_interval) {
+        ping_outstanding_ = ping();
+        mark_ = now;
+    }
+    arm_timer();
+}
+
+void LoopConn::on_error() {
+    terminate(close_code::abnormal);
+}
+
+// Closes the socket, reports on_close once, and leaves the object to be deleted at the end of
+// the pass (callers up the stack may still use it).
+void LoopConn::terminate(std::uint16_t code) {
+    if (closed_) return;
+    closed_ = true;
+    (void)state_.loop.remove(socket_.fd());
+    (void)socket_.close();
+    state_.loop.cancel(timer_);
+    state_.discard_cork(*this);
+    detail::LoopCounters::sub(state_.counters.queued_bytes, queued_bytes_);
+    queue_.clear();
+    queued_bytes_ = 0;
+    partial_.reset();
+    partial_len_ = partial_cap_ = 0;
+    for (detail::Topic* t : topics_) {
+        auto& subs = t->subscribers;
+        subs.erase(std::find(subs.begin(), subs.end(), this));
+        state_.drop_topic_if_empty(t);
+    }
+    topics_.clear();
+    state_.release_slot(slot_);
+    detail::LoopCounters::sub(state_.counters.connections, 1);
+    state_.engine.open_connections().fetch_sub(1, std::memory_order_relaxed);
+    state_.counters.count_close(code);
+    if (opened_ && endpoint_.handlers.on_close) {
+        endpoint_.handlers.on_close(*this, code, close_reason_);
+    }
+    state_.bury(this);
+}
+
+}  // namespace wire::websocket

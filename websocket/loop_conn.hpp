@@ -1,0 +1,166 @@
+// LoopConn: a WebSocket connection that lives on an event loop (no thread, no blocking).
+// wire:glue
+//
+// Reading. The loop reports the socket readable; the connection reads once into its loop's shared
+// receive buffer and hands the bytes to a FrameReader, which unmasks them in place; whole messages
+// go to on_message as views of that buffer. Only a frame cut in two by the read is copied into a
+// buffer of the connection's own, freed again when the frame completes: an idle connection holds
+// no read buffer at all.
+//
+// Writing. send() never blocks. With nothing queued, a small frame is encoded into the loop's cork
+// buffer, so that all the replies to one read go out in one write(2) when the read handler
+// returns (or at the end of the loop pass when sent from elsewhere); a large frame is written at
+// once with writev (header + payload, no copy). What the kernel does not take goes to the
+// connection's send queue (reference-counted frames, see SharedFrame) and is written when the
+// socket is writable again. The queue is bounded by EventLimits::max_queued_bytes; past it the
+// SlowConsumerPolicy decides. on_drain fires each time the queue empties.
+//
+// Threading: every member function is for the connection's loop thread (checked by assert in
+// builds without NDEBUG); other threads use handle().
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/event_loop.hpp"
+#include "net/socket.hpp"
+#include "net/timer.hpp"
+#include "websocket/close.hpp"
+#include "websocket/conn_handle.hpp"
+#include "websocket/event_handlers.hpp"
+#include "websocket/frame_reader.hpp"
+#include "websocket/shared_frame.hpp"
+
+namespace wire::websocket {
+
+namespace detail {
+class LoopState;
+struct Topic;
+}  // namespace detail
+
+class LoopConn final : public net::IoHandler {
+  public:
+    // Data messages (RFC 6455 §5.6). `payload` is copied or written before send() returns.
+    SendStatus send(Opcode op, std::span<const std::uint8_t> payload);
+    SendStatus send_text(std::string_view text) {
+        return send(Opcode::text,
+                    {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    }
+    SendStatus send_binary(std::span<const std::uint8_t> bytes) {
+        return send(Opcode::binary, bytes);
+    }
+    // A frame encoded once for many receivers (Hub::publish does this).
+    SendStatus send_frame(const SharedFrame& frame);
+    // RFC 6455 §5.5.2: at most 125 bytes; false when closing or too long.
+    bool ping(std::span<const std::uint8_t> payload = {});
+    // Starts the closing handshake (RFC 6455 §7.1.2): queued data is sent first, then our close
+    // frame; the socket closes when the peer's close frame arrives or after timeouts.close.
+    // Later sends are dropped. A reason longer than 123 bytes is cut.
+    void close(std::uint16_t code = close_code::normal, std::string_view reason = {});
+
+    // Bytes accepted by send() and not yet handed to the kernel.
+    [[nodiscard]] std::size_t buffered_amount() const noexcept { return queued_bytes_; }
+    // Open: no close frame sent or received yet.
+    [[nodiscard]] bool is_open() const noexcept {
+        return !close_sent_ && !close_received_ && !closed_;
+    }
+    [[nodiscard]] ConnHandle handle() const noexcept;
+    [[nodiscard]] net::EventLoop& loop() const noexcept;
+    [[nodiscard]] const Endpoint& endpoint() const noexcept { return endpoint_; }
+
+    // Per-connection user data, owned by the user (free it in on_close).
+    [[nodiscard]] void* user_data() const noexcept { return user_data_; }
+    void set_user_data(void* data) noexcept { user_data_ = data; }
+
+    // Topics of the Engine's Hub (hub.hpp).
+    void subscribe(std::string_view topic);
+    void unsubscribe(std::string_view topic);
+
+    // What this connection costs in user-space memory now: the object, its buffers, its queue
+    // entries and its slots in the loop's tables (not the kernel's socket buffers).
+    [[nodiscard]] std::size_t memory_usage() const noexcept;
+
+    // Created by Engine::adopt.
+    LoopConn(detail::LoopState& state, net::Socket socket, const Endpoint& endpoint,
+             std::uint32_t slot, std::uint32_t generation);
+    ~LoopConn();
+    LoopConn(const LoopConn&) = delete;
+    LoopConn& operator=(const LoopConn&) = delete;
+
+    void on_readable() override;
+    void on_writable() override;
+    void on_error() override;
+
+  private:
+    friend class detail::LoopState;
+    friend class Hub;
+    friend class Engine;
+    using TimePoint = net::EventLoop::TimePoint;
+    struct Queued {
+        SharedFrame frame;
+        std::uint32_t offset = 0;  // bytes of it already written
+    };
+
+    void start(std::span<const std::uint8_t> already_read);
+    std::size_t process(std::span<std::uint8_t> buf);
+    void keep_leftover(std::span<const std::uint8_t> rest, bool from_partial);
+    void on_data(const Event& ev);
+    void on_control(const Event& ev);
+    void deliver(Opcode op, std::span<const std::uint8_t> payload);
+    void fail(std::error_code ec);
+
+    SendStatus send_control(Opcode op, std::span<const std::uint8_t> payload);
+    bool make_room(std::size_t size);
+    SendStatus write_or_queue(Opcode op, std::span<const std::uint8_t> payload);
+    SendStatus write_large(Opcode op, std::span<const std::uint8_t> payload);
+    void enqueue(SharedFrame frame, std::size_t offset);
+    void drop_front();
+    void write_corked(std::span<const std::uint8_t> bytes);
+    void flush_queue();
+    void set_write_interest(bool on);
+    void count_written(std::size_t n);
+    void finish_if_done();
+
+    void arm_timer();
+    void on_timer();
+    void terminate(std::uint16_t code);
+
+    detail::LoopState& state_;
+    const Endpoint& endpoint_;
+    net::Socket socket_;
+    std::uint32_t slot_;
+    std::uint32_t generation_;
+    FrameReader reader_;
+    net::Timer timer_;
+    TimePoint last_read_{};     // anything received: the peer is alive
+    TimePoint last_message_{};  // a data message received: the peer is not idle
+    TimePoint mark_{};          // when our ping or our close frame went out
+    std::vector<Queued> queue_;
+    std::size_t queued_bytes_ = 0;
+    std::unique_ptr<std::uint8_t[]> partial_;  // a frame cut by a read, only while incomplete
+    std::uint32_t partial_len_ = 0;
+    std::uint32_t partial_cap_ = 0;
+    std::uint32_t need_ = 0;             // the reader's last need_more hint
+    std::vector<std::uint8_t> message_;  // a fragmented message being joined
+    Opcode message_opcode_ = Opcode::binary;
+    void* user_data_ = nullptr;
+    std::vector<detail::Topic*> topics_;
+    std::string close_reason_;
+    std::uint16_t close_code_ = close_code::abnormal;  // what on_close will report
+    bool opened_ = false;
+    bool close_sent_ = false;
+    bool close_received_ = false;
+    bool fail_ = false;  // we failed the connection: close TCP once our close frame is out
+    bool ping_outstanding_ = false;
+    bool write_interest_ = false;
+    bool dirty_ = false;  // in the loop's list of queues to flush at the end of the pass
+    bool closed_ = false;
+};
+
+}  // namespace wire::websocket

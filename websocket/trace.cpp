@@ -1,0 +1,299 @@
+#include "websocket/trace.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "crypto/sha1.hpp"
+#include "websocket/close.hpp"
+#include "websocket/handshake.hpp"
+#include "websocket/utf8.hpp"
+
+namespace wire::websocket {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_number(std::string& out, std::uint64_t n) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, n);
+    out.append(buf, r.ptr);
+}
+
+void append_hex_byte(std::string& out, std::uint8_t b) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+}
+
+// Pads `s` with spaces to `width` (a column of the trace line).
+void pad_to(std::string& s, std::size_t start, std::size_t width) {
+    const std::size_t used = s.size() - start;
+    if (used < width) s.append(width - used, ' ');
+}
+
+// Whether `bytes` reads as text: valid UTF-8 (a character cut at the end is fine) without
+// control characters other than tab, CR and LF.
+bool looks_like_text(std::span<const std::uint8_t> bytes) {
+    Utf8Validator v;
+    if (!v.feed(bytes)) return false;
+    return std::none_of(bytes.begin(), bytes.end(), [](std::uint8_t b) {
+        return (b < 0x20 && b != '\t' && b != '\r' && b != '\n') || b == 0x7F;
+    });
+}
+
+// Cuts `n` back to the start of a UTF-8 character, so a preview never ends mid-character.
+std::size_t char_boundary(std::span<const std::uint8_t> bytes, std::size_t n) {
+    while (n > 0 && n < bytes.size() && (bytes[n] & 0xC0) == 0x80)
+        --n;
+    return n;
+}
+
+void append_quoted(std::string& out, std::span<const std::uint8_t> bytes) {
+    out += '"';
+    for (const std::uint8_t b : bytes) {
+        switch (b) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += static_cast<char>(b);
+        }
+    }
+    out += '"';
+}
+
+// "len=5 (7-bit)": the length and which of the three encodings RFC 6455 §5.2 it takes.
+void append_length(std::string& out, std::uint64_t n) {
+    out += "len=";
+    append_number(out, n);
+    out += n <= 125 ? " (7-bit)" : n <= 0xFFFF ? " (16-bit)" : " (64-bit)";
+}
+
+void append_close(std::string& out, std::span<const std::uint8_t> payload, std::uint64_t total) {
+    if (total == 0) {
+        out += "no status code (1005)";
+        return;
+    }
+    if (payload.size() < 2) {
+        out += total == 1 ? "malformed: a 1-byte close payload (RFC 6455 §5.5.1)" : "code=?";
+        return;
+    }
+    const auto code = static_cast<std::uint16_t>(payload[0] << 8 | payload[1]);
+    out += "code=";
+    append_number(out, code);
+    const std::string_view name = close_code_name(code);
+    out += " (";
+    out += name.empty() ? "unassigned" : name;
+    out += is_valid_close_code(code) ? ")" : ", not allowed on the wire)";
+    out += " reason=";
+    const auto reason = payload.subspan(2);
+    if (looks_like_text(reason)) {
+        append_quoted(out, reason);
+    } else {
+        out += "(not UTF-8) ";
+        out += preview_payload(reason, total - 2);
+    }
+}
+
+}  // namespace
+
+std::string_view opcode_name(std::uint8_t opcode) noexcept {
+    switch (opcode) {
+        case 0x0:
+            return "continuation";
+        case 0x1:
+            return "text";
+        case 0x2:
+            return "binary";
+        case 0x8:
+            return "close";
+        case 0x9:
+            return "ping";
+        case 0xA:
+            return "pong";
+        default:
+            return "reserved";
+    }
+}
+
+std::string_view close_code_name(std::uint16_t code) noexcept {
+    switch (code) {
+        case close_code::normal:
+            return "normal closure";
+        case close_code::going_away:
+            return "going away";
+        case close_code::protocol_error:
+            return "protocol error";
+        case close_code::unsupported_data:
+            return "unsupported data";
+        case 1004:
+            return "reserved";
+        case close_code::no_status:
+            return "no status received";
+        case close_code::abnormal:
+            return "abnormal closure";
+        case close_code::invalid_payload:
+            return "invalid frame payload data";
+        case close_code::policy_violation:
+            return "policy violation";
+        case close_code::message_too_big:
+            return "message too big";
+        case close_code::mandatory_extension:
+            return "mandatory extension";
+        case close_code::internal_error:
+            return "internal error";
+        case close_code::service_restart:
+            return "service restart";
+        case close_code::try_again_later:
+            return "try again later";
+        case close_code::bad_gateway:
+            return "bad gateway";
+        case close_code::tls_handshake:
+            return "TLS handshake";
+        default:
+            break;
+    }
+    if (code >= 3000 && code <= 3999) return "registered/library";
+    if (code >= 4000 && code <= 4999) return "application";
+    return {};
+}
+
+std::string preview_payload(std::span<const std::uint8_t> payload, std::uint64_t total,
+                            const TraceOptions& options) {
+    std::string out;
+    if (total == 0) return "(empty)";
+    if (payload.empty()) {
+        out += "(";
+        append_number(out, total);
+        out += " bytes, not shown)";
+        return out;
+    }
+    std::size_t shown = 0;
+    if (looks_like_text(payload)) {
+        shown = char_boundary(payload, std::min(payload.size(), options.text_preview));
+        append_quoted(out, payload.first(shown));
+    } else {
+        shown = std::min(payload.size(), options.hex_preview);
+        for (std::size_t i = 0; i < shown; ++i) {
+            if (i > 0) out += ' ';
+            append_hex_byte(out, payload[i]);
+        }
+    }
+    if (shown < total) {
+        out += shown == 0 ? "..." : " ...";
+        out += " (";
+        append_number(out, shown);
+        out += " of ";
+        append_number(out, total);
+        out += " bytes shown)";
+    }
+    return out;
+}
+
+std::string describe_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
+                           Direction dir, const TraceOptions& options) {
+    payload = payload.first(
+        static_cast<std::size_t>(std::min<std::uint64_t>(payload.size(), h.payload_length)));
+    std::string out = "ws ";
+    out += http::direction_word(dir);
+    out += " | ";
+
+    std::size_t col = out.size();
+    const auto op = static_cast<std::uint8_t>(h.opcode);
+    out += h.fin ? "FIN=1 RSV=" : "FIN=0 RSV=";
+    out += (h.rsv & rsv1) ? '1' : '0';
+    out += (h.rsv & rsv2) ? '1' : '0';
+    out += (h.rsv & rsv3) ? '1' : '0';
+    out += " op=0x";
+    out += kHex[op & 0xF];
+    out += ' ';
+    out += opcode_name(op);
+    pad_to(out, col, 33);
+    out += " | ";
+
+    col = out.size();
+    if (h.masked) {
+        out += "MASK=1 key=";
+        for (const std::uint8_t b : h.mask_key)
+            append_hex_byte(out, b);
+    } else {
+        out += "MASK=0";
+    }
+    pad_to(out, col, 19);
+    out += " | ";
+
+    col = out.size();
+    append_length(out, h.payload_length);
+    pad_to(out, col, 16);
+    out += " | ";
+
+    if (h.opcode == Opcode::close) {
+        append_close(out, payload, h.payload_length);
+    } else {
+        out += preview_payload(payload, h.payload_length, options);
+    }
+    return out;
+}
+
+void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
+                 Direction dir) noexcept {
+    if (!trace_enabled()) return;
+    try {
+        trace_write(describe_frame(h, payload, dir));
+    } catch (...) {
+        // Out of memory while tracing: drop the line rather than disturb the program.
+    }
+}
+
+std::string describe_accept(std::string_view key, Direction dir, std::string_view received_accept) {
+    std::string prefix = "ws ";
+    prefix += http::direction_word(dir);
+    prefix += " | ";
+
+    // The digest is computed again here only to show it; the value is the handshake's own.
+    crypto::Sha1 sha;
+    sha.update(key);
+    sha.update(websocket_guid);
+    const crypto::Sha1Digest digest = sha.finish();
+    const AcceptValue accept_value = compute_accept(key);
+    const std::string_view accept = accept_value.view();
+
+    std::string out = prefix;
+    out += "accept 1/3: key + GUID = \"";
+    out += key;
+    out += websocket_guid;
+    out += "\" (RFC 6455 §4.2.2)\n";
+    out += prefix;
+    out += "accept 2/3: SHA-1 = ";
+    for (const std::uint8_t b : digest)
+        append_hex_byte(out, b);
+    out += " (FIPS 180-4)\n";
+    out += prefix;
+    out += "accept 3/3: Base64 = ";
+    out += accept;
+    out += " (RFC 4648 §4) = Sec-WebSocket-Accept\n";
+    if (!received_accept.empty()) {
+        out += prefix;
+        out += received_accept == accept ? "accept: the server's value matches"
+                                         : "accept: MISMATCH, the server sent ";
+        if (received_accept != accept) {
+            out += received_accept;
+            out += "; the client must fail the connection (RFC 6455 §4.1)";
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace wire::websocket

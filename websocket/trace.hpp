@@ -1,0 +1,63 @@
+// Trace mode for WebSocket (WIRE_TRACE=1): one annotated line per frame, and the derivation of
+// Sec-WebSocket-Accept for the handshake, so a learner sees each field RFC 6455 §5.2 defines.
+//
+//   ws recv | FIN=1 RSV=000 op=0x1 text   | MASK=1 key=37fa213d | len=5 (7-bit)  | "Hello"
+//   ws send | FIN=1 RSV=000 op=0x8 close  | MASK=0              | len=2 (7-bit)  | code=1000 ...
+//
+// Pure formatting, like http/trace.hpp: strings built from a header and payload, no I/O. The
+// Conn calls, for each frame it reads or writes,
+//
+//     websocket::trace_frame(header, payload, Direction::received);  // only when WIRE_TRACE is set
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "http/trace.hpp"
+#include "websocket/frame.hpp"
+
+namespace wire::websocket {
+
+using http::Direction;
+using http::trace_enabled;
+using http::trace_write;
+
+struct TraceOptions {
+    std::size_t text_preview = 48;  // bytes of a text payload shown before "..."
+    std::size_t hex_preview = 16;   // bytes of a binary payload shown in hex before "..."
+};
+
+// One line for one frame. `payload` holds the frame's payload bytes UNMASKED (what the
+// application sees); it may be shorter than h.payload_length (the first bytes of a streamed
+// frame, or none), and the line says how much was shown. Close frames show code and reason.
+[[nodiscard]] std::string describe_frame(const FrameHeader& h,
+                                         std::span<const std::uint8_t> payload, Direction dir,
+                                         const TraceOptions& options = {});
+
+// If trace_enabled(): trace_write(describe_frame(h, payload, dir)). The one call a Conn makes,
+// for each frame read (payload already unmasked) or about to be written (payload not yet masked).
+void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
+                 Direction dir) noexcept;
+
+// The payload preview alone: "Hello" quoted and escaped when it is printable UTF-8, else hex
+// bytes; "..." and the total when cut. Used by describe_frame and wire-explain.
+[[nodiscard]] std::string preview_payload(std::span<const std::uint8_t> payload,
+                                          std::uint64_t total, const TraceOptions& options = {});
+
+// The name of a close code (RFC 6455 §7.4.1, IANA registry): "normal closure", "going away", ...
+// "application" for 4000-4999, "registered/library" for 3000-3999, "" for unassigned codes.
+[[nodiscard]] std::string_view close_code_name(std::uint16_t code) noexcept;
+
+// The name of an opcode: "continuation", "text", "binary", "close", "ping", "pong", "reserved".
+[[nodiscard]] std::string_view opcode_name(std::uint8_t opcode) noexcept;
+
+// How Sec-WebSocket-Accept follows from the key, as three "ws <dir> | " lines: the
+// concatenation, the SHA-1 digest in hex, its Base64. With `received_accept` (a client checking
+// the server's answer) a fourth line says whether it matches.
+[[nodiscard]] std::string describe_accept(std::string_view key, Direction dir,
+                                          std::string_view received_accept = {});
+
+}  // namespace wire::websocket

@@ -1,0 +1,251 @@
+// WebSocketServer: accepting and the opening handshake on the loop (RFC 6455 §4.2).
+// wire:glue
+#include "websocket/ws_server.hpp"
+
+#include <array>
+#include <csignal>
+#include <cstring>
+
+#include "http/parser.hpp"
+#include "net/error.hpp"
+#include "net/listener.hpp"
+#include "net/timer.hpp"
+#include "websocket/handshake.hpp"
+
+namespace wire::websocket {
+
+namespace {
+
+class Pending;
+
+}  // namespace
+
+// One per loop: its listener and the connections still in their handshake (indexed by fd).
+struct WebSocketServer::Acceptor final : net::IoHandler {
+    Acceptor(WebSocketServer& s, net::EventLoop& l, net::Listener li)
+        : server(s), loop(l), listener(std::move(li)) {}
+    ~Acceptor() { close_all(); }
+    void on_readable() override;
+    void on_error() override {}
+    void drop(int fd);
+    void close_all();
+
+    WebSocketServer& server;
+    net::EventLoop& loop;
+    net::Listener listener;
+    std::vector<std::unique_ptr<Pending>> pending;
+};
+
+namespace {
+
+// A connection between accept and its 101: reads the upgrade request into a small buffer of its
+// own (the one moment a connection has one), answers, then hands the socket to the Engine.
+class Pending final : public net::IoHandler {
+  public:
+    Pending(WebSocketServer::Acceptor& a, net::Socket s)
+        : acceptor_(a),
+          socket_(std::move(s)),
+          timer_(
+              [](net::Timer&, void* me) {
+                  auto* p = static_cast<Pending*>(me);
+                  p->acceptor_.drop(p->socket_.fd());  // handshake timeout
+              },
+              this) {}
+    int fd() const noexcept { return socket_.fd(); }
+    net::Timer& timer() noexcept { return timer_; }
+    void on_readable() override;
+    void on_error() override { acceptor_.drop(fd()); }
+
+  private:
+    void answer(const http::MessageHead& head, std::size_t consumed);
+    void refuse(std::string_view response);
+
+    WebSocketServer::Acceptor& acceptor_;
+    net::Socket socket_;
+    net::Timer timer_;
+    std::string buf_;
+};
+
+void Pending::on_readable() {
+    const std::size_t max = acceptor_.server.options().max_request_bytes;
+    const std::size_t old = buf_.size();
+    buf_.resize(max);
+    auto n = socket_.read(buf_.data() + old, max - old);
+    buf_.resize(old + (n ? *n : 0));
+    if (!n && net::would_block(n.error())) return;
+    if (!n || *n == 0) return acceptor_.drop(fd());
+    std::array<http::Field, 64> fields;
+    http::HeadParser parser(http::HeadParser::Kind::request, fields);
+    const auto r = parser.parse(buf_);
+    if (r.need_more()) {
+        if (buf_.size() < max) return;
+        return refuse(
+            format_error_response(HandshakeCheck{make_error_code(Error::handshake_bad_method),
+                                                 431,
+                                                 "request head too large\n",
+                                                 {},
+                                                 {}}));
+    }
+    if (r.failed()) {
+        return refuse(format_error_response(HandshakeCheck{
+            make_error_code(Error::handshake_bad_method), 400, "malformed request\n", {}, {}}));
+    }
+    answer(parser.head(), r.consumed);
+}
+
+void Pending::refuse(std::string_view response) {
+    (void)socket_.write(response);  // best effort: a short answer on a fresh socket
+    acceptor_.drop(fd());
+}
+
+// RFC 6455 §4.2.2: route, admission, handshake checks, 101; then the Engine takes over.
+void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
+    WebSocketServer& server = acceptor_.server;
+    const std::string_view path = head.target.substr(0, head.target.find('?'));
+    const Endpoint* endpoint = server.route_for(path);
+    if (endpoint == nullptr) {
+        return refuse(
+            format_error_response(HandshakeCheck{make_error_code(Error::handshake_bad_method),
+                                                 404,
+                                                 "no WebSocket route here\n",
+                                                 {},
+                                                 {}}));
+    }
+    UpgradeRequest req;
+    req.method = head.method;
+    req.http_version = head.version_minor >= 1 ? "HTTP/1.1" : "HTTP/1.0";
+    req.host = head.host;
+    req.upgrade = head.fields.get("Upgrade");
+    req.connection = head.fields.get("Connection");
+    req.version = head.fields.get("Sec-WebSocket-Version");
+    req.key = head.fields.get("Sec-WebSocket-Key");
+    req.protocol = head.fields.get("Sec-WebSocket-Protocol");
+    req.extensions = head.fields.get("Sec-WebSocket-Extensions");
+    req.origin = head.fields.get("Origin");
+    UpgradeResponse resp;
+    HandshakeCheck check = accept_upgrade(req, {}, resp);
+    if (check.ok() && server.options().check_same_origin && !is_same_origin(req.origin, req.host)) {
+        check = handshake_failure(Error::handshake_bad_origin);
+    }
+    if (!check.ok()) return refuse(format_error_response(check));
+    // Admission: refuse before the connection costs anything (503 + Retry-After).
+    if (!server.engine().admit()) {
+        server.engine().count_refused(acceptor_.loop);
+        return refuse(
+            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
+            "Content-Length: 19\r\nConnection: close\r\n\r\nserver at capacity\n");
+    }
+    const std::string response = format_upgrade_response(resp);
+    auto w = socket_.write(response);
+    if (!w || *w != response.size()) return acceptor_.drop(fd());
+    // Hand over: what follows the request head is the first frame bytes.
+    net::Socket socket = std::move(socket_);
+    const std::string rest = buf_.substr(consumed);
+    WebSocketServer::Acceptor& acceptor = acceptor_;
+    const int fd = socket.fd();
+    (void)acceptor.loop.remove(fd);
+    acceptor.pending[static_cast<std::size_t>(fd)].reset();  // deletes this: locals only below
+    (void)server.engine().adopt(acceptor.loop, std::move(socket),
+                                {reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()},
+                                *endpoint);
+}
+
+}  // namespace
+
+void WebSocketServer::Acceptor::on_readable() {
+    for (;;) {
+        auto s = listener.accept();
+        if (!s) return;  // would_block, or a connection shed on EMFILE
+        const auto fd = static_cast<std::size_t>(s->fd());
+        if (fd >= pending.size()) pending.resize(fd + 1 + fd / 2);
+        pending[fd] = std::make_unique<Pending>(*this, std::move(*s));
+        if (loop.add(static_cast<int>(fd), net::Interest::readable, pending[fd].get())) {
+            pending[fd].reset();
+            continue;
+        }
+        const auto timeout = server.options().handshake_timeout;
+        if (timeout > timeout.zero()) loop.arm_after(pending[fd]->timer(), timeout);
+    }
+}
+
+void WebSocketServer::Acceptor::drop(int fd) {
+    (void)loop.remove(fd);
+    pending[static_cast<std::size_t>(fd)].reset();
+}
+
+void WebSocketServer::Acceptor::close_all() {
+    if (listener.valid()) {
+        (void)loop.remove(listener.fd());
+        (void)listener.close();
+    }
+    for (auto& p : pending) {
+        if (!p) continue;
+        (void)loop.remove(p->fd());
+        p.reset();
+    }
+}
+
+WebSocketServer::WebSocketServer(ServerOptions options) : options_(options), group_(options.loops) {
+    engine_ = std::make_unique<Engine>(group_, options_.admission);
+}
+
+WebSocketServer::~WebSocketServer() {
+    group_.stop();
+    group_.wait();
+    acceptors_.clear();
+    engine_.reset();
+}
+
+void WebSocketServer::route(std::string path, Endpoint endpoint) {
+    routes_[std::move(path)] = std::make_unique<Endpoint>(std::move(endpoint));
+}
+
+const Endpoint* WebSocketServer::route_for(std::string_view path) const {
+    const auto it = routes_.find(path);
+    return it == routes_.end() ? nullptr : it->second.get();
+}
+
+std::error_code WebSocketServer::listen(std::string_view address) {
+    auto addrs = net::Address::resolve(address);
+    if (!addrs) return addrs.error();
+    if (addrs->empty()) return make_error_code(net::Error::bad_address);
+    auto listeners = net::listen_reuse_port(addrs->front(), group_.size());
+    if (!listeners) return listeners.error();
+    port_ = (*listeners)[0].address().port();
+    for (std::size_t i = 0; i < group_.size(); ++i) {
+        auto a = std::make_unique<Acceptor>(*this, group_.loop(i), std::move((*listeners)[i]));
+        if (auto ec = group_.loop(i).add(a->listener.fd(), net::Interest::readable, a.get())) {
+            return ec;
+        }
+        acceptors_.push_back(std::move(a));
+    }
+    return {};
+}
+
+std::error_code WebSocketServer::shutdown_on_signals(std::chrono::steady_clock::duration drain) {
+    return group_.loop(0).handle_signals({SIGINT, SIGTERM},
+                                         [this, drain](int) { shutdown(drain); });
+}
+
+void WebSocketServer::start() {
+    group_.start();
+}
+
+void WebSocketServer::wait() {
+    group_.wait();
+}
+
+void WebSocketServer::stop() {
+    group_.stop();
+}
+
+void WebSocketServer::shutdown(std::chrono::steady_clock::duration drain) {
+    // Each loop stops accepting on its own thread; the Engine then closes the connections.
+    for (auto& a : acceptors_) {
+        Acceptor* acc = a.get();
+        acc->loop.post([acc] { acc->close_all(); });
+    }
+    engine_->shutdown(drain, [this] { group_.stop(); });
+}
+
+}  // namespace wire::websocket
