@@ -13,7 +13,7 @@
 
 namespace wire::websocket {
 
-// Category "websocket.close": value = close code; message "close 1001 (going away): <none>".
+// Category "websocket.close": value = close code; message "close 1001 (going away)".
 const std::error_category& close_category() noexcept;
 
 inline std::error_code make_close_error_code(std::uint16_t code) noexcept {
@@ -30,9 +30,6 @@ struct CloseError {
     // "websocket: close 1000 (normal): bye"
     [[nodiscard]] std::string message() const;
 };
-
-// The registry name of a close code ("normal", "going away"...), or "" when unnamed.
-[[nodiscard]] const char* close_code_name(std::uint16_t code) noexcept;
 
 // gorilla's IsCloseError: `ec` is a close status and its code is one of `codes`.
 [[nodiscard]] bool is_close_error(std::error_code ec,
