@@ -77,6 +77,7 @@ Result<Conn> finish(const Upgrader& u, net::Conn conn, const std::string& respon
     options.role = Role::server;
     options.read_buffer_size = u.read_buffer_size;
     options.write_buffer_size = u.write_buffer_size;
+    options.write_buffer_pool = u.write_buffer_pool;
     options.read_limit = u.read_limit;
     options.already_read = already_read;
     options.subprotocol = std::move(protocol);

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,8 @@ struct Upgrader {
     std::chrono::milliseconds handshake_timeout{0};
     std::size_t read_buffer_size = 4096;
     std::size_t write_buffer_size = 4096;
+    // gorilla's WriteBufferPool: share write buffers among connections (see conn.hpp).
+    std::shared_ptr<WriteBufferPool> write_buffer_pool;
     std::uint64_t read_limit = 16 * 1024 * 1024;  // the Conn's read limit (set_read_limit)
     // Supported subprotocols in order of preference; the first one the client offered wins.
     std::vector<std::string> subprotocols;
