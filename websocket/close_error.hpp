@@ -27,7 +27,7 @@ struct CloseError {
     [[nodiscard]] std::error_code error_code() const noexcept {
         return make_close_error_code(code);
     }
-    // "websocket: close 1000 (normal): bye"
+    // "websocket: close 1000 (normal closure): bye"
     [[nodiscard]] std::string message() const;
 };
 

@@ -145,7 +145,11 @@ ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, st
     ServerCore& core = ctx_->core;
     Request& req = ex.request;
     req.reset(head, core.parse_options(), &ex);
-    req.remote_addr = peer_.format(ex.remote);
+    if (ex.remote_text.empty() || !(ex.remote_of == peer_)) {
+        ex.remote_text = peer_.format(ex.remote);
+        ex.remote_of = peer_;
+    }
+    req.remote_addr = ex.remote_text;
     ex.conn = this;
     ex.window = data.substr(head_len);
     ex.raw_pos = 0;
@@ -153,7 +157,10 @@ ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, st
     ex.nonblocking = false;
     ResponseImpl& w = ex.response;
     w.begin(this, ex, req, !head.keep_alive || core.shutting_down());
-    const auto started = std::chrono::steady_clock::now();
+    const auto& access_log = core.config().access_log;
+    // A clock read per request only when someone logs the duration.
+    const auto started =
+        access_log ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     bool threw = false;
     try {
         core.handler().serve(w, req);
@@ -178,9 +185,9 @@ ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, st
     } else {
         w.finish();
     }
-    if (const auto& log = core.config().access_log) {
-        log(AccessLogEntry{req.remote_addr, req.method, req.target, req.proto(), w.status(),
-                           w.bytes_written(), std::chrono::steady_clock::now() - started});
+    if (access_log) {
+        access_log(AccessLogEntry{req.remote_addr, req.method, req.target, req.proto(), w.status(),
+                                  w.bytes_written(), std::chrono::steady_clock::now() - started});
     }
     moved = ex.moved;
     consumed = head_len + ex.raw_pos;
