@@ -1,0 +1,38 @@
+// examples/demo in a real browser: headless Chromium, driven over the DevTools protocol by
+// tests/examples/browser/drive_demo.js, clicks through the pages as ROUTES.md describes: the echo
+// page gets its message back, two chat tabs see each other, the push form reaches a second tab,
+// the log tail shows a line the test appends. It also saves a screenshot of the home page
+// ($WIRE_BUILD/demo-home.png). Skipped when chromium or node is missing.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "example_process.hpp"
+
+using namespace wire::test;
+
+namespace {
+bool have(const char* program) {
+    return run_command(std::string("command -v ") + program + " >/dev/null && echo yes") == "yes\n";
+}
+}  // namespace
+
+TEST_CASE("demo pages work in headless Chromium: echo, chat, push, tail, screenshot") {
+    if (!have("chromium") || !have("node") || !std::filesystem::exists("examples/demo/www")) {
+        MESSAGE("skipped: needs chromium, node and examples/demo/www");
+        return;
+    }
+    ExampleProcess demo("demo");
+    REQUIRE(demo.wait_listening());
+    const std::string shot = build_dir() + "/demo-home.png";
+    std::filesystem::remove(shot);
+    const std::string out = run_command(
+        "NODE_PATH=/usr/share/nodejs timeout 120 node tests/examples/browser/drive_demo.js " +
+        local_url(demo.port(), "") + " " + shot + " 2>&1");
+    CAPTURE(out);
+    for (const char* step : {"ok echo", "ok chat", "ok push", "ok tail", "ok screenshot"})
+        CHECK(out.find(step) != std::string::npos);
+    CHECK(out.find("FAIL") == std::string::npos);
+    CHECK(std::filesystem::file_size(shot) > 10000);
+    CHECK(demo.terminate() == 0);
+}
