@@ -63,4 +63,8 @@ struct ClosePayload {
 // empty payload for no_status. Does not validate (use encode_close_payload for that).
 [[nodiscard]] std::string format_close_message(std::uint16_t code, std::string_view text);
 
+// The name of a close code (RFC 6455 §7.4.1, IANA registry): "normal closure", "going away", ...
+// "application" for 4000-4999, "registered/library" for 3000-3999, "" for unassigned codes.
+[[nodiscard]] std::string_view close_code_name(std::uint16_t code) noexcept;
+
 }  // namespace wire::websocket

@@ -11,8 +11,8 @@ class CloseCategory final : public std::error_category {
     const char* name() const noexcept override { return "websocket.close"; }
     std::string message(int value) const override {
         std::string out = "close " + std::to_string(value);
-        const char* name = close_code_name(static_cast<std::uint16_t>(value));
-        if (*name != '\0') out.append(" (").append(name).append(")");
+        const std::string_view name = close_code_name(static_cast<std::uint16_t>(value));
+        if (!name.empty()) out.append(" (").append(name).append(")");
         return out;
     }
 };
@@ -22,43 +22,6 @@ class CloseCategory final : public std::error_category {
 const std::error_category& close_category() noexcept {
     static const CloseCategory category;
     return category;
-}
-
-const char* close_code_name(std::uint16_t code) noexcept {
-    switch (code) {
-        case close_code::normal:
-            return "normal";
-        case close_code::going_away:
-            return "going away";
-        case close_code::protocol_error:
-            return "protocol error";
-        case close_code::unsupported_data:
-            return "unsupported data";
-        case close_code::no_status:
-            return "no status";
-        case close_code::abnormal:
-            return "abnormal closure";
-        case close_code::invalid_payload:
-            return "invalid payload data";
-        case close_code::policy_violation:
-            return "policy violation";
-        case close_code::message_too_big:
-            return "message too big";
-        case close_code::mandatory_extension:
-            return "mandatory extension missing";
-        case close_code::internal_error:
-            return "internal server error";
-        case close_code::service_restart:
-            return "service restart";
-        case close_code::try_again_later:
-            return "try again later";
-        case close_code::bad_gateway:
-            return "bad gateway";
-        case close_code::tls_handshake:
-            return "TLS handshake error";
-        default:
-            return "";
-    }
 }
 
 std::string CloseError::message() const {

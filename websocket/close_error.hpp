@@ -27,12 +27,9 @@ struct CloseError {
     [[nodiscard]] std::error_code error_code() const noexcept {
         return make_close_error_code(code);
     }
-    // "websocket: close 1000 (normal): bye"
+    // "websocket: close 1000 (normal closure): bye"
     [[nodiscard]] std::string message() const;
 };
-
-// The registry name of a close code ("normal", "going away"...), or "" when unnamed.
-[[nodiscard]] const char* close_code_name(std::uint16_t code) noexcept;
 
 // gorilla's IsCloseError: `ec` is a close status and its code is one of `codes`.
 [[nodiscard]] bool is_close_error(std::error_code ec,

@@ -127,48 +127,6 @@ std::string_view opcode_name(std::uint8_t opcode) noexcept {
     }
 }
 
-std::string_view close_code_name(std::uint16_t code) noexcept {
-    switch (code) {
-        case close_code::normal:
-            return "normal closure";
-        case close_code::going_away:
-            return "going away";
-        case close_code::protocol_error:
-            return "protocol error";
-        case close_code::unsupported_data:
-            return "unsupported data";
-        case 1004:
-            return "reserved";
-        case close_code::no_status:
-            return "no status received";
-        case close_code::abnormal:
-            return "abnormal closure";
-        case close_code::invalid_payload:
-            return "invalid frame payload data";
-        case close_code::policy_violation:
-            return "policy violation";
-        case close_code::message_too_big:
-            return "message too big";
-        case close_code::mandatory_extension:
-            return "mandatory extension";
-        case close_code::internal_error:
-            return "internal error";
-        case close_code::service_restart:
-            return "service restart";
-        case close_code::try_again_later:
-            return "try again later";
-        case close_code::bad_gateway:
-            return "bad gateway";
-        case close_code::tls_handshake:
-            return "TLS handshake";
-        default:
-            break;
-    }
-    if (code >= 3000 && code <= 3999) return "registered/library";
-    if (code >= 4000 && code <= 4999) return "application";
-    return {};
-}
-
 std::string preview_payload(std::span<const std::uint8_t> payload, std::uint64_t total,
                             const TraceOptions& options) {
     std::string out;

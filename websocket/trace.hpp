@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "http/trace.hpp"
+#include "websocket/close.hpp"
 #include "websocket/frame.hpp"
 
 namespace wire::websocket {
@@ -46,10 +47,6 @@ void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
 // bytes; "..." and the total when cut. Used by describe_frame and wire-explain.
 [[nodiscard]] std::string preview_payload(std::span<const std::uint8_t> payload,
                                           std::uint64_t total, const TraceOptions& options = {});
-
-// The name of a close code (RFC 6455 §7.4.1, IANA registry): "normal closure", "going away", ...
-// "application" for 4000-4999, "registered/library" for 3000-3999, "" for unassigned codes.
-[[nodiscard]] std::string_view close_code_name(std::uint16_t code) noexcept;
 
 // The name of an opcode: "continuation", "text", "binary", "close", "ping", "pong", "reserved".
 [[nodiscard]] std::string_view opcode_name(std::uint8_t opcode) noexcept;

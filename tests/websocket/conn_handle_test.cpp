@@ -30,14 +30,14 @@ struct Registry {
     }
 };
 
-std::unique_ptr<WebSocketServer> registry_server(Registry& r) {
+std::unique_ptr<WebSocketServer> registry_server(Registry& r, std::size_t loops = 2) {
     Endpoint e;
     e.handlers.on_open = [&r](LoopConn& c) {
         std::lock_guard l(r.mu);
         r.handles.push_back(c.handle());
     };
     ServerOptions o;
-    o.loops = 2;
+    o.loops = loops;
     auto s = std::make_unique<WebSocketServer>(o);
     s->route("/", std::move(e));
     REQUIRE_FALSE(s->listen("127.0.0.1:0"));
@@ -94,7 +94,8 @@ TEST_CASE(
 
 TEST_CASE("ConnHandle: close from another thread; a handle to a closed connection is harmless") {
     Registry reg;
-    auto server = registry_server(reg);
+    // One loop, so the second connection lands on the slot the first one freed.
+    auto server = registry_server(reg, 1);
     Client c = Client::connect(server->port());
     for (int i = 0; i < 300 && reg.size() < 1; ++i)
         std::this_thread::sleep_for(2ms);

@@ -387,8 +387,8 @@ TEST_CASE("write_control from another thread interleaves with a writer, never in
 TEST_CASE("close errors: category, names, helpers") {
     const auto ec = make_close_error_code(close_code::normal);
     CHECK(std::string(ec.category().name()) == "websocket.close");
-    CHECK(ec.message() == "close 1000 (normal)");
-    CHECK(make_close_error_code(4000).message() == "close 4000");
+    CHECK(ec.message() == "close 1000 (normal closure)");
+    CHECK(make_close_error_code(4000).message() == "close 4000 (application)");
     CHECK(is_close_error(ec, {1000, 1001}));
     CHECK_FALSE(is_close_error(ec, {1001}));
     CHECK_FALSE(is_close_error(Error::invalid_utf8, {1007}));

@@ -1,4 +1,5 @@
 #include "websocket/trace.hpp"
+#include "websocket/close.hpp"
 
 #include <doctest/doctest.h>
 
