@@ -6,8 +6,12 @@
 #include <functional>
 #include <string>
 
+#include "../room.hpp"
+#include "../session_group.hpp"
+#include "http/request.hpp"
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
+#include "websocket/upgrader.hpp"
 
 namespace demo {
 
@@ -16,6 +20,18 @@ struct Paths {
     std::filesystem::path www;         // examples/demo/www: the pages
     std::filesystem::path static_dir;  // examples/static: what /files/ serves
     std::filesystem::path tail_file;   // the log file /tail follows
+};
+
+// What the WebSocket routes share: their threads, the broadcast rooms, the upgrader.
+struct Live {
+    example::SessionGroup sessions;  // one thread per connection; stop_all() at shutdown
+    example::Room chat;              // /chat: every message to every tab
+    example::Room push;              // /socket/system/message listeners
+    wire::websocket::Upgrader upgrader;
+    std::filesystem::path tail_file;  // what /tail follows
+    // Called for each successful upgrade: the server's access log does not see hijacked
+    // requests, so the demo logs the 101 itself.
+    std::function<void(const wire::http::Request&)> on_upgrade;
 };
 
 // Looks for `relative` (e.g. "examples/demo/www") under $WIRE_DEMO_ROOT, beside the binary
@@ -31,5 +47,9 @@ void add_pages(wire::http::ServeMux& mux, const Paths& paths);
 void add_files(wire::http::ServeMux& mux, const Paths& paths);
 // inspect.cpp: /inspect, any method: the request as the server parsed it (seed 000).
 void add_inspector(wire::http::ServeMux& mux);
+
+// sockets.cpp: /echo, /chat, /socket/system/message + POST /api/tool/send_message, /tail,
+// /seed/001/ws, /seed/002/stream.
+void add_sockets(wire::http::ServeMux& mux, Live& live);
 
 }  // namespace demo

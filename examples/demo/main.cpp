@@ -13,10 +13,14 @@
 // requests in flight finish and WebSocket clients get a close frame with 1001 (going away).
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <string>
 
 #include "../example_flags.hpp"
 #include "demo.hpp"
+#include "http/request.hpp"
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "http/server_error.hpp"
@@ -25,24 +29,47 @@ namespace http = wire::http;
 
 namespace {
 
-// One line per response: client, request line, status, body bytes, time taken.
-void access_log(const http::AccessLogEntry& e) {
-    const double ms = std::chrono::duration<double, std::milli>(e.duration).count();
-    char timing[32];
-    std::snprintf(timing, sizeof timing, "%.2f ms", ms);
-    std::string line;
-    line.append(e.remote_addr).append(" \"").append(e.method).append(" ").append(e.target);
-    line.append(" ").append(e.proto).append("\" ").append(std::to_string(e.status));
-    line.append(" ").append(std::to_string(e.bytes)).append(" ").append(timing).append("\n");
-    std::fwrite(line.data(), 1, line.size(), stdout);  // one call: lines from loops never mix
-    std::fflush(stdout);
-}
+// One line per response: client, request line, status, body bytes, time taken. It goes to the
+// terminal and, appended, to the log file /tail follows by default: open /tail.html, then click
+// around in another tab and watch your own requests arrive.
+class AccessLog {
+  public:
+    explicit AccessLog(const std::filesystem::path& file) : file_(file, std::ios::app) {}
+    void operator()(const http::AccessLogEntry& e) {
+        const double ms = std::chrono::duration<double, std::milli>(e.duration).count();
+        char timing[32];
+        std::snprintf(timing, sizeof timing, " %.2f ms", ms);
+        write(e.remote_addr, e.method, e.target, e.proto,
+              std::to_string(e.status) + " " + std::to_string(e.bytes) + timing);
+    }
+    // An upgraded request: 101, then the connection belongs to a WebSocket session.
+    void upgraded(const http::Request& r) {
+        write(r.remote_addr, r.method, r.target, r.proto(), "101 websocket");
+    }
+
+  private:
+    void write(std::string_view addr, std::string_view method, std::string_view target,
+               std::string_view proto, const std::string& outcome) {
+        std::string line;
+        line.append(addr).append(" \"").append(method).append(" ").append(target).append(" ");
+        line.append(proto).append("\" ").append(outcome).append("\n");
+        std::lock_guard lock(mu_);  // handlers on several loops or workers log at once
+        std::fwrite(line.data(), 1, line.size(), stdout);
+        std::fflush(stdout);
+        file_ << line << std::flush;
+    }
+
+    std::mutex mu_;
+    std::ofstream file_;
+};
 
 demo::Paths find_paths(int argc, char** argv) {
     demo::Paths paths;
     paths.www = demo::find_repo_dir("examples/demo/www");
     paths.static_dir = demo::find_repo_dir("examples/static");
     paths.tail_file = example::flag(argc, argv, "--tail", "");
+    if (paths.tail_file.empty())
+        paths.tail_file = std::filesystem::temp_directory_path() / "wire-demo-access.log";
     return paths;
 }
 
@@ -54,18 +81,37 @@ int main(int argc, char** argv) {
     demo::add_pages(*mux, paths);
     demo::add_files(*mux, paths);
     demo::add_inspector(*mux);
+    demo::Live live;
+    live.tail_file = paths.tail_file;
+    demo::add_sockets(*mux, live);
+    AccessLog log_file(paths.tail_file);
+    live.on_upgrade = [&log_file](const http::Request& r) { log_file.upgraded(r); };
 
     http::Server server;
     server.addr = example::listen_address(argc, argv);
     server.handler = mux;
-    server.access_log = access_log;
+    server.access_log = [&log_file](const http::AccessLogEntry& e) { log_file(e); };
+    // Upgraded connections are no longer the server's: it tells us when it shuts down, and
+    // every WebSocket gets a close frame with 1001 (going away).
+    server.register_on_shutdown([&live] { live.sessions.stop_all(); });
     server.log = [](std::string_view line) {
         std::fprintf(stdout, "wire demo: %.*s\n", static_cast<int>(line.size()), line.data());
         std::fflush(stdout);
     };
     server.shutdown_on_signals(std::chrono::seconds(2));
     if (paths.www.empty()) std::fprintf(stderr, "demo: pages not found (set WIRE_DEMO_ROOT)\n");
-    auto result = server.listen_and_serve();
+    if (auto listening = server.listen(); !listening) {
+        std::fprintf(stderr, "demo: %s: %s\n", server.addr.c_str(),
+                     listening.error().message().c_str());
+        return 1;
+    }
+    std::printf(
+        "wire demo: open http://%s/ in a browser (Ctrl-C stops)\n"
+        "wire demo: /tail follows %s\n",
+        server.address().to_string().c_str(), paths.tail_file.c_str());
+    std::fflush(stdout);
+    auto result = server.serve();
+    live.sessions.wait();
     if (result.error() == http::ServerError::server_closed) return 0;
     std::fprintf(stderr, "demo: %s\n", result.error().message().c_str());
     return 1;

@@ -176,8 +176,16 @@ class ExampleProcess {
         transcript_.append(buf, static_cast<std::size_t>(n));
         return true;
     }
+    // Everything already in the pipe (after an exit: up to EOF), without waiting.
     void drain() {
-        while (fill(std::chrono::steady_clock::now() + 1ms)) {
+        for (;;) {
+            pollfd p{out_, POLLIN, 0};
+            if (out_ < 0 || ::poll(&p, 1, 0) <= 0) return;
+            char buf[4096];
+            const ssize_t n = ::read(out_, buf, sizeof buf);
+            if (n <= 0) return;
+            pending_.append(buf, static_cast<std::size_t>(n));
+            transcript_.append(buf, static_cast<std::size_t>(n));
         }
     }
 

@@ -1,0 +1,67 @@
+// examples/echo_server.cpp and examples/echo_client.cpp: seed 000 §5.1's gorilla-style pair.
+#include <doctest/doctest.h>
+
+#include "example_process.hpp"
+#include "websocket/close.hpp"
+#include "websocket/dialer.hpp"
+
+using namespace wire::test;
+namespace ws = wire::websocket;
+
+namespace {
+std::string ws_url(int port, const char* path) {
+    return "ws://127.0.0.1:" + std::to_string(port) + path;
+}
+}  // namespace
+
+TEST_CASE("echo_server echoes text and binary on /socket, logs them, and runs its close handler") {
+    ExampleProcess server("echo_server");
+    REQUIRE(server.wait_listening());
+    CHECK(run_command("curl -s " + local_url(server.port(), "/")) == "Index Page");
+
+    auto conn = ws::Dialer{}.dial(ws_url(server.port(), "/socket"));
+    REQUIRE(conn);
+    REQUIRE(conn->write_message(ws::Opcode::text, "hello"));
+    auto back = conn->read_message();
+    REQUIRE(back);
+    CHECK(back->type == ws::Opcode::text);
+    CHECK(back->text() == "hello");
+    CHECK(server.wait_for("Received: hello"));
+    const std::string bytes("\x00\x01\xfe", 3);
+    REQUIRE(conn->write_message(ws::Opcode::binary, bytes));
+    back = conn->read_message();
+    REQUIRE(back);
+    CHECK(back->type == ws::Opcode::binary);
+    CHECK(back->text() == bytes);
+    CHECK(!conn->close(ws::close_code::normal, "bye", std::chrono::seconds(2)));
+    CHECK(server.wait_for("close handler: 1000 bye"));
+    CHECK(server.terminate() == 0);
+}
+
+TEST_CASE(
+    "echo_client sends every interval and on SIGINT closes cleanly (close frame, reader done)") {
+    ExampleProcess server("echo_server");
+    REQUIRE(server.wait_listening());
+    ExampleProcess client("echo_client", {"--interval-ms", "100"},
+                          {"PORT=" + std::to_string(server.port())});
+    REQUIRE(client.wait_for("Received: Hello from wire!"));
+    REQUIRE(client.wait_for("Received: Hello from wire!"));
+    CHECK(client.terminate(SIGINT) == 0);
+    const std::string& out = client.transcript();
+    CHECK(out.find("Received SIGINT interrupt signal") != std::string::npos);
+    CHECK(out.find("Receiver Channel Closed! Exiting....") != std::string::npos);
+    CHECK(server.wait_for("close handler: 1000"));
+    CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("echo_server: SIGTERM closes open WebSockets with 1001 and exits 0") {
+    ExampleProcess server("echo_server");
+    REQUIRE(server.wait_listening());
+    auto conn = ws::Dialer{}.dial(ws_url(server.port(), "/socket"));
+    REQUIRE(conn);
+    ::kill(server.pid(), SIGTERM);
+    auto msg = conn->read_message();
+    REQUIRE(!msg);
+    CHECK(msg.error() == ws::make_close_error_code(ws::close_code::going_away));
+    CHECK(server.wait_exit() == 0);
+}
