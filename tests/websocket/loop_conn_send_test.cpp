@@ -35,8 +35,10 @@ std::unique_ptr<WebSocketServer> flood_server(Flood& f, SlowConsumerPolicy polic
     e.handlers.on_message = [&f](LoopConn& c, const Message&) {
         std::string m(flood_size, '.');
         for (int i = 0; i < flood_count; ++i) {
-            std::snprintf(m.data(), 9, "%08d", i);
-            m[8] = '.';
+            // The sequence number as 8 zero-padded digits at the front of the message.
+            std::string seq = std::to_string(i);
+            seq.insert(0, 8 - seq.size(), '0');
+            m.replace(0, 8, seq);
             switch (c.send_text(m)) {
                 case SendStatus::sent:
                     f.sent.fetch_add(1);
