@@ -19,6 +19,7 @@
 #include "http/response_writer.hpp"
 #include "net/result.hpp"
 #include "websocket/conn.hpp"
+#include "websocket/trace.hpp"
 #include "websocket/upgrader.hpp"
 
 namespace example {
@@ -46,6 +47,11 @@ inline wire::net::Result<wire::websocket::Conn> upgrade(
         return hijacked.error();
     }
     const std::string already_read(hijacked->reader->buffered());
+    // WIRE_TRACE=1: how our 101's Sec-WebSocket-Accept follows from the key (RFC 6455 §4.2.2).
+    if (wire::websocket::trace_enabled() && !request.key.empty()) {
+        wire::websocket::trace_write(
+            wire::websocket::describe_accept(request.key, wire::websocket::Direction::sent));
+    }
     // 3. The Upgrader answers (101 or the error) and builds the Conn.
     return upgrader.upgrade_parsed(std::move(*hijacked->conn), request, already_read,
                                    response_header);
