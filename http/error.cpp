@@ -14,7 +14,7 @@ struct ErrorInfo {
 
 // One list yields both the status table and the messages; the static_assert below keeps it in
 // the enum's order so lookup is an index.
-constexpr std::array<ErrorInfo, 52> kErrors{{
+constexpr std::array<ErrorInfo, 54> kErrors{{
     {Error::bad_method, 400, "the request method is not a token (RFC 9110 §9.1)"},
     {Error::bad_target, 400,
      "the request-target has a character not allowed in a URI (RFC 9112 §3.2)"},
@@ -93,6 +93,11 @@ constexpr std::array<ErrorInfo, 52> kErrors{{
      "the server closed a kept-alive connection before answering (RFC 9112 §9.3.1)"},
     {Error::use_last_response, 400,
      "the redirect policy chose to return the redirect response instead of following it"},
+    {Error::bad_target_form, 400,
+     "the request-target's form does not suit the method: authority-form is only for CONNECT, "
+     "'*' only for OPTIONS (RFC 9112 §3.2)"},
+    {Error::expectation_failed, 417,
+     "the Expect field asks for something other than 100-continue (RFC 9110 §10.1.1)"},
 }};
 
 constexpr bool in_enum_order() {

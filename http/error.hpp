@@ -75,6 +75,9 @@ enum class Error {
     bad_location,        // a redirect without a usable Location
     server_closed_idle,  // a reused idle connection was closed by the server before any answer
     use_last_response,   // returned by a CheckRedirect hook: stop and return the redirect itself
+    // Request semantics found after the head parsed.
+    bad_target_form,     // 400
+    expectation_failed,  // 417
 };
 
 // The category behind every wire::http error code; its name() is "wire.http".

@@ -1,8 +1,7 @@
 // Ready-made handlers and middleware, as Go's net/http ships them.
 // wire:glue
 //
-// file_server / serve_file / serve_content live with the file-serving helpers (TODO: the client
-// engineer's http/file_server.hpp).
+// file_server / serve_file / serve_content live in http/file_server.hpp.
 #pragma once
 
 #include <chrono>

@@ -82,6 +82,12 @@ ParseResult HeadParser::complete(std::size_t consumed) noexcept {
         fail(facts_.error(), facts_.offset());
         return {Outcome::error, 0, error_, error_at_};
     }
+    if (kind_ == Kind::request) {
+        if (const Error e = detail::check_target(head_); e != Error{}) {
+            fail(e, static_cast<std::size_t>(head_.target.data() - base_));
+            return {Outcome::error, 0, error_, error_at_};
+        }
+    }
     state_ = State::done;
     pos_ = consumed;
     return {Outcome::done, consumed, {}, 0};

@@ -39,7 +39,9 @@ net::Result<std::size_t> Body::read(void* data, std::size_t size) {
         // A framed input no longer than the room left keeps the decoded data within it.
         const BodyResult r = reader_.read(raw.substr(0, want - got));
         if (r.failed()) return r.error;
-        std::memcpy(out + got, r.data.data(), r.data.size());
+        // why: a step that only framed (a chunk-size line) yields an empty view whose data()
+        // may be null, and memcpy from null is undefined even for 0 bytes (UBSan, fuzzing).
+        if (!r.data.empty()) std::memcpy(out + got, r.data.data(), r.data.size());
         got += r.data.size();
         source_->consume(r.consumed);
     }

@@ -25,6 +25,7 @@
 #include "http/header_view.hpp"
 #include "http/message_head.hpp"
 #include "http/router.hpp"
+#include "http/values.hpp"
 #include "net/result.hpp"
 
 namespace wire::http {
@@ -103,6 +104,16 @@ class Request {
     // Go's SetPathValue: later path_value(name) calls return `value` (copied).
     void set_path_value(std::string_view name, std::string_view value);
 
+    // Go's ParseForm, lazily on first use. form(): the URL query plus, for POST, PUT and PATCH
+    // with Content-Type application/x-www-form-urlencoded, the body's fields (body first, as Go
+    // orders them). post_form(): the body's fields only. Reading the form consumes the body.
+    // Malformed pairs are skipped (form_error() tells the first problem).
+    const Values& form();
+    const Values& post_form();
+    [[nodiscard]] std::error_code form_error() const noexcept { return form_error_; }
+    // The first value of `key` in form(), Go's FormValue.
+    std::string_view form_value(std::string_view key) { return form().get(key); }
+
     // For ServeMux: the match object reused across requests (no allocation once warm).
     RouteMatch& route_match() noexcept { return match_; }
 
@@ -112,7 +123,13 @@ class Request {
 
   private:
     Body body_;
+    void parse_form();
+
     RouteMatch match_;
+    Values form_;
+    Values post_form_;
+    std::error_code form_error_;
+    bool form_parsed_ = false;
     std::vector<std::pair<std::string, std::string>> set_values_;
 };
 

@@ -69,6 +69,12 @@ void ServeMux::set_method_not_allowed_handler(HandlerPtr handler) {
 }
 
 void ServeMux::serve(ResponseWriter& w, Request& r) {
+    // RFC 9110 §9.3.7: "OPTIONS *" asks about the server itself, not a resource: 200 with an
+    // empty body, as Go's server answers it. (The parser allows "*" only with OPTIONS.)
+    if (r.target == "*") {
+        w.write_header(200);
+        return;
+    }
     // CONNECT's target is host:port, not a path: it is routed as it comes (as Go does).
     if (r.method != "CONNECT" && needs_cleaning(r.path)) {
         moved_permanently(w, r, cleaned(r.path));

@@ -1,6 +1,7 @@
 #include "websocket/close_error.hpp"
 
 #include "websocket/close.hpp"
+#include "websocket/trace.hpp"
 
 namespace wire::websocket {
 

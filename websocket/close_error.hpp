@@ -13,7 +13,7 @@
 
 namespace wire::websocket {
 
-// Category "websocket.close": value = close code; message "close 1001 (going away): <none>".
+// Category "websocket.close": value = close code; message "close 1001 (going away)".
 const std::error_category& close_category() noexcept;
 
 inline std::error_code make_close_error_code(std::uint16_t code) noexcept {

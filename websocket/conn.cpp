@@ -32,7 +32,9 @@ ConnState::ConnState(net::Conn conn, const ConnOptions& o)
       subprotocol(o.subprotocol),
       rcap(std::max({o.read_buffer_size, min_buffer_size, o.already_read.size()})),
       reader(reader_options(o)),
-      wcap(std::max<std::size_t>(o.write_buffer_size, 256)) {
+      wcap(std::max<std::size_t>(
+          o.write_buffer_pool ? o.write_buffer_pool->buffer_size() : o.write_buffer_size, 256)),
+      pool(o.write_buffer_pool) {
     rbuf = std::make_unique_for_overwrite<std::uint8_t[]>(rcap);
     if (!o.already_read.empty()) {
         std::memcpy(rbuf.get(), o.already_read.data(), o.already_read.size());

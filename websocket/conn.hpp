@@ -26,10 +26,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "net/conn.hpp"
 #include "net/result.hpp"
@@ -42,12 +44,33 @@ namespace wire::websocket {
 using net::Result;
 using Clock = std::chrono::steady_clock;
 
+// gorilla's WriteBufferPool: write buffers shared by many connections. A Conn holds one only
+// while it writes a message and gives it back after, so thousands of mostly idle connections
+// share a few buffers. (A server's write_message needs none: it sends the caller's bytes with
+// writev; clients, which must mask a copy, and MessageWriter do.) Safe from any thread.
+class WriteBufferPool {
+  public:
+    // At least 256 bytes: a buffer must hold a frame header and some payload.
+    explicit WriteBufferPool(std::size_t buffer_size = 4096)
+        : size_(buffer_size < 256 ? 256 : buffer_size) {}
+    [[nodiscard]] std::size_t buffer_size() const noexcept { return size_; }
+    std::unique_ptr<std::uint8_t[]> get();
+    void put(std::unique_ptr<std::uint8_t[]> buffer);
+    [[nodiscard]] std::size_t idle() const;  // buffers waiting in the pool
+
+  private:
+    std::size_t size_;
+    mutable std::mutex mu_;
+    std::vector<std::unique_ptr<std::uint8_t[]>> free_;
+};
+
 // gorilla's defaults: 4096-byte buffers, 16 MiB read limit (ours; gorilla has none by default).
 struct ConnOptions {
     Role role = Role::server;
-    std::size_t read_buffer_size = 4096;  // at least 131 bytes (a whole control frame)
-    std::size_t write_buffer_size = 4096;
-    std::uint64_t read_limit = 16 * 1024 * 1024;  // RFC 6455 §10.4; over it: 1009
+    std::size_t read_buffer_size = 4096;   // at least 131 bytes (a whole control frame)
+    std::size_t write_buffer_size = 4096;  // ignored with a pool: its buffer_size() counts
+    std::shared_ptr<WriteBufferPool> write_buffer_pool;  // none: the Conn keeps its own buffer
+    std::uint64_t read_limit = 16 * 1024 * 1024;         // RFC 6455 §10.4; over it: 1009
     std::string_view already_read;  // bytes read past the handshake; served first (copied)
     std::string subprotocol;        // what the handshake agreed on, for subprotocol()
     std::uint8_t allowed_rsv = 0;   // RSV bits of negotiated extensions

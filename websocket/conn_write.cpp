@@ -54,8 +54,12 @@ std::error_code ConnState::write_state() const noexcept {
 }
 
 std::uint8_t* ConnState::write_buffer() {
-    if (!wbuf) wbuf = std::make_unique_for_overwrite<std::uint8_t[]>(wcap);
+    if (!wbuf) wbuf = pool ? pool->get() : std::make_unique_for_overwrite<std::uint8_t[]>(wcap);
     return wbuf.get();
+}
+
+void ConnState::release_write_buffer() {
+    if (pool && wbuf) pool->put(std::move(wbuf));
 }
 
 // RFC 6455 §5.3: a fresh, unpredictable key per frame. Keys come 64 at a time from getrandom(2),
@@ -153,6 +157,28 @@ Result<void> ConnState::write_control_frame(Opcode type, std::span<const std::ui
 
 }  // namespace detail
 
+std::unique_ptr<std::uint8_t[]> WriteBufferPool::get() {
+    {
+        std::lock_guard lock(mu_);
+        if (!free_.empty()) {
+            auto b = std::move(free_.back());
+            free_.pop_back();
+            return b;
+        }
+    }
+    return std::make_unique_for_overwrite<std::uint8_t[]>(size_);
+}
+
+void WriteBufferPool::put(std::unique_ptr<std::uint8_t[]> buffer) {
+    std::lock_guard lock(mu_);
+    free_.push_back(std::move(buffer));
+}
+
+std::size_t WriteBufferPool::idle() const {
+    std::lock_guard lock(mu_);
+    return free_.size();
+}
+
 Result<void> Conn::write_message(Opcode type, std::span<const std::uint8_t> data) {
     if (!detail::is_data(type)) return Error::bad_write_opcode;
     auto& s = *s_;
@@ -168,6 +194,7 @@ Result<void> Conn::write_message(Opcode type, std::span<const std::uint8_t> data
         } else {
             r = s.send_frame(make_header(type, true, s.role, key), data);
         }
+        s.release_write_buffer();
     }
     detail::end_writing(s);
     return r;
@@ -255,6 +282,7 @@ Result<void> MessageWriter::close() {
         } else {
             r = s.send_buffered(type_, true);
         }
+        s.release_write_buffer();
     }
     s.wlen = 0;
     detail::end_writing(s);

@@ -299,6 +299,7 @@ Result<Conn> Dialer::dial(std::string_view url_text, const http::Header& header,
     options.role = Role::client;
     options.read_buffer_size = read_buffer_size;
     options.write_buffer_size = write_buffer_size;
+    options.write_buffer_pool = write_buffer_pool;
     options.read_limit = read_limit;
     options.already_read = reader.rest(*head_len);
     options.subprotocol = std::string(checked.protocol);

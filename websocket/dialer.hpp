@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,8 @@ struct Dialer {
     std::chrono::milliseconds handshake_timeout = std::chrono::seconds(45);
     std::size_t read_buffer_size = 4096;
     std::size_t write_buffer_size = 4096;
+    // gorilla's WriteBufferPool: share write buffers among connections (see conn.hpp).
+    std::shared_ptr<WriteBufferPool> write_buffer_pool;
     std::uint64_t read_limit = 16 * 1024 * 1024;
     // Offered in Sec-WebSocket-Protocol, in order of preference; the server may pick one.
     std::vector<std::string> subprotocols;

@@ -3,16 +3,23 @@
 // what is shared: the per-loop state, the Hub, the counters, admission control and shutdown.
 // wire:glue
 //
-// An HTTP server hands a connection over after its 101 response with adopt(); the standalone
-// WebSocketServer (ws_server.hpp) does the same after its own handshake.
+// An HTTP server hands a connection over after its 101 response with adopt() (websocket::handle
+// in route.hpp does this for a ServeMux); the standalone WebSocketServer (ws_server.hpp) does the
+// same after its own handshake.
 //
-// Lifetime: create it after the LoopGroup, destroy it only once the loops have stopped.
+// Loops are known from a LoopGroup given at construction, or discovered on the first adopt() on
+// each (an HTTP server does not show its loops): at most max_loops, kept in a fixed table that
+// publish() reads without a lock.
+//
+// Lifetime: destroy it only once the loops it has seen have stopped.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -40,6 +47,10 @@ struct Admission {
 
 class Engine {
   public:
+    static constexpr std::size_t max_loops = 256;
+
+    Engine() : Engine(Admission{}) {}
+    explicit Engine(Admission admission);
     explicit Engine(net::LoopGroup& group) : Engine(group, Admission{}) {}
     Engine(net::LoopGroup& group, Admission admission);
     ~Engine();
@@ -49,18 +60,27 @@ class Engine {
     // Any thread: whether a new connection may be opened now (under max_connections and
     // max_total_queued_bytes, not shutting down). When false the upgrade is answered 503.
     [[nodiscard]] bool admit() const noexcept;
-    // `loop`'s thread, after admit() was true: counts an upgrade refused with 503.
+    // Any thread: admit() and, when true, take one connection of max_connections at once, so
+    // that concurrent handshakes on several loops cannot overshoot it. Pass `reserved = true`
+    // to adopt(), or give it back with unreserve() if the handshake fails.
+    [[nodiscard]] bool reserve() noexcept;
+    void unreserve() noexcept { open_.fetch_sub(1, std::memory_order_relaxed); }
+    // `loop`'s thread, after admit() was false: counts an upgrade refused with 503.
     void count_refused(const net::EventLoop& loop) noexcept;
 
     // `loop`'s thread: takes over `socket` (non-blocking, the 101 already sent). `already_read`
     // holds bytes the peer sent after its handshake. Calls on_open, then handles those bytes.
     // `endpoint` must outlive the connection. Returns nullptr if the loop refused the fd.
     LoopConn* adopt(net::EventLoop& loop, net::Socket socket,
-                    std::span<const std::uint8_t> already_read, const Endpoint& endpoint);
+                    std::span<const std::uint8_t> already_read, const Endpoint& endpoint,
+                    bool reserved = false);
 
     Hub& hub() noexcept { return hub_; }
     [[nodiscard]] EventStats stats() const noexcept;
-    [[nodiscard]] std::size_t loop_count() const noexcept { return states_.size(); }
+    // Loops known so far (any thread).
+    [[nodiscard]] std::size_t loop_count() const noexcept {
+        return count_.load(std::memory_order_acquire);
+    }
 
     // Any thread. Graceful shutdown (RFC 6455 §7.4.1, 1001 "going away"): every connection gets
     // a close frame with 1001 after what it has queued; connections whose closing handshake has
@@ -72,14 +92,17 @@ class Engine {
     }
 
     // Internal.
-    detail::LoopState& state(const net::EventLoop& loop) const;
+    detail::LoopState& state(net::EventLoop& loop);  // found or added
+    detail::LoopState* find_state(const net::EventLoop& loop) const noexcept;
     detail::LoopState& state(std::size_t i) const noexcept { return *states_[i]; }
     std::atomic<std::size_t>& open_connections() noexcept { return open_; }
 
   private:
-    net::LoopGroup& group_;
     Admission admission_;
-    std::vector<std::unique_ptr<detail::LoopState>> states_;
+    // Written under add_mu_, read without a lock below count_ (entries never move).
+    std::array<std::unique_ptr<detail::LoopState>, max_loops> states_;
+    std::atomic<std::size_t> count_{0};
+    std::mutex add_mu_;
     Hub hub_;
     std::atomic<std::size_t> open_{0};
     std::atomic<bool> shutting_down_{false};

@@ -36,7 +36,8 @@ void Hub::unsubscribe(LoopConn& conn, std::string_view topic) {
 std::size_t Hub::local_subscribers(std::string_view topic) const {
     net::EventLoop* loop = net::EventLoop::current();
     if (loop == nullptr) return 0;
-    detail::Topic* t = engine_.state(*loop).topic(topic, false);
+    detail::LoopState* st = engine_.find_state(*loop);
+    detail::Topic* t = st ? st->topic(topic, false) : nullptr;
     return t ? t->subscribers.size() : 0;
 }
 

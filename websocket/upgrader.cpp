@@ -64,6 +64,48 @@ HandshakeCheck Upgrader::prepare(const UpgradeRequest& request, const http::Head
     return check;
 }
 
+namespace {
+
+// The end every entry point shares: the 101 goes out, the Conn takes over the socket.
+Result<Conn> finish(const Upgrader& u, net::Conn conn, const std::string& response,
+                    std::string protocol, std::string_view already_read) {
+    if (u.handshake_timeout.count() > 0)
+        conn.set_write_deadline(Clock::now() + u.handshake_timeout);
+    if (auto w = conn.write(response); !w) return w.error();
+    conn.set_deadline(net::Conn::no_deadline);
+    ConnOptions options;
+    options.role = Role::server;
+    options.read_buffer_size = u.read_buffer_size;
+    options.write_buffer_size = u.write_buffer_size;
+    options.write_buffer_pool = u.write_buffer_pool;
+    options.read_limit = u.read_limit;
+    options.already_read = already_read;
+    options.subprotocol = std::move(protocol);
+    return Conn(std::move(conn), std::move(options));
+}
+
+// What the handshake checks, taken from a Request the server parsed. `joined` keeps the
+// comma-joined list fields alive.
+UpgradeRequest request_of(const http::Request& r, std::string (&joined)[3]) {
+    joined[0] = detail::joined_values(r.header, "Connection");
+    joined[1] = detail::joined_values(r.header, "Sec-WebSocket-Protocol");
+    joined[2] = detail::joined_values(r.header, "Sec-WebSocket-Extensions");
+    UpgradeRequest req;
+    req.method = r.method;
+    req.http_version = r.proto_at_least(1, 1) ? "HTTP/1.1" : "HTTP/1.0";
+    req.host = r.host;
+    req.upgrade = r.header.get("Upgrade");
+    req.connection = joined[0];
+    req.version = r.header.get("Sec-WebSocket-Version");
+    req.key = r.header.get("Sec-WebSocket-Key");
+    req.protocol = joined[1];
+    req.extensions = joined[2];
+    req.origin = r.header.get("Origin");
+    return req;
+}
+
+}  // namespace
+
 Result<Conn> Upgrader::upgrade_parsed(net::Conn conn, const UpgradeRequest& request,
                                       std::string_view already_read,
                                       const http::Header& response_header) const {
@@ -71,24 +113,35 @@ Result<Conn> Upgrader::upgrade_parsed(net::Conn conn, const UpgradeRequest& requ
     std::string response, protocol;
     const HandshakeCheck check = prepare(request, response_header, response, protocol);
     if (!check.ok()) {
+        answer_and_close(conn, format_error_response(check));
+        return check.error;
+    }
+    return finish(*this, std::move(conn), response, std::move(protocol), already_read);
+}
+
+Result<Conn> Upgrader::upgrade(http::ResponseWriter& w, http::Request& r,
+                               const http::Header& response_header) const {
+    // 1. Check before hijacking, so a refusal is an ordinary HTTP response from the server.
+    std::string joined[3];
+    const UpgradeRequest request = request_of(r, joined);
+    std::string response, protocol;
+    const HandshakeCheck check = prepare(request, response_header, response, protocol);
+    if (!check.ok()) {
         if (error) {
-            error(conn, check);
-            (void)conn.close();
+            error(w, r, check.status, check.error);
         } else {
-            answer_and_close(conn, format_error_response(check));
+            w.header().set("Content-Type", "text/plain; charset=utf-8");
+            if (!check.header_name.empty()) w.header().set(check.header_name, check.header_value);
+            w.write_header(check.status);
+            (void)w.write(check.body);
         }
         return check.error;
     }
-    if (auto w = conn.write(response); !w) return w.error();
-    conn.set_deadline(net::Conn::no_deadline);
-    ConnOptions options;
-    options.role = Role::server;
-    options.read_buffer_size = read_buffer_size;
-    options.write_buffer_size = write_buffer_size;
-    options.read_limit = read_limit;
-    options.already_read = already_read;
-    options.subprotocol = std::move(protocol);
-    return Conn(std::move(conn), std::move(options));
+    // 2. Take the connection; bytes the server read past the request are the first frames.
+    auto hijacked = w.hijack();
+    if (!hijacked) return hijacked.error();
+    const std::string already_read(hijacked->reader->buffered());
+    return finish(*this, std::move(*hijacked->conn), response, std::move(protocol), already_read);
 }
 
 Result<Conn> Upgrader::upgrade_connection(net::Conn conn, std::string* target) const {

@@ -11,17 +11,21 @@
 //  - upgrade_connection(conn): a thread-per-connection server without http::Server reads the
 //    request head from a freshly accepted connection itself (examples/ws_echo_server.cpp).
 //  - upgrade(w, r, response_header): inside an http::Handler (hijacks the connection).
+// Both end in upgrade_parsed(), which also serves servers that parse requests their own way.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "http/header.hpp"
+#include "http/request.hpp"
+#include "http/response_writer.hpp"
 #include "net/conn.hpp"
 #include "net/result.hpp"
 #include "websocket/conn.hpp"
@@ -35,16 +39,34 @@ struct Upgrader {
     std::chrono::milliseconds handshake_timeout{0};
     std::size_t read_buffer_size = 4096;
     std::size_t write_buffer_size = 4096;
+    // gorilla's WriteBufferPool: share write buffers among connections (see conn.hpp).
+    std::shared_ptr<WriteBufferPool> write_buffer_pool;
     std::uint64_t read_limit = 16 * 1024 * 1024;  // the Conn's read limit (set_read_limit)
     // Supported subprotocols in order of preference; the first one the client offered wins.
     std::vector<std::string> subprotocols;
     // true when the request may proceed. Unset: is_same_origin(origin, host) (RFC 6455 §10.2).
     std::function<bool(const UpgradeRequest&)> check_origin;
-    // gorilla's Error callback: writes the failure answer. Unset: the status, the check's extra
-    // header (426: Sec-WebSocket-Version) and a text body naming the header and the fix.
-    std::function<void(net::Conn&, const HandshakeCheck&)> error;
+    // gorilla's Error callback, for upgrade(): writes the failure answer through `w`. Unset: the
+    // status, the check's extra header (426: Sec-WebSocket-Version) and a text body naming the
+    // header and the fix. (upgrade_connection always answers that way.)
+    std::function<void(http::ResponseWriter& w, http::Request& r, int status,
+                       std::error_code reason)>
+        error;
     // Placeholder: permessage-deflate is negotiated in a later issue; offers are declined.
     bool enable_compression = false;
+
+    // Inside an http::Handler: checks the request, answers a failure through `w` (returning the
+    // error), or hijacks the connection, writes the 101 with `response_header`'s extra fields
+    // (Set-Cookie...) and returns the Conn. The Conn blocks: handlers run on the server's event
+    // loop, so hand it to a thread of your own (or set Server::worker_threads):
+    //
+    //     mux.handle_func("/ws", [&](http::ResponseWriter& w, http::Request& r) {
+    //         auto conn = upgrader.upgrade(w, r);
+    //         if (!conn) return;                       // the client has its answer already
+    //         std::thread(echo, std::move(*conn)).detach();
+    //     });
+    [[nodiscard]] Result<Conn> upgrade(http::ResponseWriter& w, http::Request& r,
+                                       const http::Header& response_header = {}) const;
 
     // Reads an HTTP/1.1 upgrade request from `conn` and completes the handshake; on failure the
     // answer has been written and the connection closed. Bytes the client sent after the request

@@ -129,7 +129,7 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
     }
     if (!check.ok()) return refuse(format_error_response(check));
     // Admission: refuse before the connection costs anything (503 + Retry-After).
-    if (!server.engine().admit()) {
+    if (!server.engine().reserve()) {
         server.engine().count_refused(acceptor_.loop);
         return refuse(
             "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
@@ -137,7 +137,10 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
     }
     const std::string response = format_upgrade_response(resp);
     auto w = socket_.write(response);
-    if (!w || *w != response.size()) return acceptor_.drop(fd());
+    if (!w || *w != response.size()) {
+        server.engine().unreserve();
+        return acceptor_.drop(fd());
+    }
     // Hand over: what follows the request head is the first frame bytes.
     net::Socket socket = std::move(socket_);
     const std::string rest = buf_.substr(consumed);
@@ -147,7 +150,7 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
     acceptor.pending[static_cast<std::size_t>(fd)].reset();  // deletes this: locals only below
     (void)server.engine().adopt(acceptor.loop, std::move(socket),
                                 {reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()},
-                                *endpoint);
+                                *endpoint, true);
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ ClientConn::ClientConn(net::Conn conn, std::string key, const ParseOptions& opti
       buf_(kInitialBuffer) {}
 
 net::Result<void> ClientConn::write_request(std::string_view head, std::string_view body) {
+    received_any_ = false;  // counts for this exchange only
     const iovec iov[2] = {{const_cast<char*>(head.data()), head.size()},
                           {const_cast<char*>(body.data()), body.size()}};
     auto n = conn_.writev(std::span<const iovec>(iov, body.empty() ? 1 : 2));

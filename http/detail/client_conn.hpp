@@ -43,8 +43,9 @@ class ClientConn {
     // Whether the connection can carry another request: the body is read to its end, the
     // server did not ask to close (RFC 9112 §9.6), and it sent nothing beyond the response.
     [[nodiscard]] bool reusable() const noexcept;
-    // Whether any byte of a response arrived (a failure before that on a reused connection is
-    // the server closing it while idle, and the request may be retried).
+    // Whether any byte of the response to the last request written arrived (a failure before
+    // that on a reused connection is the server closing it while idle: a retry is safe for
+    // idempotent requests).
     [[nodiscard]] bool received_any() const noexcept { return received_any_; }
 
     net::Conn& conn() noexcept { return conn_; }

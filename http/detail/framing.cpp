@@ -37,7 +37,46 @@ bool valid_host(std::string_view host) noexcept {
     return (all & kHost) != 0;
 }
 
+// request-target = origin-form / absolute-form / authority-form / asterisk-form
+// authority-form = uri-host ":" port; absolute-form = absolute-URI      (RFC 9112 §3.2)
+bool target_form_ok(MessageHead& head) noexcept {
+    const std::string_view t = head.target;
+    // Why: a CONNECT target names a tunnel's far end; a path there would mean nothing (§3.2.3).
+    if (head.method == "CONNECT") {
+        const std::size_t colon = t.rfind(':');
+        if (colon == std::string_view::npos || colon + 1 == t.size()) return false;
+        for (char c : t.substr(colon + 1))
+            if (!is_digit(static_cast<unsigned char>(c))) return false;
+        return colon > 0 && valid_host(t);
+    }
+    if (!t.empty() && t[0] == '/') return true;  // origin-form, the usual case (§3.2.1)
+    // Why: "*" names the server itself, which only OPTIONS can ask about (§3.2.4).
+    if (t == "*") return head.method == "OPTIONS";
+    // absolute-form (§3.2.2): we need "scheme://authority"; "host:80" alone is refused.
+    std::size_t i = 0;
+    while (i < t.size() && (is_token(t[i]) && t[i] != ':' && t[i] != '/'))
+        ++i;
+    if (i == 0 || t.substr(i, 3) != "://") return false;
+    const std::string_view rest = t.substr(i + 3);
+    const std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+    // §3.2.2: the target's authority replaces the Host field (validated like one).
+    if (authority.empty() || !valid_host(authority)) return false;
+    head.host = authority;
+    return true;
+}
+
 }  // namespace
+
+Error check_target(MessageHead& head) noexcept {
+    if (!target_form_ok(head)) return Error::bad_target_form;
+    // RFC 3986 §2.1: pct-encoded = "%" HEXDIG HEXDIG; "/%zz" is no URI (Go answers 400 too).
+    const std::string_view t = head.target;
+    for (std::size_t i = t.find('%'); i != std::string_view::npos; i = t.find('%', i + 3)) {
+        if (i + 2 >= t.size() || !is_hex(t[i + 1]) || !is_hex(t[i + 2]))
+            return Error::bad_percent_encoding;
+    }
+    return Error{};
+}
 
 bool FramingFacts::note(std::string_view name, std::string_view value, std::size_t at) noexcept {
     // Dispatch on length first: most fields are none of these and cost one switch.
@@ -56,8 +95,13 @@ bool FramingFacts::note(std::string_view name, std::string_view value, std::size
             break;
         case 6:
             // RFC 9110 §10.1.1: the only expectation defined is "100-continue".
-            if (iequals_lower(name, "expect") && iequals_lower(value, "100-continue"))
-                expect_continue_ = true;
+            if (iequals_lower(name, "expect") && !value.empty()) {
+                if (iequals_lower(value, "100-continue")) {
+                    expect_continue_ = true;
+                } else {
+                    expect_other_ = true;
+                }
+            }
             break;
         case 7:
             if (iequals_lower(name, "upgrade")) has_upgrade_ = true;
@@ -137,6 +181,8 @@ bool FramingFacts::finish_request(MessageHead& head, const Limits& limits,
     // 1. RFC 9112 §3.2: an HTTP/1.1 request without Host, or with an invalid one, is a 400.
     if (host_count_ == 0 && head.version_minor >= 1) return fail(Error::missing_host, head_end);
     if (host_count_ == 1 && !valid_host(host_)) return fail(Error::bad_host, host_at_);
+    // RFC 9110 §10.1.1: an expectation we cannot meet MAY get a 417 (Go sends one).
+    if (expect_other_) return fail(Error::expectation_failed, head_end);
     // 2. RFC 9110 §10.1.1: a server MAY ignore Expect from HTTP/1.0 clients; we do.
     head.expect_continue = expect_continue_ && head.version_minor >= 1;
     if (has_te_) {

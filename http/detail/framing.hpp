@@ -52,6 +52,12 @@ class FramingFacts {
     bool conn_close_ = false, conn_keep_alive_ = false, conn_upgrade_ = false;
     bool has_upgrade_ = false;
     bool expect_continue_ = false;
+    bool expect_other_ = false;
 };
+
+// RFC 9112 §3.2: checks that the request-target's form suits the method and that its
+// percent-encodings are whole, and for an absolute-form target makes its authority the
+// request's host (§3.2.2). Returns Error{} when fine, else the error to answer (400).
+Error check_target(MessageHead& head) noexcept;
 
 }  // namespace wire::http::detail

@@ -13,6 +13,30 @@
 #include "http/status.hpp"
 
 namespace wire::http::detail {
+namespace {
+
+// The server's own fields (Date, a sniffed type, framing) hold text we produced ourselves, so
+// they skip the byte-by-byte sanitising Serializer::field applies to the handler's fields.
+void trusted_field(Serializer& out, std::string_view name, std::string_view value) {
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
+}
+
+// status-line = HTTP-version SP status-code SP reason-phrase CRLF (RFC 9112 §4); the reason
+// comes from the registry (status_text), which holds no CR or LF.
+void status_line(Serializer& out, int status, int version_minor) {
+    char code[4] = {static_cast<char>('0' + status / 100),
+                    static_cast<char>('0' + status / 10 % 10), static_cast<char>('0' + status % 10),
+                    ' '};
+    out.append(version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    out.append({code, 4});
+    out.append(status_text(status));
+    out.append("\r\n");
+}
+
+}  // namespace
 
 void ResponseImpl::begin(ServerConn* conn, Exchange& ex, const Request& r, bool must_close) {
     conn_ = conn;
@@ -134,13 +158,14 @@ void ResponseImpl::emit(std::string_view data) {
 
 void ResponseImpl::commit(bool length_known) {
     committed_ = true;
-    out_->status_line(status_, {}, version_minor_ == 0 ? 0 : 1);
+    // RFC 9110 §6.2: we answer with the highest version we conform to, even to HTTP/1.0.
+    status_line(*out_, status_, 1);
     out_->fields(header_);
-    if (!header_.has("Date")) out_->field("Date", ex_->date.get(std::time(nullptr)));
+    if (!header_.has("Date")) trusted_field(*out_, "Date", ex_->date.get(std::time(nullptr)));
     const bool allowed = body_allowed();
     // Go sniffs the first 512 bytes when the handler named no type (WHATWG MIME sniffing).
     if (allowed && written_ > 0 && !header_.has("Content-Type")) {
-        out_->field("Content-Type", detect_content_type(buffered_));
+        trusted_field(*out_, "Content-Type", ex_->sniff(buffered_));
     }
     if (allowed && declared_ < 0) {
         if (length_known) {
@@ -150,17 +175,17 @@ void ResponseImpl::commit(bool length_known) {
             // Neither a length nor chunked framing: a HEAD response has no body to frame.
         } else if (version_minor_ >= 1) {
             chunked_ = true;  // RFC 9112 §7.1
-            out_->field("Transfer-Encoding", "chunked");
+            trusted_field(*out_, "Transfer-Encoding", "chunked");
         } else {
             close_ = true;  // RFC 9112 §6.3 rule 8: HTTP/1.0 reads until the close
         }
     }
     if (header_.has_token("Connection", "close") || ex_->core.shutting_down()) close_ = true;
     if (close_) {
-        if (!header_.has_token("Connection", "close")) out_->field("Connection", "close");
+        if (!header_.has_token("Connection", "close")) trusted_field(*out_, "Connection", "close");
     } else if (version_minor_ == 0) {
         // RFC 9112 §9.3: an HTTP/1.0 client keeps the connection only if told so.
-        out_->field("Connection", "keep-alive");
+        trusted_field(*out_, "Connection", "keep-alive");
     }
     out_->end_head();
 }

@@ -42,6 +42,7 @@ struct PeerAddress {
     std::uint8_t family = 0;  // AF_INET, AF_INET6, or 0 (Unix or unknown)
     static PeerAddress from(const sockaddr_storage& ss) noexcept;
     std::string_view format(char (&out)[64]) const noexcept;
+    friend bool operator==(const PeerAddress&, const PeerAddress&) = default;
 };
 
 class ServerConn final : public net::IoHandler {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 
 #include "http/body_reader.hpp"
 #include "http/detail/server_conn.hpp"
@@ -132,9 +133,13 @@ ServerConn::Next ServerConn::reject(Exchange& ex, Error error) {
     ex.out.status_line(status, {}, 1);
     ex.out.field("Content-Type", "text/plain; charset=utf-8");
     ex.out.field("Connection", "close");
+    // RFC 9110 §6.6.1: an origin server with a clock MUST send Date in 4xx answers too.
+    ex.out.field("Date", ex.date.get(std::time(nullptr)));
     std::string_view reason = status_text(status);
     ex.out.content_length(reason.size() + 1);
     ex.out.end_head();
+    // RFC 9110 §9.3.2: no content in a response to HEAD, errors included.
+    if (ex.parser.head().method == "HEAD") return Next::close;
     ex.out.append(reason);
     ex.out.append("\n");
     return Next::close;
@@ -145,7 +150,11 @@ ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, st
     ServerCore& core = ctx_->core;
     Request& req = ex.request;
     req.reset(head, core.parse_options(), &ex);
-    req.remote_addr = peer_.format(ex.remote);
+    if (ex.remote_text.empty() || !(ex.remote_of == peer_)) {
+        ex.remote_text = peer_.format(ex.remote);
+        ex.remote_of = peer_;
+    }
+    req.remote_addr = ex.remote_text;
     ex.conn = this;
     ex.window = data.substr(head_len);
     ex.raw_pos = 0;
@@ -153,7 +162,10 @@ ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, st
     ex.nonblocking = false;
     ResponseImpl& w = ex.response;
     w.begin(this, ex, req, !head.keep_alive || core.shutting_down());
-    const auto started = std::chrono::steady_clock::now();
+    const auto& access_log = core.config().access_log;
+    // A clock read per request only when someone logs the duration.
+    const auto started =
+        access_log ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     bool threw = false;
     try {
         core.handler().serve(w, req);
@@ -178,9 +190,9 @@ ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, st
     } else {
         w.finish();
     }
-    if (const auto& log = core.config().access_log) {
-        log(AccessLogEntry{req.remote_addr, req.method, req.target, req.proto(), w.status(),
-                           w.bytes_written(), std::chrono::steady_clock::now() - started});
+    if (access_log) {
+        access_log(AccessLogEntry{req.remote_addr, req.method, req.target, req.proto(), w.status(),
+                                  w.bytes_written(), std::chrono::steady_clock::now() - started});
     }
     moved = ex.moved;
     consumed = head_len + ex.raw_pos;

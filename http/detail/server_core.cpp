@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "http/content_type.hpp"
 #include "http/detail/server_conn.hpp"
 #include "http/detail/worker_pool.hpp"
 #include "http/serve_mux.hpp"
@@ -19,6 +20,17 @@ Exchange::Exchange(ServerCore& c)
     : core(c),
       fields(c.parse_options().limits.max_fields),
       parser(HeadParser::Kind::request, fields, c.parse_options()) {}
+
+std::string_view Exchange::sniff(std::string_view body) {
+    body = body.substr(0, 512);  // the WHATWG algorithm looks at no more than this
+    if (!sniff_value.empty() && body == sniff_key) return sniff_value;
+    const std::string_view type = detect_content_type(body);  // a static string
+    if (body.size() <= sniff_memo_max) {
+        sniff_key.assign(body);
+        sniff_value = type;
+    }
+    return type;
+}
 
 // ---------------------------------------------------------------- LoopContext
 
@@ -173,7 +185,7 @@ net::Result<void> ServerCore::listen() {
 }
 
 net::Result<void> ServerCore::serve() {
-    if (listeners_.empty()) {
+    if (listeners_.empty() && !closed_.load() && !shutting_down()) {
         if (auto r = listen(); !r) return r;
     }
     options_.limits = config_.limits;
@@ -181,29 +193,34 @@ net::Result<void> ServerCore::serve() {
     handler_ = config_.handler;
     // A null handler serves the default mux (Go's DefaultServeMux); it lives forever.
     if (!handler_) handler_ = HandlerPtr(&default_serve_mux(), [](Handler*) {});
-    group_ = std::make_unique<net::LoopGroup>(listeners_.size());
-    for (std::size_t i = 0; i < listeners_.size(); ++i) {
-        loops_.push_back(
-            std::make_unique<LoopContext>(*this, group_->loop(i), std::move(listeners_[i])));
-    }
-    listeners_.clear();
-    if (config_.worker_threads > 0) {
-        pool_ = std::make_unique<WorkerPool>(*this, config_.worker_threads);
-    }
-    if (signals_) {
-        (void)group_->loop(0).handle_signals({SIGINT, SIGTERM}, [this](int) {
-            begin_shutdown(std::chrono::steady_clock::now() + grace_);
-        });
-    }
-    for (auto& ctx : loops_) {
-        ctx->loop.post([c = ctx.get()] { c->start(); });
-    }
     {
+        // close() and shutdown() may run on other threads: they see the loops all or nothing.
         std::lock_guard lock(mu_);
+        if (closed_.load() || shutting_down() || listeners_.empty()) {
+            listeners_.clear();
+            return ServerError::server_closed;
+        }
+        group_ = std::make_unique<net::LoopGroup>(listeners_.size());
+        for (std::size_t i = 0; i < listeners_.size(); ++i) {
+            loops_.push_back(
+                std::make_unique<LoopContext>(*this, group_->loop(i), std::move(listeners_[i])));
+        }
+        listeners_.clear();
+        if (config_.worker_threads > 0) {
+            pool_ = std::make_unique<WorkerPool>(*this, config_.worker_threads);
+        }
+        if (signals_) {
+            (void)group_->loop(0).handle_signals({SIGINT, SIGTERM}, [this](int) {
+                begin_shutdown(std::chrono::steady_clock::now() + grace_);
+            });
+        }
+        for (auto& ctx : loops_) {
+            ctx->loop.post([c = ctx.get()] { c->start(); });
+        }
         serving_ = true;
     }
     log("listening on http://" + address_.to_string());
-    if (!closed_.load() && !shutting_down()) group_->run();
+    group_->run();
     pool_.reset();  // joins the workers
     {
         std::lock_guard lock(mu_);
@@ -232,16 +249,13 @@ void ServerCore::begin_shutdown(std::chrono::steady_clock::time_point deadline) 
     {
         std::lock_guard lock(mu_);
         hooks.swap(hooks_);
+        if (!serving_) listeners_.clear();
+        for (auto& ctx : loops_) {
+            ctx->loop.post([c = ctx.get(), deadline] { c->begin_shutdown(deadline); });
+        }
     }
     for (auto& hook : hooks)
         hook();
-    if (loops_.empty()) {
-        listeners_.clear();
-        return;
-    }
-    for (auto& ctx : loops_) {
-        ctx->loop.post([c = ctx.get(), deadline] { c->begin_shutdown(deadline); });
-    }
 }
 
 void ServerCore::loop_done() {
@@ -260,16 +274,16 @@ net::Result<void> ServerCore::shutdown(std::chrono::steady_clock::time_point dea
 }
 
 void ServerCore::close() {
+    std::unique_lock lock(mu_);
     closed_.store(true);
     shutting_down_.store(true);
-    listeners_.clear();
+    if (!serving_) listeners_.clear();
     for (auto& ctx : loops_) {
         ctx->loop.post([c = ctx.get()] {
             c->close_all();
             c->loop.stop();
         });
     }
-    std::unique_lock lock(mu_);
     cv_.wait_for(lock, std::chrono::seconds(5), [&] { return !serving_; });
 }
 

@@ -16,6 +16,7 @@
 #include "http/date.hpp"
 #include "http/detail/body_source.hpp"
 #include "http/detail/response_impl.hpp"
+#include "http/detail/server_conn.hpp"
 #include "http/field.hpp"
 #include "http/parser.hpp"
 #include "http/request.hpp"
@@ -45,6 +46,16 @@ struct Exchange final : BodySource {
     Serializer out;  // the responses of one batch, sent with one write
     DateCache date;
     char remote[64] = {};  // the formatted remote address of the current request
+    std::string_view remote_text;
+    PeerAddress remote_of;  // whose address `remote` holds (pipelined requests reuse it)
+
+    // detect_content_type for a response body, remembering the last small body it saw: servers
+    // answer the same short bodies over and over (health checks, fixed JSON), and sniffing
+    // walks dozens of signatures. Bodies up to sniff_memo_max bytes are remembered.
+    std::string_view sniff(std::string_view body);
+    static constexpr std::size_t sniff_memo_max = 64;
+    std::string sniff_key;
+    std::string_view sniff_value;
 
     // The body source. `window` is the received bytes after the head; when the handler reads
     // past them they move to `body_in` (moved = true) and more are read from the socket.

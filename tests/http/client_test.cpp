@@ -298,3 +298,25 @@ TEST_CASE("client: URLs it cannot speak to") {
     CHECK(client.get("/relative").error() == Error::unsupported_scheme);
     CHECK(client.get("http://exa mple.com/").error() == Error::bad_url);
 }
+
+TEST_CASE(
+    "client: a reused connection closed before any answer is retried for idempotent requests") {
+    // Each connection answers its first request, then reads the second and closes silently:
+    // exactly what a server giving up on an idle connection looks like to the client.
+    ScriptServer server([](ScriptConn& c) {
+        if (c.read_request().empty()) return;
+        c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        (void)c.read_request();
+    });
+    Client client;
+    for (int i = 0; i < 3; ++i) {
+        auto resp = client.get(server.url());
+        REQUIRE(resp);
+        CHECK(resp->read_all().value() == "ok");
+    }
+    CHECK(server.accepted() == 3);  // the 2nd and 3rd GETs each retried on a fresh connection
+
+    // POST is not idempotent (RFC 9110 §9.2.2): the failure is reported, not retried.
+    auto post = client.post(server.url(), "text/plain", "x");
+    CHECK(post.error() == Error::server_closed_idle);
+}

@@ -72,7 +72,7 @@ TEST_CASE("curl: keep-alive, chunked upload, 100-continue, HEAD, HTTP/1.0") {
     CHECK(head.find("Content-Length: 13") != std::string::npos);
 
     const std::string old = run("curl -sv --max-time 10 --http1.0 http://" + s.address() + "/");
-    CHECK(old.find("HTTP/1.0 200 OK") != std::string::npos);
+    CHECK(old.find("HTTP/1.1 200 OK") != std::string::npos);  // RFC 9110 §6.2: our version
     CHECK(old.find("hello world!") != std::string::npos);
 }
 

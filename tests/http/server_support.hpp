@@ -130,6 +130,9 @@ class Client {
         }
     }
 
+    // Bytes read past the last response (e.g. a new protocol's first bytes after a 101).
+    std::string take_buffered() { return std::exchange(buf_, {}); }
+
     net::Conn conn;
 
   private:

@@ -108,7 +108,7 @@ TEST_CASE("HTTP/1.0: closed after the response unless keep-alive was asked for")
         Client c(s);
         c.send("GET / HTTP/1.0\r\n\r\n");
         const Response r = c.read();
-        CHECK(r.version_minor == 0);
+        CHECK(r.version_minor == 1);  // RFC 9110 §6.2: our version, not the client's
         CHECK(r.body == "hello world!\n");
         CHECK(r.get("Connection") == "close");
         CHECK(c.closed_within(2s));
@@ -257,4 +257,24 @@ TEST_CASE("max_connections: connections beyond the limit wait until one closes")
     a.conn.close();
     c.conn.set_read_deadline(wire::net::Conn::Clock::now() + 5s);
     CHECK(c.read().status == 200);
+}
+
+TEST_CASE("form() and post_form(): query and urlencoded body, as Go's ParseForm") {
+    TestServer s(handler_func([](ResponseWriter& w, Request& r) {
+        std::string out;
+        for (const auto& [k, v] : r.form())
+            out.append(k).append("=").append(v).append(";");
+        out.append("|");
+        for (const auto& [k, v] : r.post_form())
+            out.append(k).append("=").append(v).append(";");
+        (void)w.write(out);
+    }));
+    const std::string body = "name=J%C3%BCrgen+K&x=2";
+    const Response r =
+        roundtrip(s,
+                  "POST /f?x=1&q=a%20b HTTP/1.1\r\nHost: h\r\nContent-Type: "
+                  "application/x-www-form-urlencoded; charset=utf-8\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n" + body);
+    CHECK(r.body == "name=J\xC3\xBCrgen K;x=2;x=1;q=a b;|name=J\xC3\xBCrgen K;x=2;");
+    CHECK(roundtrip(s, get("/g?k=v")).body == "k=v;|");
 }

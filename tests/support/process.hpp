@@ -1,6 +1,7 @@
-// A child process for interop tests: started with a pipe on its stdout, read line by line with a
-// timeout, and killed (SIGKILL, then reaped) when the Process goes out of scope, so a failing test
-// never leaves a peer running.
+// A child process for interop tests: started in a process group of its own with a pipe on its
+// stdout, read line by line with a timeout, and killed with its whole group (SIGKILL, then reaped)
+// when the Process goes out of scope, so a failing test never leaves a peer (or a browser's
+// helper processes) running.
 #pragma once
 
 #include <fcntl.h>
@@ -24,14 +25,19 @@ namespace wire::test {
 class Process {
   public:
     // Starts argv[0] (searched in PATH) with `extra_env` ("NAME=value") added to the environment.
-    // stderr goes to the test's stderr. Check running() for failure to start.
+    // stderr goes to the test's stderr, or to /dev/null when `quiet`. Check running().
     explicit Process(const std::vector<std::string>& argv,
-                     const std::vector<std::string>& extra_env = {}) {
+                     const std::vector<std::string>& extra_env = {}, bool quiet = false) {
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0) return;
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+        if (quiet) posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+        posix_spawnattr_t attr;
+        posix_spawnattr_init(&attr);
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attr, 0);
         std::vector<char*> args;
         for (const auto& a : argv)
             args.push_back(const_cast<char*>(a.c_str()));
@@ -46,8 +52,9 @@ class Process {
             env.push_back(e.data());
         env.push_back(nullptr);
         pid_t pid = 0;
-        const int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.data());
+        const int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), env.data());
         posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attr);
         ::close(fds[1]);
         if (rc != 0) {
             ::close(fds[0]);
@@ -93,6 +100,7 @@ class Process {
             int status = 0;
             const pid_t r = ::waitpid(pid_, &status, WNOHANG);
             if (r == pid_) {
+                ::kill(-pid_, SIGKILL);  // helpers that outlive the child
                 pid_ = -1;
                 return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
             }
@@ -107,6 +115,7 @@ class Process {
 
     void kill() {
         if (pid_ <= 0) return;
+        ::kill(-pid_, SIGKILL);  // the whole group: helpers the child started too
         ::kill(pid_, SIGKILL);
         int status = 0;
         ::waitpid(pid_, &status, 0);

@@ -94,8 +94,7 @@ TEST_CASE(
 
 TEST_CASE("ConnHandle: close from another thread; a handle to a closed connection is harmless") {
     Registry reg;
-    // One loop, so the second connection lands on the slot the first one freed.
-    auto server = registry_server(reg, 1);
+    auto server = registry_server(reg, 1);  // one loop: the next connection reuses the slot
     Client c = Client::connect(server->port());
     for (int i = 0; i < 300 && reg.size() < 1; ++i)
         std::this_thread::sleep_for(2ms);

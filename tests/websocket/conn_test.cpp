@@ -398,3 +398,28 @@ TEST_CASE("close errors: category, names, helpers") {
                                                            "bye",
                                                            5));
 }
+
+TEST_CASE("a write buffer pool lends buffers only while a message is written") {
+    auto pool = std::make_shared<WriteBufferPool>(1024);
+    ConnOptions o;
+    o.write_buffer_pool = pool;
+    auto p = ws_pair(o, o);
+    CHECK(pool->idle() == 0);
+    const std::string text = pattern(5000);  // several buffers' worth, masked by the client
+    REQUIRE(p.client.write_message(Opcode::text, text));
+    CHECK(pool->idle() == 1);  // back after the message
+    {
+        auto w = p.server.next_writer(Opcode::binary);
+        REQUIRE(w);
+        REQUIRE(w->write("in pieces"));
+        CHECK(pool->idle() == 0);  // the writer holds it
+        REQUIRE(w->close());
+    }
+    CHECK(pool->idle() == 1);
+    auto m = p.server.read_message();
+    REQUIRE(m);
+    CHECK(m->text() == text);
+    auto back = p.client.read_message();
+    REQUIRE(back);
+    CHECK(back->text() == "in pieces");
+}

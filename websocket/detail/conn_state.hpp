@@ -34,6 +34,7 @@ struct ByteBuffer {
 
 struct ConnState {
     ConnState(net::Conn conn, const ConnOptions& options);
+    ~ConnState() { release_write_buffer(); }
 
     // ---- reading (read_mu held by the reading thread)
     std::error_code next_event(Event& ev);
@@ -56,6 +57,7 @@ struct ConnState {
     Result<void> write_bytes(const iovec* iov, std::size_t count);
     std::error_code write_state() const noexcept;
     std::uint8_t* write_buffer();  // allocated on first use: a server may never need it
+    void release_write_buffer();   // back to the pool, if there is one, after a message
 
     net::Conn net;
     Role role;
@@ -91,8 +93,9 @@ struct ConnState {
     std::atomic<bool> writing{false};      // a data writer is active (one-writer check)
     std::unique_ptr<std::uint8_t[]> wbuf;  // [max_header_size room | payload...]
     std::size_t wcap;
-    std::size_t wlen = 0;       // payload bytes buffered by a MessageWriter
-    std::error_code write_err;  // sticky
+    std::shared_ptr<WriteBufferPool> pool;  // gives buffers of exactly wcap bytes
+    std::size_t wlen = 0;                   // payload bytes buffered by a MessageWriter
+    std::error_code write_err;              // sticky
     std::atomic<bool> close_sent{false};
     std::mutex deadline_mu;  // orders changes of the socket's write deadline
     Clock::time_point write_deadline{};

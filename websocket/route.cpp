@@ -1,0 +1,84 @@
+// wire:glue
+#include "websocket/route.hpp"
+
+#include <span>
+#include <string>
+
+#include "http/request.hpp"
+#include "http/response_writer.hpp"
+#include "websocket/handshake.hpp"
+
+namespace wire::websocket {
+
+namespace {
+
+void answer_failure(http::ResponseWriter& w, const HandshakeCheck& check) {
+    if (!check.header_name.empty()) w.header().set(check.header_name, check.header_value);
+    w.header().set("Content-Type", "text/plain; charset=utf-8");
+    w.write_header(check.status);
+    (void)w.write(check.body);
+}
+
+UpgradeRequest upgrade_request(const http::Request& r) {
+    UpgradeRequest req;
+    req.method = r.method;
+    req.http_version = r.proto_major == 1 && r.proto_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    req.host = r.host;
+    req.upgrade = r.header.get("Upgrade");
+    req.connection = r.header.get("Connection");
+    req.version = r.header.get("Sec-WebSocket-Version");
+    req.key = r.header.get("Sec-WebSocket-Key");
+    req.protocol = r.header.get("Sec-WebSocket-Protocol");
+    req.extensions = r.header.get("Sec-WebSocket-Extensions");
+    req.origin = r.header.get("Origin");
+    return req;
+}
+
+}  // namespace
+
+http::HandlerPtr upgrade_handler(Engine& engine, const Endpoint& endpoint, RouteOptions options) {
+    return http::handler_func(
+        [&engine, &endpoint, options](http::ResponseWriter& w, http::Request& r) {
+            // 1. RFC 6455 §4.2.1: the request must be a valid opening handshake.
+            const UpgradeRequest req = upgrade_request(r);
+            UpgradeResponse resp;
+            HandshakeCheck check = accept_upgrade(req, {}, resp);
+            if (check.ok() && options.check_same_origin && !is_same_origin(req.origin, req.host)) {
+                check = handshake_failure(Error::handshake_bad_origin);
+            }
+            if (!check.ok()) return answer_failure(w, check);
+            // 2. Admission: refuse before the connection costs anything.
+            if (!engine.admit()) {
+                if (net::EventLoop* loop = net::EventLoop::current()) engine.count_refused(*loop);
+                w.header().set("Retry-After", "1");
+                w.write_header(503);
+                (void)w.write("server at capacity\n");
+                return;
+            }
+            // 3. Ask the server to hand the socket over on this loop once the 101 is out.
+            auto taken = w.upgrade_on_loop([&engine, &endpoint](http::LoopUpgrade&& u) {
+                const std::span<const std::uint8_t> early{
+                    reinterpret_cast<const std::uint8_t*>(u.already_read.data()),
+                    u.already_read.size()};
+                (void)engine.adopt(*u.loop, std::move(u.socket), early, endpoint);
+            });
+            if (!taken) {
+                w.write_header(500);
+                (void)w.write("WebSocket routes need handlers on the loops (worker_threads = 0)\n");
+                return;
+            }
+            // 4. RFC 6455 §4.2.2: the 101 with the accept value and what was negotiated.
+            w.header().set("Upgrade", "websocket");
+            w.header().set("Connection", "Upgrade");
+            w.header().set("Sec-WebSocket-Accept", resp.accept.view());
+            if (!resp.protocol.empty()) w.header().set("Sec-WebSocket-Protocol", resp.protocol);
+            w.write_header(101);
+        });
+}
+
+void handle(http::ServeMux& mux, std::string_view pattern, Engine& engine, const Endpoint& endpoint,
+            RouteOptions options) {
+    mux.handle(pattern, upgrade_handler(engine, endpoint, options));
+}
+
+}  // namespace wire::websocket
