@@ -65,3 +65,15 @@ TEST_CASE("echo_server: SIGTERM closes open WebSockets with 1001 and exits 0") {
     CHECK(msg.error() == ws::make_close_error_code(ws::close_code::going_away));
     CHECK(server.wait_exit() == 0);
 }
+
+TEST_CASE("echo_server with WIRE_TRACE=1 shows how its Sec-WebSocket-Accept was derived") {
+    ExampleProcess server("echo_server", {}, {"WIRE_TRACE=1"});
+    REQUIRE(server.wait_listening());
+    auto conn = ws::Dialer{}.dial(ws_url(server.port(), "/socket"));
+    REQUIRE(conn);
+    auto step1 = server.wait_for("accept 1/3: key + GUID");
+    REQUIRE(step1);
+    CHECK(step1->find("258EAFA5-E914-47DA-95CA-C5AB0DC85B11") != std::string::npos);
+    CHECK(server.wait_for("accept 3/3: Base64 = "));
+    CHECK(server.terminate() == 0);
+}

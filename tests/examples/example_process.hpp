@@ -108,12 +108,12 @@ class ExampleProcess {
 
     // Sends `sig` and waits up to `timeout` for the exit: the exit status, 128+signal when
     // killed by a signal, -1 when it did not exit in time (it is then killed).
-    int terminate(int sig = SIGTERM, std::chrono::milliseconds timeout = 5s) {
+    int terminate(int sig = SIGTERM, std::chrono::milliseconds timeout = 10s) {
         if (pid_ <= 0) return -1;
         ::kill(pid_, sig);
         return wait_exit(timeout);
     }
-    int wait_exit(std::chrono::milliseconds timeout = 5s) {
+    int wait_exit(std::chrono::milliseconds timeout = 10s) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         for (;;) {
             int status = 0;
