@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     WebSocketServer server(options);
 
     Endpoint echo;
-    echo.handlers.on_message = [](LoopConn& c, const Message& m) {
+    echo.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
         (void)c.send(m.opcode, m.payload);
     };
     server.route("/", echo);
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     Endpoint broadcast;
     Hub& hub = server.hub();
     broadcast.handlers.on_open = [](LoopConn& c) { c.subscribe("all"); };
-    broadcast.handlers.on_message = [&hub](LoopConn&, const Message& m) {
+    broadcast.handlers.on_message = [&hub](LoopConn&, const LoopMessage& m) {
         hub.publish("all", m.opcode, m.payload);
     };
     server.route("/broadcast", broadcast);

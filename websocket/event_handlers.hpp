@@ -17,8 +17,9 @@ namespace wire::websocket {
 
 class LoopConn;
 
-// A whole data message (RFC 6455 §5.4: the frames of a fragmented message, joined).
-struct Message {
+// A whole data message on a loop connection (RFC 6455 §5.4: the frames of a fragmented message,
+// joined). Named apart from the blocking Conn's Message: both live in wire::websocket.
+struct LoopMessage {
     Opcode opcode = Opcode::binary;  // text or binary
     std::span<const std::uint8_t> payload;
 
@@ -37,7 +38,7 @@ struct Fragment {
 
 struct EventHandlers {
     std::function<void(LoopConn&)> on_open;
-    std::function<void(LoopConn&, const Message&)> on_message;
+    std::function<void(LoopConn&, const LoopMessage&)> on_message;
     std::function<void(LoopConn&, const Fragment&)> on_fragment;  // stream_fragments only
     // The pong to a ping is sent automatically (RFC 6455 §5.5.2); these only observe.
     std::function<void(LoopConn&, std::span<const std::uint8_t>)> on_ping;

@@ -191,7 +191,7 @@ void LoopConn::deliver(Opcode op, std::span<const std::uint8_t> payload) {
     auto& c = state_.counters;
     detail::LoopCounters::add(c.messages_in, 1);
     detail::LoopCounters::add(c.bytes_in, payload.size());
-    if (endpoint_.handlers.on_message) endpoint_.handlers.on_message(*this, Message{op, payload});
+    if (endpoint_.handlers.on_message) endpoint_.handlers.on_message(*this, LoopMessage{op, payload});
 }
 
 void LoopConn::on_control(const Event& ev) {

@@ -31,7 +31,7 @@ std::unique_ptr<WebSocketServer> news_server(std::atomic<int>& opened) {
         c.subscribe("news");  // twice is once
         opened.fetch_add(1);
     };
-    e.handlers.on_message = [&hub](LoopConn& c, const Message& m) {
+    e.handlers.on_message = [&hub](LoopConn& c, const LoopMessage& m) {
         if (m.text() == "unsub") {
             c.unsubscribe("news");
             (void)c.send_text("unsubscribed");

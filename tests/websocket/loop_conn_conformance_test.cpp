@@ -36,7 +36,7 @@ std::unique_ptr<WebSocketServer> echo_server() {
     o.loops = 1;
     auto s = std::make_unique<WebSocketServer>(o);
     Endpoint e;
-    e.handlers.on_message = [](LoopConn& c, const Message& m) {
+    e.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
         (void)c.send(m.opcode, m.payload);
     };
     s->route("/", std::move(e));

@@ -32,7 +32,7 @@ std::unique_ptr<WebSocketServer> flood_server(Flood& f, SlowConsumerPolicy polic
     Endpoint e;
     e.options.slow_consumer = policy;
     e.options.limits.max_queued_bytes = max_queued;
-    e.handlers.on_message = [&f](LoopConn& c, const Message&) {
+    e.handlers.on_message = [&f](LoopConn& c, const LoopMessage&) {
         std::string m(flood_size, '.');
         for (int i = 0; i < flood_count; ++i) {
             // The sequence number as 8 zero-padded digits at the front of the message.

@@ -32,7 +32,7 @@ std::unique_ptr<WebSocketServer> start_server(Endpoint e, std::size_t loops = 2)
 
 Endpoint echo_endpoint() {
     Endpoint e;
-    e.handlers.on_message = [](LoopConn& c, const Message& m) {
+    e.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
         (void)c.send(m.opcode, m.payload);
     };
     return e;
@@ -252,7 +252,7 @@ TEST_CASE(
     "LoopConn heartbeats: a close frame that gets no answer is abandoned after timeouts.close") {
     Endpoint e;
     e.options.timeouts.close = 100ms;
-    e.handlers.on_message = [](LoopConn& c, const Message&) { c.close(4000, "go"); };
+    e.handlers.on_message = [](LoopConn& c, const LoopMessage&) { c.close(4000, "go"); };
     auto server = start_server(e, 1);
     Client c = Client::connect(server->port());
     REQUIRE(c.send(Opcode::text, "x"));
@@ -268,7 +268,7 @@ TEST_CASE(
 TEST_CASE("LoopConn: an idle connection holds no read buffer and costs under 512 bytes") {
     std::atomic<std::size_t> idle_cost{0};
     Endpoint e;
-    e.handlers.on_message = [](LoopConn& c, const Message& m) {
+    e.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
         (void)c.send(m.opcode, m.payload);
     };
     e.handlers.on_pong = [&](LoopConn& c, std::span<const std::uint8_t>) {

@@ -50,7 +50,7 @@ TEST_CASE("websocket::handle: an echo route on the HTTP server's loops, beside H
     Endpoint echo;
     std::atomic<int> opened{0};
     echo.handlers.on_open = [&](LoopConn&) { opened.fetch_add(1); };
-    echo.handlers.on_message = [](LoopConn& c, const Message& m) {
+    echo.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
         (void)c.send(m.opcode, m.payload);
     };
     handle(*mux, "/echo", engine, echo);

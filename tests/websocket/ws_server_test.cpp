@@ -19,7 +19,7 @@ namespace {
 
 Endpoint echo_endpoint() {
     Endpoint e;
-    e.handlers.on_message = [](LoopConn& c, const Message& m) {
+    e.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
         (void)c.send(m.opcode, m.payload);
     };
     return e;
