@@ -206,13 +206,15 @@ net::Result<void> ServerCore::serve() {
                 std::make_unique<LoopContext>(*this, group_->loop(i), std::move(listeners_[i])));
         }
         listeners_.clear();
-        if (config_.worker_threads > 0) {
-            pool_ = std::make_unique<WorkerPool>(*this, config_.worker_threads);
-        }
         if (signals_) {
             (void)group_->loop(0).handle_signals({SIGINT, SIGTERM}, [this](int) {
                 begin_shutdown(std::chrono::steady_clock::now() + grace_);
             });
+        }
+        // Why after the signals: threads inherit the signal mask, and a worker started before
+        // SIGINT/SIGTERM were blocked would take the signal's default action (kill the process).
+        if (config_.worker_threads > 0) {
+            pool_ = std::make_unique<WorkerPool>(*this, config_.worker_threads);
         }
         for (auto& ctx : loops_) {
             ctx->loop.post([c = ctx.get()] { c->start(); });
