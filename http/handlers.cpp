@@ -6,6 +6,7 @@
 #include <thread>
 #include <utility>
 
+#include "http/detail/dir_listing.hpp"  // append_html_escaped
 #include "http/server_error.hpp"
 #include "http/status.hpp"
 
@@ -32,30 +33,6 @@ HandlerPtr not_found_handler() {
 
 namespace {
 
-void html_escape(std::string& out, std::string_view text) {
-    for (char c : text) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&#34;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
-}
-
 // Go's Redirect resolves a relative reference against the request path's directory.
 std::string resolve(const Request& r, std::string_view url) {
     const bool has_scheme = url.find("://") != std::string_view::npos;
@@ -77,7 +54,7 @@ void redirect(ResponseWriter& w, Request& r, std::string_view url, int status) {
     w.write_header(status);
     if (note && r.method == "GET") {
         std::string body = "<a href=\"";
-        html_escape(body, location);
+        detail::append_html_escaped(body, location);
         body.append("\">").append(status_text(status)).append("</a>.\n\n");
         (void)w.write(body);
     }
