@@ -1,6 +1,9 @@
 #include "http/serializer.hpp"
 
 #include <charconv>
+#include <cstdlib>
+#include <new>
+#include <utility>
 
 #include "http/detail/chars.hpp"
 #include "http/status.hpp"
@@ -10,38 +13,79 @@ namespace {
 
 // Appends `value` with CR, LF and NUL turned into spaces: they would end the field line early
 // and let the rest be read as a new field or a new message (response splitting).
-void append_sanitised(std::string& out, std::string_view value) {
+void append_sanitised(Serializer& out, std::string_view value) {
     for (char c : value)
         out.push_back((c == '\r' || c == '\n' || c == '\0') ? ' ' : c);
 }
 
-void append_number(std::string& out, std::uint64_t n, int base = 10) {
+void append_number(Serializer& out, std::uint64_t n, int base = 10) {
     char tmp[24];
     const auto r = std::to_chars(tmp, tmp + sizeof tmp, n, base);
-    out.append(tmp, r.ptr);
+    out.append({tmp, static_cast<std::size_t>(r.ptr - tmp)});
 }
 
 }  // namespace
 
+Serializer::Serializer(const Serializer& other) {
+    append(other.data());
+}
+
+Serializer& Serializer::operator=(const Serializer& other) {
+    if (this != &other) {
+        clear();
+        append(other.data());
+    }
+    return *this;
+}
+
+Serializer::Serializer(Serializer&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      cap_(std::exchange(other.cap_, 0)) {}
+
+Serializer& Serializer::operator=(Serializer&& other) noexcept {
+    if (this != &other) {
+        std::free(data_);
+        data_ = std::exchange(other.data_, nullptr);
+        size_ = std::exchange(other.size_, 0);
+        cap_ = std::exchange(other.cap_, 0);
+    }
+    return *this;
+}
+
+Serializer::~Serializer() {
+    std::free(data_);
+}
+
+void Serializer::grow(std::size_t more) {
+    std::size_t cap = cap_ < 512 ? 512 : cap_;
+    while (cap - size_ <= more)
+        cap *= 2;
+    void* p = std::realloc(data_, cap);
+    if (p == nullptr) throw std::bad_alloc();
+    data_ = static_cast<char*>(p);
+    cap_ = cap;
+}
+
 void Serializer::status_line(int status, std::string_view reason, int version_minor) {
-    buf_ += "HTTP/1.";
-    buf_.push_back(static_cast<char>('0' + (version_minor == 0 ? 0 : 1)));
-    buf_.push_back(' ');
+    append("HTTP/1.");
+    push_back(static_cast<char>('0' + (version_minor == 0 ? 0 : 1)));
+    push_back(' ');
     // status-code = 3DIGIT: a code outside 100..999 is a programmer error; write 500 instead.
     if (status < 100 || status > 999) status = 500;
-    append_number(buf_, static_cast<std::uint64_t>(status));
-    buf_.push_back(' ');
-    append_sanitised(buf_, reason.empty() ? status_text(status) : reason);
-    buf_ += "\r\n";
+    append_number(*this, static_cast<std::uint64_t>(status));
+    push_back(' ');
+    append_sanitised(*this, reason.empty() ? status_text(status) : reason);
+    append("\r\n");
 }
 
 void Serializer::request_line(std::string_view method, std::string_view target, int version_minor) {
-    buf_.append(method);
-    buf_.push_back(' ');
-    append_sanitised(buf_, target);
-    buf_ += " HTTP/1.";
-    buf_.push_back(static_cast<char>('0' + (version_minor == 0 ? 0 : 1)));
-    buf_ += "\r\n";
+    append(method);
+    push_back(' ');
+    append_sanitised(*this, target);
+    append(" HTTP/1.");
+    push_back(static_cast<char>('0' + (version_minor == 0 ? 0 : 1)));
+    append("\r\n");
 }
 
 bool Serializer::field(std::string_view name, std::string_view value) {
@@ -50,10 +94,10 @@ bool Serializer::field(std::string_view name, std::string_view value) {
     for (char c : name) {
         if (!detail::is_token(c)) return false;
     }
-    buf_.append(name);
-    buf_ += ": ";
-    append_sanitised(buf_, detail::trim_ows(value));
-    buf_ += "\r\n";
+    append(name);
+    append(": ");
+    append_sanitised(*this, detail::trim_ows(value));
+    append("\r\n");
     return true;
 }
 
@@ -65,29 +109,21 @@ void Serializer::fields(const Header& header) {
 }
 
 void Serializer::content_length(std::uint64_t n) {
-    buf_ += "Content-Length: ";
-    append_number(buf_, n);
-    buf_ += "\r\n";
-}
-
-void Serializer::end_head() {
-    buf_ += "\r\n";
+    append("Content-Length: ");
+    append_number(*this, n);
+    append("\r\n");
 }
 
 void Serializer::chunk_header(std::size_t n) {
     std::array<char, 18> tmp;
-    buf_.append(chunk_size_line(n, tmp));
-}
-
-void Serializer::chunk_end() {
-    buf_ += "\r\n";
+    append(chunk_size_line(n, tmp));
 }
 
 void Serializer::last_chunk(const Header* trailers) {
     // last-chunk = 1*("0") [ chunk-ext ] CRLF, then trailer-section CRLF (RFC 9112 §7.1).
-    buf_ += "0\r\n";
+    append("0\r\n");
     if (trailers != nullptr) fields(*trailers);
-    buf_ += "\r\n";
+    append("\r\n");
 }
 
 std::string_view chunk_size_line(std::size_t n, std::array<char, 18>& out) noexcept {

@@ -1,7 +1,7 @@
 #include "http/status.hpp"
 
-#include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace wire::http {
 namespace {
@@ -12,7 +12,7 @@ struct StatusEntry {
 };
 
 // Every code in the IANA registry (RFC 9110 names where it renamed them: 413 "Content Too
-// Large", 422 "Unprocessable Content"), sorted by code for binary search.
+// Large", 422 "Unprocessable Content"), sorted by code.
 constexpr std::array<StatusEntry, 63> kStatuses{{
     {100, "Continue"},                         // RFC 9110 §15.2.1
     {101, "Switching Protocols"},              // §15.2.2
@@ -87,12 +87,25 @@ constexpr bool sorted() {
 }
 static_assert(sorted(), "kStatuses must be sorted by code");
 
+// code - 100 -> 1 + its index in kStatuses, or 0: status_text is asked once per response, so
+// it is a table lookup rather than a search.
+constexpr int kFirstCode = 100;
+constexpr int kLastCode = 599;
+constexpr auto kSlotOf = [] {
+    std::array<std::uint8_t, kLastCode - kFirstCode + 1> slots{};
+    for (std::size_t i = 0; i < kStatuses.size(); ++i) {
+        slots[static_cast<std::size_t>(kStatuses[i].code - kFirstCode)] =
+            static_cast<std::uint8_t>(i + 1);
+    }
+    return slots;
+}();
+
 }  // namespace
 
 std::string_view status_text(int code) noexcept {
-    const auto it = std::lower_bound(kStatuses.begin(), kStatuses.end(), code,
-                                     [](const StatusEntry& e, int c) { return e.code < c; });
-    return it != kStatuses.end() && it->code == code ? it->text : std::string_view();
+    if (code < kFirstCode || code > kLastCode) return {};
+    const std::uint8_t slot = kSlotOf[static_cast<std::size_t>(code - kFirstCode)];
+    return slot == 0 ? std::string_view() : kStatuses[slot - 1u].text;
 }
 
 }  // namespace wire::http

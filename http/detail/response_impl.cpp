@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "http/content_type.hpp"
+#include "http/detail/chars.hpp"
 #include "http/detail/server_conn.hpp"
 #include "http/detail/server_core.hpp"
 #include "http/request.hpp"
@@ -15,26 +16,41 @@
 namespace wire::http::detail {
 namespace {
 
-// The server's own fields (Date, a sniffed type, framing) hold text we produced ourselves, so
-// they skip the byte-by-byte sanitising Serializer::field applies to the handler's fields.
-void trusted_field(Serializer& out, std::string_view name, std::string_view value) {
-    out.append(name);
-    out.append(": ");
-    out.append(value);
-    out.append("\r\n");
-}
-
 // status-line = HTTP-version SP status-code SP reason-phrase CRLF (RFC 9112 §4); the reason
 // comes from the registry (status_text), which holds no CR or LF.
-void status_line(Serializer& out, int status, int version_minor) {
-    char code[4] = {static_cast<char>('0' + status / 100),
-                    static_cast<char>('0' + status / 10 % 10), static_cast<char>('0' + status % 10),
-                    ' '};
-    out.append(version_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    out.append({code, 4});
-    out.append(status_text(status));
-    out.append("\r\n");
+void status_line(Serializer& out, int status) {
+    const std::string_view reason = status_text(status);
+    char* p = out.begin_write(16 + reason.size());
+    // RFC 9110 §6.2: we answer with the highest version we conform to, even to HTTP/1.0.
+    p = put(p, "HTTP/1.1 ");
+    *p++ = static_cast<char>('0' + status / 100);
+    *p++ = static_cast<char>('0' + status / 10 % 10);
+    *p++ = static_cast<char>('0' + status % 10);
+    *p++ = ' ';
+    p = put(p, reason);
+    p = put(p, "\r\n");
+    out.end_write(p);
 }
+
+// What the handler's own fields already say, found in one pass over them (none, usually).
+struct HandlerFields {
+    bool date = false;
+    bool content_type = false;
+    bool connection_close = false;
+
+    explicit HandlerFields(const Header& h) {
+        for (std::size_t i = 0; i < h.size(); ++i) {
+            const Field f = h[i];
+            if (iequals(f.name, "Date")) {
+                date = true;
+            } else if (iequals(f.name, "Content-Type")) {
+                content_type = true;
+            } else if (iequals(f.name, "Connection") && list_has_token(f.value, "close")) {
+                connection_close = true;
+            }
+        }
+    }
+};
 
 }  // namespace
 
@@ -158,36 +174,56 @@ void ResponseImpl::emit(std::string_view data) {
 
 void ResponseImpl::commit(bool length_known) {
     committed_ = true;
-    // RFC 9110 §6.2: we answer with the highest version we conform to, even to HTTP/1.0.
-    status_line(*out_, status_, 1);
-    out_->fields(header_);
-    if (!header_.has("Date")) trusted_field(*out_, "Date", ex_->date.get(std::time(nullptr)));
+    const HandlerFields given(header_);
+    status_line(*out_, status_);
+    if (!header_.empty()) out_->fields(header_);
+
+    // Then the fields the server adds, decided first and written in one go.
     const bool allowed = body_allowed();
     // Go sniffs the first 512 bytes when the handler named no type (WHATWG MIME sniffing).
-    if (allowed && written_ > 0 && !header_.has("Content-Type")) {
-        trusted_field(*out_, "Content-Type", ex_->sniff(buffered_));
-    }
+    const std::string_view sniffed =
+        allowed && written_ > 0 && !given.content_type ? ex_->sniff(buffered_) : std::string_view();
+    bool send_length = false;
     if (allowed && declared_ < 0) {
         if (length_known) {
             // A HEAD the handler wrote nothing for says nothing about the length (as Go).
-            if (!head_ || written_ > 0) out_->content_length(written_);
+            send_length = !head_ || written_ > 0;
         } else if (head_) {
             // Neither a length nor chunked framing: a HEAD response has no body to frame.
         } else if (version_minor_ >= 1) {
             chunked_ = true;  // RFC 9112 §7.1
-            trusted_field(*out_, "Transfer-Encoding", "chunked");
         } else {
             close_ = true;  // RFC 9112 §6.3 rule 8: HTTP/1.0 reads until the close
         }
     }
-    if (header_.has_token("Connection", "close") || ex_->core.shutting_down()) close_ = true;
+    if (given.connection_close || ex_->core.shutting_down()) close_ = true;
+
+    char* p = out_->begin_write(192 + sniffed.size());
+    // RFC 9110 §6.6.1: an origin server with a clock sends Date.
+    if (!given.date) {
+        p = put(p, "Date: ");
+        p = put(p, ex_->date.get(std::time(nullptr)));
+        p = put(p, "\r\n");
+    }
+    if (!sniffed.empty()) {
+        p = put(p, "Content-Type: ");
+        p = put(p, sniffed);
+        p = put(p, "\r\n");
+    }
+    if (send_length) {
+        p = put(p, "Content-Length: ");
+        p = std::to_chars(p, p + 20, written_).ptr;
+        p = put(p, "\r\n");
+    }
+    if (chunked_) p = put(p, "Transfer-Encoding: chunked\r\n");
     if (close_) {
-        if (!header_.has_token("Connection", "close")) trusted_field(*out_, "Connection", "close");
+        if (!given.connection_close) p = put(p, "Connection: close\r\n");
     } else if (version_minor_ == 0) {
         // RFC 9112 §9.3: an HTTP/1.0 client keeps the connection only if told so.
-        trusted_field(*out_, "Connection", "keep-alive");
+        p = put(p, "Connection: keep-alive\r\n");
     }
-    out_->end_head();
+    p = put(p, "\r\n");  // the end of the head
+    out_->end_write(p);
 }
 
 void ResponseImpl::finish() {
