@@ -67,7 +67,8 @@ bool Router::may_redirect(std::string_view path) const noexcept {
 void Router::match(std::string_view method, std::string_view host, std::string_view path,
                    RouteMatch& out) const {
     out.reset();
-    host = strip_port(host);
+    // why: most muxes name no host, and then the Host header plays no part in routing.
+    host = tree_.has_hosts() ? strip_port(host) : std::string_view();
     detail::Captures captures;
     const std::size_t route = tree_.find(method, host, path, captures);
     // Go's subtree redirect: "/tree" that nothing matches exactly, while "/tree/" is matched

@@ -94,6 +94,7 @@ void ResponseImpl::write_header(int status) {
         return;
     }
     status_ = status;
+    if (header_.empty()) return;  // the usual case: nothing to look up
     const std::string_view length = header_.get("Content-Length");
     if (!length.empty()) {
         std::uint64_t n = 0;

@@ -58,6 +58,9 @@ class RoutingTree {
     [[nodiscard]] std::size_t find(std::string_view method, std::string_view host,
                                    std::string_view path, Captures& captures) const noexcept;
 
+    // Whether some pattern names a host; if none does, requests' hosts never matter.
+    [[nodiscard]] bool has_hosts() const noexcept { return !hosts_.empty(); }
+
     // Appends each method for which some method-specific route matches host and path.
     void allowed_methods(std::string_view host, std::string_view path,
                          std::vector<std::string_view>& out) const;
