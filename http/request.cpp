@@ -10,7 +10,12 @@
 namespace wire::http {
 
 void Body::start(const MessageHead& head, const ParseOptions& options, detail::BodySource* source) {
-    reader_ = BodyReader(options);
+    // why: a server passes the same options for every request; copying them costs more than
+    // the rest of this function.
+    if (options_ != &options) {
+        reader_ = BodyReader(options);
+        options_ = &options;
+    }
     reader_.start(head);
     source_ = source;
     limit_ = UINT64_MAX;

@@ -59,6 +59,7 @@ class Body {
 
   private:
     BodyReader reader_;
+    const ParseOptions* options_ = nullptr;  // what reader_ was made with
     detail::BodySource* source_ = nullptr;
     std::uint64_t limit_ = UINT64_MAX;
     bool first_read_ = true;
@@ -118,7 +119,8 @@ class Request {
     RouteMatch& route_match() noexcept { return match_; }
 
     // Server side: fills the fields from a parsed head and starts the body. Leaves remote_addr
-    // alone.
+    // alone. `options` is remembered by address (a server passes one object for its lifetime):
+    // a different object is copied again, the same object changed in place is not seen.
     void reset(const MessageHead& head, const ParseOptions& options, detail::BodySource* source);
 
   private:
