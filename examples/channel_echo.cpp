@@ -27,7 +27,6 @@
 #include "http/server.hpp"
 #include "http/server_error.hpp"
 #include "session_group.hpp"
-#include "upgrade.hpp"
 #include "websocket/upgrader.hpp"
 
 namespace http = wire::http;
@@ -74,7 +73,7 @@ int main(int argc, char** argv) {
     upgrade.check_origin = [](const ws::UpgradeRequest&) { return true; };  // allow cross-origin
 
     http::handle_func("/ws", [&](http::ResponseWriter& w, http::Request& r) {
-        auto ws_conn = example::upgrade(upgrade, w, r);  // adds Upgrade: websocket to the answer
+        auto ws_conn = upgrade.upgrade(w, r);  // adds Upgrade: websocket to the answer
         if (!ws_conn) return;
         auto conn = std::make_shared<Connection>(std::move(*ws_conn));  // InitConnection
         sessions.go([conn] { serve_connection(conn); }, [conn] { conn->close(); });

@@ -19,7 +19,6 @@
 #include "http/server.hpp"
 #include "http/server_error.hpp"
 #include "session_group.hpp"
-#include "upgrade.hpp"
 #include "websocket/close.hpp"
 #include "websocket/conn.hpp"
 #include "websocket/upgrader.hpp"
@@ -72,7 +71,7 @@ int main(int argc, char** argv) {
     upgrader.check_origin = [](const ws::UpgradeRequest&) { return true; };
 
     http::handle_func("/socket", [&](http::ResponseWriter& w, http::Request& r) {
-        auto conn = example::upgrade(upgrader, w, r);
+        auto conn = upgrader.upgrade(w, r);
         if (!conn) {  // the Upgrader has already answered the client with an HTTP error
             log_line("Error during connection upgrade: " + conn.error().message());
             return;

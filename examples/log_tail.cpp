@@ -18,7 +18,6 @@
 #include "http/server_error.hpp"
 #include "session_group.hpp"
 #include "tail_session.hpp"
-#include "upgrade.hpp"
 #include "websocket/conn.hpp"
 #include "websocket/upgrader.hpp"
 
@@ -66,7 +65,7 @@ int main(int argc, char** argv) {
     ws::Upgrader upgrader;
 
     http::handle_func("GET /tail", [&](http::ResponseWriter& w, http::Request& r) {
-        auto c = example::upgrade(upgrader, w, r);
+        auto c = upgrader.upgrade(w, r);
         if (!c) return;
         auto conn = std::make_shared<ws::Conn>(std::move(*c));
         sessions.go([conn, file] { example::tail_to(*conn, file); }, [conn] { conn->abort(); });

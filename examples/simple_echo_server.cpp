@@ -15,7 +15,6 @@
 #include "http/server.hpp"
 #include "http/server_error.hpp"
 #include "session_group.hpp"
-#include "upgrade.hpp"
 #include "websocket/conn.hpp"
 #include "websocket/upgrader.hpp"
 
@@ -31,7 +30,7 @@ int main(int argc, char** argv) {
 
     http::handle_func("/socket", [&](http::ResponseWriter& w, http::Request& r) {
         // 1. Upgrade the protocol; the long-lived connection is ours from here on.
-        auto conn = example::upgrade(upgrade, w, r);
+        auto conn = upgrade.upgrade(w, r);
         if (!conn) {
             std::printf("Error during connection upgrade: %s\n", conn.error().message().c_str());
             return;

@@ -20,7 +20,6 @@
 #include "http/server.hpp"
 #include "http/server_error.hpp"
 #include "session_group.hpp"
-#include "upgrade.hpp"
 #include "websocket/close.hpp"
 #include "websocket/conn.hpp"
 #include "websocket/upgrader.hpp"
@@ -83,7 +82,7 @@ int main(int argc, char** argv) {
     ws::Upgrader upgrader;
 
     http::handle_func("/echo", [&](http::ResponseWriter& w, http::Request& r) {
-        auto c = example::upgrade(upgrader, w, r);
+        auto c = upgrader.upgrade(w, r);
         if (!c) {
             std::printf("upgrade: %s\n", c.error().message().c_str());
             return;

@@ -25,7 +25,6 @@
 #include "http/values.hpp"
 #include "room.hpp"
 #include "session_group.hpp"
-#include "upgrade.hpp"
 #include "websocket/upgrader.hpp"
 
 namespace http = wire::http;
@@ -75,7 +74,7 @@ int main(int argc, char** argv) {
     ws::Upgrader upgrader;
 
     http::handle_func("GET /socket/system/message", [&](http::ResponseWriter& w, http::Request& r) {
-        auto c = example::upgrade(upgrader, w, r);
+        auto c = upgrader.upgrade(w, r);
         if (!c) return;
         auto conn = std::make_shared<example::Connection>(std::move(*c));
         listeners.join(conn);

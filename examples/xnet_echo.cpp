@@ -26,7 +26,6 @@
 #include "http/server.hpp"
 #include "http/server_error.hpp"
 #include "session_group.hpp"
-#include "upgrade.hpp"
 #include "websocket/conn.hpp"
 #include "websocket/upgrader.hpp"
 
@@ -56,7 +55,7 @@ inline http::HandlerPtr Handler(std::function<void(Conn&)> fn, example::SessionG
     auto upgrader = std::make_shared<wire::websocket::Upgrader>();
     return http::handler_func(
         [fn = std::move(fn), upgrader, &sessions](http::ResponseWriter& w, http::Request& r) {
-            auto conn = example::upgrade(*upgrader, w, r);
+            auto conn = upgrader->upgrade(w, r);
             if (!conn) return;  // the Upgrader answered 400/403/426 already
             auto ws = std::make_shared<Conn>(std::move(*conn));
             sessions.go(

@@ -25,6 +25,7 @@
 #include "http/client_response.hpp"
 #include "http/header.hpp"
 #include "http/limits.hpp"
+#include "http/trace.hpp"
 #include "http/values.hpp"
 #include "net/result.hpp"
 
@@ -70,6 +71,9 @@ class Client {
     // Response parsing limits; the body limit is off by default (a client downloads what it
     // asked for) and applies only to bodies delimited by the connection closing.
     Limits limits = client_limits();
+    // Trace mode (http/trace.hpp): each request head sent and response head received. Starts
+    // as standard error when WIRE_TRACE is set; empty: off.
+    TraceSink trace = default_trace_sink();
 
     net::Result<Response> get(std::string_view url);
     net::Result<Response> head(std::string_view url);

@@ -136,6 +136,7 @@ net::Result<Response> Client::exchange(std::unique_ptr<detail::ClientConn>& conn
                                        TimePoint deadline) {
     net::Conn& c = conn->conn();
     c.set_deadline(deadline);
+    trace_head(trace, head, Direction::sent);
     if (auto w = conn->write_request(head, req.body); !w) return w.error();
     if (response_header_timeout.count() > 0) {
         c.set_read_deadline(earliest(deadline, Clock::now() + response_header_timeout));
@@ -145,6 +146,7 @@ net::Result<Response> Client::exchange(std::unique_ptr<detail::ClientConn>& conn
     c.set_read_deadline(deadline);
 
     const MessageHead& h = conn->head();
+    trace_head(trace, h, Direction::received);
     Response resp;
     resp.status_code = h.status;
     resp.status_text = h.reason;

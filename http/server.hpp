@@ -31,6 +31,7 @@
 
 #include "http/handler.hpp"
 #include "http/limits.hpp"
+#include "http/trace.hpp"
 #include "net/address.hpp"
 #include "net/result.hpp"
 
@@ -87,6 +88,10 @@ struct Server {
     std::function<void(const AccessLogEntry&)> access_log;
     // Where the startup line and errors go; default: standard error.
     std::function<void(std::string_view)> log;
+    // Trace mode (http/trace.hpp): every request head received and every response head sent
+    // (interim, final, error answers and a 101, never a body) as annotated lines, from the
+    // thread that served it. Starts as standard error when WIRE_TRACE is set; empty: off.
+    TraceSink trace = default_trace_sink();
 
     Server();
     ~Server();  // close()

@@ -131,13 +131,35 @@ void trace_write(std::string_view text) noexcept {
     }
 }
 
+TraceSink stderr_trace_sink() {
+    return [](std::string_view lines) { trace_write(lines); };
+}
+
+TraceSink default_trace_sink() {
+    return trace_enabled() ? stderr_trace_sink() : TraceSink{};
+}
+
+void trace_head(const TraceSink& sink, std::string_view raw, Direction dir) noexcept {
+    if (!sink) return;
+    try {
+        sink(describe_head(raw, dir));
+    } catch (...) {
+        // Out of memory (or a sink that threw) while tracing: drop the line, serve on.
+    }
+}
+
+void trace_head(const TraceSink& sink, const MessageHead& head, Direction dir) noexcept {
+    if (!sink) return;
+    try {
+        sink(describe_head(head, dir));
+    } catch (...) {
+        // As above: a trace line is never worth failing the exchange for.
+    }
+}
+
 void trace_head(std::string_view raw, Direction dir) noexcept {
     if (!trace_enabled()) return;
-    try {
-        trace_write(describe_head(raw, dir));
-    } catch (...) {
-        // Out of memory while tracing: drop the line rather than disturb the program.
-    }
+    trace_head(stderr_trace_sink(), raw, dir);
 }
 
 std::string_view field_note(std::string_view name) noexcept {

@@ -7,13 +7,18 @@
 //   http recv | = no body, keep-alive, asks to upgrade
 //
 // Pure formatting: these functions build strings and never touch a socket. They allocate, which
-// is fine: trace mode is for watching, not for speed. The server, Upgrader and Dialer call, for
-// each head they read or write,
+// is fine: trace mode is for watching, not for speed. Each program part that sends or receives
+// heads (http::Server, websocket::Upgrader, websocket::Dialer) has a `trace` option, a TraceSink
+// that starts as default_trace_sink(): standard error when WIRE_TRACE is set, else off. For each
+// head it reads or writes it calls
 //
-//     http::trace_head(raw_head, http::Direction::received);  // prints only when WIRE_TRACE is set
+//     http::trace_head(trace, raw_head, http::Direction::received);  // nothing when off
+//
+// A test (or a program that logs elsewhere) sets the option to its own sink and sees the lines.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -36,7 +41,25 @@ enum class Direction : std::uint8_t { received, sent };
 // a single call, so lines from different threads do not interleave mid-line.
 void trace_write(std::string_view text) noexcept;
 
-// If trace_enabled(): trace_write(describe_head(raw, dir)). The one call a server or client makes.
+// Where trace lines go: called with whole lines (each ending in '\n', often several at once),
+// possibly from several threads at a time (a server's loops and workers), so a sink must be
+// thread-safe. An empty sink means tracing is off: the hot paths then pay one predictable branch
+// and allocate nothing.
+using TraceSink = std::function<void(std::string_view lines)>;
+
+// The sink that writes to standard error (trace_write).
+[[nodiscard]] TraceSink stderr_trace_sink();
+
+// What every `trace` option starts as: stderr_trace_sink() when trace_enabled(), else empty.
+[[nodiscard]] TraceSink default_trace_sink();
+
+// If `sink` is set: sink(describe_head(raw, dir)). What a server or client calls for each head.
+void trace_head(const TraceSink& sink, std::string_view raw, Direction dir) noexcept;
+
+// The same for a head already parsed (a client's response: its raw bytes are gone by then).
+void trace_head(const TraceSink& sink, const MessageHead& head, Direction dir) noexcept;
+
+// If trace_enabled(): trace_write(describe_head(raw, dir)), for programs without an option.
 void trace_head(std::string_view raw, Direction dir) noexcept;
 
 // The head that `head` describes, one line per part, each starting "http recv | " or

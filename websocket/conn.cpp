@@ -30,6 +30,7 @@ ConnState::ConnState(net::Conn conn, const ConnOptions& o)
     : net(std::move(conn)),
       role(o.role),
       subprotocol(o.subprotocol),
+      trace(o.trace),
       rcap(std::max({o.read_buffer_size, min_buffer_size, o.already_read.size()})),
       reader(reader_options(o)),
       wcap(std::max<std::size_t>(

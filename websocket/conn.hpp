@@ -33,6 +33,7 @@
 #include <system_error>
 #include <vector>
 
+#include "http/trace.hpp"
 #include "net/conn.hpp"
 #include "net/result.hpp"
 #include "websocket/close.hpp"
@@ -74,6 +75,9 @@ struct ConnOptions {
     std::string_view already_read;  // bytes read past the handshake; served first (copied)
     std::string subprotocol;        // what the handshake agreed on, for subprotocol()
     std::uint8_t allowed_rsv = 0;   // RSV bits of negotiated extensions
+    // Trace mode (websocket/trace.hpp): one annotated line per frame read or written. Empty
+    // (off) unless set; the Upgrader and the Dialer pass on their own `trace`.
+    http::TraceSink trace;
 };
 
 // A whole message. `data` views the Conn's buffers: valid until the next read call.

@@ -138,6 +138,7 @@ std::error_code ConnState::next_event(Event& ev) {
     for (;;) {
         const auto r = reader.consume({rbuf.get() + rstart, rend - rstart});
         rstart += r.consumed;
+        trace_received(r);
         switch (r.event.type) {
             case EventType::data:
                 ev = r.event;
@@ -173,6 +174,7 @@ std::error_code ConnState::next_event_into(Event& ev, std::uint8_t* dst, std::si
     }
     const auto r = reader.consume({dst, *n});
     if (r.event.type == EventType::error) return fail_protocol(r.event.error);
+    trace_received(r);
     assert(r.event.type == EventType::data && r.consumed == *n);
     ev = r.event;
     return {};

@@ -87,6 +87,7 @@ Result<void> ConnState::write_bytes(const iovec* iov, std::size_t count) {
 // without copying; a client masks a copy through the write buffer, a buffer's worth per write.
 Result<void> ConnState::send_frame(FrameHeader h, std::span<const std::uint8_t> payload) {
     h.payload_length = payload.size();
+    trace_sent(h, payload);
     if (!h.masked) {
         std::uint8_t head[max_header_size];
         const std::size_t n = encode_header(h, head);
@@ -121,6 +122,7 @@ Result<void> ConnState::send_buffered(Opcode type, bool fin) {
     std::uint8_t* payload = write_buffer() + max_header_size;
     std::uint8_t* start = payload - hn;
     (void)encode_header(h, {start, hn});
+    trace_sent(h, {payload, wlen});
     if (h.masked) apply_mask({payload, wlen}, key);
     const iovec one{start, hn + wlen};
     wlen = 0;
@@ -139,8 +141,11 @@ Result<void> ConnState::write_control_frame(Opcode type, std::span<const std::ui
         if (auto ec = next_mask_key(key)) return ec;
     }
     std::uint8_t frame[max_header_size + max_control_payload];
-    const auto encoded = encode_frame(make_header(type, true, role, key), payload, frame);
+    FrameHeader h = make_header(type, true, role, key);
+    const auto encoded = encode_frame(h, payload, frame);
     if (encoded.error) return encoded.error;
+    h.payload_length = payload.size();
+    trace_sent(h, payload);
     {
         std::lock_guard dl(deadline_mu);
         net.set_write_deadline(deadline);

@@ -82,6 +82,9 @@ class ResponseReader {
     }
 
     const http::MessageHead& head() const noexcept { return parser_.head(); }
+    std::string_view head_bytes(std::size_t head_len) const noexcept {
+        return {buf_.get(), head_len};
+    }
     std::string_view rest(std::size_t head_len) const noexcept {
         return {buf_.get() + head_len, len_ - head_len};
     }
@@ -263,12 +266,15 @@ Result<Conn> Dialer::dial(std::string_view url_text, const http::Header& header,
     ClientKey key;
     if (auto ec = generate_key(key)) return ec;
     const std::string protocols = join(subprotocols);
-    if (auto w = conn->write(upgrade_request(*url, key, protocols, header)); !w) return w.error();
+    const std::string request = upgrade_request(*url, key, protocols, header);
+    http::trace_head(trace, request, Direction::sent);
+    if (auto w = conn->write(request); !w) return w.error();
 
     // 3. The answer: 101 with the right accept value, or the server's reason for refusing.
     ResponseReader reader;
     auto head_len = reader.read_head(*conn);
     if (!head_len) return head_len.error();
+    http::trace_head(trace, reader.head_bytes(*head_len), Direction::received);
     const auto& head = reader.head();
     if (response != nullptr) {
         if (head.status == 101) {
@@ -291,6 +297,9 @@ Result<Conn> Dialer::dial(std::string_view url_text, const http::Header& header,
     checked.accept = head.fields.get("Sec-WebSocket-Accept");
     checked.protocol = head.fields.get("Sec-WebSocket-Protocol");
     checked.extensions = extensions;
+    if (head.status == 101 && !checked.accept.empty()) {
+        trace_accept(trace, key.view(), Direction::received, checked.accept);
+    }
     if (auto ec = check_upgrade_response(checked, key.view(), protocols, "")) return ec;
 
     // 4. The Conn, holding any frame bytes that came in right behind the 101.
@@ -303,6 +312,7 @@ Result<Conn> Dialer::dial(std::string_view url_text, const http::Header& header,
     options.read_limit = read_limit;
     options.already_read = reader.rest(*head_len);
     options.subprotocol = std::string(checked.protocol);
+    options.trace = trace;
     return Conn(std::move(*conn), std::move(options));
 }
 

@@ -22,6 +22,7 @@
 #include "http/header.hpp"
 #include "net/result.hpp"
 #include "websocket/conn.hpp"
+#include "websocket/trace.hpp"
 
 namespace wire::websocket {
 
@@ -60,6 +61,10 @@ struct Dialer {
     // User information becomes "Proxy-Authorization: Basic ..." (RFC 7617).
     std::string proxy;
     http::Header proxy_header;  // extra fields of the CONNECT request
+    // Trace mode (websocket/trace.hpp): the upgrade request sent, the answer's head received,
+    // the check of its Sec-WebSocket-Accept against the key, then every frame of the Conn.
+    // Starts as standard error when WIRE_TRACE is set; empty: off.
+    TraceSink trace = default_trace_sink();
 
     // Connects, sends the upgrade request with `header`'s extra fields (Origin, Cookie,
     // Authorization...; the handshake's own fields may not be set there: Error::duplicate_header),

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "http/trace.hpp"
 #include "websocket/limits.hpp"
 
 namespace wire::websocket {
@@ -57,6 +58,10 @@ struct EventOptions {
     SlowConsumerPolicy slow_consumer = SlowConsumerPolicy::close_try_again_later;
     // Report data through on_fragment as it arrives instead of whole messages through on_message.
     bool stream_fragments = false;
+    // Trace mode (websocket/trace.hpp): one annotated line per frame read or written, from the
+    // connection's loop; the handshake is traced by the server that upgraded it. Starts as
+    // standard error when WIRE_TRACE is set; empty: off.
+    http::TraceSink trace = http::default_trace_sink();
 };
 
 }  // namespace wire::websocket

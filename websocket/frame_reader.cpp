@@ -85,6 +85,7 @@ std::error_code FrameReader::check_data_frame(const FrameHeader& h) const noexce
 
 void FrameReader::begin_data_frame(const FrameHeader& h) noexcept {
     frame_ = h;
+    frame_begin_ = true;
     remaining_ = h.payload_length;
     key_offset_ = 0;
     if (h.opcode != Opcode::continuation) {
@@ -104,9 +105,12 @@ ConsumeResult FrameReader::on_control(const FrameHeader& h, std::span<std::uint8
     if (buf.size() < total) return {0, need_more(total)};
     auto payload = buf.subspan(header_bytes, static_cast<std::size_t>(h.payload_length));
     if (h.masked) apply_mask(payload, h.mask_key);
+    // Between data frames frame_ is free (a control frame never interrupts a frame's payload).
+    frame_ = h;
     ConsumeResult r{total, {}};
     r.event.type = EventType::control;
     r.event.opcode = h.opcode;
+    r.event.frame_begin = true;
     r.event.payload = payload;
     // §5.5.1: a close body is a valid code and UTF-8 text; anything else fails the connection.
     if (h.opcode == Opcode::close) {
@@ -137,7 +141,9 @@ ConsumeResult FrameReader::deliver(std::span<std::uint8_t> bytes,
     r.event.message_begin = begin_pending_;
     r.event.message_end = end;
     r.event.rsv = message_rsv_;
+    r.event.frame_begin = frame_begin_;
     begin_pending_ = false;
+    frame_begin_ = false;
     if (remaining_ == 0) in_payload_ = false;
     if (end) in_message_ = false;
     return r;

@@ -58,8 +58,11 @@ struct Event {
     bool message_begin = false;  // data: these are the first bytes of a message
     bool message_end = false;    // data: the message is complete after these bytes
     std::uint8_t rsv = 0;        // data: RSV bits of the message's first frame
-    ClosePayload close;          // control close: code (no_status when empty) and reason
-    std::error_code error;       // error: what went wrong; see close_code_for()
+    // data: these are the first bytes of a frame; control: always. FrameReader::frame_header()
+    // is then that frame's header (trace mode prints one line per frame with it).
+    bool frame_begin = false;
+    ClosePayload close;     // control close: code (no_status when empty) and reason
+    std::error_code error;  // error: what went wrong; see close_code_for()
     // need_more: how many bytes, counted from the start of the unconsumed input, must be
     // buffered before consume() can make progress.
     std::uint64_t need = 0;
@@ -87,6 +90,8 @@ class FrameReader {
     [[nodiscard]] const ReaderOptions& options() const noexcept { return options_; }
     [[nodiscard]] bool in_message() const noexcept { return in_message_; }
     [[nodiscard]] std::error_code error() const noexcept { return error_; }
+    // The header of the frame the last data or control event came from (see Event::frame_begin).
+    [[nodiscard]] const FrameHeader& frame_header() const noexcept { return frame_; }
     // Streaming mode: payload bytes of the current data frame not yet delivered (0 between
     // frames). Lets a blocking reader read a large payload straight into its destination.
     [[nodiscard]] std::uint64_t payload_remaining() const noexcept {
@@ -105,7 +110,8 @@ class FrameReader {
 
     ReaderOptions options_;
     bool in_payload_ = false;      // streaming: between a data frame's header and its last byte
-    FrameHeader frame_;            // the data frame being delivered
+    FrameHeader frame_;            // the data frame being delivered, or the last control frame
+    bool frame_begin_ = false;     // the next data event is the first of frame_'s payload
     std::uint64_t remaining_ = 0;  // its payload bytes not yet delivered
     std::size_t key_offset_ = 0;   // masking key position of the next payload byte
     bool in_message_ = false;      // a data message has begun and not ended (RFC 6455 §5.4)

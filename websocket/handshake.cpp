@@ -5,6 +5,7 @@
 #include "crypto/base64.hpp"
 #include "crypto/random.hpp"
 #include "crypto/sha1.hpp"
+#include "http/status.hpp"
 
 namespace wire::websocket {
 
@@ -217,11 +218,9 @@ std::string format_upgrade_response(const UpgradeResponse& response) {
 }
 
 std::string format_error_response(const HandshakeCheck& check) {
-    const char* reason = check.status == 405   ? "Method Not Allowed"
-                         : check.status == 403 ? "Forbidden"
-                         : check.status == 426 ? "Upgrade Required"
-                                               : "Bad Request";
-    std::string out = "HTTP/1.1 " + std::to_string(check.status) + " " + reason + "\r\n";
+    // The registry's reason phrase (RFC 9110 §15), so a 404 or 431 is not called "Bad Request".
+    std::string out = "HTTP/1.1 " + std::to_string(check.status) + " ";
+    out.append(http::status_text(check.status)).append("\r\n");
     if (!check.header_name.empty()) {
         out.append(check.header_name).append(": ").append(check.header_value).append("\r\n");
     }

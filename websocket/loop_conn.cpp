@@ -10,6 +10,7 @@
 #include "net/error.hpp"
 #include "websocket/detail/loop_state.hpp"
 #include "websocket/engine.hpp"
+#include "websocket/trace.hpp"
 
 namespace wire::websocket {
 
@@ -141,6 +142,9 @@ std::size_t LoopConn::process(std::span<std::uint8_t> buf) {
     while (!closed_ && !close_received_ && !fail_) {
         const auto [consumed, ev] = reader_.consume(buf.subspan(off));
         off += consumed;
+        if (endpoint_.options.trace && ev.frame_begin) [[unlikely]]
+            trace_frame(endpoint_.options.trace, reader_.frame_header(), ev.payload,
+                        Direction::received);
         switch (ev.type) {
             case EventType::need_more:
                 need_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(ev.need, UINT32_MAX));
@@ -191,7 +195,8 @@ void LoopConn::deliver(Opcode op, std::span<const std::uint8_t> payload) {
     auto& c = state_.counters;
     detail::LoopCounters::add(c.messages_in, 1);
     detail::LoopCounters::add(c.bytes_in, payload.size());
-    if (endpoint_.handlers.on_message) endpoint_.handlers.on_message(*this, LoopMessage{op, payload});
+    if (endpoint_.handlers.on_message)
+        endpoint_.handlers.on_message(*this, LoopMessage{op, payload});
 }
 
 void LoopConn::on_control(const Event& ev) {

@@ -12,6 +12,7 @@
 #include "websocket/engine.hpp"
 #include "websocket/frame_writer.hpp"
 #include "websocket/loop_conn.hpp"
+#include "websocket/trace.hpp"
 
 namespace wire::websocket {
 
@@ -44,6 +45,8 @@ SendStatus LoopConn::send_frame(const SharedFrame& frame) {
         detail::LoopCounters::add(state_.counters.dropped, 1);
         return SendStatus::dropped;
     }
+    if (endpoint_.options.trace) [[unlikely]]
+        trace_encoded_frame(endpoint_.options.trace, frame.bytes(), Direction::sent);
     // Our corked bytes go first; the shared frame waits in the queue for the end of the pass, so
     // that every publish of this pass reaches this connection in one writev.
     if (state_.cork_owner() == this) state_.flush_cork();
@@ -90,6 +93,11 @@ void LoopConn::drop_front() {
 }
 
 SendStatus LoopConn::write_or_queue(Opcode op, std::span<const std::uint8_t> payload) {
+    if (endpoint_.options.trace) [[unlikely]] {
+        FrameHeader h = make_header(op, true, Role::server);
+        h.payload_length = payload.size();
+        trace_frame(endpoint_.options.trace, h, payload, Direction::sent);
+    }
     const std::size_t size = frame_size(payload.size(), false);
     if (size > detail::LoopState::cork_size) return write_large(op, payload);
     if (queue_.empty()) {

@@ -7,6 +7,7 @@
 #include "http/request.hpp"
 #include "http/response_writer.hpp"
 #include "websocket/handshake.hpp"
+#include "websocket/trace.hpp"
 
 namespace wire::websocket {
 
@@ -67,7 +68,10 @@ http::HandlerPtr upgrade_handler(Engine& engine, const Endpoint& endpoint, Route
                 (void)w.write("WebSocket routes need handlers on the loops (worker_threads = 0)\n");
                 return;
             }
-            // 4. RFC 6455 §4.2.2: the 101 with the accept value and what was negotiated.
+            // 4. RFC 6455 §4.2.2: the 101 with the accept value and what was negotiated. (The
+            //    server traces the 101 itself; the endpoint's trace shows where the value came
+            //    from.)
+            trace_accept(endpoint.options.trace, req.key, Direction::sent);
             w.header().set("Upgrade", "websocket");
             w.header().set("Connection", "Upgrade");
             w.header().set("Sec-WebSocket-Accept", resp.accept.view());

@@ -204,13 +204,41 @@ std::string describe_frame(const FrameHeader& h, std::span<const std::uint8_t> p
     return out;
 }
 
+void trace_frame(const TraceSink& sink, const FrameHeader& h, std::span<const std::uint8_t> payload,
+                 Direction dir) noexcept {
+    if (!sink) return;
+    try {
+        std::string line = describe_frame(h, payload, dir);
+        line += '\n';  // a sink gets whole lines
+        sink(line);
+    } catch (...) {
+        // Out of memory (or a sink that threw) while tracing: drop the line, go on.
+    }
+}
+
+void trace_encoded_frame(const TraceSink& sink, std::span<const std::uint8_t> frame,
+                         Direction dir) noexcept {
+    if (!sink) return;
+    FrameHeader h;
+    // Decoded as a client would: an encoded frame here is a server's, never masked.
+    const HeaderResult r = decode_header(frame, HeaderOptions{Role::client, 0x70}, h);
+    if (r.status != DecodeStatus::done) return;
+    trace_frame(sink, h, frame.subspan(r.consumed), dir);
+}
+
 void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
                  Direction dir) noexcept {
     if (!trace_enabled()) return;
+    trace_frame(http::stderr_trace_sink(), h, payload, dir);
+}
+
+void trace_accept(const TraceSink& sink, std::string_view key, Direction dir,
+                  std::string_view received_accept) noexcept {
+    if (!sink) return;
     try {
-        trace_write(describe_frame(h, payload, dir));
+        sink(describe_accept(key, dir, received_accept));
     } catch (...) {
-        // Out of memory while tracing: drop the line rather than disturb the program.
+        // As in trace_frame: a trace line is never worth failing the handshake for.
     }
 }
 

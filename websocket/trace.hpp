@@ -5,9 +5,11 @@
 //   ws send | FIN=1 RSV=000 op=0x8 close  | MASK=0              | len=2 (7-bit)  | code=1000 ...
 //
 // Pure formatting, like http/trace.hpp: strings built from a header and payload, no I/O. The
-// Conn calls, for each frame it reads or writes,
+// Upgrader, the Dialer, the WebSocketServer and each Endpoint's EventOptions have a `trace`
+// option (a TraceSink, from WIRE_TRACE by default); a Conn gets its upgrader's or dialer's sink
+// through ConnOptions::trace. For each frame it reads or writes, a Conn or LoopConn calls
 //
-//     websocket::trace_frame(header, payload, Direction::received);  // only when WIRE_TRACE is set
+//     websocket::trace_frame(trace, header, payload, Direction::received);  // nothing when off
 #pragma once
 
 #include <cstddef>
@@ -22,9 +24,11 @@
 
 namespace wire::websocket {
 
+using http::default_trace_sink;
 using http::Direction;
 using http::trace_enabled;
 using http::trace_write;
+using http::TraceSink;
 
 struct TraceOptions {
     std::size_t text_preview = 48;  // bytes of a text payload shown before "..."
@@ -38,8 +42,17 @@ struct TraceOptions {
                                          std::span<const std::uint8_t> payload, Direction dir,
                                          const TraceOptions& options = {});
 
-// If trace_enabled(): trace_write(describe_frame(h, payload, dir)). The one call a Conn makes,
-// for each frame read (payload already unmasked) or about to be written (payload not yet masked).
+// If `sink` is set: sink(describe_frame(h, payload, dir)). The one call a Conn makes, for each
+// frame read (payload already unmasked) or about to be written (payload not yet masked).
+void trace_frame(const TraceSink& sink, const FrameHeader& h, std::span<const std::uint8_t> payload,
+                 Direction dir) noexcept;
+
+// The same for a whole frame already encoded, unmasked (a server's SharedFrame): the header is
+// decoded from `frame` first.
+void trace_encoded_frame(const TraceSink& sink, std::span<const std::uint8_t> frame,
+                         Direction dir) noexcept;
+
+// If trace_enabled(): trace_write(describe_frame(h, payload, dir)), for code without an option.
 void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
                  Direction dir) noexcept;
 
@@ -56,5 +69,10 @@ void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
 // the server's answer) a fourth line says whether it matches.
 [[nodiscard]] std::string describe_accept(std::string_view key, Direction dir,
                                           std::string_view received_accept = {});
+
+// If `sink` is set: sink(describe_accept(key, dir, received_accept)). An Upgrader calls it with
+// Direction::sent as it answers; a Dialer with Direction::received and the server's value.
+void trace_accept(const TraceSink& sink, std::string_view key, Direction dir,
+                  std::string_view received_accept = {}) noexcept;
 
 }  // namespace wire::websocket

@@ -67,10 +67,13 @@ HandshakeCheck Upgrader::prepare(const UpgradeRequest& request, const http::Head
 namespace {
 
 // The end every entry point shares: the 101 goes out, the Conn takes over the socket.
-Result<Conn> finish(const Upgrader& u, net::Conn conn, const std::string& response,
-                    std::string protocol, std::string_view already_read) {
+Result<Conn> finish(const Upgrader& u, net::Conn conn, std::string_view key,
+                    const std::string& response, std::string protocol,
+                    std::string_view already_read) {
     if (u.handshake_timeout.count() > 0)
         conn.set_write_deadline(Clock::now() + u.handshake_timeout);
+    trace_accept(u.trace, key, Direction::sent);
+    http::trace_head(u.trace, response, Direction::sent);
     if (auto w = conn.write(response); !w) return w.error();
     conn.set_deadline(net::Conn::no_deadline);
     ConnOptions options;
@@ -81,6 +84,7 @@ Result<Conn> finish(const Upgrader& u, net::Conn conn, const std::string& respon
     options.read_limit = u.read_limit;
     options.already_read = already_read;
     options.subprotocol = std::move(protocol);
+    options.trace = u.trace;
     return Conn(std::move(conn), std::move(options));
 }
 
@@ -113,10 +117,12 @@ Result<Conn> Upgrader::upgrade_parsed(net::Conn conn, const UpgradeRequest& requ
     std::string response, protocol;
     const HandshakeCheck check = prepare(request, response_header, response, protocol);
     if (!check.ok()) {
-        answer_and_close(conn, format_error_response(check));
+        const std::string answer = format_error_response(check);
+        http::trace_head(trace, answer, Direction::sent);
+        answer_and_close(conn, answer);
         return check.error;
     }
-    return finish(*this, std::move(conn), response, std::move(protocol), already_read);
+    return finish(*this, std::move(conn), request.key, response, std::move(protocol), already_read);
 }
 
 Result<Conn> Upgrader::upgrade(http::ResponseWriter& w, http::Request& r,
@@ -141,7 +147,8 @@ Result<Conn> Upgrader::upgrade(http::ResponseWriter& w, http::Request& r,
     auto hijacked = w.hijack();
     if (!hijacked) return hijacked.error();
     const std::string already_read(hijacked->reader->buffered());
-    return finish(*this, std::move(*hijacked->conn), response, std::move(protocol), already_read);
+    return finish(*this, std::move(*hijacked->conn), request.key, response, std::move(protocol),
+                  already_read);
 }
 
 Result<Conn> Upgrader::upgrade_connection(net::Conn conn, std::string* target) const {
@@ -158,19 +165,20 @@ Result<Conn> Upgrader::upgrade_connection(net::Conn conn, std::string* target) c
             head_len = r.consumed;
             break;
         }
-        if (r.failed()) {
-            answer_and_close(conn, bad_request(http::make_error_code(r.error)));
-            return http::make_error_code(r.error);
-        }
-        if (len == max_request_head) {
-            answer_and_close(conn, bad_request(http::make_error_code(http::Error::head_too_large)));
-            return http::make_error_code(http::Error::head_too_large);
+        if (r.failed() || len == max_request_head) {
+            const http::Error e = r.failed() ? r.error : http::Error::head_too_large;
+            http::trace_head(trace, {buf.get(), len}, Direction::received);  // where it broke
+            const std::string answer = bad_request(http::make_error_code(e));
+            http::trace_head(trace, answer, Direction::sent);
+            answer_and_close(conn, answer);
+            return http::make_error_code(e);
         }
         auto n = conn.read(buf.get() + len, max_request_head - len);
         if (!n) return n.error();
         if (*n == 0) return net::Error::unexpected_eof;
         len += *n;
     }
+    http::trace_head(trace, {buf.get(), head_len}, Direction::received);
     // 2. The fields the handshake looks at; list fields joined as RFC 9110 §5.3 allows.
     const http::MessageHead& head = parser.head();
     if (target != nullptr) *target = std::string(head.target);

@@ -30,6 +30,7 @@
 #include "net/result.hpp"
 #include "websocket/conn.hpp"
 #include "websocket/handshake.hpp"
+#include "websocket/trace.hpp"
 
 namespace wire::websocket {
 
@@ -54,6 +55,11 @@ struct Upgrader {
         error;
     // Placeholder: permessage-deflate is negotiated in a later issue; offers are declined.
     bool enable_compression = false;
+    // Trace mode (websocket/trace.hpp): the request head (upgrade_connection only: in upgrade()
+    // the http::Server read it and traces it itself), how Sec-WebSocket-Accept follows from the
+    // key, the 101 or the failure answer, then every frame of the Conn. Starts as standard error
+    // when WIRE_TRACE is set; empty: off.
+    TraceSink trace = default_trace_sink();
 
     // Inside an http::Handler: checks the request, answers a failure through `w` (returning the
     // error), or hijacks the connection, writes the 101 with `response_header`'s extra fields

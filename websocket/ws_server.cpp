@@ -11,6 +11,7 @@
 #include "net/listener.hpp"
 #include "net/timer.hpp"
 #include "websocket/handshake.hpp"
+#include "websocket/trace.hpp"
 
 namespace wire::websocket {
 
@@ -87,13 +88,17 @@ void Pending::on_readable() {
                                                  {}}));
     }
     if (r.failed()) {
+        http::trace_head(acceptor_.server.options().trace, buf_, Direction::received);
         return refuse(format_error_response(HandshakeCheck{
             make_error_code(Error::handshake_bad_method), 400, "malformed request\n", {}, {}}));
     }
+    http::trace_head(acceptor_.server.options().trace, {buf_.data(), r.consumed},
+                     Direction::received);
     answer(parser.head(), r.consumed);
 }
 
 void Pending::refuse(std::string_view response) {
+    http::trace_head(acceptor_.server.options().trace, response, Direction::sent);
     (void)socket_.write(response);  // best effort: a short answer on a fresh socket
     acceptor_.drop(fd());
 }
@@ -136,6 +141,8 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
             "Content-Length: 19\r\nConnection: close\r\n\r\nserver at capacity\n");
     }
     const std::string response = format_upgrade_response(resp);
+    trace_accept(server.options().trace, req.key, Direction::sent);
+    http::trace_head(server.options().trace, response, Direction::sent);
     auto w = socket_.write(response);
     if (!w || *w != response.size()) {
         server.engine().unreserve();

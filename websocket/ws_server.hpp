@@ -21,6 +21,7 @@
 #include <system_error>
 #include <vector>
 
+#include "http/trace.hpp"
 #include "net/loop_group.hpp"
 #include "websocket/engine.hpp"
 #include "websocket/event_handlers.hpp"
@@ -36,6 +37,10 @@ struct ServerOptions {
     std::size_t max_request_bytes = 8192;
     // gorilla's CheckOrigin default: refuse a browser request from another origin (403).
     bool check_same_origin = true;
+    // Trace mode (websocket/trace.hpp): the upgrade request's head, how Sec-WebSocket-Accept
+    // follows from the key, the 101 or the refusal. Frames are traced by each route's
+    // EventOptions::trace. Starts as standard error when WIRE_TRACE is set; empty: off.
+    http::TraceSink trace = http::default_trace_sink();
 };
 
 class WebSocketServer {

@@ -11,7 +11,6 @@
 
 #include "../connection.hpp"
 #include "../tail_session.hpp"
-#include "../upgrade.hpp"
 #include "demo.hpp"
 #include "http/handlers.hpp"
 #include "http/request.hpp"
@@ -32,7 +31,7 @@ namespace {
 // Upgrades and runs `body` on a session thread; a shutdown closes the connection with 1001.
 template <class Body>
 void run_conn(Live& live, http::ResponseWriter& w, http::Request& r, Body body) {
-    auto c = example::upgrade(live.upgrader, w, r);
+    auto c = live.upgrader.upgrade(w, r);
     if (!c) return;  // the Upgrader has answered with an HTTP error
     if (live.on_upgrade) live.on_upgrade(r);
     auto conn = std::make_shared<ws::Conn>(std::move(*c));
@@ -44,7 +43,7 @@ void run_conn(Live& live, http::ResponseWriter& w, http::Request& r, Body body) 
 template <class Body>
 void run_connection(Live& live, example::Room* room, http::ResponseWriter& w, http::Request& r,
                     Body body) {
-    auto c = example::upgrade(live.upgrader, w, r);
+    auto c = live.upgrader.upgrade(w, r);
     if (!c) return;
     if (live.on_upgrade) live.on_upgrade(r);
     auto conn = std::make_shared<Connection>(std::move(*c));

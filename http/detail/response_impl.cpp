@@ -88,9 +88,11 @@ void ResponseImpl::write_header(int status) {
     if (is_informational(status) && status != 101) {
         // RFC 9110 §15.2: interim responses go out at once, and never to an HTTP/1.0 client.
         if (version_minor_ == 0) return;
+        const std::size_t head_at = out_->size();
         out_->status_line(status, {}, 1);
         out_->fields(header_);
         out_->end_head();
+        ex_->core.trace(out_->data().substr(head_at), Direction::sent);
         return;
     }
     status_ = status;
@@ -157,7 +159,9 @@ net::Result<void> ResponseImpl::upgrade_on_loop(UpgradeCallback take) {
 
 bool ResponseImpl::write_continue() {
     if (committed_ || status_ != 0 || version_minor_ == 0) return false;
-    out_->append("HTTP/1.1 100 Continue\r\n\r\n");
+    constexpr std::string_view head = "HTTP/1.1 100 Continue\r\n\r\n";
+    out_->append(head);
+    ex_->core.trace(head, Direction::sent);
     return true;
 }
 
@@ -175,6 +179,7 @@ void ResponseImpl::emit(std::string_view data) {
 
 void ResponseImpl::commit(bool length_known) {
     committed_ = true;
+    const std::size_t head_at = out_->size();
     const HandlerFields given(header_);
     status_line(*out_, status_);
     if (!header_.empty()) out_->fields(header_);
@@ -225,6 +230,7 @@ void ResponseImpl::commit(bool length_known) {
     }
     p = put(p, "\r\n");  // the end of the head
     out_->end_write(p);
+    ex_->core.trace(out_->data().substr(head_at), Direction::sent);
 }
 
 void ResponseImpl::finish() {

@@ -78,6 +78,7 @@ ServerConn::Next ServerConn::process(const char* buf, std::size_t len, bool& wai
         const ParseResult r = ex.parser.parse(data);
         if (r.need_more()) break;
         if (r.failed()) {
+            core.trace(data, Direction::received);  // says where the head broke the rules
             next = reject(ex, r.error);
             pos = len;
             break;
@@ -130,6 +131,7 @@ ServerConn::Next ServerConn::process(const char* buf, std::size_t len, bool& wai
 // Bad input: the answer from http/error's table, never the handler; then the connection closes.
 ServerConn::Next ServerConn::reject(Exchange& ex, Error error) {
     const int status = status_for(error);
+    const std::size_t head_at = ex.out.size();
     ex.out.status_line(status, {}, 1);
     ex.out.field("Content-Type", "text/plain; charset=utf-8");
     ex.out.field("Connection", "close");
@@ -138,6 +140,7 @@ ServerConn::Next ServerConn::reject(Exchange& ex, Error error) {
     std::string_view reason = status_text(status);
     ex.out.content_length(reason.size() + 1);
     ex.out.end_head();
+    ctx_->core.trace(ex.out.data().substr(head_at), Direction::sent);
     // RFC 9110 §9.3.2: no content in a response to HEAD, errors included.
     if (ex.parser.head().method == "HEAD") return Next::close;
     ex.out.append(reason);
@@ -148,6 +151,7 @@ ServerConn::Next ServerConn::reject(Exchange& ex, Error error) {
 ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, std::string_view data,
                                        std::size_t head_len, std::size_t& consumed, bool& moved) {
     ServerCore& core = ctx_->core;
+    core.trace(data.substr(0, head_len), Direction::received);  // loop and worker paths alike
     Request& req = ex.request;
     req.reset(head, core.parse_options(), &ex);
     if (ex.remote_text.empty() || !(ex.remote_of == peer_)) {

@@ -22,6 +22,7 @@
 #include "http/request.hpp"
 #include "http/serializer.hpp"
 #include "http/server.hpp"
+#include "http/trace.hpp"
 #include "net/event_loop.hpp"
 #include "net/listener.hpp"
 #include "net/loop_group.hpp"
@@ -135,6 +136,11 @@ class ServerCore {
     bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_acquire); }
     void loop_done();  // a loop in shutdown has no connections left
     void log(std::string_view line) const;
+    // Trace mode (Server::trace): a head just parsed or rendered. Off: one branch, no work.
+    void trace(std::string_view raw_head, Direction dir) const noexcept {
+        if (config_.trace) [[unlikely]]
+            trace_head(config_.trace, raw_head, dir);
+    }
 
   private:
     Server& config_;

@@ -66,14 +66,39 @@ TEST_CASE("echo_server: SIGTERM closes open WebSockets with 1001 and exits 0") {
     CHECK(server.wait_exit() == 0);
 }
 
-TEST_CASE("echo_server with WIRE_TRACE=1 shows how its Sec-WebSocket-Accept was derived") {
+TEST_CASE("echo_server with WIRE_TRACE=1 traces the handshake, the accept derivation, frames") {
     ExampleProcess server("echo_server", {}, {"WIRE_TRACE=1"});
     REQUIRE(server.wait_listening());
     auto conn = ws::Dialer{}.dial(ws_url(server.port(), "/socket"));
     REQUIRE(conn);
+    REQUIRE(conn->write_message(ws::Opcode::text, "traced"));
+    REQUIRE(conn->read_message());
+    // In the order the server handles them: request head, derivation, 101, the frames.
+    CHECK(server.wait_for("http recv | GET /socket HTTP/1.1"));
     auto step1 = server.wait_for("accept 1/3: key + GUID");
     REQUIRE(step1);
     CHECK(step1->find("258EAFA5-E914-47DA-95CA-C5AB0DC85B11") != std::string::npos);
     CHECK(server.wait_for("accept 3/3: Base64 = "));
+    CHECK(server.wait_for("http send | HTTP/1.1 101 Switching Protocols"));
+    auto in = server.wait_for("ws recv | FIN=1 RSV=000 op=0x1 text");
+    REQUIRE(in);
+    CHECK(in->find("MASK=1 key=") != std::string::npos);
+    CHECK(in->find("\"traced\"") != std::string::npos);
+    auto out = server.wait_for("ws send | FIN=1 RSV=000 op=0x1 text");
+    REQUIRE(out);
+    CHECK(out->find("MASK=0") != std::string::npos);
     CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("echo_server without WIRE_TRACE prints no trace lines") {
+    ExampleProcess server("echo_server", {}, {"WIRE_TRACE=0"});
+    REQUIRE(server.wait_listening());
+    auto conn = ws::Dialer{}.dial(ws_url(server.port(), "/socket"));
+    REQUIRE(conn);
+    REQUIRE(conn->write_message(ws::Opcode::text, "quiet"));
+    REQUIRE(conn->read_message());
+    CHECK_FALSE(conn->close(ws::close_code::normal, "", 2s));
+    CHECK(server.terminate() == 0);
+    CHECK(server.transcript().find("http recv |") == std::string::npos);
+    CHECK(server.transcript().find("ws recv |") == std::string::npos);
 }

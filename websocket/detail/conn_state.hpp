@@ -20,6 +20,7 @@
 #include "websocket/frame.hpp"
 #include "websocket/frame_reader.hpp"
 #include "websocket/mask.hpp"
+#include "websocket/trace.hpp"
 
 namespace wire::websocket::detail {
 
@@ -62,6 +63,18 @@ struct ConnState {
     net::Conn net;
     Role role;
     std::string subprotocol;
+    http::TraceSink trace;  // ConnOptions::trace; empty: off
+
+    // Trace mode: the frame `r` began, if it began one (read_mu held).
+    void trace_received(const ConsumeResult& r) const noexcept {
+        if (trace && r.event.frame_begin) [[unlikely]]
+            trace_frame(trace, reader.frame_header(), r.event.payload, Direction::received);
+    }
+    // Trace mode: a frame about to be written, its payload not yet masked (write_mu held).
+    void trace_sent(const FrameHeader& h, std::span<const std::uint8_t> payload) const noexcept {
+        if (trace) [[unlikely]]
+            trace_frame(trace, h, payload, Direction::sent);
+    }
 
     // Read side. rbuf[rstart, rend) holds bytes read and not yet consumed.
     std::unique_ptr<std::uint8_t[]> rbuf;
