@@ -89,15 +89,13 @@ int main(int argc, char** argv) {
 
     http::handle_func(
         "POST /api/tool/send_message", [&](http::ResponseWriter& w, http::Request& r) {
-            std::string body;
-            http::Values form;
-            // The form arrives as application/x-www-form-urlencoded: the query-string syntax.
-            if (!r.body().read_all(body) || http::parse_query(body, form) ||
-                form.get("message").empty()) {
+            // The form arrives as application/x-www-form-urlencoded (Go's r.PostFormValue).
+            const std::string_view message = r.post_form_value("message");
+            if (r.form_error() || message.empty()) {
                 http::error(w, "the form field `message` is missing or empty", 400);
                 return;
             }
-            const std::size_t delivered = listeners.broadcast(std::string(form.get("message")));
+            const std::size_t delivered = listeners.broadcast(std::string(message));
             (void)w.write("sent to " + std::to_string(delivered) + " connection(s)\n");
         });
 

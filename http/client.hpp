@@ -23,6 +23,7 @@
 #include <string_view>
 
 #include "http/client_response.hpp"
+#include "http/cookie.hpp"
 #include "http/header.hpp"
 #include "http/limits.hpp"
 #include "http/trace.hpp"
@@ -43,7 +44,21 @@ struct ClientRequest {
     std::string url;
     Header header;
     std::string body;
+
+    // Go's AddCookie: appends "name=value" to the one Cookie field (RFC 6265 §5.4 wants a
+    // single field); a cookie whose name is not a token is not added.
+    void add_cookie(const Cookie& c);
+    // Go's SetBasicAuth: "Authorization: Basic base64(username:password)" (RFC 7617 §2). The
+    // username must not hold a colon (RFC 7617 §2); it is sent as given.
+    void set_basic_auth(std::string_view username, std::string_view password);
 };
+
+// Go's NewRequest: a request with its method and URL checked now rather than when sent.
+// `method` "" means GET. Errors: Error::bad_method when the method is not a token (RFC 9110
+// §9.1), the URL's parse error, Error::unsupported_scheme for a scheme other than http,
+// Error::bad_url without a host.
+net::Result<ClientRequest> new_request(std::string_view method, std::string_view url,
+                                       std::string body = {});
 
 class Client {
   public:

@@ -55,6 +55,15 @@ bool Response::body_complete() const noexcept {
     return !conn_ || conn_->body_done();
 }
 
+std::vector<Cookie> Response::cookies() const {
+    std::vector<Cookie> out;
+    for (const std::string_view v : header.values("Set-Cookie")) {
+        Cookie c;
+        if (parse_set_cookie(v, c)) out.push_back(std::move(c));
+    }
+    return out;
+}
+
 void Response::close() noexcept {
     if (!conn_) return;
     if (conn_->body_done()) {

@@ -15,7 +15,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "http/cookie.hpp"
 #include "http/header.hpp"
 #include "net/result.hpp"
 
@@ -51,6 +53,9 @@ class Response {
     void close() noexcept;
     // Whether the body has been read to its end (an empty body is complete at once).
     [[nodiscard]] bool body_complete() const noexcept;
+    // The cookies of every Set-Cookie field (RFC 6265 §5.2), Go's Response.Cookies; fields
+    // that do not parse are skipped.
+    [[nodiscard]] std::vector<Cookie> cookies() const;
 
   private:
     friend class Client;

@@ -14,7 +14,7 @@ struct ErrorInfo {
 
 // One list yields both the status table and the messages; the static_assert below keeps it in
 // the enum's order so lookup is an index.
-constexpr std::array<ErrorInfo, 54> kErrors{{
+constexpr std::array<ErrorInfo, 55> kErrors{{
     {Error::bad_method, 400, "the request method is not a token (RFC 9110 §9.1)"},
     {Error::bad_target, 400,
      "the request-target has a character not allowed in a URI (RFC 9112 §3.2)"},
@@ -85,6 +85,7 @@ constexpr std::array<ErrorInfo, 54> kErrors{{
      "a multipart part's headers are larger than FormLimits::max_part_header_bytes"},
     {Error::too_many_parts, 413, "the multipart body has more parts than FormLimits::max_parts"},
     {Error::form_too_large, 413, "the form is larger than FormLimits::max_form_bytes"},
+    {Error::missing_file, 400, "the multipart form has no file under that field name"},
     {Error::unsupported_scheme, 400, "the client only speaks http:// URLs"},
     {Error::too_many_redirects, 400, "stopped after Client::max_redirects redirects"},
     {Error::bad_location, 400,

@@ -69,6 +69,7 @@ enum class Error {
     part_header_too_large,  // 431: FormLimits::max_part_header_bytes
     too_many_parts,         // 413: FormLimits::max_parts
     form_too_large,         // 413: FormLimits::max_form_bytes
+    missing_file,           // Request::form_file: no file part under that field name
     // Client (http/client.hpp).
     unsupported_scheme,  // a URL that is not http://
     too_many_redirects,  // more than Client::max_redirects

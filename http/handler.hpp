@@ -2,7 +2,7 @@
 //
 //   wire::http::ServeMux mux;
 //   mux.handle_func("/", [](wire::http::ResponseWriter& w, wire::http::Request&) {
-//       w.write("hello world!\n");
+//       (void)w.write("hello world!\n");  // write() is [[nodiscard]]: a client may be gone
 //   });
 //
 // Lifetime and threading (the contract every handler relies on):

@@ -116,12 +116,7 @@ void Request::reset(const MessageHead& head, const ParseOptions& options,
     expect_continue = head.expect_continue;
     pattern = {};
     set_values_.clear();
-    if (form_parsed_) {
-        form_.clear();
-        post_form_.clear();
-        form_error_ = {};
-        form_parsed_ = false;
-    }
+    if (forms_) clear_forms();
     body_.start(head, options, source);
 }
 
@@ -141,39 +136,6 @@ void Request::set_path_value(std::string_view name, std::string_view value) {
         }
     }
     set_values_.emplace_back(std::string(name), std::string(value));
-}
-
-const Values& Request::form() {
-    parse_form();
-    return form_;
-}
-
-const Values& Request::post_form() {
-    parse_form();
-    return post_form_;
-}
-
-void Request::parse_form() {
-    if (form_parsed_) return;
-    form_parsed_ = true;
-    // RFC 9110 §9.3.3 leaves the meaning of a body to its media type; like Go we read one only
-    // for the methods that carry a form and only for the urlencoded type (multipart is separate).
-    const bool has_body = method == "POST" || method == "PUT" || method == "PATCH";
-    std::string_view type = header.get("Content-Type");
-    type = type.substr(0, type.find(';'));
-    while (!type.empty() && type.back() == ' ')
-        type.remove_suffix(1);
-    if (has_body && type == "application/x-www-form-urlencoded") {
-        std::string body;
-        if (auto read = body_.read_all(body); !read) {
-            form_error_ = read.error();
-        } else if (std::error_code ec = parse_query(body, post_form_)) {
-            form_error_ = ec;
-        }
-    }
-    for (const auto& [key, value] : post_form_)
-        form_.add(key, value);
-    if (std::error_code ec = parse_query(raw_query, form_); ec && !form_error_) form_error_ = ec;
 }
 
 }  // namespace wire::http

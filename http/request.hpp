@@ -15,20 +15,38 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "http/body_reader.hpp"
+#include "http/cookie.hpp"
 #include "http/detail/body_source.hpp"
 #include "http/header_view.hpp"
+#include "http/limits.hpp"
 #include "http/message_head.hpp"
 #include "http/router.hpp"
 #include "http/values.hpp"
 #include "net/result.hpp"
 
 namespace wire::http {
+
+// Defined in http/multipart_form.hpp: include it to look inside multipart_form() and form_file().
+class MultipartForm;
+struct FormFile;
+
+namespace detail {
+struct RequestForms;  // the parsed forms, created on first use (http/request_forms.cpp)
+}
+
+// The credentials of an "Authorization: Basic" field (RFC 7617 §2).
+struct BasicAuth {
+    std::string username;
+    std::string password;
+};
 
 class Body {
   public:
@@ -67,7 +85,8 @@ class Body {
 
 class Request {
   public:
-    Request() = default;
+    Request();
+    ~Request();
     Request(const Request&) = delete;
     Request& operator=(const Request&) = delete;
 
@@ -105,15 +124,55 @@ class Request {
     // Go's SetPathValue: later path_value(name) calls return `value` (copied).
     void set_path_value(std::string_view name, std::string_view value);
 
-    // Go's ParseForm, lazily on first use. form(): the URL query plus, for POST, PUT and PATCH
-    // with Content-Type application/x-www-form-urlencoded, the body's fields (body first, as Go
-    // orders them). post_form(): the body's fields only. Reading the form consumes the body.
-    // Malformed pairs are skipped (form_error() tells the first problem).
+    // ---- URL query, Go's r.URL.Query(): the query parsed anew on each call; bad pairs skipped.
+    [[nodiscard]] Values query() const;
+
+    // ---- Forms, Go's ParseForm / ParseMultipartForm / Form / PostForm / FormValue / FormFile.
+    // Nothing is parsed or allocated until one of these is called; reading a form consumes the
+    // body, so the body is then no longer available to body().read().
+    //
+    // parse_form(): the URL query always, and for POST, PUT and PATCH with Content-Type
+    // application/x-www-form-urlencoded the body's fields too (RFC 9110 §9.3.3 leaves a body's
+    // meaning to its media type). form() holds the body's values before the query's, so
+    // form_value() prefers the body (Go's order); post_form() holds the body's only. Errors:
+    // Error::form_too_large past limits.max_form_bytes, Error::bad_percent_encoding for a pair
+    // that does not decode (the other pairs are kept), the body's read errors. Calling it again
+    // returns the first call's result.
+    std::error_code parse_form(const FormLimits& limits = {});
+    // parse_multipart_form(): parse_form(), then a multipart/form-data body (RFC 7578;
+    // Error::not_multipart otherwise): values are appended to form() and post_form() (after the
+    // query's, as Go does), files kept in memory up to `max_memory` bytes in all and spilled to
+    // temporary files past it. The temporary files are removed when the handler returns.
+    std::error_code parse_multipart_form(std::uint64_t max_memory, const FormLimits& limits = {});
+    // Go's defaultMaxMemory: what the lazy accessors below pass to parse_multipart_form().
+    static constexpr std::uint64_t default_max_memory = std::uint64_t{32} << 20;
+
+    // The parsed values. On first use they parse as Go's FormValue does: the multipart body
+    // with default_max_memory when there is one, the urlencoded body otherwise; errors are then
+    // kept in form_error() instead of returned.
     const Values& form();
     const Values& post_form();
-    [[nodiscard]] std::error_code form_error() const noexcept { return form_error_; }
-    // The first value of `key` in form(), Go's FormValue.
     std::string_view form_value(std::string_view key) { return form().get(key); }
+    std::string_view post_form_value(std::string_view key) { return post_form().get(key); }
+    // The first problem the form parsing met, {} when none (not_multipart is no problem here).
+    [[nodiscard]] std::error_code form_error() const noexcept;
+    // The multipart form after a successful parse_multipart_form() (or a lazy one), else null.
+    [[nodiscard]] const MultipartForm* multipart_form() const noexcept;
+    // The first file sent under `key` (Go's FormFile), parsing the multipart body with
+    // default_max_memory if that was not done yet. Errors: the parse's, Error::missing_file.
+    net::Result<const FormFile*> form_file(std::string_view key);
+
+    // ---- Cookies (RFC 6265 §5.4): every cookie of every Cookie field, and the first named
+    // `name` (Go's Cookies and Cookie). To set one on the response: set_cookie(w, c).
+    [[nodiscard]] std::vector<Cookie> cookies() const;
+    [[nodiscard]] std::optional<Cookie> cookie(std::string_view name) const;
+
+    // ---- Other fields, Go's BasicAuth, UserAgent and Referer. basic_auth(): the credentials
+    // of an "Authorization: Basic" field (RFC 7617), nullopt when absent or malformed.
+    [[nodiscard]] std::optional<BasicAuth> basic_auth() const;
+    [[nodiscard]] std::string_view user_agent() const noexcept { return header.get("User-Agent"); }
+    // RFC 9110 §10.1.3 keeps the field's historical misspelling.
+    [[nodiscard]] std::string_view referer() const noexcept { return header.get("Referer"); }
 
     // For ServeMux: the match object reused across requests (no allocation once warm).
     RouteMatch& route_match() noexcept { return match_; }
@@ -122,17 +181,22 @@ class Request {
     // alone. `options` is remembered by address (a server passes one object for its lifetime):
     // a different object is copied again, the same object changed in place is not seen.
     void reset(const MessageHead& head, const ParseOptions& options, detail::BodySource* source);
+    // Server side: the handler returned. Removes the multipart form's temporary files (Go's
+    // finishRequest calls MultipartForm.RemoveAll); one pointer test for requests without forms.
+    void finish() noexcept {
+        if (forms_) remove_form_files();
+    }
 
   private:
-    Body body_;
-    void parse_form();
+    detail::RequestForms& forms();
+    void clear_forms() noexcept;
+    void remove_form_files() noexcept;
 
+    Body body_;
     RouteMatch match_;
-    Values form_;
-    Values post_form_;
-    std::error_code form_error_;
-    bool form_parsed_ = false;
     std::vector<std::pair<std::string, std::string>> set_values_;
+    // Created by the first form call and kept (cleared) for the next requests of this thread.
+    std::unique_ptr<detail::RequestForms> forms_;
 };
 
 }  // namespace wire::http

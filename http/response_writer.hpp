@@ -102,4 +102,10 @@ class ResponseWriter {
     ~ResponseWriter() = default;
 };
 
+struct Cookie;  // http/cookie.hpp
+
+// Adds a Set-Cookie field for `c` to w.header() (Go's http.SetCookie; RFC 6265 §4.1). A cookie
+// whose name is not a token is dropped, as Go drops it. Call it before the first write.
+void set_cookie(ResponseWriter& w, const Cookie& c);
+
 }  // namespace wire::http

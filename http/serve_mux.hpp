@@ -3,7 +3,7 @@
 //
 //   ServeMux mux;
 //   mux.handle_func("GET /users/{id}", [](ResponseWriter& w, Request& r) {
-//       w.write(r.path_value("id"));
+//       (void)w.write(r.path_value("id"));
 //   });
 //
 // What the mux answers itself, as Go's does:

@@ -1,8 +1,12 @@
 // Server: Go's http.Server on wire's epoll event loops.
 // wire:glue
 //
-//   wire::http::handle_func("/", [](ResponseWriter& w, Request&) { w.write("hello world!\n"); });
-//   wire::http::listen_and_serve("127.0.0.1:8080", nullptr);  // nullptr: the default mux
+//   wire::http::handle_func("/", [](wire::http::ResponseWriter& w, wire::http::Request&) {
+//       (void)w.write("hello world!\n");  // a failed write means the client left
+//   });
+//   // nullptr: the default mux. Returns on failure (the port is taken...) or after shutdown.
+//   auto served = wire::http::listen_and_serve("127.0.0.1:8080", nullptr);
+//   if (!served) std::fprintf(stderr, "%s\n", served.error().message().c_str());
 //
 // The model. `loops` event loops, one thread each, every loop with its own SO_REUSEPORT listener
 // (the kernel spreads connections; net/loop_group.hpp). A loop reads, parses, runs handlers and

@@ -90,13 +90,12 @@ void seed002(ws::Conn& conn) {
 
 // POST /api/tool/send_message: form field `message` to every /socket/system/message page.
 void send_message(Live& live, http::ResponseWriter& w, http::Request& r) {
-    std::string body;
-    http::Values form;
-    if (!r.body().read_all(body) || http::parse_query(body, form) || form.get("message").empty()) {
+    const std::string_view message = r.post_form_value("message");  // Go's r.PostFormValue
+    if (r.form_error() || message.empty()) {
         http::error(w, "the form field `message` is missing or empty", 400);
         return;
     }
-    const std::size_t n = live.push.broadcast(std::string(form.get("message")));
+    const std::size_t n = live.push.broadcast(std::string(message));
     w.header().set("Content-Type", "application/json");
     (void)w.write("{\"delivered\": " + std::to_string(n) + "}\n");
 }

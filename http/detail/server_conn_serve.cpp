@@ -181,6 +181,7 @@ ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, st
         threw = true;
         core.log("http: handler for " + std::string(req.target) + " threw a non-exception");
     }
+    req.finish();  // the multipart form's temporary files, if any
     if (w.hijacked()) return Next::gone;
     if (!req.body().done()) {
         // The handler left (part of) the body unread: drop what is here; if more is due, the
