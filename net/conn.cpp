@@ -34,6 +34,7 @@ Conn::Conn(Conn&& other) noexcept : socket_(std::move(other.socket_)) {
     write_.deadline.store(other.write_.deadline.load());
     read_.wake_fd = std::exchange(other.read_.wake_fd, -1);
     write_.wake_fd = std::exchange(other.write_.wake_fd, -1);
+    read_.drained = other.read_.drained;
 }
 
 Conn& Conn::operator=(Conn&& other) noexcept {
@@ -45,6 +46,7 @@ Conn& Conn::operator=(Conn&& other) noexcept {
         write_.deadline.store(other.write_.deadline.load());
         read_.wake_fd = std::exchange(other.read_.wake_fd, -1);
         write_.wake_fd = std::exchange(other.write_.wake_fd, -1);
+        read_.drained = other.read_.drained;
     }
     return *this;
 }
@@ -67,6 +69,8 @@ std::error_code Conn::check(const Waiter& w) const noexcept {
 }
 
 int Conn::wake_fd(Waiter& w) {
+    // Only the thread of this direction creates its fd, so it may read it without the lock.
+    if (w.wake_fd >= 0) return w.wake_fd;
     std::lock_guard lock(wake_mu_);
     if (w.wake_fd < 0) w.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     return w.wake_fd;
@@ -103,11 +107,22 @@ std::error_code Conn::wait(Waiter& w, short events) {
     }
 }
 
+// Wait first after a short read. A read that did not fill the buffer most likely emptied the
+// socket, and the next one would find nothing: a request/response peer sends again only after
+// our answer. Trying it anyway costs read(EAGAIN) + ppoll + read per message; polling first costs
+// ppoll + read. When the guess is wrong ppoll returns at once, and a full read switches back.
 Result<std::size_t> Conn::read(void* data, std::size_t size) {
+    if (read_.drained && size > 0) {
+        if (auto ec = wait(read_, POLLIN)) return ec;
+    }
     for (;;) {
         if (auto ec = check(read_)) return ec;
         auto n = socket_.read(data, size);
-        if (n || !would_block(n.error())) return n;
+        if (n) {
+            read_.drained = *n < size;
+            return n;
+        }
+        if (!would_block(n.error())) return n;
         if (auto ec = wait(read_, POLLIN)) return ec;
     }
 }

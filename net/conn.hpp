@@ -12,8 +12,10 @@
 //    itself is released by the destructor, so a concurrent call never touches a reused number.
 //
 // How: the socket is non-blocking; a call that would block waits in ppoll(2) on the socket and on
-// an eventfd that deadline setters signal. Each direction has its own eventfd, created the first
-// time that direction blocks, so a Conn costs 1 descriptor until it blocks, 2 or 3 after.
+// an eventfd that deadline setters signal. After a short read the next read waits first (see
+// read() in conn.cpp), so an echo costs ppoll + read + write instead of an extra failed read. Each
+// direction has its own eventfd, created the first time that direction blocks, so a Conn costs 1
+// descriptor until it blocks, 2 or 3 after.
 #pragma once
 
 #include <sys/uio.h>
@@ -76,6 +78,7 @@ class Conn {
     struct Waiter {
         std::atomic<std::int64_t> deadline{0};
         int wake_fd = -1;
+        bool drained = false;  // the last read came up short: wait before the next (read only)
     };
 
     std::error_code check(const Waiter& w) const noexcept;
