@@ -18,7 +18,7 @@ constexpr std::int64_t kMaxDrain = 2048;
 // Request fields that carry credentials, not sent to another host after a redirect (as Go).
 bool sensitive_field(std::string_view name) {
     for (std::string_view s : {"Authorization", "Www-Authenticate", "Cookie", "Cookie2"}) {
-        if (canonical_key(name) == s) return true;
+        if (canonical_header_key(name) == s) return true;
     }
     return false;
 }
@@ -107,7 +107,7 @@ net::Result<Response> Client::do_request(ClientRequest req) {
     const TimePoint deadline =
         timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout : TimePoint{};
     for (int followed = 0;; ++followed) {
-        auto resp = send_once(req, deadline);
+        auto resp = jar ? send_with_jar(req, deadline) : send_once(req, deadline);
         if (!resp) return resp.error();
         // RFC 9110 §15.4: only 301, 302, 303, 307 and 308 are followed, and only with a
         // Location (Go returns the response as is when it has none).
@@ -131,6 +131,24 @@ net::Result<Response> Client::do_request(ClientRequest req) {
         resp->close();
         req = std::move(*next);
     }
+}
+
+}  // namespace wire::http
+
+namespace wire::http {
+
+// Go's Client.send: the jar's cookies go on a copy, so that a redirect's next hop (built from
+// `req`) asks the jar afresh instead of carrying this hop's cookies to another host.
+net::Result<Response> Client::send_with_jar(const ClientRequest& req, TimePoint deadline) {
+    ClientRequest sent = req;
+    for (const Cookie& c : jar->cookies(req.url))
+        sent.add_cookie(c);
+    auto resp = send_once(sent, deadline);
+    if (resp) {
+        const std::vector<Cookie> got = resp->cookies();
+        if (!got.empty()) jar->set_cookies(req.url, got);
+    }
+    return resp;
 }
 
 }  // namespace wire::http

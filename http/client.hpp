@@ -19,8 +19,10 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/client_response.hpp"
 #include "http/cookie.hpp"
@@ -60,6 +62,18 @@ struct ClientRequest {
 net::Result<ClientRequest> new_request(std::string_view method, std::string_view url,
                                        std::string body = {});
 
+// Go's http.CookieJar: where a Client keeps cookies between requests. The Client hands it the
+// cookies of every response's Set-Cookie fields, redirects included, and asks it which to send
+// with every request. Choosing (RFC 6265 §5.3 storage and §5.4 sending rules: domain, path,
+// expiry, Secure) is the jar's job. Called from every thread that uses the Client, maybe at
+// once.
+class CookieJar {
+  public:
+    virtual ~CookieJar() = default;
+    virtual void set_cookies(std::string_view url, std::span<const Cookie> cookies) = 0;
+    [[nodiscard]] virtual std::vector<Cookie> cookies(std::string_view url) = 0;
+};
+
 class Client {
   public:
     // Go's CheckRedirect: called before following a redirect with the request about to be sent
@@ -83,6 +97,8 @@ class Client {
     int max_redirects = 10;
     CheckRedirect check_redirect;  // null: follow up to max_redirects
     std::string user_agent = "wire";
+    // Null: no cookies are kept, as Go's nil Jar (a Cookie field set by the caller still goes).
+    std::shared_ptr<CookieJar> jar;
     // Response parsing limits; the body limit is off by default (a client downloads what it
     // asked for) and applies only to bodies delimited by the connection closing.
     Limits limits = client_limits();
@@ -107,6 +123,7 @@ class Client {
     static Limits client_limits() noexcept;
     using TimePoint = std::chrono::steady_clock::time_point;
     net::Result<Response> send_once(const ClientRequest& request, TimePoint deadline);
+    net::Result<Response> send_with_jar(const ClientRequest& request, TimePoint deadline);
     net::Result<std::unique_ptr<detail::ClientConn>> connect(const std::string& key,
                                                              TimePoint deadline);
     net::Result<Response> exchange(std::unique_ptr<detail::ClientConn>& conn,

@@ -7,7 +7,7 @@
 
 namespace wire::http {
 
-std::string canonical_key(std::string_view key) {
+std::string canonical_header_key(std::string_view key) {
     std::string out(key);
     for (char c : key) {
         if (!detail::is_token(c)) return out;  // not a valid name: leave it alone, like Go

@@ -15,10 +15,10 @@
 
 namespace wire::http {
 
-// Go's textproto.CanonicalMIMEHeaderKey: the first letter and every letter after '-' upper
-// case, the rest lower case. A key with a byte that is not a token character (a space, a
-// colon...) is returned unchanged, as Go does, so it is never silently rewritten.
-std::string canonical_key(std::string_view key);
+// Go's http.CanonicalHeaderKey: the first letter and every letter after '-' upper case, the
+// rest lower case. A key with a byte that is not a token character (a space, a colon...) is
+// returned unchanged, as Go does, so it is never silently rewritten.
+std::string canonical_header_key(std::string_view key);
 
 class Header {
   public:

@@ -157,6 +157,8 @@ class Request {
     // The first problem the form parsing met, {} when none (not_multipart is no problem here).
     [[nodiscard]] std::error_code form_error() const noexcept;
     // The multipart form after a successful parse_multipart_form() (or a lazy one), else null.
+    // It and the files below are the Request's, valid during serve(); a spilled file's
+    // temp_path is removed when serve() returns: read (or rename) what you keep.
     [[nodiscard]] const MultipartForm* multipart_form() const noexcept;
     // The first file sent under `key` (Go's FormFile), parsing the multipart body with
     // default_max_memory if that was not done yet. Errors: the parse's, Error::missing_file.

@@ -5,8 +5,12 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <span>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http/error.hpp"
 #include "net/error.hpp"
@@ -319,4 +323,70 @@ TEST_CASE(
     // POST is not idempotent (RFC 9110 §9.2.2): the failure is reported, not retried.
     auto post = client.post(server.url(), "text/plain", "x");
     CHECK(post.error() == Error::server_closed_idle);
+}
+
+namespace {
+
+// A jar that keeps every cookie for every URL, recording what it was told (a test jar: a real
+// one applies RFC 6265 §5.3's domain and path rules).
+class RecordingJar final : public wire::http::CookieJar {
+  public:
+    void set_cookies(std::string_view url, std::span<const wire::http::Cookie> cookies) override {
+        std::lock_guard lock(mu_);
+        for (const auto& c : cookies) {
+            set_log.push_back(std::string(url) + " " + c.name + "=" + c.value);
+            kept.push_back(c);
+        }
+    }
+    std::vector<wire::http::Cookie> cookies(std::string_view url) override {
+        std::lock_guard lock(mu_);
+        asked.emplace_back(url);
+        return kept;
+    }
+    std::vector<wire::http::Cookie> kept;
+    std::vector<std::string> set_log, asked;
+
+  private:
+    std::mutex mu_;
+};
+
+std::string cookie_field(const std::string& req) {
+    const std::size_t at = req.find("\r\nCookie: ");
+    if (at == std::string::npos) return "-";
+    return req.substr(at + 10, req.find("\r\n", at + 2) - at - 10);
+}
+
+}  // namespace
+
+TEST_CASE("client: a CookieJar gets Set-Cookie from every hop and fills Cookie on the next") {
+    ScriptServer* s = nullptr;
+    ScriptServer server(serve(s, [](const std::string& req) {
+        if (first_line(req).starts_with("GET /login ")) {
+            return std::string(
+                "HTTP/1.1 302 Found\r\nLocation: /home\r\n"
+                "Set-Cookie: session=abc; Path=/; HttpOnly\r\n"
+                "Content-Length: 0\r\n\r\n");
+        }
+        return std::string("HTTP/1.1 200 OK\r\nSet-Cookie: seen=1\r\nContent-Length: 0\r\n\r\n");
+    }));
+    s = &server;
+    Client client;
+    auto jar = std::make_shared<RecordingJar>();
+    client.jar = jar;
+    REQUIRE(client.get(server.url("/login")));
+    REQUIRE(client.get(server.url("/again")));
+    const auto reqs = server.requests();
+    REQUIRE(reqs.size() == 3);
+    CHECK(cookie_field(reqs[0]) == "-");
+    CHECK(cookie_field(reqs[1]) == "session=abc");          // the redirect's hop
+    CHECK(cookie_field(reqs[2]) == "session=abc; seen=1");  // one field (RFC 6265 §5.4)
+    REQUIRE(jar->set_log.size() == 3);
+    CHECK(jar->set_log[0] == server.url("/login") + " session=abc");
+    CHECK(jar->set_log[1] == server.url("/home") + " seen=1");
+    CHECK(jar->set_log[2] == server.url("/again") + " seen=1");
+    CHECK(jar->asked.size() == 3);
+
+    Client plain;  // without a jar nothing is kept
+    REQUIRE(plain.get(server.url("/again")));
+    CHECK(cookie_field(server.requests().back()) == "-");
 }

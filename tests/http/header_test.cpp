@@ -6,12 +6,12 @@
 
 #include "http/header_view.hpp"
 
-using wire::http::canonical_key;
+using wire::http::canonical_header_key;
 using wire::http::Field;
 using wire::http::Header;
 using wire::http::HeaderView;
 
-TEST_CASE("canonical_key follows Go's CanonicalMIMEHeaderKey") {
+TEST_CASE("canonical_header_key follows Go's CanonicalHeaderKey") {
     struct Case {
         const char* in;
         const char* out;
@@ -37,7 +37,7 @@ TEST_CASE("canonical_key follows Go's CanonicalMIMEHeaderKey") {
     };
     for (const Case& c : cases) {
         CAPTURE(c.in);
-        CHECK(canonical_key(c.in) == c.out);
+        CHECK(canonical_header_key(c.in) == c.out);
     }
 }
 
