@@ -1,7 +1,8 @@
-// room.hpp: the set of connections a message is broadcast to (seed 003's system-message push,
-// the demo's chat). Each member is a channel-style Connection (connection.hpp), so a broadcast
-// only queues the message for each member's write loop: it never blocks on a slow browser, and
-// may run from an event-loop handler (POST /api/tool/send_message).
+// room.hpp: the set of connections a message is broadcast to (seed 003's system-message push;
+// the demo's chat shows the event-driven alternative, websocket::Hub). Each member is a
+// channel-style Connection (connection.hpp), so a broadcast only queues the message for each
+// member's write loop: it never blocks on a slow browser, and may run from an event-loop handler
+// (POST /api/tool/send_message).
 #pragma once
 
 #include <cstddef>

@@ -7,10 +7,10 @@
 //   http recv | = no body, keep-alive, asks to upgrade
 //
 // Pure formatting: these functions build strings and never touch a socket. They allocate, which
-// is fine: trace mode is for watching, not for speed. Each program part that sends or receives
-// heads (http::Server, websocket::Upgrader, websocket::Dialer) has a `trace` option, a TraceSink
-// that starts as default_trace_sink(): standard error when WIRE_TRACE is set, else off. For each
-// head it reads or writes it calls
+// is fine: trace mode is for watching, not for speed. Each part that sends or receives heads
+// (http::Server, http::Client, websocket::Upgrader, Dialer, WebSocketServer) has a `trace`
+// option, a TraceSink that starts as default_trace_sink(): standard error when WIRE_TRACE is
+// set, else off. For each head it reads or writes it calls
 //
 //     http::trace_head(trace, raw_head, http::Direction::received);  // nothing when off
 //

@@ -91,6 +91,13 @@ LoopConn* Engine::adopt(net::EventLoop& loop, net::Socket socket,
     detail::LoopCounters::add(st.counters.connections, 1);
     detail::LoopCounters::add(st.counters.accepted, 1);
     conn->start(already_read);
+    // Upgraded while shutdown() runs (its 101 went out before the refusals began, maybe on a loop
+    // shutdown() did not know yet): it gets its 1001 now, written at once rather than corked,
+    // since the loop may be told to stop before this pass ends.
+    if (shutting_down() && conn->is_open()) {
+        conn->close(close_code::going_away, "server shutting down");
+        st.flush_cork();
+    }
     return conn;
 }
 

@@ -11,6 +11,8 @@
 #include "http/request.hpp"
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
+#include "websocket/engine.hpp"
+#include "websocket/event_handlers.hpp"
 #include "websocket/upgrader.hpp"
 
 namespace demo {
@@ -22,12 +24,16 @@ struct Paths {
     std::filesystem::path tail_file;   // the log file /tail follows
 };
 
-// What the WebSocket routes share: their threads, the broadcast rooms, the upgrader.
+// What the WebSocket routes share: their threads, the broadcast room, the upgrader, and the
+// event-driven side the chat runs on.
 struct Live {
     example::SessionGroup sessions;  // one thread per connection; stop_all() at shutdown
-    example::Room chat;              // /chat: every message to every tab
     example::Room push;              // /socket/system/message listeners
     wire::websocket::Upgrader upgrader;
+    // /chat: connections that stay on the server's event loops (no thread each), subscribed to
+    // one Hub topic; a message is encoded once and queued to every tab. Stopped by shutdown().
+    wire::websocket::Engine engine;
+    wire::websocket::Endpoint chat;
     std::filesystem::path tail_file;  // what /tail follows
     // Called for each successful upgrade: the server's access log does not see hijacked
     // requests, so the demo logs the 101 itself.

@@ -11,12 +11,19 @@
 // examples/demo/ROUTES.md lists every route and what the pages expect of it. The terminal shows
 // the URL and one access-log line per request. Ctrl-C (or SIGTERM) shuts down gracefully:
 // requests in flight finish and WebSocket clients get a close frame with 1001 (going away).
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "../example_flags.hpp"
 #include "demo.hpp"
@@ -73,6 +80,33 @@ demo::Paths find_paths(int argc, char** argv) {
     return paths;
 }
 
+// Ctrl-C and SIGTERM are taken by one thread of ours with sigwait(2) instead of
+// Server::shutdown_on_signals, because the order matters: the chat's connections live on the
+// server's loops, so they get their 1001 and finish the closing handshake while the loops still
+// run; only then does the server shut down (its hook closes the threaded sessions).
+sigset_t stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
+}
+
+void block_stop_signals() {
+    const sigset_t set = stop_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void stop_on_signal(http::Server& server, demo::Live& live) {
+    const sigset_t set = stop_signals();
+    int sig = 0;
+    sigwait(&set, &sig);
+    auto drained = std::make_shared<std::promise<void>>();
+    live.engine.shutdown(std::chrono::seconds(1), [drained] { drained->set_value(); });
+    drained->get_future().wait_for(std::chrono::milliseconds(1500));
+    (void)server.shutdown(std::chrono::seconds(2));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,7 +132,7 @@ int main(int argc, char** argv) {
         std::fprintf(stdout, "wire demo: %.*s\n", static_cast<int>(line.size()), line.data());
         std::fflush(stdout);
     };
-    server.shutdown_on_signals(std::chrono::seconds(2));
+    block_stop_signals();  // before any thread starts, so that every thread inherits it
     if (paths.www.empty()) std::fprintf(stderr, "demo: pages not found (set WIRE_DEMO_ROOT)\n");
     if (auto listening = server.listen(); !listening) {
         std::fprintf(stderr, "demo: %s: %s\n", server.addr.c_str(),
@@ -110,7 +144,10 @@ int main(int argc, char** argv) {
         "wire demo: /tail follows %s\n",
         server.address().to_string().c_str(), paths.tail_file.c_str());
     std::fflush(stdout);
+    std::thread stopper(stop_on_signal, std::ref(server), std::ref(live));
     auto result = server.serve();
+    if (result.error() != http::ServerError::server_closed) ::kill(::getpid(), SIGTERM);
+    stopper.join();  // (woken above if serve() failed by itself)
     live.sessions.wait();
     if (result.error() == http::ServerError::server_closed) return 0;
     std::fprintf(stderr, "demo: %s\n", result.error().message().c_str());

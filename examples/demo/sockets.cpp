@@ -1,9 +1,11 @@
 // The demo's WebSocket routes (ROUTES.md): /echo, /chat, /socket/system/message with
 // POST /api/tool/send_message, /tail, and the seed pages' /seed/001/ws and /seed/002/stream.
 //
-// Every route upgrades in its handler (on the event loop) and hands the connection to a thread
-// of its own (SessionGroup), the way the seeds' goroutines own theirs. Broadcasts go through
-// Rooms of channel-style Connections (seed 001), so a slow tab never stalls the others.
+// Most routes upgrade in their handler (on the event loop) and hand the connection to a thread
+// of its own (SessionGroup), the way the seeds' goroutines own theirs; the push goes through a
+// Room of channel-style Connections (seed 001), so a slow tab never stalls the others. The chat
+// shows the other model: websocket::handle keeps its connections on the server's event loops
+// (LoopConn, no thread each) and the Engine's Hub broadcasts, encoding each message once.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -18,6 +20,9 @@
 #include "http/values.hpp"
 #include "websocket/close.hpp"
 #include "websocket/conn.hpp"
+#include "websocket/hub.hpp"
+#include "websocket/loop_conn.hpp"
+#include "websocket/route.hpp"
 
 namespace demo {
 
@@ -106,12 +111,12 @@ void add_sockets(http::ServeMux& mux, Live& live) {
     Live* l = &live;
     mux.handle_func("GET /echo",
                     [l](http::ResponseWriter& w, http::Request& r) { run_conn(*l, w, r, echo); });
-    mux.handle_func("GET /chat", [l](http::ResponseWriter& w, http::Request& r) {
-        run_connection(*l, &l->chat, w, r, [l](Connection& conn) {
-            for (auto msg = conn.read_message(); msg; msg = conn.read_message())
-                l->chat.broadcast(*msg);  // to every tab, the sender included
-        });
-    });
+    // Every tab subscribes to one topic; each message goes to all of them, the sender included.
+    l->chat.handlers.on_open = [](ws::LoopConn& c) { c.subscribe("chat"); };
+    l->chat.handlers.on_message = [l](ws::LoopConn&, const ws::LoopMessage& m) {
+        l->engine.hub().publish("chat", m.opcode, m.payload);
+    };
+    ws::handle(mux, "GET /chat", l->engine, l->chat);
     mux.handle_func("GET /socket/system/message", [l](http::ResponseWriter& w, http::Request& r) {
         run_connection(*l, &l->push, w, r, [](Connection& conn) {
             while (conn.read_message()) {

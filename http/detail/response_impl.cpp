@@ -92,7 +92,7 @@ void ResponseImpl::write_header(int status) {
         out_->status_line(status, {}, 1);
         out_->fields(header_);
         out_->end_head();
-        ex_->core.trace(out_->data().substr(head_at), Direction::sent);
+        if (ex_->core.tracing()) ex_->core.trace(out_->data().substr(head_at), Direction::sent);
         return;
     }
     status_ = status;
@@ -161,7 +161,7 @@ bool ResponseImpl::write_continue() {
     if (committed_ || status_ != 0 || version_minor_ == 0) return false;
     constexpr std::string_view head = "HTTP/1.1 100 Continue\r\n\r\n";
     out_->append(head);
-    ex_->core.trace(head, Direction::sent);
+    if (ex_->core.tracing()) ex_->core.trace(head, Direction::sent);
     return true;
 }
 
@@ -230,7 +230,8 @@ void ResponseImpl::commit(bool length_known) {
     }
     p = put(p, "\r\n");  // the end of the head
     out_->end_write(p);
-    ex_->core.trace(out_->data().substr(head_at), Direction::sent);
+    if (ex_->core.tracing()) [[unlikely]]
+        ex_->core.trace(out_->data().substr(head_at), Direction::sent);
 }
 
 void ResponseImpl::finish() {

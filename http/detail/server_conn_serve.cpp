@@ -78,7 +78,7 @@ ServerConn::Next ServerConn::process(const char* buf, std::size_t len, bool& wai
         const ParseResult r = ex.parser.parse(data);
         if (r.need_more()) break;
         if (r.failed()) {
-            core.trace(data, Direction::received);  // says where the head broke the rules
+            if (core.tracing()) core.trace(data, Direction::received);  // where it broke
             next = reject(ex, r.error);
             pos = len;
             break;
@@ -140,7 +140,7 @@ ServerConn::Next ServerConn::reject(Exchange& ex, Error error) {
     std::string_view reason = status_text(status);
     ex.out.content_length(reason.size() + 1);
     ex.out.end_head();
-    ctx_->core.trace(ex.out.data().substr(head_at), Direction::sent);
+    if (ctx_->core.tracing()) ctx_->core.trace(ex.out.data().substr(head_at), Direction::sent);
     // RFC 9110 §9.3.2: no content in a response to HEAD, errors included.
     if (ex.parser.head().method == "HEAD") return Next::close;
     ex.out.append(reason);
@@ -151,7 +151,9 @@ ServerConn::Next ServerConn::reject(Exchange& ex, Error error) {
 ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, std::string_view data,
                                        std::size_t head_len, std::size_t& consumed, bool& moved) {
     ServerCore& core = ctx_->core;
-    core.trace(data.substr(0, head_len), Direction::received);  // loop and worker paths alike
+    // Trace mode: the head as received, on the loop and worker paths alike.
+    if (core.tracing()) [[unlikely]]
+        core.trace(data.substr(0, head_len), Direction::received);
     Request& req = ex.request;
     req.reset(head, core.parse_options(), &ex);
     if (ex.remote_text.empty() || !(ex.remote_of == peer_)) {

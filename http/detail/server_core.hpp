@@ -136,10 +136,11 @@ class ServerCore {
     bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_acquire); }
     void loop_done();  // a loop in shutdown has no connections left
     void log(std::string_view line) const;
-    // Trace mode (Server::trace): a head just parsed or rendered. Off: one branch, no work.
+    // Trace mode (Server::trace). Call sites test tracing() first, so that when it is off the
+    // view of the head is not even computed: one load and one predictable branch.
+    [[nodiscard]] bool tracing() const noexcept { return static_cast<bool>(config_.trace); }
     void trace(std::string_view raw_head, Direction dir) const noexcept {
-        if (config_.trace) [[unlikely]]
-            trace_head(config_.trace, raw_head, dir);
+        trace_head(config_.trace, raw_head, dir);
     }
 
   private:
