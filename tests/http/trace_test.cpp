@@ -7,7 +7,10 @@
 #include <cstdio>
 #include <string>
 
+#include "tests/support/trace_lines.hpp"
+
 using namespace wire::http;
+using wire::test::capture_stderr;
 
 TEST_CASE("describe_head(raw): a WebSocket upgrade request, one annotated line per part") {
     const std::string raw =
@@ -85,32 +88,6 @@ TEST_CASE("direction words and trace_enabled") {
     const bool first = trace_enabled();
     CHECK(trace_enabled() == first);
 }
-
-namespace {
-
-// Runs `f` with standard error redirected to a temporary file and returns what it wrote.
-template <typename F>
-std::string capture_stderr(F f) {
-    std::fflush(stderr);
-    FILE* tmp = std::tmpfile();
-    REQUIRE(tmp != nullptr);
-    const int saved = ::dup(2);
-    ::dup2(::fileno(tmp), 2);
-    f();
-    std::fflush(stderr);
-    ::dup2(saved, 2);
-    ::close(saved);
-    std::string out;
-    std::rewind(tmp);
-    char buf[512];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, tmp)) > 0)
-        out.append(buf, n);
-    std::fclose(tmp);
-    return out;
-}
-
-}  // namespace
 
 TEST_CASE("trace_write writes whole lines to standard error, adding the newline") {
     CHECK(capture_stderr([] { trace_write("one"); }) == "one\n");

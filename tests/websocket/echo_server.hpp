@@ -14,6 +14,27 @@
 
 namespace wire::websocket::test {
 
+// Runs each upgraded Conn's echo loop on a thread of its own; joins them at the end.
+struct EchoThreads {
+    std::mutex mu;
+    std::list<std::thread> threads;
+    void start(Conn conn) {
+        std::lock_guard lock(mu);
+        threads.emplace_back([c = std::move(conn)]() mutable {
+            for (;;) {
+                auto m = c.read_message();
+                if (!m) break;
+                if (!c.write_message(m->type, m->data)) break;
+            }
+            (void)c.close(close_code::normal, "", std::chrono::seconds(2));
+        });
+    }
+    ~EchoThreads() {
+        for (auto& t : threads)
+            t.join();
+    }
+};
+
 class EchoServer {
   public:
     explicit EchoServer(Upgrader upgrader = {}) : upgrader_(std::move(upgrader)) {

@@ -9,6 +9,7 @@
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "tests/support/trace_lines.hpp"
+#include "tests/websocket/serving.hpp"
 #include "websocket/dialer.hpp"
 #include "websocket/hub.hpp"
 #include "websocket/loop_conn.hpp"
@@ -22,20 +23,6 @@ using namespace std::chrono_literals;
 using wire::test::TraceLines;
 
 namespace {
-
-// The server on a thread; stopped (loops joined) before the Engine declared after it goes.
-struct Running {
-    http::Server& server;
-    std::thread thread;
-    explicit Running(http::Server& s) : server(s) {
-        REQUIRE(server.listen());
-        thread = std::thread([this] { (void)server.serve(); });
-    }
-    ~Running() {
-        server.close();
-        thread.join();
-    }
-};
 
 bool contains(const std::string& s, std::string_view part) {
     return s.find(part) != std::string::npos;
@@ -63,7 +50,7 @@ TEST_CASE("trace: a route on the server's loops, one echo and one broadcast") {
         }
     };
     handle(*mux, "/echo", engine, echo);
-    Running running(server);
+    websocket::test::Running running(server);
     Dialer dialer;
     dialer.trace = {};
     auto conn = dialer.dial("ws://127.0.0.1:" + std::to_string(server.address().port()) + "/echo");

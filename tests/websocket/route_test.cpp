@@ -14,6 +14,7 @@
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "tests/websocket/event_client.hpp"
+#include "tests/websocket/serving.hpp"
 #include "websocket/loop_conn.hpp"
 
 using namespace wire;
@@ -21,23 +22,7 @@ using namespace wire::websocket;
 using namespace std::chrono_literals;
 using wire::websocket::test::Client;
 
-namespace {
-
-// The server on a thread; stopped (loops joined) before the Engine declared after it goes.
-struct Running {
-    http::Server& server;
-    std::thread thread;
-    explicit Running(http::Server& s) : server(s) {
-        REQUIRE(server.listen());
-        thread = std::thread([this] { (void)server.serve(); });
-    }
-    ~Running() {
-        server.close();
-        thread.join();
-    }
-};
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("websocket::handle: an echo route on the HTTP server's loops, beside HTTP routes") {
     auto mux = std::make_shared<http::ServeMux>();
@@ -56,7 +41,7 @@ TEST_CASE("websocket::handle: an echo route on the HTTP server's loops, beside H
     handle(*mux, "/echo", engine, echo);
     mux->handle_func("GET /hello",
                      [](http::ResponseWriter& w, http::Request&) { (void)w.write("hello\n"); });
-    Running running(server);
+    websocket::test::Running running(server);
     const std::uint16_t port = server.address().port();
 
     std::vector<Client> clients;
@@ -99,7 +84,7 @@ TEST_CASE("websocket::handle: over the Engine's admission limit the route answer
     Engine engine(admission);
     Endpoint echo;
     handle(*mux, "/ws", engine, echo);
-    Running running(server);
+    websocket::test::Running running(server);
     Client first = Client::connect(server.address().port(), "/ws");
     Client second = Client::open(server.address().port(), "/ws");
     CHECK(second.read_response().rfind("HTTP/1.1 503", 0) == 0);

@@ -10,6 +10,7 @@
 
 #include "http/serve_mux.hpp"
 #include "tests/http/server_support.hpp"
+#include "tests/websocket/echo_server.hpp"
 #include "websocket/dialer.hpp"
 #include "websocket/error.hpp"
 #include "websocket/upgrader.hpp"
@@ -19,27 +20,6 @@ using namespace wire::websocket;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Runs each upgraded Conn's echo loop on a thread of its own; joins them at the end.
-struct EchoThreads {
-    std::mutex mu;
-    std::list<std::thread> threads;
-    void start(Conn conn) {
-        std::lock_guard lock(mu);
-        threads.emplace_back([c = std::move(conn)]() mutable {
-            for (;;) {
-                auto m = c.read_message();
-                if (!m) break;
-                if (!c.write_message(m->type, m->data)) break;
-            }
-            (void)c.close(close_code::normal, "", 2s);
-        });
-    }
-    ~EchoThreads() {
-        for (auto& t : threads)
-            t.join();
-    }
-};
 
 std::string raw_exchange(std::uint16_t port, const std::string& request) {
     auto c = net::dial("127.0.0.1:" + std::to_string(port), 5s);
@@ -60,7 +40,7 @@ std::string raw_exchange(std::uint16_t port, const std::string& request) {
 }  // namespace
 
 TEST_CASE("upgrade inside a handler: hijack, 101 with extra fields, echo on a thread") {
-    EchoThreads echo;
+    websocket::test::EchoThreads echo;
     Upgrader upgrader;
     upgrader.subprotocols = {"chat"};
     auto mux = std::make_shared<http::ServeMux>();

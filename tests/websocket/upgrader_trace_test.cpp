@@ -12,6 +12,7 @@
 #include "tests/http/server_support.hpp"
 #include "tests/net/helpers.hpp"
 #include "tests/support/trace_lines.hpp"
+#include "tests/websocket/echo_server.hpp"
 #include "websocket/dialer.hpp"
 #include "websocket/event_options.hpp"
 #include "websocket/handshake.hpp"
@@ -24,27 +25,6 @@ using namespace std::chrono_literals;
 using wire::test::TraceLines;
 
 namespace {
-
-// Echoes every message of each upgraded Conn on a thread of its own; joins them at the end.
-struct EchoThreads {
-    std::mutex mu;
-    std::list<std::thread> threads;
-    void start(Conn conn) {
-        std::lock_guard lock(mu);
-        threads.emplace_back([c = std::move(conn)]() mutable {
-            for (;;) {
-                auto m = c.read_message();
-                if (!m) break;
-                if (!c.write_message(m->type, m->data)) break;
-            }
-            (void)c.close(close_code::normal, "", 2s);
-        });
-    }
-    ~EchoThreads() {
-        for (auto& t : threads)
-            t.join();
-    }
-};
 
 // The value of a traced field line "http send | Name: value     # note".
 std::string field_value(const std::string& line) {
@@ -68,7 +48,7 @@ bool contains(const std::string& s, std::string_view part) {
 
 TEST_CASE("trace: an upgrade and one echo, seen from the server and from the client") {
     TraceLines server_lines, client_lines;
-    EchoThreads echo;
+    websocket::test::EchoThreads echo;
     Upgrader upgrader;
     upgrader.trace = server_lines.sink();
     auto mux = std::make_shared<http::ServeMux>();
@@ -200,7 +180,7 @@ TEST_CASE("trace: off, nothing is traced and standard error stays quiet") {
     CHECK_FALSE(ConnOptions{}.trace);
     CHECK_FALSE(EventOptions{}.trace);
     const std::string printed = wire::test::capture_stderr([] {
-        EchoThreads echo;
+        websocket::test::EchoThreads echo;
         Upgrader upgrader;
         auto mux = std::make_shared<http::ServeMux>();
         mux->handle_func("/ws", [&](http::ResponseWriter& w, http::Request& r) {
