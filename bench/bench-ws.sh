@@ -27,6 +27,8 @@ OUT=$OUT bash "$KIT/ws-bench.sh" "$server --port \$PORT" 8090 wire \
 # The kit's own table, again with each cell's ratio to gorilla measured in the same rounds.
 if [ -f "$OUT/raw.csv" ]; then
     python3 "$KIT/tools/summarize.py" --ratio-to gorilla "$OUT/raw.csv"
+    # The target: not to trail gorilla, per server CPU-second.
+    python3 bench/ws_efficiency.py "$OUT/raw.csv" wire gorilla 16=1,4096=1,65536=1
 else
     tail -20 "$OUT/bench.log"
 fi
