@@ -34,6 +34,8 @@ else
     echo "gorilla peer missing ($PEERS/bin/gows): measuring wire alone" >&2
 fi
 export WIRE_PEERS=$PEERS
+# Every connection count the targets name, 1 included (one client: each message wakes the server).
+export CONNS=${CONNS:-"1 100 1000"} SIZES=${SIZES:-"16 4096 65536"}
 
 if [ "${ECHO:-1}" = 1 ]; then
     echo "## echo and fan-out (log: $OUT/ws)"
@@ -42,6 +44,8 @@ if [ "${ECHO:-1}" = 1 ]; then
         ratio=()
         [ -x "$PEERS/bin/gows" ] && ratio=(--ratio-to gorilla)
         python3 "$KIT/tools/summarize.py" "${ratio[@]}" "$OUT/ws/raw.csv"
+        [ -x "$PEERS/bin/gows" ] && python3 bench/ws_efficiency.py "$OUT/ws/raw.csv" \
+            wire-event gorilla 16=2,4096=4,65536=5,fanout=17
     else
         tail -20 "$OUT/ws.log"
     fi

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -137,6 +138,52 @@ TEST_CASE("a deadline set from another thread unblocks a read already waiting") 
     server.set_read_deadline(Conn::Clock::now() + 20ms);
     reader2.join();
     CHECK(is_timeout(result));
+}
+
+TEST_CASE(
+    "after a short read the next read waits first, and still honours data, FIN and deadlines") {
+    auto [client, server] = test::conn_pair();
+    char buf[64];
+    REQUIRE(client.write("ping"));
+    auto n = server.read(buf, sizeof buf);  // 4 of 64: a short read, the socket is drained
+    REQUIRE(n);
+    CHECK(*n == 4);
+
+    // Data already waiting: the wait returns at once and the read gets it.
+    REQUIRE(client.write("pong"));
+    std::this_thread::sleep_for(10ms);
+    n = server.read(buf, sizeof buf);
+    REQUIRE(n);
+    CHECK(std::string_view(buf, *n) == "pong");
+
+    // Data that comes later wakes the waiting read.
+    std::thread late([&c = client] {
+        std::this_thread::sleep_for(30ms);
+        (void)c.write("late");
+    });
+    n = server.read(buf, sizeof buf);
+    late.join();
+    REQUIRE(n);
+    CHECK(std::string_view(buf, *n) == "late");
+
+    // A deadline set from another thread cancels the read while it waits first.
+    std::thread canceller([&s = server] {
+        std::this_thread::sleep_for(30ms);
+        s.set_read_deadline(Conn::Clock::now());
+    });
+    const auto start = Conn::Clock::now();
+    n = server.read(buf, sizeof buf);
+    canceller.join();
+    REQUIRE_FALSE(n);
+    CHECK(is_timeout(n.error()));
+    CHECK(Conn::Clock::now() - start < 1s);
+
+    // Cleared: the peer's FIN ends the stream as usual.
+    server.set_read_deadline(Conn::no_deadline);
+    REQUIRE_FALSE(client.shutdown_write());
+    n = server.read(buf, sizeof buf);
+    REQUIRE(n);
+    CHECK(*n == 0);
 }
 
 TEST_CASE("a write deadline fires when the peer does not read") {
