@@ -117,8 +117,9 @@ struct Server {
     [[nodiscard]] net::Address address() const;
 
     // Graceful: stops accepting, closes idle connections, lets in-flight requests finish, runs
-    // the register_on_shutdown hooks, and waits until every connection is gone or `deadline`
-    // passes (then closes the rest and returns net::Error::timeout). Any thread.
+    // the register_on_shutdown hooks, and waits until every connection is gone and every
+    // register_on_shutdown_wait hook is done, or `deadline` passes (then closes the rest and
+    // returns net::Error::timeout). Any thread.
     net::Result<void> shutdown(std::chrono::steady_clock::time_point deadline);
     net::Result<void> shutdown(Duration timeout) {
         return shutdown(std::chrono::steady_clock::now() + timeout);
@@ -127,7 +128,7 @@ struct Server {
     void close();
     // Go's RegisterOnShutdown: how owners of hijacked and upgraded connections hear of a
     // shutdown (they close their connections themselves). Runs once, on shutdown()'s thread
-    // (with shutdown_on_signals, on a loop's thread): it must not block.
+    // (with shutdown_on_signals, on a loop's thread, which waits for it: return soon).
     void register_on_shutdown(std::function<void()> hook);
     // RegisterOnShutdown for owners whose connections live on the server's loops (a WebSocket
     // Engine: websocket::shutdown_with in websocket/route.hpp). The hook starts its own graceful
