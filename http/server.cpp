@@ -45,6 +45,10 @@ void Server::register_on_shutdown(std::function<void()> hook) {
     core_->register_on_shutdown(std::move(hook));
 }
 
+void Server::register_on_shutdown_wait(std::function<void(std::function<void()> done)> hook) {
+    core_->register_on_shutdown_wait(std::move(hook));
+}
+
 std::size_t Server::connection_count() const noexcept {
     return core_->open();
 }

@@ -117,8 +117,9 @@ struct Server {
     [[nodiscard]] net::Address address() const;
 
     // Graceful: stops accepting, closes idle connections, lets in-flight requests finish, runs
-    // the register_on_shutdown hooks, and waits until every connection is gone or `deadline`
-    // passes (then closes the rest and returns net::Error::timeout). Any thread.
+    // the register_on_shutdown hooks, and waits until every connection is gone and every
+    // register_on_shutdown_wait hook is done, or `deadline` passes (then closes the rest and
+    // returns net::Error::timeout). Any thread.
     net::Result<void> shutdown(std::chrono::steady_clock::time_point deadline);
     net::Result<void> shutdown(Duration timeout) {
         return shutdown(std::chrono::steady_clock::now() + timeout);
@@ -126,8 +127,18 @@ struct Server {
     // Abrupt: closes every listener and connection now.
     void close();
     // Go's RegisterOnShutdown: how owners of hijacked and upgraded connections hear of a
-    // shutdown (they close their connections themselves). Runs once, on shutdown()'s thread.
+    // shutdown (they close their connections themselves). Runs once, on shutdown()'s thread
+    // (with shutdown_on_signals, on a loop's thread, which waits for it: return soon).
     void register_on_shutdown(std::function<void()> hook);
+    // RegisterOnShutdown for owners whose connections live on the server's loops (a WebSocket
+    // Engine: websocket::shutdown_with in websocket/route.hpp). The hook starts its own graceful
+    // close and calls `done` once, from any thread, when it has finished. Until every such hook
+    // is done the loops keep running, even with no HTTP connection left, and shutdown() waits.
+    // At the deadline the server stops waiting: a hook that never calls done cannot hang it, and
+    // a done called later (even after the Server is gone) does nothing. Go needs no such thing,
+    // since a hijacked connection there has its own goroutine; a Go program waits for its
+    // hooks with a sync.WaitGroup after Shutdown returns, and `done` is that WaitGroup's Done.
+    void register_on_shutdown_wait(std::function<void(std::function<void()> done)> hook);
 
     // Open connections right now (all loops), for tests and monitoring.
     [[nodiscard]] std::size_t connection_count() const noexcept;

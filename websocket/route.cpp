@@ -1,8 +1,10 @@
 // wire:glue
 #include "websocket/route.hpp"
 
+#include <functional>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "http/request.hpp"
 #include "http/response_writer.hpp"
@@ -83,6 +85,11 @@ http::HandlerPtr upgrade_handler(Engine& engine, const Endpoint& endpoint, Route
 void handle(http::ServeMux& mux, std::string_view pattern, Engine& engine, const Endpoint& endpoint,
             RouteOptions options) {
     mux.handle(pattern, upgrade_handler(engine, endpoint, options));
+}
+
+void shutdown_with(http::Server& server, Engine& engine, net::EventLoop::Duration drain) {
+    server.register_on_shutdown_wait(
+        [&engine, drain](std::function<void()> done) { engine.shutdown(drain, std::move(done)); });
 }
 
 }  // namespace wire::websocket

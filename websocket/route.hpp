@@ -6,7 +6,7 @@
 //     wire::websocket::Engine engine;          // after the Server: destroyed before it
 //     wire::websocket::Endpoint chat{options, handlers};
 //     wire::websocket::handle(mux, "/chat", engine, chat);
-//     server.register_on_shutdown([&] { engine.shutdown(std::chrono::seconds(5)); });
+//     wire::websocket::shutdown_with(server, engine);  // server.shutdown() sends every one 1001
 //
 // The handler checks the upgrade request (RFC 6455 §4.2.1), asks the Engine for admission (503
 // when over its limits), answers 101 and hands the socket to the Engine on the same loop through
@@ -15,10 +15,12 @@
 // close the server (its loops stopped) before destroying them.
 #pragma once
 
+#include <chrono>
 #include <string_view>
 
 #include "http/handler.hpp"
 #include "http/serve_mux.hpp"
+#include "http/server.hpp"
 #include "websocket/engine.hpp"
 #include "websocket/event_handlers.hpp"
 
@@ -37,5 +39,14 @@ struct RouteOptions {
 // handshake allows (GET); others get 405 from the handshake check.
 void handle(http::ServeMux& mux, std::string_view pattern, Engine& engine, const Endpoint& endpoint,
             RouteOptions options = {});
+
+// Shuts `engine` down with `server`: when the server shuts down (shutdown() or a signal from
+// shutdown_on_signals), every connection gets a close frame with 1001 (going away, RFC 6455
+// §7.4.1) and `drain` to finish its closing handshake, and the server's loops keep running
+// until they all have, or until the server's shutdown deadline. It is
+//     server.register_on_shutdown_wait([&](auto done) { engine.shutdown(drain, done); });
+// Call it once per Engine, and do not call engine.shutdown() yourself: a second call is ignored.
+void shutdown_with(http::Server& server, Engine& engine,
+                   net::EventLoop::Duration drain = std::chrono::seconds(5));
 
 }  // namespace wire::websocket

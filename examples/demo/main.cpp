@@ -19,7 +19,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +30,7 @@
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "http/server_error.hpp"
+#include "websocket/route.hpp"
 
 namespace http = wire::http;
 
@@ -81,9 +81,9 @@ demo::Paths find_paths(int argc, char** argv) {
 }
 
 // Ctrl-C and SIGTERM are taken by one thread of ours with sigwait(2) instead of
-// Server::shutdown_on_signals, because the order matters: the chat's connections live on the
-// server's loops, so they get their 1001 and finish the closing handshake while the loops still
-// run; only then does the server shut down (its hook closes the threaded sessions).
+// Server::shutdown_on_signals, which runs the shutdown hooks on an event loop: the hook that
+// closes the threaded sessions blocks (each closing handshake waits for the peer), and a loop
+// must not block, so server.shutdown() is called from this thread instead.
 sigset_t stop_signals() {
     sigset_t set;
     sigemptyset(&set);
@@ -97,13 +97,10 @@ void block_stop_signals() {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-void stop_on_signal(http::Server& server, demo::Live& live) {
+void stop_on_signal(http::Server& server) {
     const sigset_t set = stop_signals();
     int sig = 0;
     sigwait(&set, &sig);
-    auto drained = std::make_shared<std::promise<void>>();
-    live.engine.shutdown(std::chrono::seconds(1), [drained] { drained->set_value(); });
-    drained->get_future().wait_for(std::chrono::milliseconds(1500));
     (void)server.shutdown(std::chrono::seconds(2));
 }
 
@@ -126,8 +123,10 @@ int main(int argc, char** argv) {
     server.handler = mux;
     server.access_log = [&log_file](const http::AccessLogEntry& e) { log_file(e); };
     // Upgraded connections are no longer the server's: it tells us when it shuts down, and
-    // every WebSocket gets a close frame with 1001 (going away).
+    // every WebSocket gets a close frame with 1001 (going away). The chat's connections live on
+    // the server's loops, which keep running until their closing handshakes are done (or 1 s).
     server.register_on_shutdown([&live] { live.sessions.stop_all(); });
+    wire::websocket::shutdown_with(server, live.engine, std::chrono::seconds(1));
     server.log = [](std::string_view line) {
         std::fprintf(stdout, "wire demo: %.*s\n", static_cast<int>(line.size()), line.data());
         std::fflush(stdout);
@@ -144,7 +143,7 @@ int main(int argc, char** argv) {
         "wire demo: /tail follows %s\n",
         server.address().to_string().c_str(), paths.tail_file.c_str());
     std::fflush(stdout);
-    std::thread stopper(stop_on_signal, std::ref(server), std::ref(live));
+    std::thread stopper(stop_on_signal, std::ref(server));
     auto result = server.serve();
     if (result.error() != http::ServerError::server_closed) ::kill(::getpid(), SIGTERM);
     stopper.join();  // (woken above if serve() failed by itself)

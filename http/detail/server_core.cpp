@@ -134,7 +134,9 @@ void LoopContext::begin_shutdown(std::chrono::steady_clock::time_point deadline)
 }
 
 void LoopContext::on_deadline(net::Timer&, void* self) {
-    static_cast<LoopContext*>(self)->close_all();
+    auto* ctx = static_cast<LoopContext*>(self);
+    ctx->close_all();
+    ctx->core.expire_holds();
 }
 
 void LoopContext::close_all() {
@@ -150,16 +152,20 @@ void LoopContext::close_all() {
 void LoopContext::maybe_done() {
     if (count_ != 0 || reported_done_) return;
     reported_done_ = true;
-    loop.cancel(deadline_);
+    // The deadline timer stays armed: shutdown hooks may still hold the loops (expire_holds).
     core.loop_done();
 }
 
 // ---------------------------------------------------------------- ServerCore
 
-ServerCore::ServerCore(Server& config) : config_(config) {}
+ServerCore::ServerCore(Server& config) : config_(config) {
+    link_->core = this;
+}
 
 ServerCore::~ServerCore() {
     close();
+    std::lock_guard lock(link_->mu);  // waits for a done() running now
+    link_->core = nullptr;
 }
 
 void ServerCore::log(std::string_view line) const {
@@ -247,22 +253,50 @@ void ServerCore::released() noexcept {
 
 void ServerCore::begin_shutdown(std::chrono::steady_clock::time_point deadline) {
     if (shutting_down_.exchange(true)) return;
-    std::vector<std::function<void()>> hooks;
+    std::vector<ShutdownHook> hooks;
     {
         std::lock_guard lock(mu_);
         hooks.swap(hooks_);
+        // Counted before any loop can report done, so none stops the group under a hook.
+        holds_ = hooks.size();
         if (!serving_) listeners_.clear();
         for (auto& ctx : loops_) {
             ctx->loop.post([c = ctx.get(), deadline] { c->begin_shutdown(deadline); });
         }
     }
-    for (auto& hook : hooks)
-        hook();
+    for (auto& hook : hooks) {
+        // Each done counts once however often it is called; it reaches the core through the
+        // link, since it may run after the deadline, when the Server may be gone.
+        hook([link = link_, once = std::make_shared<std::atomic<bool>>(false)] {
+            if (once->exchange(true)) return;
+            std::lock_guard lock(link->mu);
+            if (link->core != nullptr) link->core->release_hold();
+        });
+    }
 }
 
 void ServerCore::loop_done() {
     std::lock_guard lock(mu_);
-    if (++loops_done_ == loops_.size() && group_) group_->stop();
+    ++loops_done_;
+    stop_if_finished();
+}
+
+void ServerCore::release_hold() {
+    std::lock_guard lock(mu_);
+    if (holds_expired_ || holds_ == 0) return;
+    --holds_;
+    stop_if_finished();
+}
+
+void ServerCore::expire_holds() {
+    std::lock_guard lock(mu_);
+    holds_expired_ = true;
+    holds_ = 0;
+    stop_if_finished();
+}
+
+void ServerCore::stop_if_finished() {
+    if (group_ && loops_done_ == loops_.size() && holds_ == 0) group_->stop();
 }
 
 net::Result<void> ServerCore::shutdown(std::chrono::steady_clock::time_point deadline) {
@@ -290,6 +324,13 @@ void ServerCore::close() {
 }
 
 void ServerCore::register_on_shutdown(std::function<void()> hook) {
+    register_on_shutdown_wait([hook = std::move(hook)](std::function<void()> done) {
+        hook();
+        done();
+    });
+}
+
+void ServerCore::register_on_shutdown_wait(ShutdownHook hook) {
     std::lock_guard lock(mu_);
     hooks_.push_back(std::move(hook));
 }

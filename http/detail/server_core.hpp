@@ -110,8 +110,17 @@ class LoopContext final : public net::IoHandler {
     bool reported_done_ = false;
 };
 
+// How a register_on_shutdown_wait hook's `done` reaches the server. It may be called after the
+// deadline, when the Server may be gone, so it goes through this link, cut by ~ServerCore.
+struct ShutdownLink {
+    std::mutex mu;
+    ServerCore* core = nullptr;  // guarded by mu
+};
+
 class ServerCore {
   public:
+    using ShutdownHook = std::function<void(std::function<void()> done)>;
+
     explicit ServerCore(Server& config);
     ~ServerCore();
 
@@ -126,6 +135,7 @@ class ServerCore {
     void begin_shutdown(std::chrono::steady_clock::time_point deadline);
     void close();
     void register_on_shutdown(std::function<void()> hook);
+    void register_on_shutdown_wait(ShutdownHook hook);
     void shutdown_on_signals(Server::Duration grace);
     net::Address address() const { return address_; }
 
@@ -134,7 +144,9 @@ class ServerCore {
     void released() noexcept;
     std::size_t open() const noexcept { return open_.load(std::memory_order_relaxed); }
     bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_acquire); }
-    void loop_done();  // a loop in shutdown has no connections left
+    void loop_done();     // a loop in shutdown has no connections left
+    void release_hold();  // a register_on_shutdown_wait hook called done
+    void expire_holds();  // the shutdown deadline passed: stop waiting for the hooks
     void log(std::string_view line) const;
     // Trace mode (Server::trace). Call sites test tracing() first, so that when it is off the
     // view of the head is not even computed: one load and one predictable branch.
@@ -144,6 +156,8 @@ class ServerCore {
     }
 
   private:
+    void stop_if_finished();  // mu_ held: stops the loops once shutdown has nothing to wait for
+
     Server& config_;
     HandlerPtr handler_;
     ParseOptions options_;
@@ -157,9 +171,14 @@ class ServerCore {
     std::atomic<bool> closed_{false};
     std::mutex mu_;
     std::condition_variable cv_;
-    std::size_t loops_done_ = 0;                // guarded by mu_
-    bool serving_ = false;                      // guarded by mu_
-    std::vector<std::function<void()>> hooks_;  // guarded by mu_
+    std::size_t loops_done_ = 0;  // guarded by mu_
+    bool serving_ = false;        // guarded by mu_
+    // The shutdown hooks; register_on_shutdown's are wrapped to call done at once.
+    std::vector<ShutdownHook> hooks_;  // guarded by mu_
+    // The loops stop when every loop is done and no hook holds them (holds_ == 0).
+    std::size_t holds_ = 0;       // guarded by mu_
+    bool holds_expired_ = false;  // guarded by mu_
+    std::shared_ptr<ShutdownLink> link_ = std::make_shared<ShutdownLink>();
     bool signals_ = false;
     Server::Duration grace_{};
 };

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <string>
 #include <thread>
@@ -82,6 +83,55 @@ TEST_CASE("shutdown past its deadline closes what is left and reports a timeout"
     CHECK(result.error() == net::Error::timeout);
     CHECK(std::chrono::steady_clock::now() - start < 3s);
     CHECK(c.closed_within(2s));
+}
+
+TEST_CASE("register_on_shutdown_wait: the loops run until the hook calls done") {
+    TestServer s(handler_func([](ResponseWriter& w, Request&) { (void)w.write("x"); }));
+    REQUIRE(roundtrip(s, get("/")).status == 200);  // serving: the loops exist
+    std::thread finisher;
+    std::atomic<bool> done_called{false};
+    std::atomic<bool> plain_ran{false};
+    s.server.register_on_shutdown([&] { plain_ran = true; });
+    s.server.register_on_shutdown_wait([&](std::function<void()> done) {
+        // Another thread, as an Engine's last loop would: done 300 ms after shutdown began.
+        finisher = std::thread([&, done = std::move(done)] {
+            std::this_thread::sleep_for(300ms);
+            done_called = true;
+            done();
+            done();  // a second call counts for nothing
+        });
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto result = s.server.shutdown(5s);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(result);
+    CHECK(plain_ran);
+    CHECK(done_called);  // shutdown() returned only after done
+    CHECK(took >= 250ms);
+    CHECK(took < 4s);
+    s.join();
+    CHECK(s.result.error() == ServerError::server_closed);
+    finisher.join();
+}
+
+TEST_CASE("register_on_shutdown_wait: a hook that never calls done cannot hold past the deadline") {
+    std::function<void()> kept;  // called only after the Server is gone: does nothing
+    {
+        TestServer s(handler_func([](ResponseWriter& w, Request&) { (void)w.write("x"); }),
+                     [](Server& cfg) { cfg.loops = 2; });
+        REQUIRE(roundtrip(s, get("/")).status == 200);
+        s.server.register_on_shutdown_wait([&](std::function<void()> done) { kept = done; });
+        const auto start = std::chrono::steady_clock::now();
+        const auto result = s.server.shutdown(300ms);
+        const auto took = std::chrono::steady_clock::now() - start;
+        CHECK(result.error() == net::Error::timeout);
+        CHECK(took >= 250ms);  // it did wait for the hook...
+        CHECK(took < 3s);      // ...and gave up at the deadline
+        s.join();
+        CHECK(s.result.error() == ServerError::server_closed);
+    }
+    REQUIRE(kept);
+    kept();
 }
 
 TEST_CASE("hijack: the handler owns the connection, with the bytes already read") {
