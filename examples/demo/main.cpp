@@ -112,13 +112,15 @@ int main(int argc, char** argv) {
     demo::add_pages(*mux, paths);
     demo::add_files(*mux, paths);
     demo::add_inspector(*mux);
+    // The server first, so that it is destroyed last: the chat's Engine (in `live`) must go
+    // while the server's event loops still exist (websocket/route.hpp).
+    http::Server server;
     demo::Live live;
     live.tail_file = paths.tail_file;
     demo::add_sockets(*mux, live);
     AccessLog log_file(paths.tail_file);
     live.on_upgrade = [&log_file](const http::Request& r) { log_file.upgraded(r); };
 
-    http::Server server;
     server.addr = example::listen_address(argc, argv);
     server.handler = mux;
     server.access_log = [&log_file](const http::AccessLogEntry& e) { log_file(e); };
