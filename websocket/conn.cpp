@@ -112,12 +112,15 @@ Conn::~Conn() {
 }
 
 void Conn::set_ping_handler(PingHandler h) {
+    std::lock_guard lock(s_->handler_mu);
     s_->ping_handler = std::move(h);
 }
 void Conn::set_pong_handler(PingHandler h) {
+    std::lock_guard lock(s_->handler_mu);
     s_->pong_handler = std::move(h);
 }
 void Conn::set_close_handler(CloseHandler h) {
+    std::lock_guard lock(s_->handler_mu);
     s_->close_handler = std::move(h);
 }
 

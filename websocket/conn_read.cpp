@@ -104,15 +104,22 @@ std::error_code ConnState::fill(std::uint64_t need) {
 }
 
 std::error_code ConnState::on_control(const Event& ev) {
+    // A copy of the handler for this frame (see handler_mu); control frames are rare enough.
+    const auto handler_for = [this](const auto& handler) {
+        std::lock_guard lock(handler_mu);
+        return handler;
+    };
     if (ev.opcode == Opcode::ping) {
-        if (ping_handler) return ping_handler(ev.payload);
+        if (const Conn::PingHandler ping = handler_for(ping_handler)) return ping(ev.payload);
         // gorilla's default: answer with a pong carrying the same payload (RFC 6455 §5.5.2).
         // A failed write shows up on the writer; the reader goes on.
         (void)write_control_frame(Opcode::pong, ev.payload, Clock::now() + control_write_wait);
         return {};
     }
-    if (ev.opcode == Opcode::pong)
-        return pong_handler ? pong_handler(ev.payload) : std::error_code{};
+    if (ev.opcode == Opcode::pong) {
+        const Conn::PingHandler pong = handler_for(pong_handler);
+        return pong ? pong(ev.payload) : std::error_code{};
+    }
     // A close frame (RFC 6455 §5.5.1): remember it, let the handler answer, end reading.
     {
         std::lock_guard lock(state_mu);
@@ -120,8 +127,8 @@ std::error_code ConnState::on_control(const Event& ev) {
         close_received = true;
     }
     std::error_code ec;
-    if (close_handler) {
-        ec = close_handler(ev.close.code, ev.close.reason);
+    if (const Conn::CloseHandler on_close = handler_for(close_handler)) {
+        ec = on_close(ev.close.code, ev.close.reason);
     } else if (!close_sent.load()) {
         // Echo the code (§5.5.1: "the endpoint typically echos the status code it received").
         std::uint8_t payload[2] = {static_cast<std::uint8_t>(ev.close.code >> 8),

@@ -89,6 +89,10 @@ struct ConnState {
     std::uint64_t msg_seq = 0;  // bumped per message: a stale MessageReader reads nothing
     ByteBuffer message;         // read_message's assembly buffer
     std::mutex read_mu;         // held by whoever reads (one reader; close() may read)
+    // The handlers may be set on one thread while close() reads on another (a server shutting
+    // down right after an upgrade): handler_mu guards them; they are copied out and called with
+    // no lock held, so a handler may set another one.
+    std::mutex handler_mu;
     Conn::PingHandler ping_handler;
     Conn::PingHandler pong_handler;
     Conn::CloseHandler close_handler;
