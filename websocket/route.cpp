@@ -8,6 +8,7 @@
 
 #include "http/request.hpp"
 #include "http/response_writer.hpp"
+#include "websocket/detail/fields.hpp"
 #include "websocket/handshake.hpp"
 #include "websocket/trace.hpp"
 
@@ -22,28 +23,15 @@ void answer_failure(http::ResponseWriter& w, const HandshakeCheck& check) {
     (void)w.write(check.body);
 }
 
-UpgradeRequest upgrade_request(const http::Request& r) {
-    UpgradeRequest req;
-    req.method = r.method;
-    req.http_version = r.proto_major == 1 && r.proto_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
-    req.host = r.host;
-    req.upgrade = r.header.get("Upgrade");
-    req.connection = r.header.get("Connection");
-    req.version = r.header.get("Sec-WebSocket-Version");
-    req.key = r.header.get("Sec-WebSocket-Key");
-    req.protocol = r.header.get("Sec-WebSocket-Protocol");
-    req.extensions = r.header.get("Sec-WebSocket-Extensions");
-    req.origin = r.header.get("Origin");
-    return req;
-}
-
 }  // namespace
 
 http::HandlerPtr upgrade_handler(Engine& engine, const Endpoint& endpoint, RouteOptions options) {
     return http::handler_func(
         [&engine, &endpoint, options](http::ResponseWriter& w, http::Request& r) {
             // 1. RFC 6455 §4.2.1: the request must be a valid opening handshake.
-            const UpgradeRequest req = upgrade_request(r);
+            detail::JoinedUpgradeLists lists;
+            const UpgradeRequest req =
+                detail::upgrade_request_of(r.method, r.proto_minor, r.host, r.header, lists);
             UpgradeResponse resp;
             HandshakeCheck check = accept_upgrade(req, {}, resp);
             if (check.ok() && options.check_same_origin && !is_same_origin(req.origin, req.host)) {

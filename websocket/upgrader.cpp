@@ -88,26 +88,6 @@ Result<Conn> finish(const Upgrader& u, net::Conn conn, std::string_view key,
     return Conn(std::move(conn), std::move(options));
 }
 
-// What the handshake checks, taken from a Request the server parsed. `joined` keeps the
-// comma-joined list fields alive.
-UpgradeRequest request_of(const http::Request& r, std::string (&joined)[3]) {
-    joined[0] = detail::joined_values(r.header, "Connection");
-    joined[1] = detail::joined_values(r.header, "Sec-WebSocket-Protocol");
-    joined[2] = detail::joined_values(r.header, "Sec-WebSocket-Extensions");
-    UpgradeRequest req;
-    req.method = r.method;
-    req.http_version = r.proto_at_least(1, 1) ? "HTTP/1.1" : "HTTP/1.0";
-    req.host = r.host;
-    req.upgrade = r.header.get("Upgrade");
-    req.connection = joined[0];
-    req.version = r.header.get("Sec-WebSocket-Version");
-    req.key = r.header.get("Sec-WebSocket-Key");
-    req.protocol = joined[1];
-    req.extensions = joined[2];
-    req.origin = r.header.get("Origin");
-    return req;
-}
-
 }  // namespace
 
 Result<Conn> Upgrader::upgrade_parsed(net::Conn conn, const UpgradeRequest& request,
@@ -128,8 +108,9 @@ Result<Conn> Upgrader::upgrade_parsed(net::Conn conn, const UpgradeRequest& requ
 Result<Conn> Upgrader::upgrade(http::ResponseWriter& w, http::Request& r,
                                const http::Header& response_header) const {
     // 1. Check before hijacking, so a refusal is an ordinary HTTP response from the server.
-    std::string joined[3];
-    const UpgradeRequest request = request_of(r, joined);
+    detail::JoinedUpgradeLists lists;
+    const UpgradeRequest request =
+        detail::upgrade_request_of(r.method, r.proto_minor, r.host, r.header, lists);
     std::string response, protocol;
     const HandshakeCheck check = prepare(request, response_header, response, protocol);
     if (!check.ok()) {
@@ -182,20 +163,9 @@ Result<Conn> Upgrader::upgrade_connection(net::Conn conn, std::string* target) c
     // 2. The fields the handshake looks at; list fields joined as RFC 9110 §5.3 allows.
     const http::MessageHead& head = parser.head();
     if (target != nullptr) *target = std::string(head.target);
-    const std::string connection = detail::joined_values(head.fields, "Connection");
-    const std::string protocols = detail::joined_values(head.fields, "Sec-WebSocket-Protocol");
-    const std::string extensions = detail::joined_values(head.fields, "Sec-WebSocket-Extensions");
-    UpgradeRequest request;
-    request.method = head.method;
-    request.http_version = head.version_minor >= 1 ? "HTTP/1.1" : "HTTP/1.0";
-    request.host = head.host;
-    request.upgrade = head.fields.get("Upgrade");
-    request.connection = connection;
-    request.version = head.fields.get("Sec-WebSocket-Version");
-    request.key = head.fields.get("Sec-WebSocket-Key");
-    request.protocol = protocols;
-    request.extensions = extensions;
-    request.origin = head.fields.get("Origin");
+    detail::JoinedUpgradeLists lists;
+    const UpgradeRequest request =
+        detail::upgrade_request_of(head.method, head.version_minor, head.host, head.fields, lists);
     return upgrade_parsed(std::move(conn), request, {buf.get() + head_len, len - head_len});
 }
 

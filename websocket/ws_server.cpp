@@ -10,6 +10,7 @@
 #include "net/error.hpp"
 #include "net/listener.hpp"
 #include "net/timer.hpp"
+#include "websocket/detail/fields.hpp"
 #include "websocket/handshake.hpp"
 #include "websocket/trace.hpp"
 
@@ -116,17 +117,9 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
                                                  {},
                                                  {}}));
     }
-    UpgradeRequest req;
-    req.method = head.method;
-    req.http_version = head.version_minor >= 1 ? "HTTP/1.1" : "HTTP/1.0";
-    req.host = head.host;
-    req.upgrade = head.fields.get("Upgrade");
-    req.connection = head.fields.get("Connection");
-    req.version = head.fields.get("Sec-WebSocket-Version");
-    req.key = head.fields.get("Sec-WebSocket-Key");
-    req.protocol = head.fields.get("Sec-WebSocket-Protocol");
-    req.extensions = head.fields.get("Sec-WebSocket-Extensions");
-    req.origin = head.fields.get("Origin");
+    detail::JoinedUpgradeLists lists;
+    const UpgradeRequest req =
+        detail::upgrade_request_of(head.method, head.version_minor, head.host, head.fields, lists);
     UpgradeResponse resp;
     HandshakeCheck check = accept_upgrade(req, {}, resp);
     if (check.ok() && server.options().check_same_origin && !is_same_origin(req.origin, req.host)) {
