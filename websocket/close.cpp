@@ -47,6 +47,15 @@ std::error_code parse_close_payload(std::span<const std::uint8_t> payload,
     return {};
 }
 
+std::string_view fit_close_reason(std::string_view reason) noexcept {
+    if (reason.size() <= max_close_reason) return reason;
+    std::size_t n = max_close_reason;
+    // Back off continuation bytes (10xxxxxx) so the cut lands before a character's first byte.
+    while (n > 0 && (static_cast<unsigned char>(reason[n]) & 0xC0) == 0x80)
+        --n;
+    return reason.substr(0, n);
+}
+
 std::size_t encode_close_payload(std::uint16_t code, std::string_view reason,
                                  std::span<std::uint8_t> out, std::error_code& error) noexcept {
     error.clear();

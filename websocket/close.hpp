@@ -59,6 +59,10 @@ struct ClosePayload {
                                                std::span<std::uint8_t> out,
                                                std::error_code& error) noexcept;
 
+// `reason` cut to at most max_close_reason bytes without splitting a UTF-8 character, for
+// explanations written for people (error messages) that may run longer than a close frame holds.
+[[nodiscard]] std::string_view fit_close_reason(std::string_view reason) noexcept;
+
 // gorilla's FormatCloseMessage: the payload for a close frame with this code and text, or an
 // empty payload for no_status. Does not validate (use encode_close_payload for that).
 [[nodiscard]] std::string format_close_message(std::uint16_t code, std::string_view text);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <string>
 
 #include "net/error.hpp"
 #include "websocket/conn.hpp"
@@ -68,11 +69,17 @@ std::error_code ConnState::fail_read(std::error_code ec) {
 
 // RFC 6455 §7.1.7: fail the connection, telling the peer why (1002, 1007, 1009) while we may.
 std::error_code ConnState::fail_protocol(std::error_code ec) {
+    // The reason is the error's message, as the event-driven LoopConn sends: a peer's log then
+    // says which rule was broken, not just "1002".
     const std::uint16_t code = close_code_for(static_cast<Error>(ec.value()));
-    const std::uint8_t payload[2] = {static_cast<std::uint8_t>(code >> 8),
-                                     static_cast<std::uint8_t>(code & 0xFF)};
+    std::uint8_t payload[2 + max_close_reason];
+    std::error_code encode_error;
+    const std::string explanation = ec.message();
+    std::size_t n =
+        encode_close_payload(code, fit_close_reason(explanation), payload, encode_error);
+    if (encode_error) n = encode_close_payload(code, {}, payload, encode_error);
     if (!close_sent.load()) {
-        (void)write_control_frame(Opcode::close, payload, Clock::now() + control_write_wait);
+        (void)write_control_frame(Opcode::close, {payload, n}, Clock::now() + control_write_wait);
     }
     return fail_read(ec);
 }

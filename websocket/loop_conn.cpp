@@ -243,7 +243,7 @@ void LoopConn::close(std::uint16_t code, std::string_view reason) {
     assert(state_.loop.in_loop_thread());
     if (close_sent_ || closed_) return;
     std::array<std::uint8_t, 2 + max_close_reason> body{};
-    reason = reason.substr(0, max_close_reason);
+    reason = fit_close_reason(reason);
     std::error_code ec;
     std::size_t n = encode_close_payload(code, reason, body, ec);
     if (ec) n = encode_close_payload(code, {}, body, ec);  // a bad reason: send the code alone

@@ -96,3 +96,23 @@ TEST_CASE("format_close_message as gorilla's FormatCloseMessage") {
     CHECK(format_close_message(4999, "") == std::string("\x13\x87"));
     CHECK(format_close_message(close_code::no_status, "ignored").empty());
 }
+
+TEST_CASE("fit_close_reason cuts at 123 bytes without splitting a UTF-8 character") {
+    const std::string short_reason = "going away";
+    CHECK(fit_close_reason(short_reason) == short_reason);
+    const std::string exact(max_close_reason, 'a');
+    CHECK(fit_close_reason(exact).size() == max_close_reason);
+    // 122 ASCII bytes then "é" (2 bytes) straddles the limit: the whole character goes.
+    const std::string straddle = std::string(122, 'a') + "\xC3\xA9" + "tail";
+    CHECK(fit_close_reason(straddle) == std::string(122, 'a'));
+    // 120 ASCII bytes then a 4-byte character ending exactly at 124: cut before it.
+    const std::string four = std::string(120, 'a') + "\xF0\x9F\x98\x80" + "z";
+    CHECK(fit_close_reason(four) == std::string(120, 'a'));
+    // Whatever the input, the result is a close reason encode_close_payload accepts.
+    std::uint8_t out[2 + max_close_reason];
+    std::error_code ec;
+    for (const std::string& s : {short_reason, exact, straddle, four}) {
+        CHECK(encode_close_payload(1002, fit_close_reason(s), out, ec) > 0);
+        CHECK_FALSE(ec);
+    }
+}

@@ -188,6 +188,11 @@ class Harness {
                 static_cast<std::uint16_t>((static_cast<std::uint8_t>(f->payload[0]) << 8) |
                                            static_cast<std::uint8_t>(f->payload[1]));
             CHECK(got == code);
+            // A failure (our side answers it) names the rule that was broken: the error's
+            // message is the reason. An echoed close carries only the code.
+            if (answer && (code == 1002 || code == 1007)) {
+                CHECK_MESSAGE(f->payload.find("RFC") != std::string::npos, f->payload);
+            }
         }
         // Complete the closing handshake as a polite peer does (RFC 6455 §5.5.1), then the
         // other side must close TCP.
