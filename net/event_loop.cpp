@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
+#include <vector>
 
 namespace wire::net {
 namespace {
@@ -45,6 +47,13 @@ EventLoop::EventLoop() : now_(Clock::now()) {
 }
 
 EventLoop::~EventLoop() {
+    std::vector<std::pair<std::uint64_t, Task>> hooks;
+    {
+        std::lock_guard lock(destroy_mu_);
+        hooks.swap(destroy_hooks_);
+    }
+    for (auto& [key, hook] : hooks)
+        hook();
     if (signal_fd_ >= 0) ::close(signal_fd_);
     ::close(wake_fd_);
     ::close(epoll_fd_);
@@ -183,6 +192,17 @@ void EventLoop::WakeHandler::on_readable() {
     std::uint64_t count;
     (void)!::read(loop->wake_fd_, &count, sizeof count);
     loop->run_posted();
+}
+
+std::uint64_t EventLoop::on_destroy(Task hook) {
+    std::lock_guard lock(destroy_mu_);
+    destroy_hooks_.emplace_back(++next_destroy_key_, std::move(hook));
+    return next_destroy_key_;
+}
+
+void EventLoop::forget_on_destroy(std::uint64_t key) {
+    std::lock_guard lock(destroy_mu_);
+    std::erase_if(destroy_hooks_, [key](const auto& h) { return h.first == key; });
 }
 
 std::error_code EventLoop::handle_signals(std::initializer_list<int> signals,

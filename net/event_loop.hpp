@@ -22,6 +22,7 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "net/timer.hpp"
@@ -100,6 +101,13 @@ class EventLoop {
     // handle_signals({SIGINT, SIGTERM}) with stop().
     std::error_code stop_on_signals();
 
+    // Teardown hooks, for an object that keeps state per loop and may outlive the loop (a
+    // WebSocket Engine): `hook` runs once in ~EventLoop, on the destroying thread, before the
+    // loop's descriptors close, so it may still remove() fds and cancel() timers. The key lets an
+    // owner that goes first forget its hook. Any thread, but not during ~EventLoop.
+    std::uint64_t on_destroy(Task hook);
+    void forget_on_destroy(std::uint64_t key);
+
     bool in_loop_thread() const noexcept { return std::this_thread::get_id() == thread_.load(); }
     // The loop running on this thread, or nullptr.
     static EventLoop* current() noexcept;
@@ -140,6 +148,10 @@ class EventLoop {
     WakeHandler wake_handler_;
     SignalHandler signal_handler_;
     std::function<void(int)> on_signal_;
+
+    std::mutex destroy_mu_;
+    std::vector<std::pair<std::uint64_t, Task>> destroy_hooks_;  // guarded by destroy_mu_
+    std::uint64_t next_destroy_key_ = 0;                         // guarded by destroy_mu_
 };
 
 }  // namespace wire::net

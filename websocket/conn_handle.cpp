@@ -7,7 +7,7 @@
 namespace wire::websocket {
 
 bool ConnHandle::send(Opcode op, std::string payload) const {
-    if (state_ == nullptr) return false;
+    if (state_ == nullptr || !state_->attached()) return false;
     auto task = [st = state_, slot = slot_, gen = generation_, op, p = std::move(payload)] {
         if (LoopConn* c = st->find(slot, gen)) {
             (void)c->send(op, {reinterpret_cast<const std::uint8_t*>(p.data()), p.size()});
@@ -23,7 +23,7 @@ bool ConnHandle::send(Opcode op, std::string payload) const {
 }
 
 bool ConnHandle::close(std::uint16_t code, std::string reason) const {
-    if (state_ == nullptr) return false;
+    if (state_ == nullptr || !state_->attached()) return false;
     auto task = [st = state_, slot = slot_, gen = generation_, code, r = std::move(reason)] {
         if (LoopConn* c = st->find(slot, gen)) c->close(code, r);
     };

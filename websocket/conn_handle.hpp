@@ -23,7 +23,8 @@ class ConnHandle {
   public:
     ConnHandle() noexcept = default;
 
-    // Any thread. Queues the message for the connection's loop; false for an empty handle.
+    // Any thread. Queues the message for the connection's loop; false for an empty handle or
+    // when that loop is gone.
     // The payload is moved into the posted task (a cross-thread send needs its own copy).
     bool send(Opcode op, std::string payload) const;
     bool send_text(std::string text) const { return send(Opcode::text, std::move(text)); }

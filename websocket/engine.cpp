@@ -31,12 +31,18 @@ Engine::Engine(net::LoopGroup& group, Admission admission) : Engine(admission) {
         (void)state(group.loop(i));
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+    // Here, not by the members' destructors: detaching a loop may finish a shutdown, which
+    // needs the rest of the Engine.
+    for (std::size_t i = 0; i < loop_count(); ++i)
+        states_[i].reset();
+}
 
 detail::LoopState* Engine::find_state(const net::EventLoop& loop) const noexcept {
     const std::size_t n = loop_count();
     for (std::size_t i = 0; i < n; ++i) {
-        if (&states_[i]->loop == &loop) return states_[i].get();
+        // A detached entry's loop is gone; a new loop may have its address.
+        if (states_[i]->attached() && &states_[i]->loop == &loop) return states_[i].get();
     }
     return nullptr;
 }
@@ -62,7 +68,11 @@ bool Engine::admit() const noexcept {
 }
 
 void Engine::count_refused(const net::EventLoop& loop) noexcept {
-    if (detail::LoopState* s = find_state(loop)) detail::LoopCounters::add(s->counters.refused, 1);
+    if (detail::LoopState* s = find_state(loop)) {
+        detail::LoopCounters::add(s->counters.refused, 1);
+    } else {
+        refused_elsewhere_.fetch_add(1, std::memory_order_relaxed);
+    }
 }
 
 bool Engine::reserve() noexcept {
@@ -105,27 +115,47 @@ EventStats Engine::stats() const noexcept {
     EventStats s;
     for (std::size_t i = 0; i < loop_count(); ++i)
         states_[i]->counters.add_to(s);
+    s.refused += refused_elsewhere_.load(std::memory_order_relaxed);
     return s;
 }
 
 void Engine::shutdown(net::EventLoop::Duration drain, std::function<void()> done) {
-    if (shutting_down_.exchange(true, std::memory_order_acq_rel)) return;
-    const std::size_t n = loop_count();
-    auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
-    if (n == 0) {
-        if (*shared_done) (*shared_done)();
-        return;
+    {
+        std::unique_lock lock(shutdown_mu_);
+        if (phase_ == Phase::draining) {  // joins the shutdown under way
+            waiters_.push_back(std::move(done));
+            return;
+        }
+        if (phase_ == Phase::finished) {
+            lock.unlock();
+            if (done) done();
+            return;
+        }
+        phase_ = Phase::draining;
+        waiters_.push_back(std::move(done));
+        shutting_down_.store(true, std::memory_order_release);
     }
-    loops_left_.store(n, std::memory_order_relaxed);
-    for (std::size_t i = 0; i < n; ++i) {
-        detail::LoopState* s = states_[i].get();
-        s->loop.post([this, s, drain, shared_done] {
-            s->begin_shutdown(drain, [this, shared_done] {
-                if (loops_left_.fetch_sub(1, std::memory_order_acq_rel) == 1 && *shared_done) {
-                    (*shared_done)();
-                }
-            });
-        });
+    // One count for this call, dropped below, so that no loop can finish before all are asked.
+    loops_left_.store(1, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < loop_count(); ++i) {
+        detail::LoopState& s = *states_[i];
+        if (!s.attached()) continue;  // its loop is gone, and its connections with it
+        loops_left_.fetch_add(1, std::memory_order_relaxed);
+        s.owe_shutdown(drain);
+    }
+    loop_finished();
+}
+
+void Engine::loop_finished() {
+    if (loops_left_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    std::vector<std::function<void()>> waiters;
+    {
+        std::lock_guard lock(shutdown_mu_);
+        phase_ = Phase::finished;
+        waiters.swap(waiters_);
+    }
+    for (auto& done : waiters) {
+        if (done) done();
     }
 }
 

@@ -11,12 +11,16 @@
 // each (an HTTP server does not show its loops): at most max_loops, kept in a fixed table that
 // publish() reads without a lock.
 //
-// Lifetime: destroy it only once the loops it has seen have stopped.
+// Lifetime: destroy it while its loops are not running (stopped, or already destroyed). It may
+// be declared before or after the Server or LoopGroup that owns them: a loop destroyed first
+// closes the Engine's connections on it (EventLoop::on_destroy), and an Engine destroyed first
+// closes them itself, in both cases without callbacks.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -84,8 +88,13 @@ class Engine {
 
     // Any thread. Graceful shutdown (RFC 6455 §7.4.1, 1001 "going away"): every connection gets
     // a close frame with 1001 after what it has queued; connections whose closing handshake has
-    // not finished after `drain` are dropped. `done` runs once, on the last loop to finish.
-    // New upgrades are refused from now on.
+    // not finished after `drain` are dropped. New upgrades are refused from now on (503, and
+    // adopt() closes with 1001).
+    // There is one shutdown however often this is called. `done` runs once when it completes,
+    // on the thread of the last loop to finish (or the one destroying a loop or the Engine, if
+    // that comes first). A call while it is under way adds its `done` (its `drain` is ignored);
+    // a call after it completed, or on an Engine that knows no loop yet, runs `done` at once,
+    // inline on the calling thread.
     void shutdown(net::EventLoop::Duration drain, std::function<void()> done = {});
     [[nodiscard]] bool shutting_down() const noexcept {
         return shutting_down_.load(std::memory_order_acquire);
@@ -96,6 +105,7 @@ class Engine {
     detail::LoopState* find_state(const net::EventLoop& loop) const noexcept;
     detail::LoopState& state(std::size_t i) const noexcept { return *states_[i]; }
     std::atomic<std::size_t>& open_connections() noexcept { return open_; }
+    void loop_finished();  // each loop that shutdown() counted, once
 
   private:
     Admission admission_;
@@ -105,7 +115,14 @@ class Engine {
     std::mutex add_mu_;
     Hub hub_;
     std::atomic<std::size_t> open_{0};
-    std::atomic<bool> shutting_down_{false};
+    // Refusals on a loop that has no state (none adopted there yet): not worth creating one.
+    std::atomic<std::uint64_t> refused_elsewhere_{0};
+    std::atomic<bool> shutting_down_{false};  // set once, by the first shutdown()
+
+    enum class Phase { running, draining, finished };
+    std::mutex shutdown_mu_;
+    Phase phase_ = Phase::running;                // guarded by shutdown_mu_
+    std::vector<std::function<void()>> waiters_;  // guarded by shutdown_mu_: the `done`s
     std::atomic<std::size_t> loops_left_{0};
 };
 

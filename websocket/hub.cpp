@@ -49,6 +49,7 @@ void Hub::publish(std::string_view topic, const SharedFrame& frame) {
     net::EventLoop* here = net::EventLoop::current();
     for (std::size_t i = 0; i < engine_.loop_count(); ++i) {
         detail::LoopState& st = engine_.state(i);
+        if (!st.attached()) continue;  // its loop and its connections are gone
         if (&st.loop == here) {
             st.deliver(topic, frame);
         } else {

@@ -3,7 +3,7 @@
 // wire:glue
 //
 //     wire::http::ServeMux mux;
-//     wire::websocket::Engine engine;          // after the Server: destroyed before it
+//     wire::websocket::Engine engine;          // before or after the Server (engine.hpp)
 //     wire::websocket::Endpoint chat{options, handlers};
 //     wire::websocket::handle(mux, "/chat", engine, chat);
 //     wire::websocket::shutdown_with(server, engine);  // server.shutdown() sends every one 1001
@@ -11,8 +11,9 @@
 // The handler checks the upgrade request (RFC 6455 §4.2.1), asks the Engine for admission (503
 // when over its limits), answers 101 and hands the socket to the Engine on the same loop through
 // ResponseWriter::upgrade_on_loop. The server must run handlers on its loops (worker_threads = 0);
-// otherwise the route answers 500. The Engine and the Endpoint must outlive the connections:
-// close the server (its loops stopped) before destroying them.
+// otherwise the route answers 500. The Engine and the Endpoint must outlive the connections
+// while the loops run; once they have stopped (serve() has returned), the Server, the Engine
+// and the Endpoint may be destroyed in any order.
 #pragma once
 
 #include <chrono>
@@ -45,7 +46,7 @@ void handle(http::ServeMux& mux, std::string_view pattern, Engine& engine, const
 // §7.4.1) and `drain` to finish its closing handshake, and the server's loops keep running
 // until they all have, or until the server's shutdown deadline. It is
 //     server.register_on_shutdown_wait([&](auto done) { engine.shutdown(drain, done); });
-// Call it once per Engine, and do not call engine.shutdown() yourself: a second call is ignored.
+// A shutdown() of the Engine's own, before or after, joins the same one (engine.hpp).
 void shutdown_with(http::Server& server, Engine& engine,
                    net::EventLoop::Duration drain = std::chrono::seconds(5));
 

@@ -112,8 +112,6 @@ int main(int argc, char** argv) {
     demo::add_pages(*mux, paths);
     demo::add_files(*mux, paths);
     demo::add_inspector(*mux);
-    // The server first, so that it is destroyed last: the chat's Engine (in `live`) must go
-    // while the server's event loops still exist (websocket/route.hpp).
     http::Server server;
     demo::Live live;
     live.tail_file = paths.tail_file;

@@ -220,3 +220,32 @@ TEST_CASE("signals arrive through the signalfd and stop the loop") {
     sigaddset(&set, SIGUSR1);
     ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }
+
+TEST_CASE("on_destroy hooks run once, in ~EventLoop, while remove() and cancel() still work") {
+    struct Quiet final : IoHandler {
+        void on_readable() override {}
+        void on_error() override {}
+    } handler;
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    Timer timer([](Timer&, void*) {}, nullptr);
+    std::vector<int> ran;
+    {
+        EventLoop loop;
+        REQUIRE_FALSE(loop.add(fds[0], Interest::readable, &handler));
+        loop.arm_after(timer, 1h);
+        (void)loop.on_destroy([&] {
+            ran.push_back(1);
+            CHECK_FALSE(loop.remove(fds[0]));  // the epoll descriptor is still open
+            loop.cancel(timer);
+        });
+        const auto forgotten = loop.on_destroy([&] { ran.push_back(2); });
+        (void)loop.on_destroy([&] { ran.push_back(3); });
+        loop.forget_on_destroy(forgotten);
+        CHECK(ran.empty());
+    }
+    CHECK(ran == std::vector<int>{1, 3});
+    CHECK_FALSE(timer.armed());
+    ::close(fds[0]);
+    ::close(fds[1]);
+}

@@ -22,17 +22,42 @@ LoopState::LoopState(Engine& owner, net::EventLoop& l, std::size_t i)
                   if (s.conn) s.conn->terminate(close_code::abnormal);
               }
           },
-          this) {}
+          this) {
+    destroy_hook_ = loop.on_destroy([this] { detach(); });
+}
 
 LoopState::~LoopState() {
+    if (!attached()) return;  // torn down with its loop
+    loop.forget_on_destroy(destroy_hook_);
+    detach();
+}
+
+void LoopState::detach() {
+    attached_.store(false, std::memory_order_release);
     loop.cancel(shutdown_timer_);
     for (Slot& s : slots_) {
-        if (!s.conn) continue;
-        (void)loop.remove(s.conn->socket_.fd());
-        delete s.conn;
+        LoopConn* c = s.conn;
+        if (!c) continue;
+        (void)loop.remove(c->socket_.fd());
+        LoopCounters::sub(counters.queued_bytes, c->queued_bytes_);
+        counters.count_close(close_code::abnormal);
+        delete c;
     }
+    LoopCounters::sub(counters.connections, live_);
+    engine.open_connections().fetch_sub(live_, std::memory_order_relaxed);
     for (LoopConn* c : graveyard_)
         delete c;
+    // What pointed at the deleted connections: handles now miss, topics are empty.
+    slots_.clear();
+    free_slots_.clear();
+    live_ = 0;
+    graveyard_.clear();
+    dirty_.clear();
+    topics_.clear();
+    cork_owner_ = nullptr;
+    cork_len_ = 0;
+    shutting_down_ = false;
+    report_shutdown();  // also when begin_shutdown was posted but never ran
 }
 
 void LoopState::cork_append(LoopConn& owner, std::size_t n) {
@@ -147,9 +172,13 @@ void LoopState::deliver(std::string_view name, const SharedFrame& frame) {
     }
 }
 
-void LoopState::begin_shutdown(net::EventLoop::Duration drain, std::function<void()> done) {
+void LoopState::owe_shutdown(net::EventLoop::Duration drain) {
+    shutdown_owed_.store(true, std::memory_order_relaxed);  // published by post()
+    loop.post([this, drain] { begin_shutdown(drain); });
+}
+
+void LoopState::begin_shutdown(net::EventLoop::Duration drain) {
     shutting_down_ = true;
-    shutdown_done_ = std::move(done);
     for (const Slot& s : slots_) {
         if (s.conn) s.conn->close(close_code::going_away, "server shutting down");
     }
@@ -164,7 +193,11 @@ void LoopState::on_conn_gone() {
 void LoopState::finish_shutdown() {
     shutting_down_ = false;
     loop.cancel(shutdown_timer_);
-    if (auto done = std::move(shutdown_done_)) done();
+    report_shutdown();
+}
+
+void LoopState::report_shutdown() {
+    if (shutdown_owed_.exchange(false, std::memory_order_acq_rel)) engine.loop_finished();
 }
 
 }  // namespace wire::websocket::detail

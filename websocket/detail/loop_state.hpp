@@ -10,11 +10,15 @@
 //    connections closed during the pass, deleted at its end (a callback may still hold them);
 //  - the Hub's topics for the connections of this loop;
 //  - graceful shutdown's progress.
+//
+// Lifetime: a LoopState lives as long as its Engine, but its loop may go first (a Server
+// declared before the Engine). A teardown hook on the loop (EventLoop::on_destroy) then closes
+// its connections and detaches it; from then on nothing touches the loop.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -47,12 +51,12 @@ class LoopState {
     static constexpr std::size_t cork_size = 16 * 1024;
 
     LoopState(Engine& engine, net::EventLoop& loop, std::size_t index);
-    ~LoopState();  // closes what is left, without callbacks
+    ~LoopState();  // detach(), unless the loop already did
     LoopState(const LoopState&) = delete;
     LoopState& operator=(const LoopState&) = delete;
 
     Engine& engine;
-    net::EventLoop& loop;
+    net::EventLoop& loop;  // only while attached()
     const std::size_t index;
     LoopCounters counters;
 
@@ -86,9 +90,20 @@ class LoopState {
     void drop_topic_if_empty(Topic* t);
     void deliver(std::string_view topic, const SharedFrame& frame);
 
-    // Graceful shutdown (Engine::shutdown).
-    void begin_shutdown(net::EventLoop::Duration drain, std::function<void()> done);
+    // Graceful shutdown (Engine::shutdown). Any thread: owe_shutdown() posts begin_shutdown to
+    // the loop, and the loop reports to Engine::loop_finished once, when its last connection is
+    // gone or when it is detached, whichever comes first.
+    void owe_shutdown(net::EventLoop::Duration drain);
     void on_conn_gone();
+
+    // Any thread: false once the loop is gone (or going).
+    [[nodiscard]] bool attached() const noexcept {
+        return attached_.load(std::memory_order_acquire);
+    }
+    // The loop is being destroyed, or the Engine is (the loop not running): closes every
+    // connection without callbacks (the peers see TCP close: 1006, RFC 6455 §7.1.5) and reports
+    // any shutdown owed. The loop is not touched afterwards.
+    void detach();
 
   private:
     struct Slot {
@@ -96,7 +111,9 @@ class LoopState {
         std::uint32_t generation = 0;
     };
     void run_flush();
+    void begin_shutdown(net::EventLoop::Duration drain);
     void finish_shutdown();
+    void report_shutdown();
 
     std::unique_ptr<std::uint8_t[]> rx_;
     std::unique_ptr<std::uint8_t[]> cork_;
@@ -114,8 +131,11 @@ class LoopState {
     std::unordered_map<std::string_view, std::unique_ptr<Topic>> topics_;  // keys view Topic::name
 
     bool shutting_down_ = false;
-    std::function<void()> shutdown_done_;
+    std::atomic<bool> shutdown_owed_{false};
     net::Timer shutdown_timer_;
+
+    std::atomic<bool> attached_{true};
+    std::uint64_t destroy_hook_ = 0;  // the loop's key for our teardown hook
 };
 
 }  // namespace detail
