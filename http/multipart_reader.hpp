@@ -17,6 +17,9 @@
 //
 // Memory: one buffer of buffer_size() bytes (about FormLimits::max_part_header_bytes, 16 KiB by
 // default), allocated by the constructor; nothing grows with the size of a part or the body.
+// On a Server the body is still bounded by Server::limits.max_body (32 MiB by default; the
+// reader then fails with the body's body_too_large error): raise it for larger uploads,
+// and read them on worker threads (Server::worker_threads), since each read may block.
 // Not done, as Go does not either: Content-Transfer-Encoding (RFC 7578 §4.7 deprecates it) is
 // not decoded, and the epilogue after the close-delimiter is left unread in the source.
 //
