@@ -26,6 +26,7 @@
 
 #include "http/client_response.hpp"
 #include "http/cookie.hpp"
+#include "http/cookie_jar.hpp"
 #include "http/header.hpp"
 #include "http/limits.hpp"
 #include "http/trace.hpp"
@@ -62,18 +63,6 @@ struct ClientRequest {
 net::Result<ClientRequest> new_request(std::string_view method, std::string_view url,
                                        std::string body = {});
 
-// Go's http.CookieJar: where a Client keeps cookies between requests. The Client hands it the
-// cookies of every response's Set-Cookie fields, redirects included, and asks it which to send
-// with every request. Choosing (RFC 6265 §5.3 storage and §5.4 sending rules: domain, path,
-// expiry, Secure) is the jar's job. Called from every thread that uses the Client, maybe at
-// once.
-class CookieJar {
-  public:
-    virtual ~CookieJar() = default;
-    virtual void set_cookies(std::string_view url, std::span<const Cookie> cookies) = 0;
-    [[nodiscard]] virtual std::vector<Cookie> cookies(std::string_view url) = 0;
-};
-
 class Client {
   public:
     // Go's CheckRedirect: called before following a redirect with the request about to be sent
@@ -98,6 +87,8 @@ class Client {
     CheckRedirect check_redirect;  // null: follow up to max_redirects
     std::string user_agent = "wire";
     // Null: no cookies are kept, as Go's nil Jar (a Cookie field set by the caller still goes).
+    // http/memory_cookie_jar.hpp has Go's net/http/cookiejar: client.jar =
+    // std::make_shared<MemoryCookieJar>(). Asked on every hop of a redirect (Go's Client.send).
     std::shared_ptr<CookieJar> jar;
     // Response parsing limits; the body limit is off by default (a client downloads what it
     // asked for) and applies only to bodies delimited by the connection closing.

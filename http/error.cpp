@@ -14,7 +14,7 @@ struct ErrorInfo {
 
 // One list yields both the status table and the messages; the static_assert below keeps it in
 // the enum's order so lookup is an index.
-constexpr std::array<ErrorInfo, 55> kErrors{{
+constexpr std::array<ErrorInfo, 57> kErrors{{
     {Error::bad_method, 400, "the request method is not a token (RFC 9110 §9.1)"},
     {Error::bad_target, 400,
      "the request-target has a character not allowed in a URI (RFC 9112 §3.2)"},
@@ -76,8 +76,9 @@ constexpr std::array<ErrorInfo, 55> kErrors{{
     {Error::bad_url, 400, "the URL does not follow RFC 3986 syntax"},
     {Error::bad_percent_encoding, 400,
      "a '%' is not followed by two hexadecimal digits (RFC 3986 §2.1)"},
-    {Error::not_multipart, 415,
-     "the body is not multipart/form-data with a boundary parameter (RFC 7578 §4.1)"},
+    {Error::not_multipart, 415, "the body is not multipart/form-data (RFC 7578 §4.1)"},
+    {Error::missing_boundary, 400,
+     "the multipart Content-Type has no valid boundary parameter (RFC 2046 §5.1.1)"},
     {Error::bad_multipart, 400,
      "the multipart body does not follow RFC 2046 §5.1.1 (delimiters or final boundary)"},
     {Error::bad_part_header, 400, "a multipart part's header section is malformed (RFC 7578 §4)"},
@@ -86,6 +87,9 @@ constexpr std::array<ErrorInfo, 55> kErrors{{
     {Error::too_many_parts, 413, "the multipart body has more parts than FormLimits::max_parts"},
     {Error::form_too_large, 413, "the form is larger than FormLimits::max_form_bytes"},
     {Error::missing_file, 400, "the multipart form has no file under that field name"},
+    {Error::multipart_body_taken, 500,
+     "the multipart body was already handed to parse_multipart_form() or multipart_reader(); "
+     "a body can be read only once"},
     {Error::unsupported_scheme, 400, "the client only speaks http:// URLs"},
     {Error::too_many_redirects, 400, "stopped after Client::max_redirects redirects"},
     {Error::bad_location, 400,

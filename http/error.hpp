@@ -63,13 +63,15 @@ enum class Error {
     bad_url,
     bad_percent_encoding,
     // Form bodies (RFC 7578, RFC 2046 §5.1).
-    not_multipart,          // 415: not multipart/form-data with a boundary parameter
+    not_multipart,          // 415: not multipart/form-data (multipart_reader: or mixed)
+    missing_boundary,       // multipart, but without a valid boundary parameter
     bad_multipart,          // the multipart framing is malformed
     bad_part_header,        // a part's header section is malformed
     part_header_too_large,  // 431: FormLimits::max_part_header_bytes
     too_many_parts,         // 413: FormLimits::max_parts
     form_too_large,         // 413: FormLimits::max_form_bytes
     missing_file,           // Request::form_file: no file part under that field name
+    multipart_body_taken,   // 500: multipart_reader() after the body went to another reader
     // Client (http/client.hpp).
     unsupported_scheme,  // a URL that is not http://
     too_many_redirects,  // more than Client::max_redirects

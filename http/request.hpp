@@ -37,6 +37,8 @@ namespace wire::http {
 // Defined in http/multipart_form.hpp: include it to look inside multipart_form() and form_file().
 class MultipartForm;
 struct FormFile;
+// Defined in http/multipart_reader.hpp: include it to use multipart_reader().
+class MultipartReader;
 
 namespace detail {
 struct RequestForms;  // the parsed forms, created on first use (http/request_forms.cpp)
@@ -140,10 +142,18 @@ class Request {
     // returns the first call's result.
     std::error_code parse_form(const FormLimits& limits = {});
     // parse_multipart_form(): parse_form(), then a multipart/form-data body (RFC 7578;
-    // Error::not_multipart otherwise): values are appended to form() and post_form() (after the
-    // query's, as Go does), files kept in memory up to `max_memory` bytes in all and spilled to
-    // temporary files past it. The temporary files are removed when the handler returns.
+    // Error::not_multipart otherwise, Error::missing_boundary without a boundary): values are
+    // appended to form() and post_form() (after the query's, as Go does), files kept in memory
+    // up to `max_memory` bytes in all and spilled to temporary files past it. The temporary
+    // files are removed when the handler returns.
     std::error_code parse_multipart_form(std::uint64_t max_memory, const FormLimits& limits = {});
+    // Go's MultipartReader: the multipart/form-data or multipart/mixed body as a stream of
+    // parts (http/multipart_reader.hpp), for bodies too large to hold; instead of
+    // parse_multipart_form(), not with it. The reader is the Request's, valid during serve().
+    // Errors: Error::not_multipart, Error::missing_boundary, and Error::multipart_body_taken
+    // when parse_multipart_form() (or a lazy form accessor) or an earlier multipart_reader()
+    // already took the body; parse_multipart_form() after it returns that error too.
+    net::Result<MultipartReader*> multipart_reader(const FormLimits& limits = {});
     // Go's defaultMaxMemory: what the lazy accessors below pass to parse_multipart_form().
     static constexpr std::uint64_t default_max_memory = std::uint64_t{32} << 20;
 

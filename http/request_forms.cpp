@@ -12,6 +12,7 @@
 #include "http/error.hpp"
 #include "http/form.hpp"
 #include "http/multipart_form.hpp"
+#include "http/multipart_reader.hpp"
 #include "http/request.hpp"
 
 namespace wire::http {
@@ -23,8 +24,9 @@ struct RequestForms {
     Values form;
     Values post_form;
     MultipartForm multipart;
-    std::error_code form_error;       // parse_form()'s
-    std::error_code multipart_error;  // reading the multipart body (not parse_form()'s)
+    std::unique_ptr<MultipartReader> reader;  // multipart_reader()'s
+    std::error_code form_error;               // parse_form()'s
+    std::error_code multipart_error;          // reading the multipart body (not parse_form()'s)
     bool form_parsed = false;
     bool multipart_parsed = false;
     bool used = false;  // something above was set since the last clear()
@@ -36,6 +38,7 @@ struct RequestForms {
         multipart.remove_all();
         multipart.values.clear();
         multipart.files.clear();
+        reader.reset();
         form_error = multipart_error = {};
         form_parsed = multipart_parsed = used = false;
     }
@@ -46,6 +49,20 @@ struct RequestForms {
 namespace {
 
 constexpr std::size_t kReadChunk = 32 * 1024;
+
+// Go's multipartReader: the boundary of a multipart body, or why it has none. `allow_mixed`:
+// multipart/mixed too (RFC 2046 §5.1.3), which Go's Request.MultipartReader accepts.
+net::Result<std::string> boundary_of(std::string_view content_type, bool allow_mixed) {
+    detail::MediaType mt;
+    if (!detail::parse_media_type(content_type, mt) ||
+        (mt.type != "multipart/form-data" && (!allow_mixed || mt.type != "multipart/mixed"))) {
+        return Error::not_multipart;
+    }
+    std::string boundary = detail::multipart_boundary(content_type);
+    // RFC 2046 §5.1.1: the boundary parameter is required; without it no delimiter is known.
+    if (boundary.empty()) return Error::missing_boundary;
+    return boundary;
+}
 
 // RFC 9110 §9.3.3 leaves the meaning of a body to its media type; like Go, a form body is read
 // only for the methods defined to carry one.
@@ -113,13 +130,12 @@ std::error_code Request::parse_multipart_form(std::uint64_t max_memory, const Fo
     detail::RequestForms& f = forms();
     if (f.multipart_parsed) return f.multipart_error ? f.multipart_error : form_ec;
     f.multipart_parsed = true;
-    const std::string_view content_type = header.get("Content-Type");
-    const std::string boundary = detail::multipart_boundary(content_type);
-    if (!is_multipart_form(content_type) || boundary.empty()) {
-        return f.multipart_error = Error::not_multipart;
-    }
+    // Go: "http: multipart handled by MultipartReader".
+    if (f.reader) return f.multipart_error = Error::multipart_body_taken;
+    const auto boundary = boundary_of(header.get("Content-Type"), false);
+    if (!boundary) return f.multipart_error = boundary.error();
     // The reader owns the files while it works: on an error they are removed with it.
-    MultipartFormReader reader(boundary, max_memory, limits);
+    MultipartFormReader reader(*boundary, max_memory, limits);
     std::string buf(kReadChunk, '\0');
     for (;;) {
         auto n = body_.read(buf.data(), buf.size());
@@ -136,6 +152,17 @@ std::error_code Request::parse_multipart_form(std::uint64_t max_memory, const Fo
         f.post_form.add(k, v);
     }
     return form_ec;
+}
+
+net::Result<MultipartReader*> Request::multipart_reader(const FormLimits& limits) {
+    detail::RequestForms& f = forms();
+    // Go: "http: MultipartReader called twice" and "multipart handled by ParseMultipartForm".
+    if (f.reader || f.multipart_parsed) return Error::multipart_body_taken;
+    const auto boundary = boundary_of(header.get("Content-Type"), true);
+    if (!boundary) return boundary.error();
+    auto source = [this](char* data, std::size_t size) { return body_.read(data, size); };
+    f.reader = std::make_unique<MultipartReader>(*boundary, source, limits);
+    return f.reader.get();
 }
 
 const Values& Request::form() {

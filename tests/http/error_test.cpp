@@ -25,7 +25,7 @@ TEST_CASE("status_for maps each error to the status a server answers with") {
 }
 
 TEST_CASE("every error has its own non-empty reason") {
-    for (int i = 1; i <= static_cast<int>(Error::use_last_response); ++i) {
+    for (int i = 1; i <= static_cast<int>(Error::expectation_failed); ++i) {
         const auto r = wire::http::reason(static_cast<Error>(i));
         CHECK_FALSE(r.empty());
         CHECK(r != "unknown wire.http error");
