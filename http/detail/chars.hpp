@@ -4,7 +4,9 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace wire::http::detail {
 
@@ -96,6 +98,14 @@ constexpr char to_upper(char c) {
     return (c >= 'a' && c <= 'z') ? static_cast<char>(c - ('a' - 'A')) : c;
 }
 
+// An unaligned load of a T from p (memcpy is how C++ says it; compilers emit one move).
+template <class T>
+inline T load(const char* p) noexcept {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
 // Case-insensitive ASCII comparison.
 constexpr bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -111,7 +121,25 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
 // holds. Precondition: `s` has no control characters.
 constexpr bool iequals_lower(std::string_view s, std::string_view lower) {
     if (s.size() != lower.size()) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    std::size_t i = 0;
+    if (!std::is_constant_evaluated()) {
+        // Why: OR-ing 0x20 into each byte of a word is the same as into each byte alone, so
+        // 8 (then 4) bytes are compared per step; this runs for every field of every request.
+        for (; i + 8 <= s.size(); i += 8) {
+            if ((load<std::uint64_t>(s.data() + i) | 0x2020202020202020u) !=
+                load<std::uint64_t>(lower.data() + i)) {
+                return false;
+            }
+        }
+        if (i + 4 <= s.size()) {
+            if ((load<std::uint32_t>(s.data() + i) | 0x20202020u) !=
+                load<std::uint32_t>(lower.data() + i)) {
+                return false;
+            }
+            i += 4;
+        }
+    }
+    for (; i < s.size(); ++i) {
         if ((s[i] | 0x20) != lower[i]) return false;
     }
     return true;

@@ -19,6 +19,11 @@ namespace {
 // status-line = HTTP-version SP status-code SP reason-phrase CRLF (RFC 9112 §4); the reason
 // comes from the registry (status_text), which holds no CR or LF.
 void status_line(Serializer& out, int status) {
+    // Why: nearly every response is a 200, and its line is then one constant-sized copy.
+    if (status == 200) {
+        out.append("HTTP/1.1 200 OK\r\n");
+        return;
+    }
     const std::string_view reason = status_text(status);
     char* p = out.begin_write(16 + reason.size());
     // RFC 9110 §6.2: we answer with the highest version we conform to, even to HTTP/1.0.
