@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "http/detail/scan.hpp"
 #include "http/server_error.hpp"
 #include "net/error.hpp"
 
@@ -85,7 +86,7 @@ void split_target(std::string_view target, std::string_view& path, std::string_v
             rest = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
         }
     }
-    const std::size_t q = rest.find('?');
+    const std::size_t q = detail::find_byte(rest, '?');
     path = rest.substr(0, q);
     query = q == std::string_view::npos ? std::string_view{} : rest.substr(q + 1);
     if (path.empty() && q != std::string_view::npos) path = "/";

@@ -73,7 +73,9 @@ void Router::match(std::string_view method, std::string_view host, std::string_v
     const std::size_t route = tree_.find(method, host, path, captures);
     // Go's subtree redirect: "/tree" that nothing matches exactly, while "/tree/" is matched
     // exactly by some pattern, is answered "301 -> /tree/" (the request probably lost its slash).
-    if ((route == detail::no_route || !exact_match(route, path)) && may_redirect(path)) {
+    // (A path ending in '/' is never redirected: tested first, as it is the cheapest test.)
+    if (!path.empty() && path.back() != '/' &&
+        (route == detail::no_route || !exact_match(route, path)) && may_redirect(path)) {
         out.redirect_.assign(path);
         out.redirect_.push_back('/');
         detail::Captures probe;

@@ -15,11 +15,17 @@ namespace {
 // the usual clean path costs no allocation.
 bool needs_cleaning(std::string_view path) noexcept {
     if (path.empty() || path[0] != '/') return true;
-    for (std::size_t i = 0; i < path.size(); ++i) {
-        if (path[i] != '/') continue;
-        const std::string_view seg = path.substr(i + 1, path.find('/', i + 1) - (i + 1));
-        if (i + 1 < path.size() && (seg.empty() || seg == "." || seg == "..")) return true;
-        if (i + 1 == path.size()) return false;  // a trailing slash is kept as it is
+    const char* const end = path.data() + path.size();
+    for (const char* p = path.data(); p < end; ++p) {
+        if (*p != '/') continue;
+        // The segment after this slash runs to the next '/' or the end.
+        const char* seg = p + 1;
+        if (seg == end) return false;  // a trailing slash is kept as it is
+        if (*seg == '/') return true;  // an empty segment: "//"
+        if (*seg != '.') continue;
+        const char* after = seg + 1;  // "." or ".." alone?
+        if (after < end && *after == '.') ++after;
+        if (after == end || *after == '/') return true;
     }
     return false;
 }

@@ -1,6 +1,7 @@
 #include "http/detail/framing.hpp"
 
 #include "http/detail/chars.hpp"
+#include "http/detail/scan.hpp"
 
 namespace wire::http::detail {
 namespace {
@@ -71,7 +72,8 @@ Error check_target(MessageHead& head) noexcept {
     if (!target_form_ok(head)) return Error::bad_target_form;
     // RFC 3986 §2.1: pct-encoded = "%" HEXDIG HEXDIG; "/%zz" is no URI (Go answers 400 too).
     const std::string_view t = head.target;
-    for (std::size_t i = t.find('%'); i != std::string_view::npos; i = t.find('%', i + 3)) {
+    for (std::size_t i = find_byte(t, '%'); i != std::string_view::npos;
+         i = find_byte(t, '%', i + 3)) {
         if (i + 2 >= t.size() || !is_hex(t[i + 1]) || !is_hex(t[i + 2]))
             return Error::bad_percent_encoding;
     }
