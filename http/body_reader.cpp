@@ -8,7 +8,8 @@ void BodyReader::start(const MessageHead& head) noexcept {
     framing_ = head.framing;
     left_ = head.framing == Framing::content_length ? head.content_length : 0;
     read_ = 0;
-    chunked_.reset();
+    // Why: the decoder (its limits included) is rebuilt only when a chunked body will use it.
+    if (framing_ == Framing::chunked) chunked_.reset();
     done_ = framing_ == Framing::none || (framing_ == Framing::content_length && left_ == 0);
 }
 

@@ -85,23 +85,33 @@ bool ResponseImpl::body_allowed() const noexcept {
 
 void ResponseImpl::write_header(int status) {
     // Go panics on an invalid code: it is a bug in the handler, not a network condition.
-    if (status < 100 || status > 999) {
-        throw std::invalid_argument("ResponseWriter::write_header: invalid status code " +
-                                    std::to_string(status));
-    }
+    if (status < 100 || status > 999) invalid_status(status);
     if (hijacked_ || status_ != 0) return;  // superfluous: the first call wins
     if (is_informational(status) && status != 101) {
-        // RFC 9110 §15.2: interim responses go out at once, and never to an HTTP/1.0 client.
-        if (version_minor_ == 0) return;
-        const std::size_t head_at = out_->size();
-        out_->status_line(status, {}, 1);
-        out_->fields(header_);
-        out_->end_head();
-        if (ex_->core.tracing()) ex_->core.trace(out_->data().substr(head_at), Direction::sent);
+        write_interim(status);
         return;
     }
     status_ = status;
-    if (header_.empty()) return;  // the usual case: nothing to look up
+    if (!header_.empty()) adopt_content_length();  // usually empty: nothing to look up
+}
+
+// The rare paths of write_header, kept out of it so that the usual call stays small.
+void ResponseImpl::invalid_status(int status) {
+    throw std::invalid_argument("ResponseWriter::write_header: invalid status code " +
+                                std::to_string(status));
+}
+
+void ResponseImpl::write_interim(int status) {
+    // RFC 9110 §15.2: interim responses go out at once, and never to an HTTP/1.0 client.
+    if (version_minor_ == 0) return;
+    const std::size_t head_at = out_->size();
+    out_->status_line(status, {}, 1);
+    out_->fields(header_);
+    out_->end_head();
+    if (ex_->core.tracing()) ex_->core.trace(out_->data().substr(head_at), Direction::sent);
+}
+
+void ResponseImpl::adopt_content_length() {
     const std::string_view length = header_.get("Content-Length");
     if (!length.empty()) {
         std::uint64_t n = 0;

@@ -53,6 +53,9 @@ class ResponseImpl final : public ResponseWriter {
     bool write_continue();
 
   private:
+    [[noreturn]] static void invalid_status(int status);
+    void write_interim(int status);
+    void adopt_content_length();  // a Content-Length the handler set, checked
     void commit(bool length_known);
     void emit(std::string_view data);
     [[nodiscard]] bool body_allowed() const noexcept;

@@ -109,6 +109,26 @@ TEST_CASE("parsed fields are views into the caller's buffer, trimmed of OWS") {
     CHECK(fields[0].name.data() == in.data() + 19);
 }
 
+TEST_CASE("a Host of any length is refused for one bad byte wherever it is") {
+    // valid_host checks 8 bytes per step and the last 8 again: every position must count.
+    for (std::size_t n = 1; n <= 20; ++n) {
+        const std::string good(n, 'h');
+        for (std::size_t i = 0; i <= n; ++i) {
+            std::string host = good;
+            if (i < n) host[i] = '/';  // i == n: the good host itself
+            const std::string in = "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
+            std::array<http::Field, 4> fields{};
+            http::HeadParser p(http::HeadParser::Kind::request, fields);
+            const http::ParseResult r = p.parse(in);
+            if (i == n) {
+                CHECK(r.done());
+            } else {
+                CHECK(r.error == http::Error::bad_host);
+            }
+        }
+    }
+}
+
 TEST_CASE("pipelined requests parse one after another from the consumed offset") {
     const std::string one = "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n";
     const std::string two = "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc";

@@ -56,3 +56,19 @@ TEST_CASE("iequals_lower folds case of the input only") {
     CHECK_FALSE(d::iequals_lower("Content-Lengtx", "content-length"));
     CHECK_FALSE(d::iequals_lower("chunke", "chunked"));
 }
+
+TEST_CASE("iequals_lower finds a difference at any position of any length (word steps and tail)") {
+    const std::string lower = "transfer-encoding-x";
+    for (std::size_t n = 1; n <= lower.size(); ++n) {
+        const std::string_view want(lower.data(), n);
+        std::string upper(want);
+        for (char& c : upper)
+            c = d::to_upper(c);
+        CHECK(d::iequals_lower(upper, want));
+        for (std::size_t i = 0; i < n; ++i) {
+            std::string bad = upper;
+            bad[i] = '_';
+            CHECK_FALSE(d::iequals_lower(bad, want));
+        }
+    }
+}

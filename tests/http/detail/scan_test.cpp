@@ -32,3 +32,17 @@ TEST_CASE("skip_token stops at the first non-tchar, with the fast path or not") 
         CHECK(d::skip_token(n.data(), n.data() + n.size()) == n.data() + n.size());
     }
 }
+
+TEST_CASE("find_byte agrees with string_view::find at any position, length and start") {
+    for (std::size_t len = 0; len < 40; ++len) {
+        for (std::size_t at = 0; at <= len; ++at) {
+            std::string s(len, 'a');
+            if (at < len) s[at] = '%';
+            if (at + 3 < len) s[at + 3] = '%';  // a second one, for a search from past the first
+            const std::string_view v = s;
+            for (std::size_t from = 0; from <= len + 1; ++from) {
+                CHECK(d::find_byte(v, '%', from) == v.find('%', from));
+            }
+        }
+    }
+}
