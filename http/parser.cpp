@@ -116,6 +116,11 @@ HeadParser::Scan HeadParser::start_line_end(const char* p, const char* end,
 // HTTP-version = HTTP-name "/" DIGIT "." DIGIT, HTTP-name = %s"HTTP"   (RFC 9112 §2.3)
 // Reads the 8 bytes at p (the caller made sure they are there) into head_.version_minor.
 bool HeadParser::version(const char* p) noexcept {
+    // Why: almost every message says "HTTP/1.1"; one 8-byte compare recognises it.
+    if (detail::load<std::uint64_t>(p) == detail::load<std::uint64_t>("HTTP/1.1")) {
+        head_.version_minor = 1;
+        return true;
+    }
     if (std::memcmp(p, "HTTP/", 5) != 0 || !detail::is_digit(static_cast<unsigned char>(p[5])) ||
         p[6] != '.' || !detail::is_digit(static_cast<unsigned char>(p[7]))) {
         fail(Error::bad_version, p);
