@@ -90,7 +90,8 @@ void Router::match(std::string_view method, std::string_view host, std::string_v
         out.outcome_ = RouteMatch::Outcome::matched;
         out.route_ = route;
         out.pattern_ = patterns_[route].text;
-        fill_values(route, captures, path, out);
+        // Tested here, not in fill_values: most patterns have no wildcards, so no call at all.
+        if (patterns_[route].named_wildcards != 0) fill_values(route, captures, path, out);
         return;
     }
     fill_allow(host, path, out);
@@ -99,7 +100,6 @@ void Router::match(std::string_view method, std::string_view host, std::string_v
 void Router::fill_values(std::size_t route, const detail::Captures& captures, std::string_view path,
                          RouteMatch& out) const {
     const detail::Pattern& p = patterns_[route];
-    if (p.named_wildcards == 0) return;
     // A value without escapes is a view into the request path, no copy. Escaped ones are decoded
     // into decoded_: each is a distinct piece of the path and decoding never lengthens text, so
     // one reservation of path.size() holds them all and the views stay valid.

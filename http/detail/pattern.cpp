@@ -148,14 +148,6 @@ std::string_view Pattern::wildcard_name(std::size_t i) const noexcept {
     return {};
 }
 
-PathStep next_segment(std::string_view path) noexcept {
-    if (path.size() == 1) return {{}, {}, true};
-    const std::string_view body = path.substr(1);
-    const std::size_t slash = body.find('/');
-    if (slash == std::string_view::npos) return {body, {}, false};
-    return {body.substr(0, slash), body.substr(slash), false};
-}
-
 bool Pattern::matches_path(std::string_view path) const noexcept {
     for (const Segment& s : segments) {
         if (path.empty() || path[0] != '/') return false;

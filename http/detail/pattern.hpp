@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/detail/scan.hpp"
+
 namespace wire::http::detail {
 
 // The most named wildcards one pattern may hold, so a match stores its values in fixed space.
@@ -66,7 +68,14 @@ struct PathStep {
     std::string_view rest;
     bool trailing_slash = false;
 };
-[[nodiscard]] PathStep next_segment(std::string_view path) noexcept;
+// Inline: the router takes one step per segment of every request.
+[[nodiscard]] inline PathStep next_segment(std::string_view path) noexcept {
+    if (path.size() == 1) return {{}, {}, true};
+    const std::string_view body = path.substr(1);
+    const std::size_t slash = find_byte(body, '/');
+    if (slash == std::string_view::npos) return {body, {}, false};
+    return {body.substr(0, slash), body.substr(slash), false};
+}
 
 // Host comparison ignores ASCII case (RFC 3986 §3.2.2: the host is case-insensitive).
 [[nodiscard]] bool host_equals(std::string_view request_host,
