@@ -45,6 +45,7 @@ EventLoop::EventLoop() : now_(Clock::now()) {
 }
 
 EventLoop::~EventLoop() {
+    lifetime_.reset();
     if (signal_fd_ >= 0) ::close(signal_fd_);
     ::close(wake_fd_);
     ::close(epoll_fd_);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -104,6 +105,11 @@ class EventLoop {
     // The loop running on this thread, or nullptr.
     static EventLoop* current() noexcept;
 
+    // Expires when the loop is destroyed. For objects that may outlive the loop they registered
+    // with (a Conn that a fiber waited on, net/detail/poll_desc.hpp): they check it before
+    // touching the loop again.
+    std::weak_ptr<const void> lifetime() const noexcept { return lifetime_; }
+
   private:
     struct Slot {
         IoHandler* handler = nullptr;
@@ -140,6 +146,7 @@ class EventLoop {
     WakeHandler wake_handler_;
     SignalHandler signal_handler_;
     std::function<void(int)> on_signal_;
+    std::shared_ptr<const void> lifetime_ = std::make_shared<char>(0);
 };
 
 }  // namespace wire::net
