@@ -5,13 +5,15 @@
 //
 // Each connection runs the same blocking code (upgrade, then read_message / write_message in a
 // loop) in one of two ways:
-//  - by default on a fiber (net/fiber.hpp), as a goroutine does in Go: one event loop per core
-//    (SO_REUSEPORT listeners, an acceptor fiber on each), and a Conn that would block parks its
+//  - by default on a fiber (net/fiber.hpp), as a goroutine does in Go: one event loop per CPU the
+//    process may use (SO_REUSEPORT listeners, an acceptor fiber on each), and a Conn that would block parks its
 //    fiber on the loop instead of putting a thread to sleep in the kernel;
 //  - with --threads, on a thread per connection, the seeds' model: simplest, but every message
 //    wakes a kernel thread (ppoll + recvfrom + sendmsg, and a trip through the scheduler).
 //
 //   build/examples/ws_echo_server --port 8090 [--threads] [--loops N]
+#include <sched.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -107,6 +109,14 @@ void serve(net::Socket socket) {
     (void)conn->close(websocket::close_code::normal, "", std::chrono::seconds(1));
 }
 
+// The CPUs this process may run on (taskset, cgroup cpusets), as Go sizes GOMAXPROCS: one loop
+// each. (LoopGroup's default counts every CPU of the machine.)
+std::size_t usable_cpus() {
+    cpu_set_t set;
+    if (::sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+    return static_cast<std::size_t>(CPU_COUNT(&set));
+}
+
 int serve_threads(net::Listener& listener) {
     for (;;) {
         auto socket = listener.accept_wait();
@@ -115,7 +125,7 @@ int serve_threads(net::Listener& listener) {
     }
 }
 
-// One loop per core, each with its own listener on the port (SO_REUSEPORT) and an acceptor fiber
+// One loop per CPU, each with its own listener on the port (SO_REUSEPORT) and an acceptor fiber
 // that starts a fiber per connection on the same loop: no hand-off between threads.
 int serve_fibers(std::vector<net::Listener>& listeners, net::LoopGroup& group) {
     for (std::size_t i = 0; i < group.size(); ++i) {
@@ -143,7 +153,7 @@ int serve_fibers(std::vector<net::Listener>& listeners, net::LoopGroup& group) {
 int main(int argc, char** argv) {
     std::string port = std::getenv("PORT") != nullptr ? std::getenv("PORT") : "8090";
     bool threads = false;
-    std::size_t loops = 0;  // one per core
+    std::size_t loops = usable_cpus();
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--threads") == 0) threads = true;
         if (i + 1 < argc && std::strcmp(argv[i], "--port") == 0) port = argv[i + 1];

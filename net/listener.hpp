@@ -54,7 +54,9 @@ class Listener {
     Result<Socket> accept();
     // Blocks (poll) until a connection arrives or `timeout` passes (Error::timeout); a negative
     // timeout waits forever. On a fiber it parks the fiber instead (the fd stays registered
-    // with that fiber's loop until close(), which must then outlive the Listener).
+    // with that fiber's loop until close(); the loop must outlive the Listener), and close()
+    // from another fiber of that loop ends the wait with Error::closed. (A Listener is not
+    // thread-safe: from another thread, stop an acceptor with a timeout and a flag.)
     Result<Socket> accept_wait(std::chrono::milliseconds timeout = std::chrono::milliseconds{-1});
 
     const Address& address() const noexcept { return address_; }

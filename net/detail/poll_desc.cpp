@@ -113,6 +113,11 @@ void PollDesc::detach(std::shared_ptr<PollDesc> pd, Socket& socket) {
     EventLoop& loop = pd->loop();
     if (loop.in_loop_thread()) {
         pd->unregister();
+        // A fiber still parked here (an acceptor whose Listener another fiber closes) would never
+        // be resumed: wake it to retry, and find the descriptor closed.
+        if (pd->read_.fiber != nullptr || pd->write_.fiber != nullptr) {
+            loop.post([pd] { pd->wake(Interest::both); });
+        }
         return;
     }
     // Only the loop's thread may touch its table, and the fd must stay open until the loop has
@@ -122,6 +127,7 @@ void PollDesc::detach(std::shared_ptr<PollDesc> pd, Socket& socket) {
     loop.post([pd = std::move(pd), held] {
         pd->unregister();
         (void)held->close();
+        pd->wake(Interest::both);
     });
 }
 

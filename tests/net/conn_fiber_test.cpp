@@ -407,3 +407,17 @@ TEST_CASE("Listener::accept_wait in a fiber: a timeout within bounds, then a con
     CHECK(took < 2s);
     CHECK(accepted);
 }
+
+TEST_CASE("Listener::close from another fiber ends a fiber's accept_wait with Error::closed") {
+    auto listener = Listener::listen(Address::ipv4_loopback(0));
+    REQUIRE(listener);
+    Fibers fibers;
+    std::error_code result;
+    fibers.go([&] { result = listener->accept_wait().error(); });
+    fibers.go([&] {
+        wire::net::this_fiber::yield();  // the acceptor parks first
+        (void)listener->close();
+    });
+    fibers.wait();
+    CHECK(result == Error::closed);
+}
