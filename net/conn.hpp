@@ -24,7 +24,7 @@
 // read while a plain thread writes (gorilla's one reader, one writer). The fibers that wait on
 // one Conn must belong to one loop. Destroying or releasing such a Conn off the loop's thread
 // is allowed: the loop then removes and closes the descriptor in its next turn (release() hands
-// back a duplicate). The loop must outlive the Conn.
+// back a duplicate). A Conn that outlives its loop just closes its descriptor.
 #pragma once
 
 #include <sys/uio.h>

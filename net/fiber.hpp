@@ -21,7 +21,9 @@
 //  - A fiber never leaves its loop's thread, so thread_local and thread ids stay put.
 //  - A fiber must not block its thread in other ways: sleeping, a std::mutex held by a fiber
 //    that is parked (a deadlock on a one-thread loop), a std::condition_variable. Use
-//    this_fiber::sleep_for, or hand such work to a plain thread.
+//    this_fiber::sleep_for, or hand such work to a plain thread. websocket::Conn serializes
+//    its writes with such a mutex: on one loop, give a websocket::Conn to one fiber (it may
+//    read and write), or put its second user on a plain thread.
 //  - An exception that escapes a fiber's function calls std::terminate, as for std::thread (and a
 //    panic in a goroutine): the stack is left intact for the debugger.
 //  - Fibers still parked when their loop is destroyed are never resumed: their stacks and what
