@@ -1,9 +1,19 @@
-// ws_echo_server: a thread-per-connection WebSocket server on the blocking Conn, the shape of
-// gorilla's echo example. `/` echoes every message to its sender; `/broadcast` sends every message
-// to every open /broadcast connection, sender included (the bench kit's server contract,
+// ws_echo_server: a WebSocket server on the blocking Conn, the shape of gorilla's echo example.
+// `/` echoes every message to its sender; `/broadcast` sends every message to every open
+// /broadcast connection, sender included (the bench kit's server contract,
 // ../shared/bench/README.md).
 //
-//   build/examples/ws_echo_server --port 8090
+// Each connection runs the same blocking code (upgrade, then read_message / write_message in a
+// loop) in one of two ways:
+//  - by default on a fiber (net/fiber.hpp), as a goroutine does in Go: one event loop per CPU the
+//    process may use (SO_REUSEPORT listeners, an acceptor fiber on each), and a Conn that would block parks its
+//    fiber on the loop instead of putting a thread to sleep in the kernel;
+//  - with --threads, on a thread per connection, the seeds' model: simplest, but every message
+//    wakes a kernel thread (ppoll + recvfrom + sendmsg, and a trip through the scheduler).
+//
+//   build/examples/ws_echo_server --port 8090 [--threads] [--loops N]
+#include <sched.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -14,7 +24,9 @@
 #include <string>
 #include <thread>
 
+#include "net/fiber.hpp"
 #include "net/listener.hpp"
+#include "net/loop_group.hpp"
 #include "websocket/upgrader.hpp"
 
 using namespace wire;
@@ -82,31 +94,86 @@ void serve(net::Socket socket) {
     auto conn = upgrader.upgrade_connection(net::Conn(std::move(socket)), &target);
     if (!conn) return;
     if (target == "/broadcast") {
-        broadcast(std::move(*conn));
+        // The Room serializes writes with std::mutex, held while a write blocks. On a fiber that
+        // write parks, and another fiber of the same loop that wants the mutex would block the
+        // loop's thread, the only one that can resume the first: a deadlock. Broadcast members
+        // therefore get a thread each, even in fiber mode (a Conn may change hands so).
+        if (net::Fiber::current() != nullptr) {
+            std::thread(broadcast, std::move(*conn)).detach();
+        } else {
+            broadcast(std::move(*conn));
+        }
         return;
     }
     echo(*conn);
     (void)conn->close(websocket::close_code::normal, "", std::chrono::seconds(1));
 }
 
+// The CPUs this process may run on (taskset, cgroup cpusets), as Go sizes GOMAXPROCS: one loop
+// each. (LoopGroup's default counts every CPU of the machine.)
+std::size_t usable_cpus() {
+    cpu_set_t set;
+    if (::sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+    return static_cast<std::size_t>(CPU_COUNT(&set));
+}
+
+int serve_threads(net::Listener& listener) {
+    for (;;) {
+        auto socket = listener.accept_wait();
+        if (!socket) continue;  // EMFILE and friends: the listener already shed the connection
+        std::thread(serve, std::move(*socket)).detach();
+    }
+}
+
+// One loop per CPU, each with its own listener on the port (SO_REUSEPORT) and an acceptor fiber
+// that starts a fiber per connection on the same loop: no hand-off between threads.
+int serve_fibers(std::vector<net::Listener>& listeners, net::LoopGroup& group) {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        net::EventLoop& loop = group.loop(i);
+        net::go(loop, [&loop, &listener = listeners[i]] {
+            for (;;) {
+                auto socket = listener.accept_wait();  // parks this fiber, not the thread
+                if (!socket) continue;
+                net::go(loop, [s = std::make_shared<net::Socket>(std::move(*socket))] {
+                    serve(std::move(*s));
+                });
+            }
+        });
+    }
+    group.run();  // until SIGINT or SIGTERM
+    // The connection fibers are still parked in their reads. Like a Go program returning from
+    // main, we end the process without unwinding them (their stacks are not scanned by
+    // LeakSanitizer, which would report what they hold).
+    std::fflush(stdout);
+    std::_Exit(0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string port = std::getenv("PORT") != nullptr ? std::getenv("PORT") : "8090";
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], "--port") == 0) port = argv[i + 1];
+    bool threads = false;
+    std::size_t loops = usable_cpus();
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--threads") == 0) threads = true;
+        if (i + 1 < argc && std::strcmp(argv[i], "--port") == 0) port = argv[i + 1];
+        if (i + 1 < argc && std::strcmp(argv[i], "--loops") == 0) {
+            loops = std::strtoul(argv[i + 1], nullptr, 10);
+        }
     }
     std::signal(SIGPIPE, SIG_IGN);
-    auto listener = net::Listener::listen("127.0.0.1:" + port);
-    if (!listener) {
-        std::fprintf(stderr, "listen: %s\n", listener.error().message().c_str());
+    net::LoopGroup group(threads ? 1 : loops);  // (unused with --threads)
+    auto address = net::Address::resolve("127.0.0.1:" + port);
+    auto listeners = address ? net::listen_reuse_port(address->front(), threads ? 1 : group.size())
+                             : net::Result<std::vector<net::Listener>>(address.error());
+    if (!listeners) {
+        std::fprintf(stderr, "listen: %s\n", listeners.error().message().c_str());
         return 1;
     }
-    std::printf("listening on ws://%s/\n", listener->address().to_string().c_str());
+    std::printf("listening on ws://%s/ (%s)\n", listeners->front().address().to_string().c_str(),
+                threads ? "a thread per connection" : "a fiber per connection");
     std::fflush(stdout);
-    for (;;) {
-        auto socket = listener->accept_wait();
-        if (!socket) continue;  // EMFILE and friends: the listener already shed the connection
-        std::thread(serve, std::move(*socket)).detach();
-    }
+    if (threads) return serve_threads(listeners->front());
+    (void)group.stop_on_signals();
+    return serve_fibers(*listeners, group);
 }

@@ -1,13 +1,17 @@
 #include "net/conn.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <stdexcept>
 
+#include "net/detail/poll_desc.hpp"
 #include "net/error.hpp"
+#include "net/fiber.hpp"
 
 namespace wire::net {
 namespace {
@@ -28,7 +32,8 @@ Conn::Conn(Socket socket) : socket_(std::move(socket)) {
     (void)socket_.set_nonblocking(true);
 }
 
-Conn::Conn(Conn&& other) noexcept : socket_(std::move(other.socket_)) {
+Conn::Conn(Conn&& other) noexcept
+    : socket_(std::move(other.socket_)), poll_(std::move(other.poll_)) {
     closed_.store(other.closed_.load());
     read_.deadline.store(other.read_.deadline.load());
     write_.deadline.store(other.write_.deadline.load());
@@ -39,8 +44,10 @@ Conn::Conn(Conn&& other) noexcept : socket_(std::move(other.socket_)) {
 
 Conn& Conn::operator=(Conn&& other) noexcept {
     if (this != &other) {
+        detach_poll();
         close_wake_fds();
         socket_ = std::move(other.socket_);
+        poll_ = std::move(other.poll_);
         closed_.store(other.closed_.load());
         read_.deadline.store(other.read_.deadline.load());
         write_.deadline.store(other.write_.deadline.load());
@@ -52,7 +59,14 @@ Conn& Conn::operator=(Conn&& other) noexcept {
 }
 
 Conn::~Conn() {
+    detach_poll();
     close_wake_fds();
+}
+
+// The descriptor leaves the fibers' loop before it closes (off the loop's thread, socket_ moves
+// into the loop, which closes it: see PollDesc::detach).
+void Conn::detach_poll() {
+    if (poll_) detail::PollDesc::detach(std::move(poll_), socket_);
 }
 
 void Conn::close_wake_fds() noexcept {
@@ -79,6 +93,9 @@ int Conn::wake_fd(Waiter& w) {
 // Waits until the socket is ready for `events`, the deadline passes, or the Conn is closed.
 // Returns {} when the caller should retry its I/O.
 std::error_code Conn::wait(Waiter& w, short events) {
+    if (Fiber::current() != nullptr) {
+        return park(w, events == POLLIN ? Interest::readable : Interest::writable);
+    }
     // Created before the deadline is read: a setter that runs after this line sees the fd and
     // signals it; one that ran before stored a deadline we are about to read.
     const int wake = wake_fd(w);
@@ -105,6 +122,27 @@ std::error_code Conn::wait(Waiter& w, short events) {
         }
         if (fds[0].revents != 0) return {};
     }
+}
+
+// The fiber's wait: park on the loop instead of sleeping in ppoll.
+std::error_code Conn::park(Waiter& w, Interest direction) {
+    // Published before the deadline is read, for the same reason as the wake fd above: a setter
+    // that runs after poll_desc() sees poll_ and notifies it.
+    detail::PollDesc* pd = poll_desc();
+    if (auto ec = check(w)) return ec;
+    return pd->wait(direction, w.deadline.load(std::memory_order_acquire));
+}
+
+detail::PollDesc* Conn::poll_desc() {
+    EventLoop& loop = Fiber::current()->loop();
+    std::lock_guard lock(wake_mu_);
+    if (!poll_) {
+        poll_ = std::make_shared<detail::PollDesc>(loop, socket_.fd());
+    } else if (&poll_->loop() != &loop) {
+        // One registration, on one loop: its table and timers belong to that loop's thread.
+        throw std::logic_error("net::Conn: waited on by fibers of two different event loops");
+    }
+    return poll_.get();
 }
 
 // Wait first after a short read. A read that did not fill the buffer most likely emptied the
@@ -180,6 +218,7 @@ void Conn::set(Waiter& w, TimePoint t) {
     w.deadline.store(to_ns(t), std::memory_order_release);
     std::lock_guard lock(wake_mu_);
     signal_fd(w.wake_fd);  // a blocked call wakes and re-reads the deadline
+    if (poll_) poll_->notify(&w == &read_ ? Interest::readable : Interest::writable);
 }
 
 void Conn::set_deadline(TimePoint t) {
@@ -200,6 +239,7 @@ std::error_code Conn::close() noexcept {
     std::lock_guard lock(wake_mu_);
     signal_fd(read_.wake_fd);
     signal_fd(write_.wake_fd);
+    if (poll_) poll_->notify(Interest::both);
     return {};
 }
 
@@ -209,6 +249,15 @@ std::error_code Conn::shutdown_write() noexcept {
 
 Socket Conn::release() noexcept {
     close_wake_fds();
+    if (poll_ && poll_->detach_defers()) {
+        // Only the loop's thread can take the descriptor out of the loop, and it must stay open
+        // until then: hand back a duplicate (same socket, same flags) and let the loop close
+        // the original.
+        Socket copy(::fcntl(socket_.fd(), F_DUPFD_CLOEXEC, 0));
+        detach_poll();
+        return copy;
+    }
+    detach_poll();
     return std::move(socket_);
 }
 

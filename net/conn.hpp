@@ -16,6 +16,15 @@
 // read() in conn.cpp), so an echo costs ppoll + read + write instead of an extra failed read. Each
 // direction has its own eventfd, created the first time that direction blocks, so a Conn costs 1
 // descriptor until it blocks, 2 or 3 after.
+//
+// On a fiber (net/fiber.hpp) a call that would block parks the fiber instead: the socket is
+// registered with the fiber's loop (once, kept until the Conn is destroyed or released) and the
+// loop resumes the fiber on readiness, on the deadline (a loop Timer), or when another thread
+// moves a deadline or closes the Conn. No eventfd is needed there. The two modes mix: a fiber may
+// read while a plain thread writes (gorilla's one reader, one writer). The fibers that wait on
+// one Conn must belong to one loop. Destroying or releasing such a Conn off the loop's thread
+// is allowed: the loop then removes and closes the descriptor in its next turn (release() hands
+// back a duplicate). A Conn that outlives its loop just closes its descriptor.
 #pragma once
 
 #include <sys/uio.h>
@@ -23,6 +32,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string_view>
@@ -32,6 +42,11 @@
 #include "net/socket.hpp"
 
 namespace wire::net {
+
+enum class Interest : std::uint8_t;
+namespace detail {
+class PollDesc;
+}
 
 class Conn {
   public:
@@ -83,6 +98,9 @@ class Conn {
 
     std::error_code check(const Waiter& w) const noexcept;
     std::error_code wait(Waiter& w, short events);
+    std::error_code park(Waiter& w, Interest direction);
+    detail::PollDesc* poll_desc();
+    void detach_poll();
     int wake_fd(Waiter& w);
     void set(Waiter& w, TimePoint t);
     void close_wake_fds() noexcept;
@@ -92,7 +110,8 @@ class Conn {
     std::atomic<bool> closed_{false};
     Waiter read_;
     Waiter write_;
-    std::mutex wake_mu_;  // guards creating and signalling the wake fds
+    std::mutex wake_mu_;  // guards creating and signalling the wake fds, and creating poll_
+    std::shared_ptr<detail::PollDesc> poll_;  // set by the first wait on a fiber
 };
 
 }  // namespace wire::net

@@ -47,6 +47,8 @@ EventLoop::EventLoop() : now_(Clock::now()) {
 }
 
 EventLoop::~EventLoop() {
+    // The on_destroy hooks first, while the loop can still remove fds and cancel timers; then
+    // the lifetime token expires, so a Conn outliving the loop stops posting to it.
     std::vector<std::pair<std::uint64_t, Task>> hooks;
     {
         std::lock_guard lock(destroy_mu_);
@@ -54,6 +56,7 @@ EventLoop::~EventLoop() {
     }
     for (auto& [key, hook] : hooks)
         hook();
+    lifetime_.reset();
     if (signal_fd_ >= 0) ::close(signal_fd_);
     ::close(wake_fd_);
     ::close(epoll_fd_);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -112,6 +113,11 @@ class EventLoop {
     // The loop running on this thread, or nullptr.
     static EventLoop* current() noexcept;
 
+    // Expires when the loop is destroyed. For objects that may outlive the loop they registered
+    // with (a Conn that a fiber waited on, net/detail/poll_desc.hpp): they check it before
+    // touching the loop again.
+    std::weak_ptr<const void> lifetime() const noexcept { return lifetime_; }
+
   private:
     struct Slot {
         IoHandler* handler = nullptr;
@@ -152,6 +158,7 @@ class EventLoop {
     std::mutex destroy_mu_;
     std::vector<std::pair<std::uint64_t, Task>> destroy_hooks_;  // guarded by destroy_mu_
     std::uint64_t next_destroy_key_ = 0;                         // guarded by destroy_mu_
+    std::shared_ptr<const void> lifetime_ = std::make_shared<char>(0);
 };
 
 }  // namespace wire::net

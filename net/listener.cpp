@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <stdexcept>
 
+#include "net/detail/poll_desc.hpp"
 #include "net/error.hpp"
+#include "net/fiber.hpp"
 
 namespace wire::net {
 namespace {
@@ -67,6 +70,21 @@ void Listener::shed_one_connection() noexcept {
     reserve_ = open_reserve();
 }
 
+Listener::~Listener() {
+    (void)close();
+}
+
+Listener& Listener::operator=(Listener&& other) noexcept {
+    if (this != &other) {
+        (void)close();
+        socket_ = std::move(other.socket_);
+        reserve_ = std::move(other.reserve_);
+        address_ = std::move(other.address_);
+        poll_ = std::move(other.poll_);
+    }
+    return *this;
+}
+
 Result<Socket> Listener::accept_wait(std::chrono::milliseconds timeout) {
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + timeout;
@@ -79,12 +97,23 @@ Result<Socket> Listener::accept_wait(std::chrono::milliseconds timeout) {
             if (left.count() <= 0) return Error::timeout;
             wait_ms = static_cast<int>(left.count());
         }
+        if (Fiber* fiber = Fiber::current()) {
+            if (!poll_) poll_ = std::make_shared<detail::PollDesc>(fiber->loop(), socket_.fd());
+            if (&poll_->loop() != &fiber->loop()) {
+                throw std::logic_error("net::Listener: accept_wait on fibers of two event loops");
+            }
+            const auto ns =
+                timeout.count() < 0 ? std::chrono::nanoseconds{0} : deadline.time_since_epoch();
+            if (auto ec = poll_->wait(Interest::readable, ns.count())) return ec;
+            continue;
+        }
         pollfd p{socket_.fd(), POLLIN, 0};
         if (::poll(&p, 1, wait_ms) < 0 && errno != EINTR) return last_error();
     }
 }
 
 std::error_code Listener::close() noexcept {
+    if (poll_) detail::PollDesc::detach(std::move(poll_), socket_);
     (void)reserve_.close();
     return socket_.close();
 }

@@ -2,7 +2,8 @@
 //
 // The listening socket is non-blocking, so it fits an event loop: register fd() for readability
 // and call accept() until it reports would_block(). accept_wait() serves thread-per-connection
-// programs.
+// programs, and on a fiber (net/fiber.hpp) it parks the fiber on the loop instead of blocking the
+// thread, so an acceptor can be a fiber too.
 //
 // Running out of descriptors (EMFILE/ENFILE). With a level-triggered event loop a pending
 // connection that cannot be accepted keeps the listener readable forever: a busy loop. We use the
@@ -15,6 +16,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +25,10 @@
 #include "net/socket.hpp"
 
 namespace wire::net {
+
+namespace detail {
+class PollDesc;
+}
 
 struct ListenOptions {
     int backlog = 4096;         // the kernel caps it at net.core.somaxconn
@@ -34,7 +40,8 @@ class Listener {
   public:
     Listener() = default;
     Listener(Listener&&) noexcept = default;
-    Listener& operator=(Listener&&) noexcept = default;
+    Listener& operator=(Listener&& other) noexcept;
+    ~Listener();
 
     // socket + bind + listen. Port 0 picks a free port; address() reports the real one.
     static Result<Listener> listen(const Address& address, const ListenOptions& options = {});
@@ -46,7 +53,10 @@ class Listener {
     // before we accepted) is skipped. On EMFILE/ENFILE see above.
     Result<Socket> accept();
     // Blocks (poll) until a connection arrives or `timeout` passes (Error::timeout); a negative
-    // timeout waits forever.
+    // timeout waits forever. On a fiber it parks the fiber instead (the fd stays registered
+    // with that fiber's loop until close(); the loop must outlive the Listener), and close()
+    // from another fiber of that loop ends the wait with Error::closed. (A Listener is not
+    // thread-safe: from another thread, stop an acceptor with a timeout and a flag.)
     Result<Socket> accept_wait(std::chrono::milliseconds timeout = std::chrono::milliseconds{-1});
 
     const Address& address() const noexcept { return address_; }
@@ -60,6 +70,7 @@ class Listener {
     Socket socket_;
     Socket reserve_;  // the spare descriptor for EMFILE (see above)
     Address address_;
+    std::shared_ptr<detail::PollDesc> poll_;  // set by the first accept_wait on a fiber
 };
 
 // `count` listeners on one address with SO_REUSEPORT, one per event loop: the kernel spreads

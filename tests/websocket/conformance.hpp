@@ -3,16 +3,22 @@
 // back. Our side runs the usual echo application (read_message, write_message the same, and on
 // any read error close()), once as a server Conn and once as a client Conn, so every rule is
 // checked for both roles. The peer has its own small frame decoder, independent of FrameReader.
+// With WIRE_CONFORMANCE_FIBERS set, our echo runs on a fiber of an event loop (net/fiber.hpp)
+// instead of a thread, so every blocking call parks on the loop: fiber_conn_test.cpp re-runs the
+// suite so.
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 
 #include "net/conn.hpp"
+#include "net/fiber.hpp"
 #include "tests/net/helpers.hpp"
 #include "websocket/conn.hpp"
 
@@ -77,7 +83,16 @@ class Harness {
         o.role = our_role;
         o.read_limit = read_limit;
         conn_ = Conn(std::move(b), o);
-        echo_ = std::thread([this] { run_echo(); });
+        if (std::getenv("WIRE_CONFORMANCE_FIBERS") != nullptr) {
+            loop_ = std::make_unique<net::EventLoop>();
+            net::go(*loop_, [this] {
+                run_echo();
+                loop_->stop();
+            });
+            echo_ = std::thread([this] { loop_->run(); });
+        } else {
+            echo_ = std::thread([this] { run_echo(); });
+        }
     }
     ~Harness() {
         raw_.close();
@@ -243,6 +258,7 @@ class Harness {
     }
 
     Role role_;
+    std::unique_ptr<net::EventLoop> loop_;  // fiber mode only; outlives conn_
     net::Conn raw_;
     Conn conn_;
     std::thread echo_;

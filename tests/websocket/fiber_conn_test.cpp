@@ -1,0 +1,210 @@
+// websocket::Conn on fibers (net/fiber.hpp): the blocking API unchanged, each call that would
+// block parking its fiber on an event loop. The conformance suite is re-run in that mode.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <future>
+#include <list>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/fiber.hpp"
+#include "net/listener.hpp"
+#include "websocket/dialer.hpp"
+#include "websocket/upgrader.hpp"
+
+using namespace wire;
+using namespace std::chrono_literals;
+namespace ws = wire::websocket;
+
+namespace {
+
+// A loop on a thread of its own; the fibers' work must be over before it is destroyed.
+struct LoopThread {
+    net::EventLoop loop;
+    std::thread thread{[this] { loop.run(); }};
+    ~LoopThread() {
+        loop.stop();
+        thread.join();
+    }
+};
+
+// An echo server whose acceptor and connections are fibers of one loop. Each connection's fiber
+// upgrades, echoes until the peer closes, then closes; `done` counts the ended ones.
+class FiberEchoServer {
+  public:
+    FiberEchoServer() {
+        auto l = net::Listener::listen(net::Address::ipv4_loopback(0));
+        REQUIRE(l);
+        listener_ = std::move(*l);
+        net::go(lt_.loop, [this] { accept_loop(); });
+    }
+    ~FiberEchoServer() {
+        stop_ = true;
+        while (!accept_ended_ || done.load() < started_.load())
+            std::this_thread::sleep_for(1ms);
+    }
+    int port() const { return listener_.address().port(); }
+    std::string url() const { return "ws://127.0.0.1:" + std::to_string(port()) + "/"; }
+    std::atomic<int> done{0};
+
+  private:
+    void accept_loop() {
+        while (!stop_) {
+            auto s = listener_.accept_wait(20ms);  // parks: the loop runs the echo fibers
+            if (!s) continue;
+            ++started_;
+            net::go(lt_.loop, [this, sock = std::make_shared<net::Socket>(std::move(*s))] {
+                serve(std::move(*sock));
+                ++done;
+            });
+        }
+        accept_ended_ = true;
+    }
+    static void serve(net::Socket sock) {
+        auto conn = ws::Upgrader{}.upgrade_connection(net::Conn(std::move(sock)));
+        if (!conn) return;
+        for (;;) {
+            auto m = conn->read_message();
+            if (!m) break;
+            if (!conn->write_message(m->type, m->data)) break;
+        }
+        (void)conn->close(ws::close_code::normal, "", 2s);
+    }
+
+    LoopThread lt_;
+    net::Listener listener_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> accept_ended_{false};
+    std::atomic<int> started_{0};
+};
+
+std::string payload(std::size_t size, int seed) {
+    std::string s(size, '\0');
+    for (std::size_t i = 0; i < size; ++i)
+        s[i] = static_cast<char>('a' + (i * 7 + static_cast<std::size_t>(seed)) % 26);
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("fiber echo server: many clients, messages from 0 bytes to 200 KB, all echoed") {
+    FiberEchoServer server;
+    constexpr int clients = 8;
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int c = 0; c < clients; ++c) {
+        threads.emplace_back([&, c] {
+            auto conn = ws::Dialer{}.dial(server.url());
+            if (!conn) return;
+            for (std::size_t size : {0u, 1u, 125u, 126u, 65535u, 65536u, 200000u, 16u}) {
+                const std::string text = payload(size, c);
+                if (!conn->write_message(ws::Opcode::text, text)) return;
+                conn->set_read_deadline(ws::Clock::now() + 10s);
+                auto m = conn->read_message();
+                if (!m || m->text() != text) return;
+            }
+            if (!conn->close(ws::close_code::normal, "", 2s)) ++ok;
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    CHECK(ok.load() == clients);
+}
+
+TEST_CASE("a Dialer and a client Conn on a fiber, against the fiber server on another loop") {
+    FiberEchoServer server;
+    LoopThread client_loop;
+    std::promise<int> echoed;
+    net::go(client_loop.loop, [&] {
+        auto conn = ws::Dialer{}.dial(server.url());  // the handshake read parks this fiber
+        int n = 0;
+        for (int i = 0; conn && i < 100; ++i) {
+            const std::string text = "fiber client " + std::to_string(i);
+            if (!conn->write_message(ws::Opcode::text, text)) break;
+            auto m = conn->read_message();
+            if (!m || m->text() != text) break;
+            ++n;
+        }
+        if (conn) (void)conn->close(ws::close_code::normal, "", 2s);
+        echoed.set_value(n);
+    });
+    auto f = echoed.get_future();
+    REQUIRE(f.wait_for(10s) == std::future_status::ready);
+    CHECK(f.get() == 100);
+}
+
+TEST_CASE("a read deadline set from another thread ends a read_message parked in a fiber") {
+    LoopThread lt;
+    auto listener = net::Listener::listen(net::Address::ipv4_loopback(0));
+    REQUIRE(listener);
+    // A server Conn on a fiber, waiting for a message that never comes.
+    std::promise<std::error_code> result;
+    std::atomic<ws::Conn*> parked{nullptr};
+    std::atomic<bool> may_end{false};  // the Conn outlives the other thread's call on it
+    std::atomic<bool> ended{false};    // a fiber parked when its loop goes would leak
+    net::go(lt.loop, [&] {
+        auto s = listener->accept_wait(5s);
+        auto conn = s ? ws::Upgrader{}.upgrade_connection(net::Conn(std::move(*s)))
+                      : net::Result<ws::Conn>(s.error());
+        if (!conn) {
+            result.set_value(conn.error());
+            ended = true;
+            return;
+        }
+        parked = &*conn;
+        auto m = conn->read_message();
+        result.set_value(m ? std::error_code{} : m.error());
+        while (!may_end)
+            net::this_fiber::sleep_for(1ms);
+        ended = true;
+    });
+    auto silent =
+        ws::Dialer{}.dial("ws://127.0.0.1:" + std::to_string(listener->address().port()) + "/");
+    REQUIRE(silent);
+    while (parked.load() == nullptr)
+        std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(20ms);
+    parked.load()->set_read_deadline(ws::Clock::now());
+    auto f = result.get_future();
+    REQUIRE(f.wait_for(5s) == std::future_status::ready);
+    CHECK(net::is_timeout(f.get()));
+    may_end = true;
+    while (!ended)
+        std::this_thread::sleep_for(1ms);
+}
+
+TEST_CASE("the RFC 6455 conformance suite passes with our Conn's echo on a fiber") {
+    // This binary again, only the conformance cases, with WIRE_CONFORMANCE_FIBERS set.
+    char log_path[] = "/tmp/wire-fiber-conformance-XXXXXX";
+    const int log = ::mkstemp(log_path);
+    REQUIRE(log >= 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(log, STDOUT_FILENO);
+        ::dup2(log, STDERR_FILENO);
+        ::setenv("WIRE_CONFORMANCE_FIBERS", "1", 1);
+        ::execl("/proc/self/exe", "websocket_tests", "--test-case=conformance*", "--no-version",
+                static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::string output;
+    char buf[4096];
+    ::lseek(log, 0, SEEK_SET);
+    for (ssize_t n; (n = ::read(log, buf, sizeof buf)) > 0;)
+        output.append(buf, static_cast<std::size_t>(n));
+    ::close(log);
+    ::unlink(log_path);
+    INFO(output);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(output.find("test cases:") != std::string::npos);
+    CHECK(output.find(" 0 passed") == std::string::npos);  // it ran something
+}
