@@ -100,7 +100,10 @@ class Request {
     std::string_view raw_query;  // after '?', without it: "q=x"
     int proto_major = 1;
     int proto_minor = 1;
-    HeaderView header;             // the field lines as received
+    // The field lines as received. Read-only, unlike Go's r.Header: it views the parser's
+    // fields, and a writable copy would cost every request; pass values down with
+    // set_path_value() instead (docs/go-names.md).
+    HeaderView header;
     std::string_view host;         // the Host field (RFC 9112 §3.2), port included
     std::string_view remote_addr;  // the client, "127.0.0.1:51234"
     // Content-Length, or -1 when the length is unknown (chunked); 0 without a body.
