@@ -1,5 +1,6 @@
 // Fuzzes the URL layer: parse_url / parse_request_target never read outside the input,
-// percent encoding round-trips, clean_path is idempotent, parse_query never fails hard.
+// an owning Url reads back from its string(), percent encoding round-trips, clean_path is
+// idempotent, parse_query never fails hard.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -31,6 +32,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             check_inside(part, in);
         }
     }
+    Url owned;
+    if (!parse_url(in, owned)) {
+        Url back;
+        if (parse_url(owned.string(), back) || back.scheme != owned.scheme ||
+            back.user != owned.user || back.host != owned.host || back.path != owned.path ||
+            back.raw_query != owned.raw_query || back.fragment != owned.fragment) {
+            std::abort();
+        }
+    }
+    (void)parse_request_uri("GET", in, owned);
     RequestTarget t;
     (void)parse_request_target("GET", in, t);
     (void)parse_request_target("CONNECT", in, t);

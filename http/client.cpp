@@ -99,6 +99,13 @@ std::size_t Client::idle_connections() const {
     return pool_->idle_count();
 }
 
+Client& default_client() {
+    // why: leaked on purpose, as Go's DefaultClient lives for the whole program; destroying it
+    // at exit would race with threads still using it.
+    static Client* const client = new Client();
+    return *client;
+}
+
 }  // namespace wire::http
 
 namespace wire::http {

@@ -124,4 +124,12 @@ class Client {
     std::shared_ptr<detail::ConnPool> pool_;
 };
 
+// Go's http.DefaultClient, and through it Go's package-level http.Get, Head, Post and
+// PostForm: default_client().get(url). It is created on first use with the default settings
+// and never destroyed (a Response may outlive main's locals). Configure it before sharing it
+// between threads, as any Client. Why no free get(url): with `using namespace wire::http` a
+// function named get or head collides with the program's own helpers of those names (this
+// repository's tests hit it at once); the one extra call keeps that name space quiet.
+Client& default_client();
+
 }  // namespace wire::http

@@ -3,6 +3,9 @@
 
 #include "http/detail/client_conn.hpp"
 #include "http/detail/conn_pool.hpp"
+#include "http/detail/redirect.hpp"
+#include "http/error.hpp"
+#include "http/version.hpp"
 
 namespace wire::http {
 
@@ -82,6 +85,28 @@ void Response::release() noexcept {
         }
     }
     conn_.reset();
+}
+
+std::string Response::status() const {
+    std::string out = std::to_string(status_code);
+    if (!status_text.empty()) out.append(" ").append(status_text);
+    return out;
+}
+
+bool Response::proto_at_least(int major, int minor) const noexcept {
+    int got_major = 0;
+    int got_minor = 0;
+    if (!parse_http_version(proto, got_major, got_minor)) return false;
+    return got_major > major || (got_major == major && got_minor >= minor);
+}
+
+net::Result<std::string> Response::location() const {
+    const std::string_view field = header.get("Location");
+    // Go's ErrNoLocation: nothing to resolve.
+    if (field.empty()) return Error::bad_location;
+    auto resolved = detail::resolve_reference(url, field);
+    if (!resolved) return Error::bad_location;
+    return std::move(*resolved);
 }
 
 }  // namespace wire::http

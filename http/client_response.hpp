@@ -57,6 +57,14 @@ class Response {
     // that do not parse are skipped.
     [[nodiscard]] std::vector<Cookie> cookies() const;
 
+    // Go's Status: "200 OK", the code and the reason phrase as sent ("200" when none came).
+    [[nodiscard]] std::string status() const;
+    // Go's ProtoAtLeast: whether the response's version is at least major.minor.
+    [[nodiscard]] bool proto_at_least(int major, int minor) const noexcept;
+    // Go's Location: the Location field resolved against `url` (RFC 9110 §10.2.2, RFC 3986
+    // §5). Error::bad_location when the field is absent (Go's ErrNoLocation) or does not parse.
+    [[nodiscard]] net::Result<std::string> location() const;
+
   private:
     friend class Client;
     void release() noexcept;  // hands the connection back to the pool or closes it

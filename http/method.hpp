@@ -19,6 +19,20 @@ enum class Method : std::uint8_t {
     other,    // any other token: methods are extensible (§9.1)
 };
 
+// The method names as strings, Go's http.MethodGet...: `if (r.method == http::method::post)`.
+// Request::method is the name as sent, so these compare with it directly.
+namespace method {
+inline constexpr std::string_view get = "GET";
+inline constexpr std::string_view head = "HEAD";
+inline constexpr std::string_view post = "POST";
+inline constexpr std::string_view put = "PUT";
+inline constexpr std::string_view patch = "PATCH";  // RFC 5789
+inline constexpr std::string_view delete_ = "DELETE";
+inline constexpr std::string_view connect = "CONNECT";
+inline constexpr std::string_view options = "OPTIONS";
+inline constexpr std::string_view trace = "TRACE";
+}  // namespace method
+
 // Methods are case-sensitive (RFC 9110 §9.1): "get" is not GET.
 Method method_from(std::string_view name) noexcept;
 // The standard name, or "" for Method::other.

@@ -28,7 +28,9 @@
 #include "http/header_view.hpp"
 #include "http/limits.hpp"
 #include "http/message_head.hpp"
+#include "http/method.hpp"
 #include "http/router.hpp"
+#include "http/url.hpp"
 #include "http/values.hpp"
 #include "net/result.hpp"
 
@@ -98,7 +100,10 @@ class Request {
     std::string_view raw_query;  // after '?', without it: "q=x"
     int proto_major = 1;
     int proto_minor = 1;
-    HeaderView header;             // the field lines as received
+    // The field lines as received. Read-only, unlike Go's r.Header: it views the parser's
+    // fields, and a writable copy would cost every request; pass values down with
+    // set_path_value() instead (docs/go-names.md).
+    HeaderView header;
     std::string_view host;         // the Host field (RFC 9112 §3.2), port included
     std::string_view remote_addr;  // the client, "127.0.0.1:51234"
     // Content-Length, or -1 when the length is unknown (chunked); 0 without a body.
@@ -128,6 +133,12 @@ class Request {
 
     // ---- URL query, Go's r.URL.Query(): the query parsed anew on each call; bad pairs skipped.
     [[nodiscard]] Values query() const;
+    // ---- Go's r.URL (http/url.hpp): `path` decoded (url().path is "/a b" where `path` is
+    // "/a%20b"), raw_path and raw_query as sent, and for an absolute-form target its scheme
+    // and host. Built from `path` and `raw_query` on the first call and rebuilt only when a
+    // middleware points them elsewhere (strip_prefix does), so a request that never asks pays
+    // nothing. Valid during serve(); copy what you keep.
+    const Url& url();
 
     // ---- Forms, Go's ParseForm / ParseMultipartForm / Form / PostForm / FormValue / FormFile.
     // Nothing is parsed or allocated until one of these is called; reading a form consumes the

@@ -1,7 +1,7 @@
 // wire:glue
 // Request's lazily parsed parts: the forms (Go's ParseForm and ParseMultipartForm), the URL
-// query, cookies and basic auth. Kept apart from request.cpp, which the server runs for every
-// request: nothing here runs unless a handler asks.
+// and its query, cookies and basic auth. Kept apart from request.cpp, which the server runs for
+// every request: nothing here runs unless a handler asks.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +13,7 @@
 #include "http/form.hpp"
 #include "http/multipart_form.hpp"
 #include "http/multipart_reader.hpp"
+#include "http/percent.hpp"
 #include "http/request.hpp"
 
 namespace wire::http {
@@ -30,6 +31,10 @@ struct RequestForms {
     bool form_parsed = false;
     bool multipart_parsed = false;
     bool used = false;  // something above was set since the last clear()
+    // Request::url()'s, and the views it was built from.
+    Url url;
+    std::string_view url_path, url_query;
+    bool url_built = false;
 
     void clear() noexcept {
         if (!used) return;
@@ -40,7 +45,7 @@ struct RequestForms {
         multipart.files.clear();
         reader.reset();
         form_error = multipart_error = {};
-        form_parsed = multipart_parsed = used = false;
+        form_parsed = multipart_parsed = used = url_built = false;
     }
 };
 
@@ -93,6 +98,43 @@ Values Request::query() const {
     Values v;
     (void)parse_query(raw_query, v);  // Go's URL.Query also drops malformed pairs silently
     return v;
+}
+
+namespace {
+
+bool same_view(std::string_view a, std::string_view b) noexcept {
+    return a.data() == b.data() && a.size() == b.size();
+}
+
+}  // namespace
+
+const Url& Request::url() {
+    detail::RequestForms& f = forms();
+    if (f.url_built && same_view(f.url_path, path) && same_view(f.url_query, raw_query)) {
+        return f.url;
+    }
+    Url& u = f.url;
+    // Scheme, host and user come from the target; path and query from the fields, which a
+    // middleware may have changed since the head was parsed.
+    if (!target.empty() && target[0] == '/') {
+        u = Url{};
+    } else if (parse_request_uri(method, target, u)) {
+        u = Url{};  // why: a leniency let the target through; keep what the fields say
+    }
+    if (target == "*" || method == method::connect) {
+        // RFC 9112 §3.2.3-4: authority- and asterisk-form name no path to decode.
+    } else {
+        u.raw_path.assign(path);
+        u.path.clear();
+        // A path that does not decode stays as sent (the parser's leniencies only).
+        if (percent_decode(path, u.path)) u.path.assign(path);
+    }
+    u.raw_query.assign(raw_query);
+    u.force_query = raw_query.empty() && target.find('?') != std::string_view::npos;
+    f.url_path = path;
+    f.url_query = raw_query;
+    f.url_built = true;
+    return u;
 }
 
 std::error_code Request::parse_form(const FormLimits& limits) {

@@ -107,6 +107,40 @@ void ServeMux::serve(ResponseWriter& w, Request& r) {
     }
 }
 
+ServeMux::Match ServeMux::handler(const Request& r) const {
+    if (r.target == "*") {
+        return {handler_func([](ResponseWriter& w, Request&) { w.write_header(200); }), ""};
+    }
+    std::string query;
+    if (!r.raw_query.empty()) query.append("?").append(r.raw_query);
+    RouteMatch m;
+    if (r.method != "CONNECT" && needs_cleaning(r.path)) {
+        const std::string clean = cleaned(r.path);
+        router_.match(r.method, r.host, clean, m);
+        std::string pattern(m.outcome() == RouteMatch::Outcome::matched ? m.pattern() : "");
+        return {redirect_handler(clean + query, 301), std::move(pattern)};
+    }
+    router_.match(r.method, r.host, r.path, m);
+    switch (m.outcome()) {
+        case RouteMatch::Outcome::matched:
+            return {handlers_[m.route()], std::string(m.pattern())};
+        case RouteMatch::Outcome::redirect: {
+            std::string to(m.redirect_path());
+            return {redirect_handler(to + query, 301), to};
+        }
+        case RouteMatch::Outcome::method_not_allowed:
+            return {handler_func([allow = std::string(m.allow()), next = method_not_allowed_](
+                                     ResponseWriter& w, Request& req) {
+                        w.header().set("Allow", allow);  // RFC 9110 §15.5.6
+                        next->serve(w, req);
+                    }),
+                    ""};
+        case RouteMatch::Outcome::not_found:
+            break;
+    }
+    return {not_found_, ""};
+}
+
 std::string ServeMux::explain(const Request& r) const {
     return explain(r.method, r.host, r.target);
 }

@@ -47,6 +47,18 @@ class ServeMux final : public Handler {
     [[nodiscard]] std::string explain(std::string_view method, std::string_view host,
                                       std::string_view target) const;
 
+    // Go's ServeMux.Handler: the handler serve() would run for `r` and the pattern that chose
+    // it, without running it. For a redirect, a handler that sends it (pattern: the target
+    // path for the subtree redirect, the cleaned path's pattern for the clean-path one); for a
+    // 405, one that sets Allow and runs the method-not-allowed handler; for a 404, the
+    // not-found handler; pattern "" for these last two. Path values are not set on `r`.
+    // Allocates; for middleware and tests, not the hot path.
+    struct Match {
+        HandlerPtr handler;
+        std::string pattern;
+    };
+    [[nodiscard]] Match handler(const Request& r) const;
+
   private:
     Router router_;
     std::vector<HandlerPtr> handlers_;  // indexed by route id

@@ -2,6 +2,7 @@
 
 #include "http/detail/chars.hpp"
 #include "http/error.hpp"
+#include "http/percent.hpp"
 
 namespace wire::http {
 namespace {
@@ -168,6 +169,101 @@ std::error_code parse_request_target(std::string_view method, std::string_view t
         return Error::bad_url;
     }
     return {};
+}
+
+// ---- Url: the owning, decoded form (Go's url.URL).
+
+namespace {
+
+// Copies the components of `v` into `out`, decoding the path and the fragment. A path that
+// does not decode is an error here (Go's url.Parse refuses it too).
+std::error_code fill_url(const UrlView& v, Url& out) {
+    out = Url{};
+    out.scheme.assign(v.scheme);
+    out.user.assign(v.userinfo);
+    out.host.assign(v.host);
+    if (!v.port.empty()) out.host.append(":").append(v.port);
+    out.raw_path.assign(v.path);
+    out.raw_query.assign(v.query);
+    out.force_query = v.has_query && v.query.empty();
+    if (auto ec = percent_decode(v.path, out.path)) return ec;
+    if (auto ec = percent_decode(v.fragment, out.fragment)) return ec;
+    return {};
+}
+
+}  // namespace
+
+std::error_code parse_url(std::string_view text, Url& out) {
+    UrlView v;
+    std::error_code ec = parse_url(text, v);
+    if (!ec) ec = fill_url(v, out);
+    if (ec) out = Url{};
+    return ec;
+}
+
+std::error_code parse_request_uri(std::string_view method, std::string_view target, Url& out) {
+    RequestTarget t;
+    std::error_code ec = parse_request_target(method, target, t);
+    if (!ec) ec = fill_url(t.url, out);
+    if (ec) {
+        out = Url{};
+        return ec;
+    }
+    if (t.form == TargetForm::asterisk) out.path = out.raw_path = "*";
+    return {};
+}
+
+Values Url::query() const {
+    Values v;
+    (void)parse_query(raw_query, v);  // as Go's Query: malformed pairs are dropped silently
+    return v;
+}
+
+std::string Url::escaped_path() const {
+    return raw_path.empty() ? percent_encode(path, Escape::path) : raw_path;
+}
+
+std::string Url::request_uri() const {
+    std::string out = escaped_path();
+    if (out.empty()) out = "/";
+    if (force_query || !raw_query.empty()) out.append("?").append(raw_query);
+    return out;
+}
+
+std::string Url::string() const {
+    std::string out;
+    if (!scheme.empty()) out.append(scheme).append(":");
+    const std::string p = escaped_path();
+    // why: a path starting "//" would read back as an authority, so an empty one is written.
+    if (!host.empty() || !user.empty() || p.starts_with("//")) {
+        out.append("//");
+        if (!user.empty()) out.append(user).append("@");
+        out.append(host);
+    }
+    // RFC 3986 §3.3: with an authority the path is empty or begins with "/".
+    if (!host.empty() && !p.empty() && p[0] != '/') out.push_back('/');
+    out.append(p);
+    if (force_query || !raw_query.empty()) out.append("?").append(raw_query);
+    if (!fragment.empty()) out.append("#").append(percent_encode(fragment, Escape::path));
+    return out;
+}
+
+std::string_view Url::hostname() const noexcept {
+    std::string_view h = host;
+    if (!h.empty() && h[0] == '[') {
+        const std::size_t close = h.find(']');
+        return close == std::string_view::npos ? h.substr(1) : h.substr(1, close - 1);
+    }
+    return h.substr(0, h.find(':'));
+}
+
+std::string_view Url::port() const noexcept {
+    std::string_view h = host;
+    const std::size_t close = h.rfind(']');
+    const std::size_t colon = h.rfind(':');
+    if (colon == std::string_view::npos || (close != std::string_view::npos && colon < close))
+        return {};
+    return h.substr(colon + 1);
 }
 
 }  // namespace wire::http
