@@ -7,6 +7,7 @@
 namespace wire::http::detail {
 
 bool is_ip_address(std::string_view host) noexcept {
+    // Why not net::Address: this file is a codec and includes nothing from net/ (check-layers).
     // inet_pton wants a NUL-terminated string; no address is longer than an IPv6 one
     // ("ffff:...:255.255.255.255", 45 characters), so a longer host is a name.
     std::array<char, 64> text{};
