@@ -8,6 +8,7 @@
 # Targets (ratio to gorilla, msgs per server CPU-second): >= 2x at 16 B, >= 4x at 4 KiB,
 # >= 5x at 64 KiB, fan-out >= 17x; <= 512 B per idle connection; 100,000 idle under 100 MiB RSS.
 # env: ROUNDS=3 DURATION=5 CONNS="1 100 1000" SIZES="16 4096 65536" FANOUT_CONNS=1000
+#      BUSY_POLL=50 (wire-event-bp: the same server with --busy-poll 50; 0 leaves it out)
 #      ECHO=1 (0 skips part 1) IDLE_N=10000 (0 skips part 2) BIG_N=100000 (0 skips) BIG_PEERS=0
 #      PORT_BASE=8190 OUT=dir
 # A quick run: ROUNDS=1 DURATION=3 CONNS=100 IDLE_N=2000 BIG_N=0 bench/bench-ws-event.sh
@@ -34,18 +35,26 @@ else
     echo "gorilla peer missing ($PEERS/bin/gows): measuring wire alone" >&2
 fi
 export WIRE_PEERS=$PEERS
+# Echo also measures the same server with busy polling (--busy-poll US; docs/performance.md,
+# "One connection"). BUSY_POLL=0 leaves it out.
+BUSY_POLL=${BUSY_POLL:-50}
+echo_servers=("${servers[@]}")
+[ "$BUSY_POLL" -gt 0 ] &&
+    echo_servers+=("$SERVER --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 2))" wire-event-bp)
 # Every connection count the targets name, 1 included (one client: each message wakes the server).
 export CONNS=${CONNS:-"1 100 1000"} SIZES=${SIZES:-"16 4096 65536"}
 
 if [ "${ECHO:-1}" = 1 ]; then
     echo "## echo and fan-out (log: $OUT/ws)"
-    OUT=$OUT/ws "$KIT/ws-bench.sh" "${servers[@]}" >"$OUT/ws.log" 2>&1
+    OUT=$OUT/ws "$KIT/ws-bench.sh" "${echo_servers[@]}" >"$OUT/ws.log" 2>&1
     if [ -f "$OUT/ws/raw.csv" ]; then
         ratio=()
         [ -x "$PEERS/bin/gows" ] && ratio=(--ratio-to gorilla)
         python3 "$KIT/tools/summarize.py" "${ratio[@]}" "$OUT/ws/raw.csv"
         [ -x "$PEERS/bin/gows" ] && python3 bench/ws_efficiency.py "$OUT/ws/raw.csv" \
             wire-event gorilla 16=2,4096=4,65536=5,fanout=17
+        [ -x "$PEERS/bin/gows" ] && [ "$BUSY_POLL" -gt 0 ] && python3 bench/ws_efficiency.py \
+            "$OUT/ws/raw.csv" wire-event-bp gorilla 16=2,4096=4,65536=5,fanout=17
     else
         tail -20 "$OUT/ws.log"
     fi

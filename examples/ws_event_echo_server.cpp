@@ -1,8 +1,9 @@
 // The event-driven WebSocket server of the bench contract (../shared/bench/README.md):
 //   ws://127.0.0.1:PORT/           echoes each message to its sender, same opcode
 //   ws://127.0.0.1:PORT/broadcast  sends each message to every /broadcast connection (a Hub topic)
-// Options: --port N (or PORT), WORKERS loops (default 1). SIGINT/SIGTERM: 1001 to every client,
-// up to 2 s to drain, exit.
+// Options: --port N (or PORT), WORKERS loops (default 1), --busy-poll US (each loop stays awake
+// up to US microseconds after a busy pass: ServerOptions::busy_poll, docs/performance.md).
+// SIGINT/SIGTERM: 1001 to every client, up to 2 s to drain, exit.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,11 +26,13 @@ unsigned env_number(const char* name, unsigned fallback) {
 
 int main(int argc, char** argv) {
     unsigned port = env_number("PORT", 8090);
+    ServerOptions options;
     for (int i = 1; i + 1 < argc; ++i) {
         if (std::strcmp(argv[i], "--port") == 0)
             port = static_cast<unsigned>(std::atoi(argv[i + 1]));
+        if (std::strcmp(argv[i], "--busy-poll") == 0)
+            options.busy_poll = std::chrono::microseconds(std::atol(argv[i + 1]));
     }
-    ServerOptions options;
     options.loops = env_number("WORKERS", 1);
     WebSocketServer server(options);
 

@@ -6,6 +6,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <utility>
 #include <vector>
@@ -136,6 +137,20 @@ int EventLoop::poll_timeout_ms() const {
     return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
 }
 
+// One epoll_wait; with busy polling after a busy pass, first non-blocking polls until an event
+// comes, the budget is spent, a timer falls due or stop() is asked.
+int EventLoop::wait(epoll_event* events, int capacity, bool was_busy) {
+    if (was_busy && busy_poll_.count() > 0) {
+        const TimePoint until = std::min(Clock::now() + busy_poll_,
+                                         timers_.empty() ? TimePoint::max() : timers_.next());
+        do {
+            const int n = ::epoll_wait(epoll_fd_, events, capacity, 0);
+            if (n != 0) return n;
+        } while (!stop_.load(std::memory_order_relaxed) && Clock::now() < until);
+    }
+    return ::epoll_wait(epoll_fd_, events, capacity, poll_timeout_ms());
+}
+
 std::error_code EventLoop::run() {
     EventLoop* const previous = current_loop;
     current_loop = this;
@@ -145,7 +160,7 @@ std::error_code EventLoop::run() {
     constexpr int batch = 256;
     epoll_event events[batch];
     while (!stop_.load(std::memory_order_acquire)) {
-        const int n = ::epoll_wait(epoll_fd_, events, batch, poll_timeout_ms());
+        const int n = wait(events, batch, busy_);
         if (n < 0 && errno != EINTR) {
             result = errno_code();
             break;
@@ -153,6 +168,7 @@ std::error_code EventLoop::run() {
         now_ = Clock::now();
         for (int i = 0; i < n; ++i)
             dispatch(events[i].data.fd, events[i].events);
+        busy_ = n > 0;
         timers_.run_due(now_);
     }
     stop_.store(false, std::memory_order_release);  // the loop may be run again

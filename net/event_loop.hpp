@@ -28,6 +28,8 @@
 
 #include "net/timer.hpp"
 
+struct epoll_event;  // <sys/epoll.h>, kept out of this header
+
 namespace wire::net {
 
 // What an fd's owner implements to hear from the loop. The loop holds a plain pointer: the
@@ -91,6 +93,15 @@ class EventLoop {
     void cancel(Timer& timer) noexcept { timers_.cancel(timer); }
     std::size_t armed_timers() const noexcept { return timers_.size(); }
 
+    // Opt-in busy polling (loop thread, or before run()): after a pass that handled I/O or posted
+    // tasks, poll without sleeping for up to `budget` before blocking in epoll_wait. A ping-pong
+    // peer's next message then finds the loop awake: no sleep and wake-up per message, which on
+    // a VM costs more CPU than the message itself (docs/performance.md, "One connection"). It
+    // burns up to `budget` of CPU per quiet spell and helps only when the peer waits for our
+    // answers; a loop that saw no I/O (timers only) never spins. Zero (the default): off.
+    void set_busy_poll(std::chrono::microseconds budget) noexcept { busy_poll_ = budget; }
+    std::chrono::microseconds busy_poll() const noexcept { return busy_poll_; }
+
     // The time at the start of this iteration's handlers: one clock read per iteration.
     TimePoint now() const noexcept { return now_; }
 
@@ -137,6 +148,7 @@ class EventLoop {
 
     void dispatch(int fd, std::uint32_t events);
     int poll_timeout_ms() const;
+    int wait(::epoll_event* events, int capacity, bool was_busy);
     void run_posted();
 
     int epoll_fd_ = -1;
@@ -145,6 +157,8 @@ class EventLoop {
     std::vector<Slot> slots_;  // indexed by fd
     TimerHeap timers_;
     TimePoint now_;
+    std::chrono::microseconds busy_poll_{0};
+    bool busy_ = false;  // the last pass handled I/O or posted tasks (busy polling may follow)
     std::atomic<bool> stop_{false};
     std::atomic<std::thread::id> thread_{};
 

@@ -30,6 +30,9 @@ namespace wire::websocket {
 
 struct ServerOptions {
     std::size_t loops = 0;  // 0: one per CPU
+    // Busy polling on every loop (net::EventLoop::set_busy_poll): up to this long awake after a
+    // busy pass before sleeping. Zero: off.
+    std::chrono::microseconds busy_poll{0};
     Admission admission;
     // From accept to a complete upgrade request; then the connection is dropped.
     std::chrono::steady_clock::duration handshake_timeout = std::chrono::seconds(10);

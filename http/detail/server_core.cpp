@@ -207,6 +207,8 @@ net::Result<void> ServerCore::serve() {
             return ServerError::server_closed;
         }
         group_ = std::make_unique<net::LoopGroup>(listeners_.size());
+        for (std::size_t i = 0; i < group_->size(); ++i)
+            group_->loop(i).set_busy_poll(config_.busy_poll);
         for (std::size_t i = 0; i < listeners_.size(); ++i) {
             loops_.push_back(
                 std::make_unique<LoopContext>(*this, group_->loop(i), std::move(listeners_[i])));

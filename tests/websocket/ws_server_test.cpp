@@ -63,6 +63,21 @@ TEST_CASE("WebSocketServer: frames sent right behind the request are not lost") 
     CHECK(c.read_message() == "early");
 }
 
+TEST_CASE("WebSocketServer: busy_poll reaches every loop, and messages flow with it on") {
+    ServerOptions o = two_loops();
+    o.busy_poll = std::chrono::microseconds(200);
+    auto server = start_server(o, echo_endpoint());
+    for (std::size_t i = 0; i < server->loops().size(); ++i)
+        CHECK(server->loops().loop(i).busy_poll() == std::chrono::microseconds(200));
+    Client c = Client::open(server->port());
+    CHECK(c.read_response() == "HTTP/1.1 101 Switching Protocols");
+    for (int i = 0; i < 50; ++i) {
+        const std::string text = "ping " + std::to_string(i);
+        REQUIRE(c.send(Opcode::text, text));
+        CHECK(c.read_message() == text);
+    }
+}
+
 TEST_CASE("WebSocketServer: refusals name the problem") {
     auto server = start_server(two_loops(), echo_endpoint());
     SUBCASE("unknown path: 404") {
