@@ -6,12 +6,15 @@
 // Each connection runs the same blocking code (upgrade, then read_message / write_message in a
 // loop) in one of two ways:
 //  - by default on a fiber (net/fiber.hpp), as a goroutine does in Go: one event loop per CPU the
-//    process may use (SO_REUSEPORT listeners, an acceptor fiber on each), and a Conn that would block parks its
-//    fiber on the loop instead of putting a thread to sleep in the kernel;
+//    process may use (SO_REUSEPORT listeners, an acceptor fiber on each), and a Conn that would
+//    block parks its fiber on the loop instead of putting a thread to sleep in the kernel;
 //  - with --threads, on a thread per connection, the seeds' model: simplest, but every message
 //    wakes a kernel thread (ppoll + recvfrom + sendmsg, and a trip through the scheduler).
 //
-//   build/examples/ws_echo_server --port 8090 [--threads] [--loops N]
+//   build/examples/ws_echo_server --port 8090 [--threads] [--loops N] [--busy-poll US]
+//
+// --busy-poll US keeps each loop awake up to US microseconds after a busy pass
+// (EventLoop::set_busy_poll; docs/performance.md says when that pays). Fibers only.
 #include <sched.h>
 
 #include <csignal>
@@ -154,15 +157,20 @@ int main(int argc, char** argv) {
     std::string port = std::getenv("PORT") != nullptr ? std::getenv("PORT") : "8090";
     bool threads = false;
     std::size_t loops = usable_cpus();
+    long busy_poll_us = 0;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--threads") == 0) threads = true;
         if (i + 1 < argc && std::strcmp(argv[i], "--port") == 0) port = argv[i + 1];
         if (i + 1 < argc && std::strcmp(argv[i], "--loops") == 0) {
             loops = std::strtoul(argv[i + 1], nullptr, 10);
         }
+        if (i + 1 < argc && std::strcmp(argv[i], "--busy-poll") == 0)
+            busy_poll_us = std::atol(argv[i + 1]);
     }
     std::signal(SIGPIPE, SIG_IGN);
     net::LoopGroup group(threads ? 1 : loops);  // (unused with --threads)
+    for (std::size_t i = 0; i < group.size(); ++i)
+        group.loop(i).set_busy_poll(std::chrono::microseconds(busy_poll_us));
     auto address = net::Address::resolve("127.0.0.1:" + port);
     auto listeners = address ? net::listen_reuse_port(address->front(), threads ? 1 : group.size())
                              : net::Result<std::vector<net::Listener>>(address.error());
