@@ -21,9 +21,9 @@
 //  - A fiber never leaves its loop's thread, so thread_local and thread ids stay put.
 //  - A fiber must not block its thread in other ways: sleeping, a std::mutex held by a fiber
 //    that is parked (a deadlock on a one-thread loop), a std::condition_variable. Use
-//    this_fiber::sleep_for, or hand such work to a plain thread. websocket::Conn serializes
-//    its writes with such a mutex: on one loop, give a websocket::Conn to one fiber (it may
-//    read and write), or put its second user on a plain thread.
+//    this_fiber::sleep_for and net::Mutex (net/mutex.hpp: it parks a waiting fiber), or hand
+//    such work to a plain thread. websocket::Conn uses net::Mutex, so gorilla's shape, a reader
+//    and a writer fiber on one Conn, works on one loop.
 //  - An exception that escapes a fiber's function calls std::terminate, as for std::thread (and a
 //    panic in a goroutine): the stack is left intact for the debugger.
 //  - Fibers still parked when their loop is destroyed are never resumed: their stacks and what

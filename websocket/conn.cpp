@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "net/error.hpp"
+#include "net/fiber.hpp"
 #include "websocket/detail/conn_state.hpp"
 #include "websocket/error.hpp"
 
@@ -83,10 +84,17 @@ std::error_code ConnState::wait_for_peer_close(Clock::time_point deadline) {
             return close_received ? std::error_code{} : ec;
         }
         // Another thread is reading and will see the close; look again now and then in case it
-        // stops reading without seeing it.
-        std::unique_lock lock(state_mu);
-        const auto slice = std::min(deadline, Clock::now() + std::chrono::milliseconds(10));
-        state_cv.wait_until(lock, slice, [&] { return close_received || read_done; });
+        // stops reading without seeing it. A fiber parks meanwhile: the reader may be a fiber of
+        // the same loop, which runs only if this thread does (net/mutex.hpp).
+        if (net::Fiber::current() != nullptr) {
+            net::this_fiber::sleep_until(
+                std::min(deadline, Clock::now() + std::chrono::milliseconds(2)));
+        } else {
+            std::unique_lock lock(state_mu);
+            const auto slice = std::min(deadline, Clock::now() + std::chrono::milliseconds(10));
+            state_cv.wait_until(lock, slice, [&] { return close_received || read_done; });
+        }
+        std::lock_guard lock(state_mu);
         if (!close_received && !read_done && Clock::now() >= deadline) return net::Error::timeout;
     }
 }

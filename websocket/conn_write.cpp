@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
-#include <thread>
 
 #include "crypto/random.hpp"
 #include "net/error.hpp"
@@ -27,19 +26,6 @@ void begin_writing(ConnState& s) {
 }
 void end_writing(ConnState& s) {
     s.writing.store(false, std::memory_order_release);
-}
-
-// Takes `mu` unless `deadline` passes first. Polls with a growing pause instead of
-// std::timed_mutex: control frames rarely wait, and ThreadSanitizer does not see
-// pthread_mutex_clocklock (what timed_mutex uses), so it would report every unlock.
-bool lock_until(std::mutex& mu, Clock::time_point deadline) {
-    auto pause = std::chrono::microseconds(20);
-    while (!mu.try_lock()) {
-        if (Clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(pause);
-        pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(2));
-    }
-    return true;
 }
 
 bool is_data(Opcode type) {
@@ -133,7 +119,9 @@ Result<void> ConnState::write_control_frame(Opcode type, std::span<const std::ui
                                             Clock::time_point deadline) {
     if (!is_control(type)) return Error::bad_write_opcode;
     if (payload.size() > max_control_payload) return Error::control_frame_too_long;  // §5.5
-    if (!lock_until(write_mu, deadline)) return net::Error::timeout;
+    // net::Mutex is fair: a control frame waits for the frame being written, not for the rest of
+    // a stream of messages; on a fiber it parks rather than blocking the loop (net/mutex.hpp).
+    if (!write_mu.try_lock_until(deadline)) return net::Error::timeout;
     std::lock_guard lock(write_mu, std::adopt_lock);
     if (auto ec = write_state()) return ec;
     MaskKey key{};

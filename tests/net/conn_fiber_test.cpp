@@ -17,6 +17,8 @@
 using namespace wire::net;
 using namespace std::chrono_literals;
 
+using wire::net::test::LoopThread;
+
 namespace {
 
 // Fibers on a loop run by this thread: wait() returns when the last one has ended.
@@ -32,16 +34,6 @@ struct Fibers {
         });
     }
     void wait() { REQUIRE_FALSE(loop.run()); }
-};
-
-// A loop on a thread of its own, for tests that act on a fiber from another thread.
-struct LoopThread {
-    EventLoop loop;
-    std::thread thread{[this] { loop.run(); }};
-    ~LoopThread() {
-        loop.stop();
-        thread.join();
-    }
 };
 
 // Writes `text` and reads it back whole.

@@ -3,13 +3,26 @@
 
 #include <dirent.h>
 
+#include <thread>
 #include <utility>
 
 #include "net/conn.hpp"
 #include "net/dial.hpp"
+#include "net/event_loop.hpp"
 #include "net/listener.hpp"
 
 namespace wire::net::test {
+
+// A loop on a thread of its own, for tests that act on fibers from another thread; the fibers'
+// work must be over before it is destroyed.
+struct LoopThread {
+    EventLoop loop;
+    std::thread thread{[this] { loop.run(); }};
+    ~LoopThread() {
+        loop.stop();
+        thread.join();
+    }
+};
 
 // Open descriptors of this process, counted in /proc/self/fd (minus the one opendir holds).
 inline int open_fd_count() {

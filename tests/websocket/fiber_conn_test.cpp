@@ -15,6 +15,7 @@
 
 #include "net/fiber.hpp"
 #include "net/listener.hpp"
+#include "tests/net/helpers.hpp"
 #include "websocket/dialer.hpp"
 #include "websocket/upgrader.hpp"
 
@@ -22,17 +23,9 @@ using namespace wire;
 using namespace std::chrono_literals;
 namespace ws = wire::websocket;
 
-namespace {
+using wire::net::test::LoopThread;
 
-// A loop on a thread of its own; the fibers' work must be over before it is destroyed.
-struct LoopThread {
-    net::EventLoop loop;
-    std::thread thread{[this] { loop.run(); }};
-    ~LoopThread() {
-        loop.stop();
-        thread.join();
-    }
-};
+namespace {
 
 // An echo server whose acceptor and connections are fibers of one loop. Each connection's fiber
 // upgrades, echoes until the peer closes, then closes; `done` counts the ended ones.
@@ -207,4 +200,116 @@ TEST_CASE("the RFC 6455 conformance suite passes with our Conn's echo on a fiber
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(output.find("test cases:") != std::string::npos);
     CHECK(output.find(" 0 passed") == std::string::npos);  // it ran something
+}
+
+// gorilla's usual shape, a reader goroutine and a writer goroutine on one Conn, as two fibers of
+// one loop: the reader's automatic pong must wait for the writer, which is parked mid-message on
+// a full socket, by parking too; blocking the loop's thread would keep the writer parked.
+TEST_CASE("a reader fiber's pong waits for a writer fiber parked mid-message, the loop runs on") {
+    LoopThread lt;
+    auto listener = net::Listener::listen(net::Address::ipv4_loopback(0));
+    REQUIRE(listener);
+    constexpr int messages = 24;
+    const std::string big = payload(1 << 20, 3);
+    std::atomic<int> ticks{0};
+    std::atomic<bool> stop_ticking{false};
+    std::atomic<int> fibers_left{3};
+    net::go(lt.loop, [&] {  // proof of life: the loop keeps running fibers
+        while (!stop_ticking) {
+            ++ticks;
+            net::this_fiber::sleep_for(2ms);
+        }
+        --fibers_left;
+    });
+    std::shared_ptr<ws::Conn> shared;
+    net::go(lt.loop, [&] {
+        auto s = listener->accept_wait(5s);
+        auto conn = s ? ws::Upgrader{}.upgrade_connection(net::Conn(std::move(*s)))
+                      : net::Result<ws::Conn>(s.error());
+        if (!conn) {
+            fibers_left -= 2;
+            return;
+        }
+        shared = std::make_shared<ws::Conn>(std::move(*conn));
+        net::go(lt.loop, [&, c = shared] {  // the reader: answers pings until the close
+            while (c->read_message()) {
+            }
+            --fibers_left;
+        });
+        for (int i = 0; i < messages; ++i) {  // the writer: parks once the socket is full
+            if (!shared->write_message(ws::Opcode::binary, big)) break;
+        }
+        --fibers_left;
+    });
+    auto client =
+        ws::Dialer{}.dial("ws://127.0.0.1:" + std::to_string(listener->address().port()) + "/");
+    REQUIRE(client);
+    std::this_thread::sleep_for(100ms);  // the writer fills the socket buffers and parks
+    REQUIRE(client->write_control(ws::Opcode::ping, "are you there", ws::Clock::now() + 1s));
+    std::this_thread::sleep_for(50ms);  // the reader takes the ping and wants to answer
+    const int before = ticks.load();
+    std::this_thread::sleep_for(200ms);
+    CHECK(ticks.load() - before >= 20);  // ~100 at 2 ms; none while the loop's thread is blocked
+    std::string pong;
+    client->set_pong_handler([&](std::span<const std::uint8_t> p) {
+        pong.assign(p.begin(), p.end());
+        return std::error_code{};
+    });
+    int received = 0;
+    for (; received < messages; ++received) {
+        client->set_read_deadline(ws::Clock::now() + 5s);
+        auto m = client->read_message();
+        if (!m || m->text() != big) break;
+    }
+    CHECK(received == messages);
+    CHECK(pong == "are you there");  // it went out between two messages
+    (void)client->close(ws::close_code::normal, "", 2s);
+    stop_ticking = true;
+    while (fibers_left.load() > 0)
+        std::this_thread::sleep_for(1ms);
+}
+
+// close() from the writer fiber while the reader fiber of the same loop is parked in a read: the
+// reader sees the peer's answer and close() returns, instead of blocking the loop until its
+// deadline.
+TEST_CASE("a writer fiber's close() completes while a reader fiber of the same loop reads") {
+    LoopThread lt;
+    auto listener = net::Listener::listen(net::Address::ipv4_loopback(0));
+    REQUIRE(listener);
+    std::promise<std::error_code> closed;
+    std::promise<ws::Clock::duration> took;
+    std::atomic<int> fibers_left{2};
+    net::go(lt.loop, [&] {
+        auto s = listener->accept_wait(5s);
+        auto conn = s ? ws::Upgrader{}.upgrade_connection(net::Conn(std::move(*s)))
+                      : net::Result<ws::Conn>(s.error());
+        if (!conn) {
+            closed.set_value(conn.error());
+            took.set_value({});
+            fibers_left -= 2;
+            return;
+        }
+        auto shared = std::make_shared<ws::Conn>(std::move(*conn));
+        net::go(lt.loop, [&, c = shared] {  // the reader
+            while (c->read_message()) {
+            }
+            --fibers_left;
+        });
+        net::this_fiber::sleep_for(50ms);  // the reader is parked in read_message by now
+        const auto begin = ws::Clock::now();
+        closed.set_value(shared->close(ws::close_code::normal, "bye", 3s));
+        took.set_value(ws::Clock::now() - begin);
+        --fibers_left;
+    });
+    auto client =
+        ws::Dialer{}.dial("ws://127.0.0.1:" + std::to_string(listener->address().port()) + "/");
+    REQUIRE(client);
+    client->set_read_deadline(ws::Clock::now() + 5s);
+    auto m = client->read_message();  // the server's close: answered, then the read ends
+    REQUIRE_FALSE(m);
+    CHECK(ws::is_close_error(m.error(), {ws::close_code::normal}));
+    CHECK_FALSE(closed.get_future().get());
+    CHECK(took.get_future().get() < 1s);  // not the 3 s deadline
+    while (fibers_left.load() > 0)
+        std::this_thread::sleep_for(1ms);
 }

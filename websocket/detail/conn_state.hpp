@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "net/conn.hpp"
+#include "net/mutex.hpp"
 #include "websocket/close_error.hpp"
 #include "websocket/conn.hpp"
 #include "websocket/frame.hpp"
@@ -88,7 +89,7 @@ struct ConnState {
     Opcode msg_type = Opcode::binary;
     std::uint64_t msg_seq = 0;  // bumped per message: a stale MessageReader reads nothing
     ByteBuffer message;         // read_message's assembly buffer
-    std::mutex read_mu;         // held by whoever reads (one reader; close() may read)
+    net::Mutex read_mu;         // held by whoever reads (one reader; close() may read)
     // The handlers may be set on one thread while close() reads on another (a server shutting
     // down right after an upgrade): handler_mu guards them; they are copied out and called with
     // no lock held, so a handler may set another one.
@@ -106,7 +107,7 @@ struct ConnState {
     std::atomic<bool> closing{false};  // close() or abort() has begun
 
     // Write side.
-    std::mutex write_mu;                   // held for each frame: data, fragment or control
+    net::Mutex write_mu;                   // held for each frame: data, fragment or control
     std::atomic<bool> writing{false};      // a data writer is active (one-writer check)
     std::unique_ptr<std::uint8_t[]> wbuf;  // [max_header_size room | payload...]
     std::size_t wcap;
