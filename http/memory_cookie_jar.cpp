@@ -134,40 +134,88 @@ void MemoryCookieJar::set_cookies(std::string_view url, std::span<const Cookie> 
     std::lock_guard lock(mu_);
     auto& bucket = entries_[key];
     for (const Cookie& c : cookies) {
+        // §6.1: a cookie past the size limit is not stored (as browsers ignore it).
+        if (c.name.size() + c.value.size() > options_.max_cookie_bytes) continue;
         Entry e;
         const Outcome outcome = make_entry(c, t.host, def_path, now_t, e);
         if (outcome == Outcome::ignore) continue;
         std::string id = e.domain + ";" + e.path + ";" + e.name;
         if (outcome == Outcome::remove) {
-            bucket.erase(id);
+            count_ -= bucket.erase(id);
             continue;
         }
-        // Step 11: replacing a cookie keeps its creation time (and so its place in the order).
-        if (auto old = bucket.find(id); old != bucket.end()) {
-            e.creation = old->second.creation, e.seq = old->second.seq;
-            old->second = std::move(e);
-            continue;
-        }
-        e.creation = at, e.seq = next_seq_++;
-        bucket.emplace(std::move(id), std::move(e));
+        store(bucket, std::move(id), std::move(e), at);
+        if (bucket.size() > options_.max_cookies_per_domain) evict(now_t, key, key);
+        if (count_ > options_.max_cookies) evict(now_t, {}, key);
     }
     if (bucket.empty()) entries_.erase(key);
+}
+
+void MemoryCookieJar::store(Bucket& bucket, std::string id, Entry e,
+                            std::chrono::system_clock::time_point at) {
+    e.last_access = at;
+    // Step 11: replacing a cookie keeps its creation time (and so its place in the order).
+    if (auto old = bucket.find(id); old != bucket.end()) {
+        e.creation = old->second.creation, e.seq = old->second.seq;
+        old->second = std::move(e);
+        return;
+    }
+    e.creation = at, e.seq = next_seq_++;
+    bucket.emplace(std::move(id), std::move(e));
+    ++count_;
+}
+
+// §5.3, end: over a limit, evict expired cookies first, then the least recently used, until
+// within the limit again: from the bucket of `only_key`, or from the whole jar when it is empty.
+// Runs only when a limit is passed, so a linear scan is fine. Buckets left empty are dropped,
+// but for `in_use`, which the caller holds.
+void MemoryCookieJar::evict(std::time_t now_t, std::string_view only_key, std::string_view in_use) {
+    const auto over = [&] {
+        return only_key.empty()
+                   ? count_ > options_.max_cookies
+                   : entries_.find(only_key)->second.size() > options_.max_cookies_per_domain;
+    };
+    while (over()) {
+        auto victim_bucket = entries_.end();
+        Bucket::iterator victim;
+        bool victim_expired = false;
+        for (auto b = entries_.begin(); b != entries_.end(); ++b) {
+            if (!only_key.empty() && b->first != only_key) continue;
+            for (auto it = b->second.begin(); it != b->second.end(); ++it) {
+                const Entry& e = it->second;
+                const bool expired = e.persistent && e.expires <= now_t;
+                const bool better =
+                    victim_bucket == entries_.end() || (expired && !victim_expired) ||
+                    (expired == victim_expired &&
+                     (e.last_access < victim->second.last_access ||
+                      (e.last_access == victim->second.last_access && e.seq < victim->second.seq)));
+                if (better) victim_bucket = b, victim = it, victim_expired = expired;
+            }
+        }
+        if (victim_bucket == entries_.end()) return;
+        victim_bucket->second.erase(victim);
+        --count_;
+        if (victim_bucket->second.empty() && victim_bucket->first != in_use)
+            entries_.erase(victim_bucket);
+    }
 }
 
 std::vector<Cookie> MemoryCookieJar::cookies(std::string_view url) {
     Target t;
     if (!target_of(url, t)) return {};
     const std::string_view path = t.path.empty() ? std::string_view("/") : t.path;
-    const std::time_t now_t = std::chrono::system_clock::to_time_t(now());
-    std::vector<const Entry*> chosen;
+    const auto at = now();
+    const std::time_t now_t = std::chrono::system_clock::to_time_t(at);
+    std::vector<Entry*> chosen;
     std::lock_guard lock(mu_);
     const auto bucket = entries_.find(jar_key(t.host));
     if (bucket == entries_.end()) return {};
     for (auto it = bucket->second.begin(); it != bucket->second.end();) {
-        const Entry& e = it->second;
+        Entry& e = it->second;
         // §5.3: expired cookies are removed from the store.
         if (e.persistent && e.expires <= now_t) {
             it = bucket->second.erase(it);
+            --count_;
             continue;
         }
         ++it;
@@ -186,6 +234,7 @@ std::vector<Cookie> MemoryCookieJar::cookies(std::string_view url) {
     });
     std::vector<Cookie> out(chosen.size());
     for (std::size_t i = 0; i < chosen.size(); ++i) {
+        chosen[i]->last_access = at;  // §5.4 step 3
         out[i].name = chosen[i]->name;
         out[i].value = chosen[i]->value;
         out[i].quoted = chosen[i]->quoted;
@@ -196,10 +245,7 @@ std::vector<Cookie> MemoryCookieJar::cookies(std::string_view url) {
 
 std::size_t MemoryCookieJar::size() const {
     std::lock_guard lock(mu_);
-    std::size_t n = 0;
-    for (const auto& [key, bucket] : entries_)
-        n += bucket.size();
-    return n;
+    return count_;
 }
 
 }  // namespace wire::http

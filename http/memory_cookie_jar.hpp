@@ -24,9 +24,14 @@
 // (key "other.com"), but Domain=co.uk set by a.co.uk does reach b.co.uk (both key "co.uk").
 // A jar for browsing arbitrary sites should be given a real list (publicsuffix.org).
 //
-// Not implemented: RFC 6265 §5.3's storage limits and eviction (the jar grows with what the
-// servers set; expired cookies are dropped when their key is next used), SameSite (RFC 6265bis:
-// there are no "sites" for a Client), and IDNA (hosts must be A-labels, "xn--...").
+// Limits (RFC 6265 §6.1, which asks for at least 4096 bytes per cookie, 50 cookies per domain
+// and 3000 in all; the defaults are the larger figures browsers use): a cookie whose name and
+// value exceed max_cookie_bytes is ignored; past max_cookies_per_domain (per jar key, below) or
+// max_cookies, §5.3's eviction removes expired cookies first, then the least recently used
+// (created, replaced or sent). A hostile server cannot make the jar grow without bound.
+//
+// Not implemented: SameSite (RFC 6265bis: there are no "sites" for a Client), and IDNA (hosts
+// must be A-labels, "xn--...").
 // HttpOnly cookies are sent: the Client is an HTTP API (§5.4 step 1).
 //
 // Thread safety: every call takes one mutex; share a jar between threads and Clients freely.
@@ -66,6 +71,10 @@ struct CookieJarOptions {
     // Where "now" comes from, for expiry; null means std::chrono::system_clock::now. Tests
     // move it by hand.
     std::function<std::chrono::system_clock::time_point()> clock;
+    // Limits (see above). A cookie's size is its name's and value's length.
+    std::size_t max_cookie_bytes = 4096;
+    std::size_t max_cookies_per_domain = 180;
+    std::size_t max_cookies = 3300;
 };
 
 class MemoryCookieJar final : public CookieJar {
@@ -92,6 +101,7 @@ class MemoryCookieJar final : public CookieJar {
         std::string path;
         std::time_t expires = 0;  // meaningful when persistent
         std::chrono::system_clock::time_point creation;
+        std::chrono::system_clock::time_point last_access;  // for eviction (§5.3, §5.4 step 3)
         std::uint64_t seq = 0;  // breaks creation-time ties: the order cookies were created
         bool host_only = false, persistent = false, secure = false, quoted = false;
     };
@@ -102,11 +112,15 @@ class MemoryCookieJar final : public CookieJar {
     Outcome make_entry(const Cookie& c, std::string_view host, std::string_view default_path,
                        std::time_t now, Entry& e) const;
     bool set_domain(std::string_view host, std::string_view domain, Entry& e) const;
+    using Bucket = std::map<std::string, Entry>;
+    void store(Bucket& bucket, std::string id, Entry e, std::chrono::system_clock::time_point at);
+    void evict(std::time_t now_t, std::string_view only_key, std::string_view in_use);
 
     CookieJarOptions options_;
     mutable std::mutex mu_;
     // jar key (see above) -> "domain;path;name" -> cookie.
-    std::map<std::string, std::map<std::string, Entry>, std::less<>> entries_;
+    std::map<std::string, Bucket, std::less<>> entries_;
+    std::size_t count_ = 0;  // cookies in entries_
     std::uint64_t next_seq_ = 0;
 };
 

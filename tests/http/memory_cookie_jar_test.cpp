@@ -29,6 +29,9 @@ struct TestJar {
 
     explicit TestJar(std::shared_ptr<const wire::http::PublicSuffixList> list = nullptr)
         : jar(CookieJarOptions{std::move(list), [this] { return now; }}) {}
+    // With limits: cookie bytes, cookies per domain, cookies in all.
+    TestJar(std::size_t bytes, std::size_t per_domain, std::size_t total)
+        : jar(CookieJarOptions{nullptr, [this] { return now; }, bytes, per_domain, total}) {}
 
     // Parses each Set-Cookie value as a Client does and hands them to the jar together.
     void set(std::string_view url, const std::vector<std::string>& set_cookie_fields) {
@@ -251,6 +254,60 @@ TEST_CASE("MemoryCookieJar: a PublicSuffixList refuses cookies for public suffix
         run(c, list);
     // Without the list, a.co.uk and b.co.uk share the key "co.uk": the header's caveat.
     run({"no list", "http://a.co.uk/", {"a=1; Domain=co.uk"}, {{"http://b.co.uk/", "a=1"}}});
+}
+
+TEST_CASE("MemoryCookieJar: a cookie past max_cookie_bytes is ignored (RFC 6265 §6.1)") {
+    TestJar t(16, 180, 3300);
+    t.set("http://example.com/", {"name=" + std::string(12, 'v')});  // 4 + 12: at the limit
+    t.set("http://example.com/", {"big=" + std::string(14, 'v')});   // 3 + 14: over
+    CHECK(t.sent("http://example.com/") == "name=" + std::string(12, 'v'));
+    CHECK(t.jar.size() == 1);
+}
+
+TEST_CASE("MemoryCookieJar: past the per-domain limit the least recently used cookie goes (§5.3)") {
+    TestJar t(4096, 3, 3300);
+    t.set("http://example.com/", {"a=1"});
+    t.now += 1s;
+    t.set("http://example.com/", {"b=2"});
+    t.now += 1s;
+    t.set("http://example.com/", {"c=3"});
+    t.now += 1s;
+    CHECK(t.sent("http://example.com/") == "a=1 b=2 c=3");  // all three used now
+    t.now += 1s;
+    t.set("http://example.com/", {"b=22"});  // b used (replaced) last, a and c before
+    t.now += 1s;
+    t.set("http://example.com/", {"d=4"});  // a and c tie on last use: the older, a, goes
+    CHECK(t.jar.size() == 3);
+    CHECK(t.sent("http://example.com/") == "b=22 c=3 d=4");
+    // Another domain has a budget of its own.
+    t.set("http://other.org/", {"x=1", "y=2", "z=3"});
+    CHECK(t.jar.size() == 6);
+    CHECK(t.sent("http://other.org/") == "x=1 y=2 z=3");
+}
+
+TEST_CASE("MemoryCookieJar: past the total limit expired cookies go first, then the oldest used") {
+    TestJar t(4096, 180, 4);
+    t.set("http://a.com/", {"a=1; Max-Age=10"});
+    t.now += 1s;
+    t.set("http://b.com/", {"b=1"});
+    t.now += 1s;
+    t.set("http://c.com/", {"c=1"});
+    t.now += 1s;
+    t.set("http://d.com/", {"d=1"});
+    t.now += 20s;  // a=1 has expired, unseen
+    t.set("http://e.com/", {"e=1"});
+    CHECK(t.jar.size() == 4);
+    CHECK(t.sent("http://b.com/") == "b=1");  // the expired one went, not b, the oldest
+    t.now += 1s;
+    t.set("http://f.com/", {"f=1"});  // now c, least recently used, goes
+    CHECK(t.jar.size() == 4);
+    CHECK(t.sent("http://c.com/").empty());
+    CHECK(t.sent("http://b.com/") == "b=1");
+    CHECK(t.sent("http://f.com/") == "f=1");
+    // A hostile server setting many cookies cannot grow the jar.
+    for (int i = 0; i < 100; ++i)
+        t.set("http://evil.com/", {"k" + std::to_string(i) + "=v"});
+    CHECK(t.jar.size() == 4);
 }
 
 TEST_CASE("MemoryCookieJar: used from several threads at once") {
