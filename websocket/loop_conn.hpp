@@ -110,6 +110,8 @@ class LoopConn final : public net::IoHandler {
     void start(std::span<const std::uint8_t> already_read);
     std::size_t process(std::span<std::uint8_t> buf);
     void keep_leftover(std::span<const std::uint8_t> rest, bool from_partial);
+    [[nodiscard]] std::size_t partial_size(std::size_t held) const noexcept;
+    void reallocate_partial(std::size_t cap);
     void on_data(const Event& ev);
     void on_control(const Event& ev);
     void deliver(Opcode op, std::span<const std::uint8_t> payload);
