@@ -305,8 +305,7 @@ TEST_CASE("a stalled 16 MiB length claim takes memory as its bytes arrive, not u
     constexpr std::size_t claimed = 16 * 1024 * 1024;
     auto [c, s] = net::test::conn_pair();
     ConnOptions o;
-    o.role = Role::server;
-    Conn server(std::move(s), o);
+    o.role = Role::server;  // reading a client's masked frames
     std::string payload, frames;
     std::size_t stall_at = 0;  // the bytes sent before stalling
     SUBCASE("one frame") {
@@ -321,11 +320,18 @@ TEST_CASE("a stalled 16 MiB length claim takes memory as its bytes arrive, not u
                  raw_frame(Opcode::continuation, true, p.substr(10), true);
         stall_at = (6 + 10) + 14 + 10;
     }
+    SUBCASE("a client reading a server's frame") {
+        o.role = Role::client;
+        payload = pattern(claimed);
+        frames = raw_frame(Opcode::binary, true, payload, false);
+        stall_at = 10 + 10;
+    }
+    Conn ws(std::move(s), o);
     Result<Message> got = Error::message_too_big;
     std::string received;
     wire::test::alloc::reset_largest();
     std::thread reader([&] {
-        got = server.read_message();
+        got = ws.read_message();
         if (got) received.assign(reinterpret_cast<const char*>(got->data.data()), got->data.size());
     });
     REQUIRE(c.write(std::string_view(frames).substr(0, stall_at)));
