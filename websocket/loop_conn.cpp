@@ -65,13 +65,19 @@ void LoopConn::start(std::span<const std::uint8_t> already_read) {
     arm_timer();
     if (endpoint_.handlers.on_open) endpoint_.handlers.on_open(*this);
     if (closed_ || already_read.empty()) return;
-    // Bytes that came with the handshake are handled as if just read.
-    const std::size_t n = std::min(already_read.size(), detail::LoopState::rx_size);
-    std::memcpy(state_.rx(), already_read.data(), n);
+    // Bytes that came with the handshake are handled as if just read: in the loop's buffer, or
+    // in one of the connection's own when they are more than it holds (a server configured for
+    // long handshakes), so that none is lost.
+    const bool own = already_read.size() > detail::LoopState::rx_size;
+    if (own) {
+        partial_ = std::make_unique_for_overwrite<std::uint8_t[]>(already_read.size());
+        partial_len_ = partial_cap_ = static_cast<std::uint32_t>(already_read.size());
+    }
+    const std::span<std::uint8_t> buf{own ? partial_.get() : state_.rx(), already_read.size()};
+    std::memcpy(buf.data(), already_read.data(), buf.size());
     state_.in_read = true;
-    const std::span<std::uint8_t> buf{state_.rx(), n};
     const std::size_t used = process(buf);
-    if (!closed_) keep_leftover(buf.subspan(used), false);
+    if (!closed_) keep_leftover(buf.subspan(used), own);
     state_.in_read = false;
     state_.flush_cork();
 }

@@ -1,7 +1,8 @@
-// LoopConn against length claims: a frame header announces its payload length, and a peer may
-// announce 16 MiB and then send nothing. The memory a connection holds must follow the bytes
-// that arrived, not the claim, and the frame must still be served whole when the rest arrives,
-// however it is cut.
+// LoopConn's read buffers against what a peer claims and sends: a frame header announces its
+// payload length, and a peer may announce 16 MiB and then send nothing. The memory a connection
+// holds must follow the bytes that arrived, not the claim; the frame must still be served whole
+// when the rest arrives, however it is cut; and no byte read before the connection existed is
+// lost, however many there are.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -11,13 +12,18 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "net/loop_group.hpp"
+#include "tests/net/helpers.hpp"
 #include "tests/websocket/event_client.hpp"
+#include "websocket/conn.hpp"
+#include "websocket/engine.hpp"
 #include "websocket/frame_writer.hpp"
 #include "websocket/loop_conn.hpp"
 #include "websocket/ws_server.hpp"
@@ -218,4 +224,45 @@ TEST_CASE("LoopConn: a frame cut anywhere, or sent one byte at a time, echoes by
         CHECK(*back == payload);
     }
     REQUIRE(eventually([&] { return echo.usage().size() == 1 && echo.usage().front() <= 512; }));
+}
+
+TEST_CASE("LoopConn: bytes read with the handshake are all served, more than the loop's buffer") {
+    wire::net::LoopGroup group(1);
+    group.start();
+    Engine engine;
+    Endpoint echo;
+    echo.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
+        (void)c.send(m.opcode, m.payload);
+    };
+    // Three 200 KiB frames and the first half of a fourth came with the handshake (a server
+    // configured for long upgrade requests may read that much): more than the loop's 256 KiB.
+    std::vector<std::string> payloads;
+    std::string frames;
+    for (int i = 0; i < 4; ++i) {
+        payloads.push_back(pattern(200 * 1024 + static_cast<std::size_t>(i)));
+        frames += client_frame(payloads.back());
+    }
+    const std::size_t already = frames.size() - payloads.back().size() / 2;
+    auto [raw, server_end] = wire::net::test::conn_pair();
+    wire::net::Socket socket = server_end.release();
+    std::promise<bool> adopted;
+    group.loop(0).post([&] {
+        const std::span<const std::uint8_t> bytes{
+            reinterpret_cast<const std::uint8_t*>(frames.data()), already};
+        adopted.set_value(engine.adopt(group.loop(0), std::move(socket), bytes, echo) != nullptr);
+    });
+    REQUIRE(adopted.get_future().get());
+    REQUIRE(raw.write(std::string_view(frames).substr(already)));  // the rest of the fourth
+
+    ConnOptions o;
+    o.role = Role::client;
+    Conn client(std::move(raw), o);
+    client.set_read_deadline(Clock::now() + 5s);  // a lost byte fails here, not hangs
+    for (const std::string& want : payloads) {
+        auto m = client.read_message();
+        REQUIRE(m);
+        CHECK(std::string_view(reinterpret_cast<const char*>(m->data.data()), m->data.size()) ==
+              want);
+    }
+    (void)client.close(close_code::normal, "", 2s);
 }
