@@ -346,8 +346,8 @@ void LoopConn::terminate(std::uint16_t code) {
     detail::LoopCounters::sub(state_.counters.queued_bytes, queued_bytes_);
     queue_.clear();
     queued_bytes_ = 0;
-    partial_.reset();
-    partial_len_ = partial_cap_ = 0;
+    // partial_ stays: a handler up the stack may be reading a payload in it (a send that
+    // failed inside on_message ends the connection there). It goes with the object.
     for (detail::Topic* t : topics_) {
         auto& subs = t->subscribers;
         subs.erase(std::find(subs.begin(), subs.end(), this));

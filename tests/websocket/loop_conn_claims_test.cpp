@@ -1,8 +1,9 @@
 // LoopConn's read buffers against what a peer claims and sends: a frame header announces its
 // payload length, and a peer may announce 16 MiB and then send nothing. The memory a connection
 // holds must follow the bytes that arrived, not the claim; the frame must still be served whole
-// when the rest arrives, however it is cut; and no byte read before the connection existed is
-// lost, however many there are.
+// when the rest arrives, however it is cut; no byte read before the connection existed is lost,
+// however many there are; and a payload assembled in the connection's own buffer stays valid for
+// its handler even when the connection ends inside it.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -265,4 +266,39 @@ TEST_CASE("LoopConn: bytes read with the handshake are all served, more than the
               want);
     }
     (void)client.close(close_code::normal, "", 2s);
+}
+
+TEST_CASE("LoopConn: a handler's payload stays valid after a send that finds the peer gone") {
+    // A frame larger than the loop's buffer is assembled in the connection's own buffer. The
+    // peer closes right after sending it: the handler's first write reaches a closed socket,
+    // whose kernel answers with a reset, so its second write fails and the connection ends
+    // inside the handler. The payload the handler holds must stay readable all the same.
+    std::atomic<int> handled{0}, intact{0}, dropped{0};
+    const std::string payload = pattern(600 * 1024);
+    Endpoint e;
+    e.handlers.on_message = [&](LoopConn& c, const LoopMessage& m) {
+        const auto part = m.payload.first(32 * 1024);  // above the cork: written at once
+        (void)c.send(m.opcode, part);
+        std::this_thread::sleep_for(5ms);  // the reset comes back
+        if (c.send(m.opcode, part) == SendStatus::dropped) ++dropped;
+        const std::string_view seen(reinterpret_cast<const char*>(m.payload.data()),
+                                    m.payload.size());
+        if (seen == payload) ++intact;
+        ++handled;
+    };
+    ServerOptions o;
+    o.loops = 1;
+    WebSocketServer server(o);
+    server.route("/", std::move(e));
+    REQUIRE_FALSE(server.listen("127.0.0.1:0"));
+    server.start();
+    constexpr int rounds = 5;
+    for (int round = 0; round < rounds; ++round) {
+        Client c = Client::connect(server.port());
+        REQUIRE(c.write_all(client_frame(payload)));
+    }  // each client closes here, its frame unanswered
+    REQUIRE(eventually([&] { return handled.load() == rounds; }));
+    MESSAGE("sends that found the peer gone: " << dropped.load() << " of " << rounds);
+    CHECK(dropped.load() > 0);
+    CHECK(intact.load() == rounds);
 }
