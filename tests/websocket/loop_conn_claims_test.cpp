@@ -230,11 +230,11 @@ TEST_CASE("LoopConn: a frame cut anywhere, or sent one byte at a time, echoes by
 TEST_CASE("LoopConn: bytes read with the handshake are all served, more than the loop's buffer") {
     wire::net::LoopGroup group(1);
     group.start();
-    Engine engine;
-    Endpoint echo;
+    Endpoint echo;  // outlives the connection
     echo.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
         (void)c.send(m.opcode, m.payload);
     };
+    Engine engine;
     // Three 200 KiB frames and the first half of a fourth came with the handshake (a server
     // configured for long upgrade requests may read that much): more than the loop's 256 KiB.
     std::vector<std::string> payloads;
@@ -266,6 +266,8 @@ TEST_CASE("LoopConn: bytes read with the handshake are all served, more than the
               want);
     }
     (void)client.close(close_code::normal, "", 2s);
+    group.stop();  // the Engine goes while its loops are not running (engine.hpp)
+    group.wait();
 }
 
 TEST_CASE("LoopConn: a handler's payload stays valid after a send that finds the peer gone") {
