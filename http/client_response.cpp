@@ -1,6 +1,8 @@
 // wire:glue
 #include "http/client_response.hpp"
 
+#include <algorithm>
+
 #include "http/detail/client_conn.hpp"
 #include "http/detail/conn_pool.hpp"
 #include "http/detail/redirect.hpp"
@@ -44,7 +46,14 @@ net::Result<std::size_t> Response::read(void* data, std::size_t size) {
 
 net::Result<std::string> Response::read_all() {
     std::string out;
-    if (content_length > 0) out.reserve(static_cast<std::size_t>(content_length));
+    // Content-Length is the server's claim: it sizes a first buffer of up to 1 MiB, and the
+    // string grows with the bytes that arrive beyond that. Reserving the claim itself would let
+    // a server that announces a terabyte and sends five bytes make us reserve a terabyte (or
+    // throw bad_alloc at the caller).
+    constexpr std::int64_t trusted = 1024 * 1024;
+    if (content_length > 0) {
+        out.reserve(static_cast<std::size_t>(std::min(content_length, trusted)));
+    }
     char buf[16 * 1024];
     while (true) {
         auto n = read(buf, sizeof buf);

@@ -228,9 +228,16 @@ Result<Message> Conn::read_message() {
     s.message.append(s.pending);
     s.pending = {};
     while (s.msg_open) {
-        // The frame header already passed the read limit, so this reservation is bounded.
+        // Room for the rest of the frame, but never more than as much again as has arrived:
+        // the header's length is only the peer's claim, and one that announces 16 MiB and
+        // stalls must not cost us 16 MiB. An honest large message grows in O(log n) steps, and
+        // the room stays large enough for next_event_into to read straight into it.
         const std::uint64_t remaining = s.reader.payload_remaining();
-        if (remaining > 0) s.message.reserve(s.message.size + static_cast<std::size_t>(remaining));
+        const std::size_t step = std::max(s.message.size, s.rcap);
+        if (remaining > 0) {
+            s.message.reserve(s.message.size +
+                              static_cast<std::size_t>(std::min<std::uint64_t>(remaining, step)));
+        }
         Event ev;
         std::uint8_t* dst = s.message.data.get() + s.message.size;
         if (auto ec = s.next_event_into(ev, dst, s.message.capacity - s.message.size)) return ec;

@@ -65,13 +65,19 @@ void LoopConn::start(std::span<const std::uint8_t> already_read) {
     arm_timer();
     if (endpoint_.handlers.on_open) endpoint_.handlers.on_open(*this);
     if (closed_ || already_read.empty()) return;
-    // Bytes that came with the handshake are handled as if just read.
-    const std::size_t n = std::min(already_read.size(), detail::LoopState::rx_size);
-    std::memcpy(state_.rx(), already_read.data(), n);
+    // Bytes that came with the handshake are handled as if just read: in the loop's buffer, or
+    // in one of the connection's own when they are more than it holds (a server configured for
+    // long handshakes), so that none is lost.
+    const bool own = already_read.size() > detail::LoopState::rx_size;
+    if (own) {
+        partial_ = std::make_unique_for_overwrite<std::uint8_t[]>(already_read.size());
+        partial_len_ = partial_cap_ = static_cast<std::uint32_t>(already_read.size());
+    }
+    const std::span<std::uint8_t> buf{own ? partial_.get() : state_.rx(), already_read.size()};
+    std::memcpy(buf.data(), already_read.data(), buf.size());
     state_.in_read = true;
-    const std::span<std::uint8_t> buf{state_.rx(), n};
     const std::size_t used = process(buf);
-    if (!closed_) keep_leftover(buf.subspan(used), false);
+    if (!closed_) keep_leftover(buf.subspan(used), own);
     state_.in_read = false;
     state_.flush_cork();
 }
@@ -84,14 +90,9 @@ void LoopConn::on_readable() {
     std::uint8_t* base = state_.rx();
     std::size_t room = detail::LoopState::rx_size;
     if (from_partial) {
-        // Grow the connection's buffer to the whole frame the reader is waiting for.
-        const std::size_t want = std::max<std::size_t>({need_, partial_len_ + 4096u, 4096u});
-        if (partial_cap_ < want) {
-            auto bigger = std::make_unique<std::uint8_t[]>(want);
-            std::memcpy(bigger.get(), partial_.get(), partial_len_);
-            partial_ = std::move(bigger);
-            partial_cap_ = static_cast<std::uint32_t>(want);
-        }
+        // Read behind the bytes already held, growing the buffer with them (see partial_size).
+        const std::size_t want = partial_size(partial_len_);
+        if (partial_cap_ < want) reallocate_partial(want);
         base = partial_.get();
         room = partial_cap_ - partial_len_;
     }
@@ -118,6 +119,25 @@ void LoopConn::on_readable() {
     state_.flush_cork();
 }
 
+// The buffer for an incomplete frame holding `held` bytes: room for the frame the reader waits
+// for, but never more than twice what has arrived (at least 4 KiB). `need_` is what the frame
+// header claims, so a peer that announces 16 MiB and stalls costs what it sent, not 16 MiB;
+// an honest large frame still arrives in O(log n) reallocations. The floor of min_buffer_size
+// covers a header cut short, whose hint (2 to 14 bytes) says nothing of the frame behind it.
+std::size_t LoopConn::partial_size(std::size_t held) const noexcept {
+    const std::size_t frame = std::max<std::size_t>(need_, min_buffer_size);
+    const std::size_t arrived = std::max<std::size_t>(2 * held, 4096);
+    return std::max(std::min(frame, arrived), held + 1);
+}
+
+// Moves the held bytes into a buffer of `cap` bytes (not zero-filled: only read bytes are used).
+void LoopConn::reallocate_partial(std::size_t cap) {
+    auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(cap);
+    if (partial_len_ > 0) std::memcpy(bigger.get(), partial_.get(), partial_len_);
+    partial_ = std::move(bigger);
+    partial_cap_ = static_cast<std::uint32_t>(cap);
+}
+
 // Keeps the bytes of an incomplete frame for the next read; an idle connection keeps none.
 void LoopConn::keep_leftover(std::span<const std::uint8_t> rest, bool from_partial) {
     if (rest.empty()) {
@@ -125,13 +145,16 @@ void LoopConn::keep_leftover(std::span<const std::uint8_t> rest, bool from_parti
         partial_len_ = partial_cap_ = 0;
         return;
     }
-    if (from_partial) {
+    const std::size_t want = partial_size(rest.size());
+    // A buffer grown for a large frame that has now completed shrinks back to the next one's
+    // share (otherwise a peer could pin its largest frame's buffer by stalling right after it).
+    if (from_partial && partial_cap_ <= 4 * want) {
         std::memmove(partial_.get(), rest.data(), rest.size());
     } else {
-        const std::size_t cap = std::max<std::size_t>({need_, rest.size(), 1024u});
-        partial_ = std::make_unique<std::uint8_t[]>(cap);
-        partial_cap_ = static_cast<std::uint32_t>(cap);
-        std::memcpy(partial_.get(), rest.data(), rest.size());
+        auto fresh = std::make_unique_for_overwrite<std::uint8_t[]>(want);
+        std::memcpy(fresh.get(), rest.data(), rest.size());  // `rest` may be in the old buffer
+        partial_ = std::move(fresh);
+        partial_cap_ = static_cast<std::uint32_t>(want);
     }
     partial_len_ = static_cast<std::uint32_t>(rest.size());
 }
@@ -323,8 +346,8 @@ void LoopConn::terminate(std::uint16_t code) {
     detail::LoopCounters::sub(state_.counters.queued_bytes, queued_bytes_);
     queue_.clear();
     queued_bytes_ = 0;
-    partial_.reset();
-    partial_len_ = partial_cap_ = 0;
+    // partial_ stays: a handler up the stack may be reading a payload in it (a send that
+    // failed inside on_message ends the connection there). It goes with the object.
     for (detail::Topic* t : topics_) {
         auto& subs = t->subscribers;
         subs.erase(std::find(subs.begin(), subs.end(), this));

@@ -5,7 +5,9 @@
 // receive buffer and hands the bytes to a FrameReader, which unmasks them in place; whole messages
 // go to on_message as views of that buffer. Only a frame cut in two by the read is copied into a
 // buffer of the connection's own, freed again when the frame completes: an idle connection holds
-// no read buffer at all.
+// no read buffer at all. That buffer grows with the bytes that arrive (at most twice what is
+// held), never to the length the frame header claims: a peer announcing 16 MiB and stalling
+// costs what it sent.
 //
 // Writing. send() never blocks. With nothing queued, a small frame is encoded into the loop's cork
 // buffer, so that all the replies to one read go out in one write(2) when the read handler
@@ -110,6 +112,8 @@ class LoopConn final : public net::IoHandler {
     void start(std::span<const std::uint8_t> already_read);
     std::size_t process(std::span<std::uint8_t> buf);
     void keep_leftover(std::span<const std::uint8_t> rest, bool from_partial);
+    [[nodiscard]] std::size_t partial_size(std::size_t held) const noexcept;
+    void reallocate_partial(std::size_t cap);
     void on_data(const Event& ev);
     void on_control(const Event& ev);
     void deliver(Opcode op, std::span<const std::uint8_t> payload);

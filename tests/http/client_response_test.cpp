@@ -8,7 +8,9 @@
 #include "http/error.hpp"
 #include "http/serve_mux.hpp"
 #include "http/status.hpp"
+#include "tests/http/script_server.hpp"
 #include "tests/http/server_support.hpp"
+#include "tests/support/alloc_probe.hpp"
 
 using wire::http::Request;
 using wire::http::ResponseWriter;
@@ -89,4 +91,32 @@ TEST_CASE("default_client() is one Client for the program, Go's http.DefaultClie
     (void)resp->read_all();
     wire::http::default_client().close_idle_connections();
     CHECK(wire::http::default_client().idle_connections() == 0);
+}
+
+// A server's Content-Length and chunk sizes are claims: read_all must take memory as the body
+// arrives, and a terabyte claim cut short after five bytes is an error value, not bad_alloc.
+TEST_CASE("Response::read_all() grows with the body that arrives, not with the length claimed") {
+    const std::string heads[] = {
+        "Content-Length: 1000000000\r\n\r\nhello",
+        "Content-Length: 1000000000000\r\n\r\nhello",
+        "Content-Length: 9223372036854775807\r\n\r\nhello",
+        "Transfer-Encoding: chunked\r\n\r\nffffffff\r\nhello",
+        "Transfer-Encoding: chunked\r\n\r\nffffffffffffff\r\nhello",
+    };
+    for (const std::string& rest : heads) {
+        CAPTURE(rest);
+        wire::http::test::ScriptServer server([&](wire::http::test::ScriptConn& c) {
+            (void)c.read_request();
+            c.write("HTTP/1.1 200 OK\r\n" + rest);
+        });
+        wire::http::Client client;
+        auto resp = client.get(server.url("/"));
+        REQUIRE(resp);
+        wire::test::alloc::reset_largest();
+        wire::net::Result<std::string> body = std::string();
+        CHECK_NOTHROW(body = resp->read_all());
+        CHECK(wire::test::alloc::largest.load() <= 1024 * 1024 + 64 * 1024);
+        REQUIRE_FALSE(body);
+        CHECK(body.error() == wire::http::Error::unexpected_eof);
+    }
 }

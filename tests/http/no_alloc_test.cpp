@@ -1,5 +1,6 @@
 // The hot paths allocate nothing in the steady state (STYLE.md: no heap per request): this
-// binary replaces operator new with a counting one and parses, decodes and serializes.
+// binary replaces operator new with a counting one (tests/support/alloc_probe.hpp) and parses,
+// decodes and serializes.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -11,46 +12,13 @@
 #include "http/header.hpp"
 #include "http/parser.hpp"
 #include "http/serializer.hpp"
+#include "tests/support/alloc_probe.hpp"
+
+// The counting operator new for this binary (tests/support/alloc_probe.hpp).
+WIRE_TEST_REPLACE_OPERATOR_NEW
 
 namespace {
-// Atomic: the server tests in this binary allocate from several threads at once.
-std::atomic<std::size_t> g_news{0};
-}
-
-// Every non-aligned form is replaced, so memory from one family is never freed by another
-// (AddressSanitizer checks that).
-void* operator new(std::size_t n) {
-    ++g_news;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) {
-    return operator new(n);
-}
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-    ++g_news;
-    return std::malloc(n ? n : 1);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept {
-    return operator new(n, t);
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
+std::atomic<std::size_t>& g_news = wire::test::alloc::news;
 }
 
 using namespace wire;

@@ -10,12 +10,16 @@
 
 #include "net/error.hpp"
 #include "tests/net/helpers.hpp"
+#include "tests/support/alloc_probe.hpp"
 #include "websocket/error.hpp"
 #include "websocket/frame_writer.hpp"
 
 using namespace wire;
 using namespace wire::websocket;
 using namespace std::chrono_literals;
+
+// The counting operator new of the websocket test binary (tests/support/alloc_probe.hpp).
+WIRE_TEST_REPLACE_OPERATOR_NEW
 
 namespace {
 
@@ -293,6 +297,53 @@ TEST_CASE("a message over the read limit fails with 1009 before its payload is r
     REQUIRE(close.size() >= 4);
     CHECK(close[0] == '\x88');
     CHECK(close.substr(2, 2) == std::string("\x03\xf1", 2));
+}
+
+// A frame header claims its payload length; a peer that claims 16 MiB (the default read
+// limit) and then stalls must cost what it sent, and the message must still arrive whole.
+TEST_CASE("a stalled 16 MiB length claim takes memory as its bytes arrive, not up front") {
+    constexpr std::size_t claimed = 16 * 1024 * 1024;
+    auto [c, s] = net::test::conn_pair();
+    ConnOptions o;
+    o.role = Role::server;  // reading a client's masked frames
+    std::string payload, frames;
+    std::size_t stall_at = 0;  // the bytes sent before stalling
+    SUBCASE("one frame") {
+        payload = pattern(claimed);
+        frames = raw_frame(Opcode::binary, true, payload, true);
+        stall_at = 14 + 10;
+    }
+    SUBCASE("the second fragment of a message") {
+        payload = pattern(claimed);
+        const std::string_view p(payload);
+        frames = raw_frame(Opcode::binary, false, p.substr(0, 10), true) +
+                 raw_frame(Opcode::continuation, true, p.substr(10), true);
+        stall_at = (6 + 10) + 14 + 10;
+    }
+    SUBCASE("a client reading a server's frame") {
+        o.role = Role::client;
+        payload = pattern(claimed);
+        frames = raw_frame(Opcode::binary, true, payload, false);
+        stall_at = 10 + 10;
+    }
+    Conn ws(std::move(s), o);
+    Result<Message> got = Error::message_too_big;
+    std::string received;
+    wire::test::alloc::reset_largest();
+    std::thread reader([&] {
+        got = ws.read_message();
+        if (got) received.assign(reinterpret_cast<const char*>(got->data.data()), got->data.size());
+    });
+    REQUIRE(c.write(std::string_view(frames).substr(0, stall_at)));
+    std::this_thread::sleep_for(100ms);  // the reader takes what came, and waits for more
+    MESSAGE("largest allocation after a stalled claim: " << wire::test::alloc::largest.load()
+                                                         << " B");
+    CHECK(wire::test::alloc::largest.load() < 64 * 1024);
+    REQUIRE(c.write(std::string_view(frames).substr(stall_at)));
+    reader.join();
+    REQUIRE(got);
+    CHECK(received.size() == payload.size());
+    CHECK(received == payload);
 }
 
 TEST_CASE("protocol errors send the matching close code and stick") {
