@@ -11,10 +11,13 @@
 #include "http/server_error.hpp"
 #include "tests/http/server_support.hpp"
 #include "tests/support/alloc_probe.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace wire::http;
 using namespace wire::http::test;
 using namespace std::chrono_literals;
+
+using wire::test::eventually;
 
 namespace {
 
@@ -44,16 +47,6 @@ struct BodySeen {
         });
     }
 };
-
-template <class F>
-bool eventually(F f, std::chrono::milliseconds limit = 3000ms) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!f()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        std::this_thread::sleep_for(2ms);
-    }
-    return true;
-}
 
 std::string post(std::string_view framing) {
     return "POST /upload HTTP/1.1\r\nHost: a\r\n" + std::string(framing) + "\r\n";

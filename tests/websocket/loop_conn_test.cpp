@@ -11,12 +11,15 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/eventually.hpp"
 #include "tests/websocket/event_client.hpp"
 #include "websocket/ws_server.hpp"
 
 using namespace wire::websocket;
 using namespace std::chrono_literals;
 using wire::websocket::test::Client;
+
+using wire::test::eventually;
 
 namespace {
 
@@ -36,16 +39,6 @@ Endpoint echo_endpoint() {
         (void)c.send(m.opcode, m.payload);
     };
     return e;
-}
-
-template <class F>
-bool eventually(F f, std::chrono::milliseconds limit = 3000ms) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!f()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        std::this_thread::sleep_for(2ms);
-    }
-    return true;
 }
 
 }  // namespace
