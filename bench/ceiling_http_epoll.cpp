@@ -71,7 +71,8 @@ class Server {
             int fd = ::accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0) return;  // EAGAIN: all taken (or a transient error: try next time)
             set_nodelay(fd);
-            if (static_cast<std::size_t>(fd) >= conns_.size()) conns_.resize(2 * fd + 64);
+            if (static_cast<std::size_t>(fd) >= conns_.size())
+                conns_.resize(2 * static_cast<std::size_t>(fd) + 64);
             conns_[static_cast<std::size_t>(fd)] = Conn{};
             watch(EPOLL_CTL_ADD, fd, EPOLLIN);
         }

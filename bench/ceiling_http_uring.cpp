@@ -71,7 +71,8 @@ class Server {
 
     void open_conn(int fd) {
         set_nodelay(fd);
-        if (static_cast<std::size_t>(fd) >= conns_.size()) conns_.resize(2 * fd + 64);
+        if (static_cast<std::size_t>(fd) >= conns_.size())
+            conns_.resize(2 * static_cast<std::size_t>(fd) + 64);
         conns_[static_cast<std::size_t>(fd)] = Conn{};
         arm_recv(ring_, fd, group, op_recv);
     }
