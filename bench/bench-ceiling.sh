@@ -14,6 +14,7 @@
 #      CONNS="1 100 1000" SIZES="16 4096 65536" (WebSocket echo)
 #      PARTS="http ws" (one of them to run only that)  GO=1 adds Go net/http to the HTTP runs
 #      NICE=-10 (root: outrank other load, as the kit allows)  PORT_BASE=8280  OUT=dir
+# Runs pool: python3 bench/ceiling/ratios.py RUN1/http/raw.csv,RUN2/http/raw.csv nginx wire ...
 # Not part of `make bench` (it is long, and measures the machine more than wire): under make it
 # says so and exits, unless CEILING=1.
 set -u

@@ -1,18 +1,39 @@
 #!/usr/bin/env python3
 """Per-server-CPU-second efficiency of several servers as ratios to one peer, from a kit raw.csv.
 
-usage: ratios.py RAW.csv PEER SERVER [SERVER ...] [--targets 16=2,4096=4,65536=5 | --target 1.35]
+usage: ratios.py RAW.csv[,RAW2.csv...] PEER SERVER [SERVER ...] [--targets 16=2,4096=4 | --target 1.35]
 
 Reads the shared kit's http-bench.sh or ws-bench.sh raw.csv (the header tells which). For each
 test and round: rate / server_cpu (requests or messages per server CPU-second) of a server,
 divided by the peer's in the same round: the servers ran back to back in that round, so the pair
 saw the same machine. Each cell shows the median of those per-round ratios [min-max]; the peer's
-column shows its own median rate per CPU-second. `foreign` is the median number of cores other
+column shows its own median rate per CPU-second. Several raw files (comma-separated) pool their
+rounds. `foreign` is the median number of cores other
 processes used meanwhile (the machine is shared: high values mean a noisy test).
 """
 import csv
 import statistics
 import sys
+
+
+def read_row(row, run, eff, foreign):
+    http = row["bench"] == "http"
+    try:
+        cpu = float(row["server_cpu"])
+        rate = float(row["rps" if http else "msgs_per_s"])
+    except (KeyError, ValueError):
+        return
+    if cpu <= 0 or rate <= 0:
+        return
+    if http:
+        test = (row["kind"], int(row["conns"]), 0)
+    else:
+        test = (row["mode"], int(row["conns"]), int(row["size"]))
+    eff.setdefault(test, {}).setdefault(row["server"], {})[(run, row["round"])] = rate / cpu
+    try:
+        foreign.setdefault(test, []).append(float(row["foreign_cpu"]))
+    except (KeyError, ValueError):
+        pass
 
 
 def main(argv):
@@ -33,25 +54,10 @@ def main(argv):
         return 2
     raw, peer, servers = args[0], args[1], args[2:]
     eff, foreign = {}, {}  # test -> server -> round -> per-CPU-s; test -> [foreign cores]
-    with open(raw, newline="") as f:
-        for row in csv.DictReader(f):
-            http = row["bench"] == "http"
-            try:
-                cpu = float(row["server_cpu"])
-                rate = float(row["rps" if http else "msgs_per_s"])
-            except (KeyError, ValueError):
-                continue
-            if cpu <= 0 or rate <= 0:
-                continue
-            if http:
-                test = (row["kind"], int(row["conns"]), 0)
-            else:
-                test = (row["mode"], int(row["conns"]), int(row["size"]))
-            eff.setdefault(test, {}).setdefault(row["server"], {})[row["round"]] = rate / cpu
-            try:
-                foreign.setdefault(test, []).append(float(row["foreign_cpu"]))
-            except (KeyError, ValueError):
-                pass
+    for run, path in enumerate(raw.split(",")):
+        with open(path, newline="") as f:
+            for row in csv.DictReader(f):
+                read_row(row, run, eff, foreign)
     unit = "requests" if any(t[2] == 0 for t in eff) else "msgs"
     print(f"\n### {unit} per server CPU-second, ratio to {peer} "
           "(median of per-round ratios [min-max])\n")
