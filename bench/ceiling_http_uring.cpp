@@ -39,7 +39,7 @@ const ResponseBatch batch;
 class Server {
   public:
     explicit Server(int listener)
-        : listener_(listener), ring_(4096, 16384), bufs_(ring_, group, 1024, 1024, 16384) {
+        : listener_(listener), ring_(4096, 16384), bufs_(ring_, group, 2048, 2048, 16384) {
         arm_accept(ring_, listener_, op_accept);
     }
 
@@ -47,7 +47,8 @@ class Server {
         for (;;) {
             ring_.submit_and_wait(1);
             ring_.drain([this](const io_uring_cqe& cqe) { complete(cqe); });
-            bufs_.publish();  // the buffers given back in this batch, before the next submit
+            bufs_.refill(recvs_);  // buffers for the next batch, before it is submitted
+            recvs_ = 0;
         }
     }
 
@@ -79,11 +80,13 @@ class Server {
 
     void received(int fd, const io_uring_cqe& cqe, bool more) {
         Conn& c = conns_[static_cast<std::size_t>(fd)];
+        ++recvs_;
         if (cqe.res > 0) {
             const auto id = static_cast<std::uint16_t>(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+            bufs_.took(id);
             std::size_t requests =
                 c.counter.feed(bufs_.data(id), static_cast<std::size_t>(cqe.res));
-            bufs_.give(id);  // nothing refers to the request bytes any more
+            bufs_.put(id);  // nothing refers to the request bytes any more
             c.owed += requests * ResponseBatch::size;
             if (!c.sending && c.owed != 0) send_owed(fd, c);
             if (!more) arm_recv(ring_, fd, group, op_recv);  // e.g. the CQ ring overflowed
@@ -116,6 +119,7 @@ class Server {
     int listener_;
     Ring ring_;
     BufferRing bufs_;
+    unsigned recvs_ = 0;  // recv completions in this batch
     std::vector<Conn> conns_;
 };
 

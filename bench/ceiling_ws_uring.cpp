@@ -7,7 +7,7 @@
 // per connection a multishot recv into provided 128 KiB blocks. Each recv completion is echoed in
 // place inside its block (bench/ceiling/ws_echo.hpp) and sent from there with one send SQE, so the
 // block stays out of the ring until that send completes: blocks are reference-counted (the recv,
-// each send from it, a partial frame kept in it) and go back to the ring at zero.
+// each send from it, a partial frame kept in it) and are free at zero (BufferRing::put).
 // A frame split across reads stays where it started; the next read's bytes are appended behind
 // it (copied, usually the short tail of a 64 KiB frame), or both move to a spare block when the
 // frame would not fit. One send in flight per connection keeps the echoes in order.
@@ -33,8 +33,7 @@ using namespace ceiling;
 enum Op : unsigned { op_accept = 1, op_recv = 2, op_send = 3 };
 constexpr std::uint16_t group = 0;
 constexpr std::size_t block_size = 128 * 1024;  // a 64 KiB frame fits wherever it starts early
-constexpr unsigned ring_blocks = 2048;          // in the kernel's ring at start
-constexpr unsigned all_blocks = 4096;           // the rest are spares
+constexpr unsigned blocks = 4096;               // ring slots too: the ring may hold them all
 
 struct Send {
     const std::uint8_t* p;
@@ -62,10 +61,8 @@ class Server {
     explicit Server(int listener)
         : listener_(listener),
           ring_(4096, 32768),
-          bufs_(ring_, group, ring_blocks, all_blocks, block_size),
-          refs_(all_blocks, 0) {
-        for (unsigned b = ring_blocks; b < all_blocks; ++b)
-            spares_.push_back(static_cast<int>(b));
+          bufs_(ring_, group, blocks, blocks, block_size),
+          refs_(blocks, 0) {
         arm_accept(ring_, listener_, op_accept);
     }
 
@@ -73,7 +70,8 @@ class Server {
         for (;;) {
             ring_.submit_and_wait(1);
             ring_.drain([this](const io_uring_cqe& cqe) { complete(cqe); });
-            bufs_.publish();
+            bufs_.refill(recvs_);  // blocks for the next batch, before it is submitted
+            recvs_ = 0;
         }
     }
 
@@ -103,23 +101,11 @@ class Server {
         arm_recv(ring_, fd, group, op_recv);
     }
 
-    // ---- blocks: a reference count each; at zero back to the ring, or to the spares
+    // ---- blocks: a reference count each; free at zero
     void release(int b) {
-        const auto i = static_cast<std::size_t>(b);
-        if (--refs_[i] != 0) return;
-        if (in_ring_ < ring_blocks) {
-            bufs_.give(static_cast<std::uint16_t>(b));
-            ++in_ring_;
-        } else {
-            spares_.push_back(b);
-        }
+        if (--refs_[static_cast<std::size_t>(b)] == 0) bufs_.put(static_cast<std::uint16_t>(b));
     }
-    int take_spare() {
-        if (spares_.empty()) return -1;
-        int b = spares_.back();
-        spares_.pop_back();
-        return b;
-    }
+    int take_spare() { return bufs_.take(); }
     std::uint8_t* data(int b) { return bufs_.data(static_cast<std::uint16_t>(b)); }
     void set_hold(Conn& c, int b, std::size_t off, std::size_t len) {
         if (b >= 0) ++refs_[static_cast<std::size_t>(b)];  // first: b may be the same block
@@ -131,9 +117,10 @@ class Server {
 
     void received(int fd, const io_uring_cqe& cqe, bool more) {
         Conn& c = *conns_[static_cast<std::size_t>(fd)];
+        ++recvs_;
         if (cqe.res > 0) {
             const int b = static_cast<int>(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
-            --in_ring_;
+            bufs_.took(static_cast<std::uint16_t>(b));
             refs_[static_cast<std::size_t>(b)] = 1;  // this completion's reference
             const auto n = static_cast<std::size_t>(cqe.res);
             if (c.closing) {
@@ -268,8 +255,7 @@ class Server {
     Ring ring_;
     BufferRing bufs_;
     std::vector<std::uint32_t> refs_;
-    std::vector<int> spares_;
-    unsigned in_ring_ = ring_blocks;
+    unsigned recvs_ = 0;  // recv completions in this batch
     std::vector<std::unique_ptr<Conn>> conns_;
 };
 
