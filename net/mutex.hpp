@@ -4,7 +4,9 @@
 // of the same loop, parked on a full socket while it holds the lock, and it can only go on if
 // the loop's thread runs. A blocked thread never lets it: a deadlock. net::Mutex parks a waiting
 // fiber instead (the loop runs on), and blocks a waiting thread as std::mutex would; fibers of
-// any loop and threads may share one Mutex.
+// any loop and threads may share one Mutex. Code on a loop's thread but outside a fiber (an
+// IoHandler, a Timer, a posted task) is a plain thread here: it must not wait for a Mutex that a
+// fiber of that loop may hold, or it blocks the loop as std::mutex would.
 //
 // Fair, first come first served: unlock() hands the lock straight to the oldest waiter. A
 // writer that writes message after message therefore lets a waiting control frame (a pong) in
