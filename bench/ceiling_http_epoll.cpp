@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench/ceiling/common.hpp"
+#include "bench/ceiling/epoll_loop.hpp"
 #include "bench/ceiling/http_reply.hpp"
 
 namespace {
@@ -33,49 +34,17 @@ struct Conn {
 std::uint8_t read_buffer[16384];  // shared by all connections: data never outlives one event
 const ResponseBatch batch;
 
-class Server {
+class Server : public EpollLoop<Server> {
   public:
-    explicit Server(int listener) : listener_(listener), epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
-        if (epoll_ < 0) die("epoll_create1");
-        watch(EPOLL_CTL_ADD, listener_, EPOLLIN);
-    }
-
-    [[noreturn]] void run() {
-        epoll_event events[512];
-        for (;;) {
-            int n = ::epoll_wait(epoll_, events, 512, -1);
-            if (n < 0 && errno != EINTR) die("epoll_wait");
-            for (int i = 0; i < n; ++i) {
-                const int fd = events[i].data.fd;
-                if (fd == listener_) {
-                    accept_all();
-                } else if ((events[i].events & EPOLLOUT) != 0) {
-                    flush(fd);
-                } else {
-                    serve(fd);
-                }
-            }
-        }
-    }
+    using EpollLoop::EpollLoop;
 
   private:
-    void watch(int op, int fd, std::uint32_t events) {
-        epoll_event ev{};
-        ev.events = events;
-        ev.data.fd = fd;
-        if (::epoll_ctl(epoll_, op, fd, &ev) != 0) die("epoll_ctl");
-    }
+    friend class EpollLoop<Server>;  // calls open, serve and flush
 
-    void accept_all() {
-        for (;;) {
-            int fd = ::accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) return;  // EAGAIN: all taken (or a transient error: try next time)
-            set_nodelay(fd);
-            if (static_cast<std::size_t>(fd) >= conns_.size())
-                conns_.resize(2 * static_cast<std::size_t>(fd) + 64);
-            conns_[static_cast<std::size_t>(fd)] = Conn{};
-            watch(EPOLL_CTL_ADD, fd, EPOLLIN);
-        }
+    void open(int fd) {
+        if (static_cast<std::size_t>(fd) >= conns_.size())
+            conns_.resize(2 * static_cast<std::size_t>(fd) + 64);
+        conns_[static_cast<std::size_t>(fd)] = Conn{};
     }
 
     void close_conn(int fd) { ::close(fd); }  // close() also removes it from the epoll set
@@ -117,8 +86,6 @@ class Server {
         c.out_wait = false;
     }
 
-    int listener_;
-    int epoll_;
     std::vector<Conn> conns_;
 };
 

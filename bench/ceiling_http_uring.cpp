@@ -18,14 +18,11 @@
 
 #include "bench/ceiling/common.hpp"
 #include "bench/ceiling/http_reply.hpp"
-#include "bench/ceiling/uring.hpp"
+#include "bench/ceiling/uring_loop.hpp"
 
 namespace {
 
 using namespace ceiling;
-
-enum Op : unsigned { op_accept = 1, op_recv = 2, op_send = 3 };
-constexpr std::uint16_t group = 0;
 
 struct Conn {
     RequestCounter counter;
@@ -36,46 +33,17 @@ struct Conn {
 
 const ResponseBatch batch;
 
-class Server {
+class Server : public UringLoop<Server> {
   public:
-    explicit Server(int listener)
-        : listener_(listener), ring_(4096, 16384), bufs_(ring_, group, 2048, 2048, 16384) {
-        arm_accept(ring_, listener_, op_accept);
-    }
-
-    [[noreturn]] void run() {
-        for (;;) {
-            ring_.submit_and_wait(1);
-            ring_.drain([this](const io_uring_cqe& cqe) { complete(cqe); });
-            bufs_.refill(recvs_);  // buffers for the next batch, before it is submitted
-            recvs_ = 0;
-        }
-    }
+    explicit Server(int listener) : UringLoop(listener, {4096, 16384, 2048, 2048, 16384}) {}
 
   private:
-    void complete(const io_uring_cqe& cqe) {
-        const bool more = (cqe.flags & IORING_CQE_F_MORE) != 0;  // multishot still armed
-        const int fd = tag_fd(cqe.user_data);
-        switch (tag_op(cqe.user_data)) {
-            case op_accept:
-                if (cqe.res >= 0) open_conn(cqe.res);
-                if (!more) arm_accept(ring_, listener_, op_accept);
-                break;
-            case op_recv:
-                received(fd, cqe, more);
-                break;
-            case op_send:
-                sent(fd, cqe.res);
-                break;
-        }
-    }
+    friend class UringLoop<Server>;  // calls open, received and sent
 
-    void open_conn(int fd) {
-        set_nodelay(fd);
+    void open(int fd) {
         if (static_cast<std::size_t>(fd) >= conns_.size())
             conns_.resize(2 * static_cast<std::size_t>(fd) + 64);
         conns_[static_cast<std::size_t>(fd)] = Conn{};
-        arm_recv(ring_, fd, group, op_recv);
     }
 
     void received(int fd, const io_uring_cqe& cqe, bool more) {
@@ -116,10 +84,6 @@ class Server {
         }
     }
 
-    int listener_;
-    Ring ring_;
-    BufferRing bufs_;
-    unsigned recvs_ = 0;  // recv completions in this batch
     std::vector<Conn> conns_;
 };
 

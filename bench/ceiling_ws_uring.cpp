@@ -23,15 +23,13 @@
 #include <vector>
 
 #include "bench/ceiling/common.hpp"
-#include "bench/ceiling/uring.hpp"
+#include "bench/ceiling/uring_loop.hpp"
 #include "bench/ceiling/ws_echo.hpp"
 
 namespace {
 
 using namespace ceiling;
 
-enum Op : unsigned { op_accept = 1, op_recv = 2, op_send = 3 };
-constexpr std::uint16_t group = 0;
 constexpr std::size_t block_size = 128 * 1024;  // a 64 KiB frame fits wherever it starts early
 constexpr unsigned blocks = 4096;               // ring slots too: the ring may hold them all
 
@@ -56,49 +54,18 @@ struct Conn {
     std::size_t queue_head = 0;
 };
 
-class Server {
+class Server : public UringLoop<Server> {
   public:
     explicit Server(int listener)
-        : listener_(listener),
-          ring_(4096, 32768),
-          bufs_(ring_, group, blocks, blocks, block_size),
-          refs_(blocks, 0) {
-        arm_accept(ring_, listener_, op_accept);
-    }
-
-    [[noreturn]] void run() {
-        for (;;) {
-            ring_.submit_and_wait(1);
-            ring_.drain([this](const io_uring_cqe& cqe) { complete(cqe); });
-            bufs_.refill(recvs_);  // blocks for the next batch, before it is submitted
-            recvs_ = 0;
-        }
-    }
+        : UringLoop(listener, {4096, 32768, blocks, blocks, block_size}), refs_(blocks, 0) {}
 
   private:
-    void complete(const io_uring_cqe& cqe) {
-        const bool more = (cqe.flags & IORING_CQE_F_MORE) != 0;
-        const int fd = tag_fd(cqe.user_data);
-        switch (tag_op(cqe.user_data)) {
-            case op_accept:
-                if (cqe.res >= 0) open_conn(cqe.res);
-                if (!more) arm_accept(ring_, listener_, op_accept);
-                break;
-            case op_recv:
-                received(fd, cqe, more);
-                break;
-            case op_send:
-                sent(fd, cqe.res);
-                break;
-        }
-    }
+    friend class UringLoop<Server>;  // calls open, received and sent
 
-    void open_conn(int fd) {
-        set_nodelay(fd);
+    void open(int fd) {
         const auto at = static_cast<std::size_t>(fd);
         if (at >= conns_.size()) conns_.resize(2 * at + 64);
         conns_[at] = std::make_unique<Conn>();
-        arm_recv(ring_, fd, group, op_recv);
     }
 
     // ---- blocks: a reference count each; free at zero
@@ -251,11 +218,7 @@ class Server {
         conns_[static_cast<std::size_t>(fd)].reset();
     }
 
-    int listener_;
-    Ring ring_;
-    BufferRing bufs_;
     std::vector<std::uint32_t> refs_;
-    unsigned recvs_ = 0;  // recv completions in this batch
     std::vector<std::unique_ptr<Conn>> conns_;
 };
 

@@ -18,8 +18,10 @@ using MaskKey = std::array<std::uint8_t, 4>;
 std::size_t apply_mask(std::span<std::uint8_t> data, const MaskKey& key,
                        std::size_t key_offset = 0) noexcept;
 
-// Writes src XOR key into dst (same length; they may be the same buffer but must not otherwise
-// overlap). Used to mask a copy of an outgoing payload without touching the caller's bytes.
+// Writes src XOR key into dst (same length). dst may be src itself, or start before src inside
+// the same buffer (a move towards the front: every kernel goes forward and loads each block before
+// it stores it); any other overlap is not allowed. Used to mask a copy of an outgoing payload
+// without touching the caller's bytes, and by bench/ceiling to unmask an echo into place.
 std::size_t mask_copy(std::span<const std::uint8_t> src, std::uint8_t* dst, const MaskKey& key,
                       std::size_t key_offset = 0) noexcept;
 

@@ -9,12 +9,15 @@
 // echoes of one read end up contiguous, ready for one send (no writev needed, no second buffer).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 
+#include "http/parser.hpp"
 #include "websocket/handshake.hpp"
+#include "websocket/mask.hpp"
 
 namespace ceiling {
 
@@ -29,27 +32,10 @@ inline std::size_t head_length(const std::uint8_t* p, std::size_t n) noexcept {
 // its length, or 0 when the head has no Sec-WebSocket-Key. Only the key is checked: the load
 // generator sends a valid upgrade request (wire's Upgrader does the full RFC 6455 §4.2.1 checks).
 inline std::size_t upgrade_response(std::string_view head, char* out) noexcept {
-    constexpr std::string_view name = "sec-websocket-key:";
-    std::size_t at = 0;
-    std::string_view key;
-    while (at < head.size()) {
-        std::size_t eol = head.find("\r\n", at);
-        if (eol == std::string_view::npos) break;
-        std::string_view line = head.substr(at, eol - at);
-        at = eol + 2;
-        if (line.size() <= name.size()) continue;
-        bool match = true;  // field names are case-insensitive (RFC 9110 §5.1)
-        for (std::size_t i = 0; i < name.size() && match; ++i) {
-            char c = line[i];
-            match = (c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c) == name[i];
-        }
-        if (!match) continue;
-        key = line.substr(name.size());
-        while (!key.empty() && (key.front() == ' ' || key.front() == '\t'))
-            key.remove_prefix(1);
-        while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
-            key.remove_suffix(1);
-    }
+    std::array<wire::http::Field, 64> fields;
+    wire::http::HeadParser parser(wire::http::HeadParser::Kind::request, fields);
+    if (!parser.parse(head).done()) return 0;
+    const std::string_view key = parser.head().fields.get("Sec-WebSocket-Key");
     if (key.empty()) return 0;
     const wire::websocket::AcceptValue accept = wire::websocket::compute_accept(key);
     constexpr std::string_view start =
@@ -71,24 +57,6 @@ struct EchoPass {
     bool close = false;        // a close frame was echoed: send, then close the connection
     bool error = false;        // not a frame this server accepts: close the connection
 };
-
-// Unmasks n bytes from src to dst, dst <= src (overlap allowed: each 8-byte block is loaded
-// before the store that may reach it). The mask key repeats every 4 bytes (RFC 6455 §5.3).
-inline void unmask_move(std::uint8_t* dst, const std::uint8_t* src, std::size_t n,
-                        const std::uint8_t key[4]) noexcept {
-    std::uint8_t key8[8] = {key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3]};
-    std::uint64_t k;
-    std::memcpy(&k, key8, 8);
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, src + i, 8);
-        w ^= k;
-        std::memcpy(dst + i, &w, 8);
-    }
-    for (; i < n; ++i)
-        dst[i] = static_cast<std::uint8_t>(src[i] ^ key[i & 3]);
-}
 
 // Turns the complete frames at the front of p[0, n) into their echoes, written from p[0].
 // Data frames (text, binary, continuation) are echoed as they are, fragments included; ping is
@@ -131,8 +99,8 @@ inline EchoPass echo_frames(std::uint8_t* p, std::size_t n) noexcept {
             r.need = total;
             break;
         }
-        std::uint8_t key[4];
-        std::memcpy(key, p + in + hdr, 4);
+        wire::websocket::MaskKey key;
+        std::memcpy(key.data(), p + in + hdr, 4);
         r.largest = total > r.largest ? total : r.largest;
         if (opcode == 0xA) {  // pong: nothing to answer
             in += total;
@@ -149,7 +117,8 @@ inline EchoPass echo_frames(std::uint8_t* p, std::size_t n) noexcept {
         head[0] = opcode == 9 ? static_cast<std::uint8_t>((b0 & 0xF0U) | 0xAU) : b0;
         head[1] = static_cast<std::uint8_t>(b1 & 0x7FU);
         std::memcpy(out, head, hdr);
-        unmask_move(out + hdr, p + in + hdr + 4, len, key);
+        // A move towards the front, which mask_copy allows (websocket/mask.hpp).
+        wire::websocket::mask_copy({p + in + hdr + 4, len}, out + hdr, key);
         r.out_len += hdr + len;
         in += total;
         r.close = opcode == 8;

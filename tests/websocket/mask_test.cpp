@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -76,5 +77,21 @@ TEST_CASE("apply_mask never touches a byte past the end (guard page)") {
         wire::test::GuardedBuffer buf(std::string(len, 'x'));
         apply_mask(buf.bytes(), {1, 1, 1, 1}, 3);
         CHECK(buf.view() == std::string(len, 'y'));
+    }
+}
+
+TEST_CASE("mask_copy may move its output towards the front of the same buffer") {
+    const MaskKey key{0x37, 0xfa, 0x21, 0x3d};
+    for (std::size_t n : {0u, 1u, 7u, 31u, 32u, 33u, 127u, 128u, 129u, 1000u}) {
+        for (std::size_t shift : {1u, 4u, 14u}) {
+            std::vector<std::uint8_t> buf(shift + n);
+            for (std::size_t i = 0; i < buf.size(); ++i)
+                buf[i] = static_cast<std::uint8_t>(i * 31 + 7);
+            std::vector<std::uint8_t> want(buf.begin() + static_cast<std::ptrdiff_t>(shift),
+                                           buf.end());
+            reference_mask(want, key, 0);
+            mask_copy({buf.data() + shift, n}, buf.data(), key);
+            CHECK(std::equal(want.begin(), want.end(), buf.begin()));
+        }
     }
 }
