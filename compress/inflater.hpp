@@ -43,7 +43,10 @@ struct GzipHeader {
     std::uint32_t mtime = 0;
     std::uint8_t os = 255;  // 255: unknown
     std::uint8_t extra_flags = 0;
-    bool text = false;  // FTEXT
+    bool text = false;    // FTEXT
+    std::string name;     // FNAME, without its terminating zero
+    std::string comment;  // FCOMMENT, without its terminating zero
+    std::string extra;    // FEXTRA's bytes (the subfields, undecoded)
 };
 
 class Inflater {
