@@ -115,7 +115,7 @@ $(BUILD)/examples/% $(BUILD)/tools/%:
 	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
 $(BUILD)/bench/%:
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto -lz -ldeflate -lisal $(LDLIBS) -o $@
 
 .PHONY: examples tools bench-bins
 examples: $(examples_BINS)

@@ -9,8 +9,20 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace wire::compress::detail {
+
+// Eight bytes as a little-endian number: the first byte in the low bits. One load on
+// little-endian machines (compilers do not always merge the byte-by-byte spelling).
+inline std::uint64_t load_le64(const std::uint8_t* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
 
 // The caller's input: consumed up to `next`.
 struct Input {

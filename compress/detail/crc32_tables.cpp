@@ -1,18 +1,9 @@
 // CRC-32 by table, eight bytes per step (slicing-by-8). See crc32.hpp for the arithmetic.
 #include "compress/detail/crc32.hpp"
 
+#include "compress/detail/bit_reader.hpp"  // load_le64
+
 namespace wire::compress::detail {
-namespace {
-
-// Little-endian 64-bit load, spelled byte by byte (compilers make it one load on x86).
-std::uint64_t load_le64(const std::uint8_t* p) noexcept {
-    std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-}  // namespace
 
 std::uint32_t crc32_register_tables(std::uint32_t reg, const std::uint8_t* p,
                                     std::size_t n) noexcept {

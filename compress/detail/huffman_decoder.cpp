@@ -1,35 +1,59 @@
 #include "compress/detail/huffman_decoder.hpp"
 
+#include <cstring>
+
 namespace wire::compress::detail {
 namespace {
 
-// The table entry for `symbol` of `alphabet`, whose code uses `bits` bits in this table.
-DecodeEntry entry_for(Alphabet alphabet, unsigned symbol, unsigned bits) noexcept {
-    const auto b = static_cast<std::uint8_t>(bits);
-    const auto value = static_cast<std::uint16_t>(symbol);
-    switch (alphabet) {
-        case Alphabet::code_lengths:
-            return {value, DecodeEntry::literal, b};
-        case Alphabet::literal_length:
-            if (symbol < end_of_block_symbol) return {value, DecodeEntry::literal, b};
-            if (symbol == end_of_block_symbol) return {0, DecodeEntry::end_of_block, b};
-            // §3.2.5: 286 and 287 have fixed codes but no meaning.
-            if (symbol - 257 >= length_base.size()) return {0, DecodeEntry::invalid, b};
-            return {length_base[symbol - 257], length_extra[symbol - 257], b};
-        case Alphabet::distance:
-            // §3.2.5: 30 and 31 have fixed codes but no meaning.
-            if (symbol >= distance_base.size()) return {0, DecodeEntry::invalid, b};
-            return {distance_base[symbol], distance_extra[symbol], b};
+// The entry of each symbol, without its code length: what the symbol means (§3.2.5).
+struct SymbolEntries {
+    std::array<DecodeEntry, literal_length_symbols> literal_length{};
+    std::array<DecodeEntry, distance_symbols> distance{};
+    std::array<DecodeEntry, code_length_symbols> code_length{};
+};
+
+constexpr SymbolEntries make_symbol_entries() noexcept {
+    SymbolEntries e;
+    for (unsigned s = 0; s < literal_length_symbols; ++s) {
+        if (s < end_of_block_symbol) {
+            e.literal_length[s] = {static_cast<std::uint16_t>(s), DecodeEntry::literal, 0};
+        } else if (s == end_of_block_symbol) {
+            e.literal_length[s] = {0, DecodeEntry::end_of_block, 0};
+        } else if (s - 257 < length_base.size()) {
+            e.literal_length[s] = {length_base[s - 257], length_extra[s - 257], 0};
+        }  // 286 and 287: fixed codes (§3.2.6) but no meaning; they stay invalid
     }
-    return {};
+    for (unsigned s = 0; s < distance_base.size(); ++s)  // 30 and 31 stay invalid
+        e.distance[s] = {distance_base[s], distance_extra[s], 0};
+    for (unsigned s = 0; s < code_length_symbols; ++s)
+        e.code_length[s] = {static_cast<std::uint16_t>(s), DecodeEntry::literal, 0};
+    return e;
 }
 
-// Writes `entry` at every index whose low `bits` bits are `reversed`: the code is followed by
-// every possible combination of the bits after it.
-void replicate(DecodeEntry* table, std::size_t size, unsigned reversed, unsigned bits,
-               DecodeEntry entry) noexcept {
-    for (std::size_t i = reversed; i < size; i += std::size_t{1} << bits)
-        table[i] = entry;
+constexpr SymbolEntries symbol_entries = make_symbol_entries();
+
+const DecodeEntry* entries_of(Alphabet alphabet) noexcept {
+    switch (alphabet) {
+        case Alphabet::literal_length:
+            return symbol_entries.literal_length.data();
+        case Alphabet::distance:
+            return symbol_entries.distance.data();
+        case Alphabet::code_lengths:
+            break;
+    }
+    return symbol_entries.code_length.data();
+}
+
+// Eight code lengths of 0 at once.
+bool all_zero8(const std::uint8_t* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v == 0;
+}
+
+DecodeEntry with_bits(DecodeEntry e, unsigned bits) noexcept {
+    e.bits = static_cast<std::uint8_t>(bits);
+    return e;
 }
 
 }  // namespace
@@ -37,8 +61,13 @@ void replicate(DecodeEntry* table, std::size_t size, unsigned reversed, unsigned
 Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alphabet,
                       CanonicalCode& code) noexcept {
     code.count.fill(0);
-    for (std::size_t s = 0; s < n; ++s)
+    for (std::size_t s = 0; s < n; ++s) {
+        if (s + 8 <= n && all_zero8(lengths + s)) {  // unused symbols come in long runs
+            s += 7;
+            continue;
+        }
         ++code.count[lengths[s]];
+    }
     code.count[0] = 0;
 
     // §3.2.2, Kraft: each code of length L uses 2^(15-L) of the 2^15 patterns of 15 bits.
@@ -66,41 +95,51 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
     std::array<std::uint16_t, max_code_bits + 2> offsets{};
     for (unsigned len = 1; len <= max_code_bits; ++len)
         offsets[len + 1] = static_cast<std::uint16_t>(offsets[len] + code.count[len]);
-    for (std::size_t s = 0; s < n; ++s)
+    for (std::size_t s = 0; s < n; ++s) {
+        if (s + 8 <= n && all_zero8(lengths + s)) {
+            s += 7;
+            continue;
+        }
         if (lengths[s] != 0) code.symbol[offsets[lengths[s]]++] = static_cast<std::uint16_t>(s);
+    }
     code.symbols = static_cast<std::uint16_t>(used);
     return Error{};
 }
 
 std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, unsigned root,
                                DecodeEntry* table) noexcept {
-    const std::size_t root_size = std::size_t{1} << root;
-    // An incomplete code leaves some patterns without a code: they must decode as invalid.
-    if (!code.complete)
-        for (std::size_t i = 0; i < root_size; ++i)
-            table[i] = {};
-
-    // Walk the codes in canonical order (§3.2.2): `next_code` is the code of the next symbol,
-    // one more than the previous, doubled each time the length grows.
-    unsigned next_code = 0;
-    std::size_t index = 0;  // into code.symbol
-    for (unsigned len = 1; len <= root; ++len, next_code <<= 1)
+    const DecodeEntry* const entries = entries_of(alphabet);
+    // Codes up to the root length, shortest first. A code of length L fills every entry whose
+    // low L bits are the code (reversed: see reverse_bits): whatever bits follow it, the code
+    // is the same. Built level by level: after the codes of length L, the table's first 2^L
+    // entries are final, and doubling it (a copy of itself above itself) extends each code by
+    // a 0 bit and by a 1 bit for the next level. Entries that no code reaches (an incomplete
+    // code) keep the invalid entry they start with.
+    table[0] = table[1] = DecodeEntry{};
+    unsigned next_code = 0;  // §3.2.2: consecutive within a length, doubled to the next
+    std::size_t index = 0;   // into code.symbol
+    std::size_t size = 2;    // entries final so far: 2^len
+    for (unsigned len = 1; len <= root; ++len, next_code <<= 1) {
         for (unsigned k = 0; k < code.count[len]; ++k, ++index, ++next_code)
-            replicate(table, root_size, reverse_bits(next_code, len), len,
-                      entry_for(alphabet, code.symbol[index], len));
+            table[reverse_bits(next_code, len)] = with_bits(entries[code.symbol[index]], len);
+        if (len < root) {
+            std::memcpy(table + size, table, size * sizeof(DecodeEntry));
+            size *= 2;
+        }
+    }
 
     // Codes longer than the root: all codes that share their first `root` bits share a
     // second-level table, indexed by the bits after the root. Its size is fixed by the
     // longest code under that prefix; the canonical order puts those codes side by side.
     std::array<std::uint16_t, max_code_bits + 1> remaining = code.count;
-    std::size_t used = root_size;
+    std::size_t used = size;
     unsigned prefix = ~0u, sub_bits = 0;
     DecodeEntry* sub = nullptr;
     for (unsigned len = root + 1; len <= max_code_bits; ++len, next_code <<= 1) {
         for (; remaining[len] > 0; --remaining[len], ++index, ++next_code) {
             const unsigned reversed = reverse_bits(next_code, len);
-            if ((reversed & (root_size - 1)) != prefix) {
-                prefix = reversed & static_cast<unsigned>(root_size - 1);
+            if ((reversed & (size - 1)) != prefix) {
+                prefix = reversed & static_cast<unsigned>(size - 1);
                 // How deep this prefix's subtree goes: fill it level by level with the codes
                 // still to place until it is full.
                 sub_bits = len - root;
@@ -116,8 +155,11 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
                                  static_cast<std::uint8_t>(sub_bits)};
                 used += std::size_t{1} << sub_bits;
             }
-            replicate(sub, std::size_t{1} << sub_bits, reversed >> root, len - root,
-                      entry_for(alphabet, code.symbol[index], len - root));
+            // Every entry whose low bits are the code's bits after the root.
+            const DecodeEntry e = with_bits(entries[code.symbol[index]], len - root);
+            for (std::size_t i = reversed >> root; i < (std::size_t{1} << sub_bits);
+                 i += std::size_t{1} << (len - root))
+                sub[i] = e;
         }
     }
     return used;

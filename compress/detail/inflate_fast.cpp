@@ -19,13 +19,6 @@
 namespace wire::compress::detail {
 namespace {
 
-std::uint64_t load_le64(const std::uint8_t* p) noexcept {
-    std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 constexpr std::uint64_t low_bits(unsigned n) noexcept {
     return (std::uint64_t{1} << n) - 1;
 }
