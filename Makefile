@@ -126,10 +126,12 @@ bench-bins: $(bench_BINS)
 # Every fuzz target is also linked with a plain main() that replays its corpus, so g++ builds run
 # the corpora as regression tests inside `make test`.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/*_fuzz.cpp)))
+# The differential compress targets compare against zlib: fuzz programs (never the library) link it.
+FUZZ_LIBS    := -lz
 REPLAY_BINS  := $(addprefix $(BUILD)/fuzz-replay/,$(FUZZ_TARGETS))
 $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(BUILD)/libwire.a
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(FUZZ_LIBS) $(LDLIBS) -o $@
 
 # ---------------------------------------------------------------- test driver
 .PHONY: test test-deps test-build test-run asan tsan
@@ -166,7 +168,7 @@ fuzz:
 	@mkdir -p $(FUZZ_BUILD)/fuzz
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "link $$t"; \
-	  clang++ -fsanitize=fuzzer,address,undefined $(FUZZ_BUILD)/obj/fuzz/$$t.o $(FUZZ_BUILD)/libwire.a -pthread \
+	  clang++ -fsanitize=fuzzer,address,undefined $(FUZZ_BUILD)/obj/fuzz/$$t.o $(FUZZ_BUILD)/libwire.a $(FUZZ_LIBS) -pthread \
 	    -o $(FUZZ_BUILD)/fuzz/$$t || exit 1; \
 	done
 fuzz-run: fuzz

@@ -365,9 +365,9 @@ StepResult Inflater::inflate(std::span<const std::uint8_t> in, std::span<std::ui
     const Stop stop = s.run(input, output, checked, options_, last_input);
 
     s.account(checked, output, options_.format);
-    // Keep the history a later call may refer to: always for raw streams (a message of a
-    // permessage-deflate stream, or reset_keep_history()), until the end for the others.
-    if (options_.format == Format::raw || s.mode != Mode::done)
+    // Keep the history a later call may refer to: until the stream ends, and after the end of
+    // a raw stream that more input may follow (reset_keep_history(), RFC 7692 §7.2.3.3).
+    if (s.mode != Mode::done || (options_.format == Format::raw && !last_input))
         s.history.append(output.start, output.written());
 
     StepResult r;

@@ -71,7 +71,8 @@ class Inflater {
     // Starts a new stream with the same options, forgetting all history.
     void reset() noexcept;
     // Starts a new raw stream that may still refer back into the history of the previous one
-    // (RFC 7692 §7.2.3.3 context takeover across a BFINAL block).
+    // (RFC 7692 §7.2.3.3 context takeover across a BFINAL block). The history is kept at the
+    // end of a raw stream only when its last inflate() did not say last_input.
     void reset_keep_history() noexcept;
 
     std::uint64_t total_in() const noexcept;

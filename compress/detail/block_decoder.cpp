@@ -247,7 +247,7 @@ BlockStatus BlockDecoder::build_block_codes() noexcept {
 BlockStatus BlockDecoder::data(BitBuffer& bits, Input& in, Output& out,
                                const History& history) noexcept {
     for (;;) {
-        if (in.available() >= fast_input_margin && out.space() >= fast_output_margin) {
+        if (fast_path_fits(bits, in, out)) {
             switch (inflate_fast(*codes_, bits, in, out, history, error_)) {
                 case FastStop::end_of_block:
                     return finish_block();

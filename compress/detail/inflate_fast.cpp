@@ -6,9 +6,9 @@
 //   - The bit buffer is refilled 8 bytes at a time with one unaligned load, keeping as many
 //     whole bytes as fit: afterwards it holds at least 56 bits, and a whole item (15 + 5 bits
 //     of length, 15 + 13 of distance: at most 48) decodes with no "is there input?" check.
-//   - It runs only while 8 bytes of input and a longest match (plus slack) of output space
-//     remain, so no read or write in the loop needs a bounds check; the output limit is the
-//     end of that space, so it holds here too.
+//   - It runs only while a longest match (plus slack) of output space remains and the bits at
+//     hand hold a whole item, so no read or write inside an item needs a bounds check; the
+//     output limit is the end of that space, so it holds here too.
 //   - Matches are copied 8 bytes at a time, which may write up to 7 bytes past the match (inside
 //     the slack, overwritten by what comes next).
 // Whatever it leaves, the careful path finishes.
@@ -61,11 +61,18 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
     const std::uint32_t farthest = history.max_distance(), history_have = history.have();
     FastStop stop = FastStop::margin;
 
-    while (ip <= ip_last && op <= op_last) {
-        // Refill: 8 bytes land above the bits held; keep the whole bytes that fit in 64 bits.
-        bits |= load_le64(ip) << count;
-        ip += (63 - count) >> 3;
-        count |= 56;
+    while (op <= op_last) {
+        if (ip <= ip_last) {
+            // Refill: 8 bytes land above the bits held; keep the whole bytes that fit.
+            bits |= load_le64(ip) << count;
+            ip += (63 - count) >> 3;
+            count |= 56;
+        } else {
+            // The last few bytes: one at a time, and only while a whole item may still fit.
+            for (; count <= 56 && ip < in.end; ++ip, count += 8)
+                bits |= std::uint64_t{*ip} << count;
+            if (count < fast_item_bits) break;
+        }
 
         DecodeEntry e = literal_length[bits & low_bits(literal_length_root_bits)];
         if (e.kind == DecodeEntry::subtable) {

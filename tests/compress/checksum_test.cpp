@@ -80,7 +80,7 @@ TEST_CASE("crc32: tables, carry-less multiply and zlib agree at every length and
 TEST_CASE("crc32: continuing from a previous value equals one pass") {
     const auto data = random_bytes(10000, 3);
     const std::uint32_t whole = zlib_crc(0, data.data(), data.size());
-    for (std::size_t cut : {0, 1, 15, 16, 63, 64, 127, 128, 129, 5000, 9999, 10000}) {
+    for (std::size_t cut : {0u, 1u, 15u, 16u, 63u, 64u, 127u, 128u, 129u, 5000u, 9999u, 10000u}) {
         std::uint32_t crc = compress::crc32(0, {data.data(), cut});
         crc = compress::crc32(crc, {data.data() + cut, data.size() - cut});
         CHECK(crc == whole);
@@ -98,7 +98,7 @@ TEST_CASE("adler32: RFC 1950 §8.2 and zlib agree at every length, offset and st
     // Past the 5552-byte block that defers the modulo, all 0xff (the largest sums), and from
     // a start value near the modulus.
     const std::vector<std::uint8_t> ff(20000, 0xff);
-    for (std::size_t n : {5551, 5552, 5553, 11104, 20000}) {
+    for (std::size_t n : {5551u, 5552u, 5553u, 11104u, 20000u}) {
         CHECK(compress::adler32(1, {ff.data(), n}) == zlib_adler(1, ff.data(), n));
         const std::uint32_t start = (65520u << 16) | 65520u;
         CHECK(compress::adler32(start, {ff.data(), n}) == zlib_adler(start, ff.data(), n));
