@@ -32,11 +32,13 @@ LDLIBS   += -pthread
 AR       ?= ar
 PREFIX   ?= /usr/local
 
-# Lowest layer first. A layer may include only the layers before it (make check-layers).
-LAYERS := crypto net http websocket
+# Lowest layer first, each with every layer it may include (deps_<layer>, nearest first; the
+# link order). A layer may include only itself and its deps (make check-layers).
+LAYERS := crypto net http redis websocket
 deps_crypto    :=
 deps_net       := crypto
 deps_http      := net crypto
+deps_redis     := net crypto
 deps_websocket := http net crypto
 
 lib = $(BUILD)/libwire_$(1).a
@@ -80,7 +82,7 @@ TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard test
 TEST_LIBS    := -lssl -lcrypto
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
-deps_examples := websocket http net crypto
+deps_examples := websocket redis http net crypto
 TEST_SUITES  := $(LAYERS) examples
 TEST_BINS    := $(foreach l,$(TEST_SUITES),$(if $(call test_srcs_of,$(l)),$(BUILD)/tests/$(l)_tests))
 
@@ -181,15 +183,20 @@ run: all $(examples_BINS)
 PUBLIC_HEADERS := $(sort $(foreach l,$(LAYERS),$(wildcard $(l)/*.hpp $(l)/detail/*.hpp)))
 check-headers:
 	@bash tools/check-headers.sh "$(CXX)" $(PUBLIC_HEADERS)
+# "layer:dep1,dep2" for each layer.
+LAYER_DEPS = $(foreach l,$(LAYERS),$(l):$(subst $(space),$(comma),$(strip $(deps_$(l)))))
+empty :=
+space := $(empty) $(empty)
+comma := ,
 check-layers:
-	@bash tools/check-layers.sh $(LAYERS)
+	@bash tools/check-layers.sh $(LAYER_DEPS)
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 # ---------------------------------------------------------------- install
 .PHONY: install
 install: all
-	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYERS="$(LAYERS)" bash tools/install.sh
+	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYER_DEPS="$(LAYER_DEPS)" bash tools/install.sh
 
 .PHONY: clean
 clean:

@@ -2,11 +2,15 @@
 # make install: libraries to $PREFIX/lib, headers to $PREFIX/include/wire/<layer>/, pkg-config files.
 set -eu
 cd "$(dirname "$0")/.."
-: "${PREFIX:?}" "${BUILD:?}" "${LAYERS:?}"
+: "${PREFIX:?}" "${BUILD:?}" "${LAYER_DEPS:?}"   # "layer:dep1,dep2" per layer, lowest first
 install -d "$PREFIX/lib/pkgconfig" "$PREFIX/include/wire"
 install -m 644 "$BUILD/libwire.a" "$PREFIX/lib/"
-prev=""
-for layer in $LAYERS; do
+for spec in $LAYER_DEPS; do
+    layer=${spec%%:*}
+    deps=${spec#*:}
+    # Each layer requires the layers it includes; pkg-config then links them in order.
+    requires=""
+    for d in ${deps//,/ }; do requires="$requires${requires:+, }wire-$d"; done
     install -m 644 "$BUILD/libwire_$layer.a" "$PREFIX/lib/"
     for h in $(find "$layer" -name '*.hpp' | sort); do
         install -D -m 644 "$h" "$PREFIX/include/wire/$h"
@@ -21,11 +25,10 @@ includedir=\${prefix}/include
 Name: wire-$layer
 Description: wire $layer layer
 Version: 0.1.0
-Requires: $prev
+Requires: $requires
 Cflags: -std=c++20 -I\${includedir} -I\${includedir}/wire
 Libs: -L\${libdir} -lwire_$layer -pthread
 PC
-    prev="wire-$layer"
 done
 cat > "$PREFIX/lib/pkgconfig/wire.pc" <<PC
 prefix=$PREFIX
