@@ -34,12 +34,13 @@ PREFIX   ?= /usr/local
 
 # Lowest layer first, each with every layer it may include (deps_<layer>, nearest first; the
 # link order). A layer may include only itself and its deps (make check-layers).
-LAYERS := crypto net http redis websocket
+LAYERS := crypto net http redis websocket cluster
 deps_crypto    :=
 deps_net       := crypto
 deps_http      := net crypto
 deps_redis     := net crypto
 deps_websocket := http net crypto
+deps_cluster   := websocket redis http net crypto
 
 lib = $(BUILD)/libwire_$(1).a
 srcs_of = $(sort $(wildcard $(1)/*.cpp $(1)/detail/*.cpp))
@@ -82,7 +83,7 @@ TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard test
 TEST_LIBS    := -lssl -lcrypto
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
-deps_examples := websocket redis http net crypto
+deps_examples := cluster websocket redis http net crypto
 TEST_SUITES  := $(LAYERS) examples
 TEST_BINS    := $(foreach l,$(TEST_SUITES),$(if $(call test_srcs_of,$(l)),$(BUILD)/tests/$(l)_tests))
 

@@ -3,7 +3,8 @@
 // waits for its reply.
 // wire:glue
 //
-//     wire::redis::BlockingClient redis({.address = "127.0.0.1:6379"});
+//     wire::redis::Options options;              // 127.0.0.1:6379 by default
+//     wire::redis::BlockingClient redis(options);
 //     if (!redis.wait_connected(std::chrono::seconds(2))) ...;
 //     auto r = redis.command({"INCR", "hits"});   // Result<OwnedReply>
 //     if (r) std::cout << r->value().integer;

@@ -3,7 +3,7 @@
 // order. It connects, authenticates and reconnects by itself (redis/detail/link.hpp).
 // wire:glue
 //
-//     wire::redis::Client client(loop, {.address = "127.0.0.1:6379"});
+//     wire::redis::Client client(loop, options);  // options.address = "127.0.0.1:6379"...
 //     client.start();
 //     client.command({"SET", "k", "v"}, [](std::error_code ec, const Reply& r) { ... });
 //     client.publish("chat", "hello");        // failures counted in stats().failed_publishes
