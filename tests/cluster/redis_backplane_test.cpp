@@ -93,32 +93,33 @@ std::vector<std::string> read_n(WsClient& c, int count) {
 void run_exactly_once(bool sharded) {
     RedisServer redis;
     REQUIRE(redis.ready());
-    constexpr int kInstances = 3, kClients = 4, kMessages = 50;
+    constexpr std::size_t kInstances = 3, kClients = 4;
+    constexpr int kMessages = 50;
     std::vector<std::unique_ptr<Instance>> instances;
-    for (int i = 0; i < kInstances; ++i)
+    for (std::size_t i = 0; i < kInstances; ++i)
         instances.push_back(std::make_unique<Instance>(redis.address(), sharded));
     std::vector<std::vector<WsClient>> clients(kInstances);
-    for (int i = 0; i < kInstances; ++i) {
-        for (int k = 0; k < kClients; ++k)
+    for (std::size_t i = 0; i < kInstances; ++i) {
+        for (std::size_t k = 0; k < kClients; ++k)
             clients[i].push_back(WsClient::connect(instances[i]->server->port()));
     }
     for (auto& in : instances) {
-        REQUIRE(eventually([&] { return in->opened.load() == kClients; }));
+        REQUIRE(eventually([&] { return in->opened.load() == int(kClients); }));
         REQUIRE(eventually([&] { return in->backplane->subscriber().confirmed() == 1; }));
         REQUIRE(eventually([&] { return in->backplane->publisher().connected(); }));
     }
     // The first client of each instance publishes kMessages, interleaved with the others.
     for (int m = 0; m < kMessages; ++m) {
-        for (int i = 0; i < kInstances; ++i)
+        for (std::size_t i = 0; i < kInstances; ++i)
             REQUIRE(clients[i][0].send(websocket::Opcode::text,
                                        std::to_string(i) + ":" + std::to_string(m)));
     }
-    for (int i = 0; i < kInstances; ++i) {
-        for (int k = 0; k < kClients; ++k) {
+    for (std::size_t i = 0; i < kInstances; ++i) {
+        for (std::size_t k = 0; k < kClients; ++k) {
             CAPTURE(i);
             CAPTURE(k);
-            const auto got = read_n(clients[i][k], kInstances * kMessages);
-            REQUIRE(got.size() == std::size_t(kInstances * kMessages));
+            const auto got = read_n(clients[i][k], int(kInstances) * kMessages);
+            REQUIRE(got.size() == kInstances * std::size_t(kMessages));
             // Exactly once, and in order per publisher.
             std::map<std::string, int> next;
             for (const auto& msg : got) {
@@ -126,7 +127,7 @@ void run_exactly_once(bool sharded) {
                 const std::string from = msg.substr(0, colon);
                 CHECK(std::stoi(msg.substr(colon + 1)) == next[from]++);
             }
-            for (int p = 0; p < kInstances; ++p)
+            for (std::size_t p = 0; p < kInstances; ++p)
                 CHECK(next[std::to_string(p)] == kMessages);
             // Nothing more comes (no duplicates).
             clients[i][k].set_timeout(100ms);
@@ -137,7 +138,7 @@ void run_exactly_once(bool sharded) {
     for (auto& in : instances) {
         const auto s = in->backplane->stats();
         CHECK(s.published == kMessages);
-        CHECK(s.received == kInstances * kMessages);  // its own come back too, and are dropped
+        CHECK(s.received == kInstances * std::size_t(kMessages));  // its own come back too, and are dropped
         CHECK(s.lost == 0);
     }
 }
