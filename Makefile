@@ -30,17 +30,21 @@ CXXFLAGS += -DDOCTEST_CONFIG_USE_STD_HEADERS
 LDFLAGS  += $(SAN)
 LDLIBS   += -pthread
 AR       ?= ar
+empty :=
+space := $(empty) $(empty)
+comma := ,
 PREFIX   ?= /usr/local
 
-# Lowest layer first, each with every layer it may include (deps_<layer>, nearest first; the
-# link order). A layer may include only itself and its deps (make check-layers).
-LAYERS := crypto net http redis websocket cluster
+# Lowest layer first. A layer may include only itself and the layers named in its deps_ list
+# (make check-layers); each list is complete (transitive), in link order.
+LAYERS := crypto compress net http redis websocket cluster
 deps_crypto    :=
+deps_compress  :=
 deps_net       := crypto
-deps_http      := net crypto
+deps_http      := net compress crypto
 deps_redis     := net crypto
-deps_websocket := http net crypto
-deps_cluster   := websocket redis http net crypto
+deps_websocket := http net compress crypto
+deps_cluster   := websocket redis http net compress crypto
 
 lib = $(BUILD)/libwire_$(1).a
 srcs_of = $(sort $(wildcard $(1)/*.cpp $(1)/detail/*.cpp))
@@ -83,7 +87,7 @@ TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard test
 TEST_LIBS    := -lssl -lcrypto
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
-deps_examples := cluster websocket redis http net crypto
+deps_examples := cluster websocket redis http net compress crypto
 TEST_SUITES  := $(LAYERS) examples
 TEST_BINS    := $(foreach l,$(TEST_SUITES),$(if $(call test_srcs_of,$(l)),$(BUILD)/tests/$(l)_tests))
 
@@ -184,20 +188,15 @@ run: all $(examples_BINS)
 PUBLIC_HEADERS := $(sort $(foreach l,$(LAYERS),$(wildcard $(l)/*.hpp $(l)/detail/*.hpp)))
 check-headers:
 	@bash tools/check-headers.sh "$(CXX)" $(PUBLIC_HEADERS)
-# "layer:dep1,dep2" for each layer.
-LAYER_DEPS = $(foreach l,$(LAYERS),$(l):$(subst $(space),$(comma),$(strip $(deps_$(l)))))
-empty :=
-space := $(empty) $(empty)
-comma := ,
 check-layers:
-	@bash tools/check-layers.sh $(LAYER_DEPS)
+	@bash tools/check-layers.sh $(foreach l,$(LAYERS),$(l):$(subst $(space),$(comma),$(strip $(deps_$(l)))))
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 # ---------------------------------------------------------------- install
 .PHONY: install
 install: all
-	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYER_DEPS="$(LAYER_DEPS)" bash tools/install.sh
+	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYERS="$(foreach l,$(LAYERS),$(l):$(subst $(space),$(comma),$(strip $(deps_$(l)))))" bash tools/install.sh
 
 .PHONY: clean
 clean:

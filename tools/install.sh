@@ -2,15 +2,15 @@
 # make install: libraries to $PREFIX/lib, headers to $PREFIX/include/wire/<layer>/, pkg-config files.
 set -eu
 cd "$(dirname "$0")/.."
-: "${PREFIX:?}" "${BUILD:?}" "${LAYER_DEPS:?}"   # "layer:dep1,dep2" per layer, lowest first
+: "${PREFIX:?}" "${BUILD:?}" "${LAYERS:?}"
 install -d "$PREFIX/lib/pkgconfig" "$PREFIX/include/wire"
 install -m 644 "$BUILD/libwire.a" "$PREFIX/lib/"
-for spec in $LAYER_DEPS; do
-    layer=${spec%%:*}
-    deps=${spec#*:}
-    # Each layer requires the layers it includes; pkg-config then links them in order.
+# LAYERS holds "layer:dep1,dep2" pairs; a layer's .pc file requires the pc files of its deps.
+for entry in $LAYERS; do
+    layer=${entry%%:*}
+    deps=${entry#*:}
     requires=""
-    for d in ${deps//,/ }; do requires="$requires${requires:+, }wire-$d"; done
+    for d in ${deps//,/ }; do requires+="${requires:+, }wire-$d"; done
     install -m 644 "$BUILD/libwire_$layer.a" "$PREFIX/lib/"
     for h in $(find "$layer" -name '*.hpp' | sort); do
         install -D -m 644 "$h" "$PREFIX/include/wire/$h"
