@@ -82,7 +82,7 @@ $(BUILD)/libwire.a: $(foreach l,$(LAYERS),$(call objs_of,$(l))) | $(BUILD)/obj/e
 # ---------------------------------------------------------------- tests
 # One doctest binary per layer, linked against the static libraries as a user links them.
 TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard tests/support/*.cpp))
-TEST_LIBS    := -lssl -lcrypto
+TEST_LIBS    := -lssl -lcrypto -lz
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
 deps_examples := websocket http net compress crypto
