@@ -98,7 +98,8 @@ $(foreach l,$(TEST_SUITES),$(eval $(call test_rules,$(l))))
 
 # ---------------------------------------------------------------- programs
 # examples/foo.cpp -> build/examples/foo; examples/foo/*.cpp -> build/examples/foo.
-# Same for tools/ and bench/ (bench programs may also link OpenSSL for side-by-side figures).
+# Same for tools/ and bench/ (bench programs may also link OpenSSL and the compression peers
+# for side-by-side figures).
 define program_dir_rules
 $(1)_SINGLE := $(basename $(notdir $(wildcard $(1)/*.cpp)))
 $(1)_MULTI  := $(notdir $(patsubst %/,%,$(dir $(wildcard $(1)/*/main.cpp))))
@@ -113,9 +114,11 @@ $(eval $(call program_dir_rules,bench))
 $(BUILD)/examples/% $(BUILD)/tools/%:
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+# Compression peers, linked only by the benchmarks: zlib, libdeflate, ISA-L (tools/test-packages.txt).
+BENCH_PEER_LIBS := -lz -ldeflate -lisal
 $(BUILD)/bench/%:
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto $(BENCH_PEER_LIBS) $(LDLIBS) -o $@
 
 .PHONY: examples tools bench-bins
 examples: $(examples_BINS)

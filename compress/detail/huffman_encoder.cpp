@@ -1,6 +1,7 @@
 #include "compress/detail/huffman_encoder.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "compress/detail/lz77_codes.hpp"
 
@@ -9,10 +10,28 @@ namespace {
 
 constexpr unsigned max_symbols = 288;
 
-struct Leaf {
-    std::uint32_t freq;
-    std::uint16_t symbol;
-};
+// A leaf as one sortable integer: frequency above, symbol below (frequencies stay below 2^23:
+// a block holds fewer symbols than that), so sorting compares plain integers.
+using Leaf = std::uint32_t;
+constexpr unsigned symbol_bits = 9;
+inline Leaf make_leaf(std::uint32_t freq, unsigned symbol) {
+    return freq << symbol_bits | symbol;
+}
+inline std::uint32_t freq_of(Leaf l) {
+    return l >> symbol_bits;
+}
+inline unsigned symbol_of(Leaf l) {
+    return l & ((1u << symbol_bits) - 1);
+}
+
+// Bit reversal of a byte, for the canonical codes.
+constexpr auto reversed_byte = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (unsigned i = 0; i < 256; ++i)
+        for (unsigned b = 0; b < 8; ++b)
+            if (i & (1u << b)) t[i] = static_cast<std::uint8_t>(t[i] | (0x80u >> b));
+    return t;
+}();
 
 // Huffman's algorithm, in the two-queue form: the leaves sorted by frequency form one queue,
 // the merged nodes another; nodes are made in non-decreasing weight, so the two lightest trees
@@ -22,11 +41,11 @@ void huffman_depths(const Leaf* leaves, unsigned count, std::uint16_t* depth) no
     std::uint16_t parent[2 * max_symbols];  // ids: leaf i is i, node j is count + j
     unsigned next_leaf = 0, next_node = 0, nodes = 0;
     auto weight = [&](unsigned id) {
-        return id < count ? leaves[id].freq : node_weight[id - count];
+        return id < count ? freq_of(leaves[id]) : node_weight[id - count];
     };
     auto take_lightest = [&]() -> unsigned {
         if (next_leaf < count &&
-            (next_node == nodes || leaves[next_leaf].freq <= node_weight[next_node]))
+            (next_node == nodes || freq_of(leaves[next_leaf]) <= node_weight[next_node]))
             return next_leaf++;
         return count + next_node++;
     };
@@ -87,14 +106,12 @@ void build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits
     unsigned count = 0;
     for (unsigned s = 0; s < n; ++s) {
         lengths[s] = 0;
-        if (freq[s] != 0) leaves[count++] = {freq[s], static_cast<std::uint16_t>(s)};
+        if (freq[s] != 0) leaves[count++] = make_leaf(freq[s], s);
     }
     // A complete code needs two symbols (one bit each); borrow unused ones if need be.
     for (unsigned s = 0; count < 2 && s < n; ++s)
-        if (freq[s] == 0) leaves[count++] = {0, static_cast<std::uint16_t>(s)};
-    std::sort(leaves, leaves + count, [](const Leaf& a, const Leaf& b) {
-        return a.freq != b.freq ? a.freq < b.freq : a.symbol < b.symbol;
-    });
+        if (freq[s] == 0) leaves[count++] = make_leaf(0, s);
+    std::sort(leaves, leaves + count);  // by frequency, then symbol
 
     std::uint16_t depth[max_symbols];
     huffman_depths(leaves, count, depth);
@@ -107,15 +124,14 @@ void build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits
     unsigned i = 0;
     for (unsigned len = max_bits; len >= 1; --len)
         for (unsigned k = 0; k < count_of_len[len]; ++k)
-            lengths[leaves[i++].symbol] = static_cast<std::uint8_t>(len);
+            lengths[symbol_of(leaves[i++])] = static_cast<std::uint8_t>(len);
 }
 
 void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) noexcept {
     // RFC 1951 §3.2.2 step 1: count the codes of each length.
     unsigned count_of_len[max_code_bits + 1] = {};
     for (unsigned s = 0; s < n; ++s)
-        ++count_of_len[lengths[s]];
-    count_of_len[0] = 0;
+        if (lengths[s] != 0) ++count_of_len[lengths[s]];  // most are 0: skip them
     // Step 2: the smallest code of each length.
     unsigned next_code[max_code_bits + 1] = {};
     unsigned code = 0;
@@ -131,10 +147,9 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
             codes[s] = 0;
             continue;
         }
-        unsigned c = next_code[len]++, reversed = 0;
-        for (unsigned b = 0; b < len; ++b, c >>= 1)
-            reversed = (reversed << 1) | (c & 1);
-        codes[s] = static_cast<std::uint16_t>(reversed);
+        const unsigned c = next_code[len]++;
+        const unsigned reversed16 = reversed_byte[c & 0xff] << 8 | reversed_byte[c >> 8];
+        codes[s] = static_cast<std::uint16_t>(reversed16 >> (16 - len));
     }
 }
 

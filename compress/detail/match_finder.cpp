@@ -100,23 +100,29 @@ MatchFinder::Match MatchFinder::insert_and_search(const MatchWindow& w, std::siz
     std::uint16_t candidate = head_[h];
     head_[h] = pos;
     prev_[pos & chain_mask_] = candidate;
+    // The next position's head is the next cache miss: start it now.
+    if (p + 5 <= w.end) __builtin_prefetch(&head_[(load32(here + 1) * 0x9e3779b1u) >> hash_shift_]);
 
     // RFC 1951 §3.2.5: lengths up to 258; distances up to the window, never before the data.
     const auto max_length = static_cast<unsigned>(std::min<std::size_t>(max_match, w.end - p));
     const auto max_dist = static_cast<unsigned>(std::min<std::size_t>(w.window_size, p - w.low));
     Match best{std::max(better_than, shortest_reported - 1), 0};
     if (best.length >= max_length) return best;
+    // A candidate longer than the best must match the 4 bytes that end one past the best: that
+    // test (and then the first 4 bytes) rejects most candidates without a loop.
+    const std::uint32_t first4 = load32(here);
+    std::uint32_t best_end4 = load32(here + best.length - 3);
     unsigned last_dist = 0;
     while (chain-- > 0) {
         const unsigned dist = static_cast<std::uint16_t>(pos - candidate);
         if (dist <= last_dist || dist > max_dist) break;  // the chain left the window, or is stale
         const std::uint8_t* there = here - dist;
-        // The byte that would make this match longer than the best is the cheapest test.
-        if (there[best.length] == here[best.length] && load32(there) == load32(here)) {
+        if (load32(there + best.length - 3) == best_end4 && load32(there) == first4) {
             const unsigned len = 4 + common_length(there + 4, here + 4, max_length - 4);
             if (len > best.length) {
                 best = {len, dist};
                 if (len >= nice || len >= max_length) break;
+                best_end4 = load32(here + len - 3);
             }
         }
         last_dist = dist;
