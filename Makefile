@@ -130,9 +130,11 @@ bench-bins: $(bench_BINS)
 # the corpora as regression tests inside `make test`.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/*_fuzz.cpp)))
 REPLAY_BINS  := $(addprefix $(BUILD)/fuzz-replay/,$(FUZZ_TARGETS))
+# The compress round-trip and differential targets check against zlib (the library never links it).
+FUZZ_LIBS    := -lz
 $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(BUILD)/libwire.a
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(FUZZ_LIBS) $(LDLIBS) -o $@
 
 # ---------------------------------------------------------------- test driver
 .PHONY: test test-deps test-build test-run asan tsan
@@ -169,7 +171,7 @@ fuzz:
 	@mkdir -p $(FUZZ_BUILD)/fuzz
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "link $$t"; \
-	  clang++ -fsanitize=fuzzer,address,undefined $(FUZZ_BUILD)/obj/fuzz/$$t.o $(FUZZ_BUILD)/libwire.a -pthread \
+	  clang++ -fsanitize=fuzzer,address,undefined $(FUZZ_BUILD)/obj/fuzz/$$t.o $(FUZZ_BUILD)/libwire.a $(FUZZ_LIBS) -pthread \
 	    -o $(FUZZ_BUILD)/fuzz/$$t || exit 1; \
 	done
 fuzz-run: fuzz

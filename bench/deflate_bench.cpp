@@ -167,6 +167,7 @@ void print_files_table(const std::vector<File>& files, const std::vector<Peer>& 
     std::printf(" | %7s %15s %7s | %s\n", "MB/s", "range", "size%", "vs libdeflate same level");
     std::map<int, std::pair<double, double>> libdeflate;  // level -> (MB/s, size%)
     std::vector<std::pair<double, double>> all(peers.size());
+    std::vector<std::vector<double>> all_mbps(peers.size());
     for (std::size_t p = 0; p < peers.size(); ++p) {
         std::vector<double> rounds(static_cast<std::size_t>(runs), 0.0);
         std::size_t out = 0;
@@ -180,7 +181,11 @@ void print_files_table(const std::vector<File>& files, const std::vector<Peer>& 
         for (double s : rounds)
             mbps.push_back(static_cast<double>(total_in) / s / 1e6);
         all[p] = {median(mbps), 100.0 * static_cast<double>(out) / static_cast<double>(total_in)};
+        all_mbps[p] = mbps;
         if (peers[p].name == "libdeflate") libdeflate[peers[p].level] = all[p];
+    }
+    for (std::size_t p = 0; p < peers.size(); ++p) {
+        const std::vector<double>& mbps = all_mbps[p];
         std::printf("%-11s %5d", peers[p].name.c_str(), peers[p].level);
         for (std::size_t f = 0; f < files.size(); ++f)
             std::printf(" %8.2f%%", 100.0 * static_cast<double>(results[p].size[f]) /

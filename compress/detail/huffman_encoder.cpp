@@ -148,7 +148,8 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
             continue;
         }
         const unsigned c = next_code[len]++;
-        const unsigned reversed16 = reversed_byte[c & 0xff] << 8 | reversed_byte[c >> 8];
+        const unsigned reversed16 =
+            static_cast<unsigned>(reversed_byte[c & 0xff]) << 8 | reversed_byte[c >> 8];
         codes[s] = static_cast<std::uint16_t>(reversed16 >> (16 - len));
     }
 }
