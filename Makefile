@@ -100,7 +100,8 @@ $(foreach l,$(TEST_SUITES),$(eval $(call test_rules,$(l))))
 
 # ---------------------------------------------------------------- programs
 # examples/foo.cpp -> build/examples/foo; examples/foo/*.cpp -> build/examples/foo.
-# Same for tools/ and bench/ (bench programs may also link OpenSSL for side-by-side figures).
+# Same for tools/ and bench/ (bench programs may also link OpenSSL and the compression peers
+# for side-by-side figures).
 define program_dir_rules
 $(1)_SINGLE := $(basename $(notdir $(wildcard $(1)/*.cpp)))
 $(1)_MULTI  := $(notdir $(patsubst %/,%,$(dir $(wildcard $(1)/*/main.cpp))))
@@ -115,9 +116,11 @@ $(eval $(call program_dir_rules,bench))
 $(BUILD)/examples/% $(BUILD)/tools/%:
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+# Compression peers, linked only by the benchmarks: zlib, libdeflate, ISA-L (tools/test-packages.txt).
+BENCH_PEER_LIBS := -lz -ldeflate -lisal
 $(BUILD)/bench/%:
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto -lz -ldeflate -lisal $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto $(BENCH_PEER_LIBS) $(LDLIBS) -o $@
 
 .PHONY: examples tools bench-bins
 examples: $(examples_BINS)
@@ -128,9 +131,9 @@ bench-bins: $(bench_BINS)
 # Every fuzz target is also linked with a plain main() that replays its corpus, so g++ builds run
 # the corpora as regression tests inside `make test`.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/*_fuzz.cpp)))
-# The differential compress targets compare against zlib: fuzz programs (never the library) link it.
-FUZZ_LIBS    := -lz
 REPLAY_BINS  := $(addprefix $(BUILD)/fuzz-replay/,$(FUZZ_TARGETS))
+# The compress round-trip and differential targets check against zlib (the library never links it).
+FUZZ_LIBS    := -lz
 $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(BUILD)/libwire.a
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(FUZZ_LIBS) $(LDLIBS) -o $@
