@@ -80,9 +80,10 @@ ChatClient join(std::uint16_t port) {
     return c;
 }
 
-// How many redis subscriptions the demo's chat channel has: one per instance with a chat tab.
-long long chat_subscriptions(wire::redis::BlockingClient& probe) {
-    auto n = probe.command({"PUBSUB", "NUMSUB", "wire-demo:chat:chat"});
+// How many redis subscriptions a channel has: for the chat, one per instance with a chat tab.
+long long subscriptions(wire::redis::BlockingClient& probe,
+                        std::string_view channel = "wire-demo:chat:chat") {
+    auto n = probe.command({"PUBSUB", "NUMSUB", channel});
     if (!n) return -1;
     wire::redis::RespCursor c = n->view().cursor();
     wire::redis::Value v;
@@ -134,7 +135,7 @@ TEST_CASE("demo cluster: three instances behind nginx, one redis") {
     po.address = redis.address();
     wire::redis::BlockingClient probe(po);
     REQUIRE(probe.wait_connected(2s));
-    REQUIRE(eventually([&] { return chat_subscriptions(probe) == 3; }, 5s));
+    REQUIRE(eventually([&] { return subscriptions(probe) == 3; }, 5s));
 
     SUBCASE("every message reaches every client exactly once, in order per publisher") {
         constexpr int kMessages = 50;
@@ -161,6 +162,33 @@ TEST_CASE("demo cluster: three instances behind nginx, one redis") {
         }
     }
 
+    SUBCASE("a system message POSTed to one instance reaches the push pages of the others") {
+        REQUIRE(eventually([&] { return subscriptions(probe, "wire-demo:push:system") == 3; }));
+        std::vector<WsClient> listeners;
+        for (const std::size_t i : {std::size_t(1), std::size_t(2)}) {
+            listeners.push_back(
+                WsClient::connect(std::uint16_t(ports[i]), "/socket/system/message"));
+            // The listener joins a moment after its 101: POST to its own instance until it counts.
+            const std::string api = wire::test::local_url(ports[i], "/api/tool/send_message");
+            std::string answer;
+            for (int k = 0; k < 100 && answer != "{\"delivered\": 1}\n"; ++k)
+                answer = wire::test::run_command("curl -s -d 'message=joined' " + api);
+            REQUIRE(answer == "{\"delivered\": 1}\n");
+        }
+        const std::string api = wire::test::local_url(ports[0], "/api/tool/send_message");
+        CHECK(wire::test::run_command("curl -s -d 'message=Deploy finished' " + api) ==
+              "{\"delivered\": 0}\n");  // no page on this instance
+        for (auto& l : listeners) {
+            std::string m;
+            do {
+                auto got = l.read_message();
+                REQUIRE(got);
+                m = *got;
+            } while (m == "joined");
+            CHECK(m == "Deploy finished");
+        }
+    }
+
     SUBCASE("SIGTERM one instance: its clients get 1001 through nginx and reconnect elsewhere") {
         const std::string gone = clients[0].instance;
         const auto index = std::size_t(gone[0] - 'a');
@@ -178,7 +206,7 @@ TEST_CASE("demo cluster: three instances behind nginx, one redis") {
         // Reconnecting through nginx lands on a live instance and chats with the others.
         ChatClient again = join(port);
         CHECK(again.instance != gone);
-        REQUIRE(eventually([&] { return chat_subscriptions(probe) == 2; }, 5s));
+        REQUIRE(eventually([&] { return subscriptions(probe) == 2; }, 5s));
         REQUIRE(again.ws.send(wire::websocket::Opcode::text, "back: hello"));
         CHECK(again.ws.read_message() == "back: hello");
         for (auto& c : clients) {
