@@ -127,9 +127,9 @@ TEST_CASE("demo cluster: three instances behind nginx, one redis") {
         ++per_instance[clients.back().instance];
     }
     CHECK(per_instance.size() == 3);
-    for (const auto& [name, n] : per_instance) {
-        CAPTURE(name);
-        CHECK(n == 2);
+    for (const auto& entry : per_instance) {
+        CAPTURE(entry.first);
+        CHECK(entry.second == 2);
     }
     wire::redis::Options po;
     po.address = redis.address();
