@@ -82,7 +82,7 @@ $(BUILD)/libwire.a: $(foreach l,$(LAYERS),$(call objs_of,$(l))) | $(BUILD)/obj/e
 # ---------------------------------------------------------------- tests
 # One doctest binary per layer, linked against the static libraries as a user links them.
 TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard tests/support/*.cpp))
-TEST_LIBS    := -lssl -lcrypto
+TEST_LIBS    := -lssl -lcrypto -lz -ldeflate
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
 deps_examples := websocket http net compress crypto
@@ -98,7 +98,8 @@ $(foreach l,$(TEST_SUITES),$(eval $(call test_rules,$(l))))
 
 # ---------------------------------------------------------------- programs
 # examples/foo.cpp -> build/examples/foo; examples/foo/*.cpp -> build/examples/foo.
-# Same for tools/ and bench/ (bench programs may also link OpenSSL for side-by-side figures).
+# Same for tools/ and bench/ (bench programs may also link OpenSSL and the compression peers
+# for side-by-side figures).
 define program_dir_rules
 $(1)_SINGLE := $(basename $(notdir $(wildcard $(1)/*.cpp)))
 $(1)_MULTI  := $(notdir $(patsubst %/,%,$(dir $(wildcard $(1)/*/main.cpp))))
@@ -113,9 +114,11 @@ $(eval $(call program_dir_rules,bench))
 $(BUILD)/examples/% $(BUILD)/tools/%:
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+# Compression peers, linked only by the benchmarks: zlib, libdeflate, ISA-L (tools/test-packages.txt).
+BENCH_PEER_LIBS := -lz -ldeflate -lisal
 $(BUILD)/bench/%:
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto $(BENCH_PEER_LIBS) $(LDLIBS) -o $@
 
 .PHONY: examples tools bench-bins
 examples: $(examples_BINS)
@@ -126,10 +129,12 @@ bench-bins: $(bench_BINS)
 # Every fuzz target is also linked with a plain main() that replays its corpus, so g++ builds run
 # the corpora as regression tests inside `make test`.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/*_fuzz.cpp)))
+# The differential compress targets compare against zlib: fuzz programs (never the library) link it.
+FUZZ_LIBS    := -lz
 REPLAY_BINS  := $(addprefix $(BUILD)/fuzz-replay/,$(FUZZ_TARGETS))
 $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(BUILD)/libwire.a
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(FUZZ_LIBS) $(LDLIBS) -o $@
 
 # ---------------------------------------------------------------- test driver
 .PHONY: test test-deps test-build test-run asan tsan
@@ -166,7 +171,7 @@ fuzz:
 	@mkdir -p $(FUZZ_BUILD)/fuzz
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "link $$t"; \
-	  clang++ -fsanitize=fuzzer,address,undefined $(FUZZ_BUILD)/obj/fuzz/$$t.o $(FUZZ_BUILD)/libwire.a -pthread \
+	  clang++ -fsanitize=fuzzer,address,undefined $(FUZZ_BUILD)/obj/fuzz/$$t.o $(FUZZ_BUILD)/libwire.a $(FUZZ_LIBS) -pthread \
 	    -o $(FUZZ_BUILD)/fuzz/$$t || exit 1; \
 	done
 fuzz-run: fuzz

@@ -52,6 +52,16 @@ const Case kCases[] = {
     {"response_chunked", "response", 0},
     {"sha1_abc", "sha1 abc", 0},
     {"sha1_two_blocks", "sha1 abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 0},
+    {"inflate_fixed", "inflate f3 48 cd c9 c9 d7 51 c8 40 a2 14 01", 0},
+    {"inflate_dynamic",
+     "inflate 1d89890d00000c01673dec3f4369229e8304110d1153afe4c52feffc3e663caaa4e800", 0},
+    {"inflate_zlib",
+     "inflate --zlib 78da4b4c2a4a4c4e4c4904520a8908b68e42a24252621e1082a814206d8d2cad08002f5613ac",
+     0},
+    {"inflate_gzip", "inflate --gzip 1f8b0800000000000203cbc80400ac2a93d802000000", 0},
+    {"inflate_reserved_block", "inflate 07", 1},
+    {"inflate_distance_too_far", "inflate 4b 04 42 00", 1},
+    {"inflate_bad_hex", "inflate 4b zz", 2},
 };
 
 std::string read_file(const std::string& path, bool& found) {
