@@ -37,12 +37,14 @@ PREFIX   ?= /usr/local
 
 # Lowest layer first. A layer may include only itself and the layers named in its deps_ list
 # (make check-layers); each list is complete (transitive), in link order.
-LAYERS := crypto compress net http websocket
+LAYERS := crypto compress net http redis websocket cluster
 deps_crypto    :=
 deps_compress  :=
 deps_net       := crypto
 deps_http      := net compress crypto
+deps_redis     := net crypto
 deps_websocket := http net compress crypto
+deps_cluster   := websocket redis http net compress crypto
 
 lib = $(BUILD)/libwire_$(1).a
 srcs_of = $(sort $(wildcard $(1)/*.cpp $(1)/detail/*.cpp))
@@ -85,7 +87,7 @@ TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard test
 TEST_LIBS    := -lssl -lcrypto -lz -ldeflate
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
-deps_examples := websocket http net compress crypto
+deps_examples := cluster websocket redis http net compress crypto
 TEST_SUITES  := $(LAYERS) examples
 TEST_BINS    := $(foreach l,$(TEST_SUITES),$(if $(call test_srcs_of,$(l)),$(BUILD)/tests/$(l)_tests))
 
