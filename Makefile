@@ -131,8 +131,6 @@ bench-bins: $(bench_BINS)
 # Every fuzz target is also linked with a plain main() that replays its corpus, so g++ builds run
 # the corpora as regression tests inside `make test`.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/*_fuzz.cpp)))
-# The differential compress targets compare against zlib: fuzz programs (never the library) link it.
-FUZZ_LIBS    := -lz
 REPLAY_BINS  := $(addprefix $(BUILD)/fuzz-replay/,$(FUZZ_TARGETS))
 $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(BUILD)/libwire.a
 	@mkdir -p $(@D)

@@ -75,6 +75,11 @@ class Inflater {
     // end of a raw stream only when its last inflate() did not say last_input.
     void reset_keep_history() noexcept;
 
+    // Changes options.max_output for the rest of the stream. It bounds total_out(), so a
+    // permessage-deflate receiver with context takeover limits each message with
+    // set_max_output(total_out() + max_message_size) before inflating it.
+    void set_max_output(std::uint64_t max_output) noexcept { options_.max_output = max_output; }
+
     std::uint64_t total_in() const noexcept;
     std::uint64_t total_out() const noexcept;
     const GzipHeader& gzip_header() const noexcept;

@@ -3,6 +3,7 @@
 // What it does differently, and why:
 //   - Symbols are found by table lookup (huffman_decoder.hpp), one or two per code, instead of
 //     one step per bit.
+//   - Up to three literals are decoded per refill.
 //   - The bit buffer is refilled 8 bytes at a time with one unaligned load, keeping as many
 //     whole bytes as fit: afterwards it holds at least 56 bits, and a whole item (15 + 5 bits
 //     of length, 15 + 13 of distance: at most 48) decodes with no "is there input?" check.
@@ -36,10 +37,16 @@ inline std::uint8_t* copy_in_output(std::uint8_t* op, std::uint32_t distance,
         } while (op < end);
     } else if (distance == 1) {  // a run of one byte
         std::memset(op, *from, length);
-    } else {  // a short repeating pattern: byte by byte
-        do {
+    } else {
+        // A pattern shorter than 8 bytes repeats with period `distance`, and so with any
+        // multiple of it: after a few single bytes, copy 8 at a time from `period` bytes back.
+        unsigned period = distance;
+        while (period < 8)
+            period += distance;
+        for (unsigned k = period - distance; k > 0 && op < end; --k)
             *op++ = *from++;
-        } while (op < end);
+        for (from = op - period; op < end; op += 8, from += 8)
+            std::memcpy(op, from, 8);
     }
     return end;
 }
@@ -84,6 +91,15 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
         count -= e.bits;
         if (e.kind == DecodeEntry::literal) {
             *op++ = static_cast<std::uint8_t>(e.value);
+            // Text is mostly literals: two more may follow without a refill. At least 41 bits
+            // are left, and a literal found in the first-level table takes at most 10.
+            for (int more = 0; more < 2; ++more) {
+                e = literal_length[bits & low_bits(literal_length_root_bits)];
+                if (e.kind != DecodeEntry::literal) break;
+                bits >>= e.bits;
+                count -= e.bits;
+                *op++ = static_cast<std::uint8_t>(e.value);
+            }
             continue;
         }
         if (e.kind == DecodeEntry::end_of_block) {

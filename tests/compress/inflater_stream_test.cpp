@@ -86,6 +86,26 @@ TEST_CASE("permessage-deflate: messages inflate without the stream ending, at ev
         }
 }
 
+TEST_CASE("permessage-deflate: a limit per message on a stream that never ends") {
+    PmdSender sender(15, true);
+    Inflater inf;
+    const auto messages = chat_messages();
+    std::vector<std::uint8_t> space(1 << 16);
+    for (std::size_t i = 0; i < 10; ++i) {
+        const std::string in = sender.send(messages[i]) + tail;
+        // Exactly the message's size passes; one byte less is output_limit.
+        inf.set_max_output(inf.total_out() + messages[i].size());
+        const auto r = inf.inflate(bytes(in), space);
+        CHECK(r.need_more());
+        CHECK(r.produced == messages[i].size());
+    }
+    const std::string in = sender.send(messages[10]) + tail;
+    inf.set_max_output(inf.total_out() + messages[10].size() - 1);
+    const auto r = inf.inflate(bytes(in), space);
+    CHECK(r.failed());
+    CHECK(r.error == Error::output_limit);
+}
+
 TEST_CASE("permessage-deflate: every split of a message and of its output space") {
     PmdSender sender(15, true);
     Inflater reference;
