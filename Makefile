@@ -133,6 +133,8 @@ bench-bins: $(bench_BINS)
 # the corpora as regression tests inside `make test`.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/*_fuzz.cpp)))
 REPLAY_BINS  := $(addprefix $(BUILD)/fuzz-replay/,$(FUZZ_TARGETS))
+# The compress round-trip and differential targets check against zlib (the library never links it).
+FUZZ_LIBS    := -lz
 $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(BUILD)/libwire.a
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(FUZZ_LIBS) $(LDLIBS) -o $@
