@@ -9,6 +9,7 @@
 #include "http/parser.hpp"
 #include "net/error.hpp"
 #include "net/listener.hpp"
+#include "net/loop_listener.hpp"
 #include "net/timer.hpp"
 #include "websocket/detail/fields.hpp"
 #include "websocket/handshake.hpp"
@@ -24,8 +25,8 @@ class Pending;
 
 // One per loop: its listener and the connections still in their handshake (indexed by fd).
 struct WebSocketServer::Acceptor final : net::IoHandler {
-    Acceptor(WebSocketServer& s, net::EventLoop& l, net::Listener li)
-        : server(s), loop(l), listener(std::move(li)) {}
+    Acceptor(WebSocketServer& s, net::EventLoop& l, net::Listener li, bool shared)
+        : server(s), loop(l), listener(l, std::move(li), shared) {}
     ~Acceptor() { close_all(); }
     void on_readable() override;
     void on_error() override {}
@@ -34,7 +35,7 @@ struct WebSocketServer::Acceptor final : net::IoHandler {
 
     WebSocketServer& server;
     net::EventLoop& loop;
-    net::Listener listener;
+    net::LoopListener listener;
     std::vector<std::unique_ptr<Pending>> pending;
 };
 
@@ -156,9 +157,14 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
 }  // namespace
 
 void WebSocketServer::Acceptor::on_readable() {
-    for (;;) {
+    // Bounded per wake-up: the loop's other work goes on, and other loops sharing the listener
+    // get their share of a burst.
+    std::size_t accepted = 0;
+    while (accepted < listener.batch()) {
         auto s = listener.accept();
-        if (!s) return;  // would_block, or a connection shed on EMFILE
+        // EAGAIN (none left, or another loop took it), or a connection shed on EMFILE.
+        if (!s) break;
+        ++accepted;
         const auto fd = static_cast<std::size_t>(s->fd());
         if (fd >= pending.size()) pending.resize(fd + 1 + fd / 2);
         pending[fd] = std::make_unique<Pending>(*this, std::move(*s));
@@ -169,6 +175,7 @@ void WebSocketServer::Acceptor::on_readable() {
         const auto timeout = server.options().handshake_timeout;
         if (timeout > timeout.zero()) loop.arm_after(pending[fd]->timer(), timeout);
     }
+    listener.end_batch(accepted);
 }
 
 void WebSocketServer::Acceptor::drop(int fd) {
@@ -177,10 +184,7 @@ void WebSocketServer::Acceptor::drop(int fd) {
 }
 
 void WebSocketServer::Acceptor::close_all() {
-    if (listener.valid()) {
-        (void)loop.remove(listener.fd());
-        (void)listener.close();
-    }
+    listener.close();
     for (auto& p : pending) {
         if (!p) continue;
         (void)loop.remove(p->fd());
@@ -212,16 +216,19 @@ const Endpoint* WebSocketServer::route_for(std::string_view path) const {
 
 std::error_code WebSocketServer::listen(std::string_view address) {
     auto addrs = net::Address::resolve(address);
-    if (!addrs) return addrs.error();
-    if (addrs->empty()) return make_error_code(net::Error::bad_address);
-    auto listeners = net::listen_reuse_port(addrs->front(), group_.size());
+    if (!addrs) return net::op_error("listen", address, addrs.error());
+    if (addrs->empty()) return net::op_error("listen", address, net::Error::bad_address);
+    // One socket that every loop accepts from, unless the caller opted in to SO_REUSEPORT.
+    auto listeners = options_.reuse_port ? net::listen_reuse_port(addrs->front(), group_.size())
+                                         : net::listen_shared(addrs->front(), group_.size());
     if (!listeners) return listeners.error();
     port_ = (*listeners)[0].address().port();
+    const bool shared = !options_.reuse_port && group_.size() > 1;
     for (std::size_t i = 0; i < group_.size(); ++i) {
-        auto a = std::make_unique<Acceptor>(*this, group_.loop(i), std::move((*listeners)[i]));
-        if (auto ec = group_.loop(i).add(a->listener.fd(), net::Interest::readable, a.get())) {
-            return ec;
-        }
+        auto a =
+            std::make_unique<Acceptor>(*this, group_.loop(i), std::move((*listeners)[i]), shared);
+        // Before start(), no loop thread runs yet: registering from here is safe.
+        if (auto ec = a->listener.start(a.get())) return ec;
         acceptors_.push_back(std::move(a));
     }
     return {};

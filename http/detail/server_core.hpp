@@ -26,6 +26,7 @@
 #include "net/event_loop.hpp"
 #include "net/listener.hpp"
 #include "net/loop_group.hpp"
+#include "net/loop_listener.hpp"
 #include "net/timer.hpp"
 
 namespace wire::http::detail {
@@ -77,7 +78,7 @@ struct Exchange final : BodySource {
 // the loop's connections, kept on an intrusive list.
 class LoopContext final : public net::IoHandler {
   public:
-    LoopContext(ServerCore& core, net::EventLoop& loop, net::Listener listener);
+    LoopContext(ServerCore& core, net::EventLoop& loop, net::Listener listener, bool shared);
     ~LoopContext();
 
     void start();  // on the loop thread: registers the listener
@@ -101,12 +102,10 @@ class LoopContext final : public net::IoHandler {
     static void on_deadline(net::Timer&, void* self);
     void stop_listening();
 
-    net::Listener listener_;
+    net::LoopListener listener_;
     ServerConn* first_ = nullptr;
     std::size_t count_ = 0;
     net::Timer deadline_;
-    bool listening_ = false;
-    bool paused_ = false;
     bool reported_done_ = false;
 };
 
@@ -162,6 +161,7 @@ class ServerCore {
     HandlerPtr handler_;
     ParseOptions options_;
     std::vector<net::Listener> listeners_;
+    bool shared_ = false;  // listeners_ are one socket (listen_shared), not SO_REUSEPORT ones
     net::Address address_;
     std::unique_ptr<net::LoopGroup> group_;
     std::vector<std::unique_ptr<LoopContext>> loops_;

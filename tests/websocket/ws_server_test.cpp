@@ -6,9 +6,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "net/listener.hpp"
 #include "tests/websocket/event_client.hpp"
 #include "websocket/loop_conn.hpp"
 
@@ -173,4 +178,99 @@ TEST_CASE("WebSocketServer: shutdown drops clients that do not answer within the
     CHECK(c.wait_eof());  // we never answered: dropped at the deadline
     server->wait();
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+}
+
+namespace {
+
+// An echo endpoint that notes which loop threads opened connections.
+struct LoopsSeen {
+    std::mutex mu;
+    std::set<std::thread::id> threads;
+    Endpoint endpoint() {
+        Endpoint e = echo_endpoint();
+        e.handlers.on_open = [this](LoopConn&) {
+            std::lock_guard lock(mu);
+            threads.insert(std::this_thread::get_id());
+        };
+        return e;
+    }
+    std::size_t count() {
+        std::lock_guard lock(mu);
+        return threads.size();
+    }
+};
+
+std::string in_use(std::uint16_t port) {
+    return "listen 127.0.0.1:" + std::to_string(port) + ": address already in use";
+}
+
+}  // namespace
+
+TEST_CASE("WebSocketServer: listen on a port another server holds fails, naming the address") {
+    auto first = start_server(two_loops(), echo_endpoint());
+    WebSocketServer second(two_loops());
+    const std::error_code ec = second.listen("127.0.0.1:" + std::to_string(first->port()));
+    CHECK(ec.message() == in_use(first->port()));
+    CHECK(ec == std::errc::address_in_use);
+    CHECK(second.listen("127.0.0.1").message() == "listen 127.0.0.1: missing port in address");
+    // The first still has every connection.
+    Client c = Client::connect(first->port());
+    REQUIRE(c.send(Opcode::text, "still here"));
+    CHECK(c.read_message() == "still here");
+}
+
+TEST_CASE("WebSocketServer: reuse_port on both servers lets the second bind, and both serve") {
+    ServerOptions o = two_loops();
+    o.reuse_port = true;
+    std::atomic<int> opened[2] = {0, 0};
+    std::unique_ptr<WebSocketServer> servers[2];
+    for (int i = 0; i < 2; ++i) {
+        Endpoint e = echo_endpoint();
+        e.handlers.on_open = [&opened, i](LoopConn&) { ++opened[i]; };
+        servers[i] = std::make_unique<WebSocketServer>(o);
+        servers[i]->route("/", std::move(e));
+        const std::uint16_t port = i == 0 ? 0 : servers[0]->port();
+        REQUIRE_FALSE(servers[i]->listen("127.0.0.1:" + std::to_string(port)));
+        servers[i]->start();
+    }
+    CHECK(servers[1]->port() == servers[0]->port());
+    std::vector<Client> clients;
+    for (int i = 0; i < 64; ++i)
+        clients.push_back(Client::connect(servers[0]->port()));
+    for (int i = 0; i < 400 && opened[0] + opened[1] != 64; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(opened[0] + opened[1] == 64);
+    CHECK(opened[0] > 0);
+    CHECK(opened[1] > 0);
+}
+
+TEST_CASE("WebSocketServer: 4 loops all get connections, shared socket or SO_REUSEPORT") {
+    for (const bool reuse_port : {false, true}) {
+        CAPTURE(reuse_port);
+        ServerOptions o;
+        o.loops = 4;
+        o.reuse_port = reuse_port;
+        LoopsSeen seen;
+        auto server = start_server(o, seen.endpoint());
+        std::vector<Client> clients;
+        for (int i = 0; i < 64; ++i)
+            clients.push_back(Client::connect(server->port()));  // each upgraded before the next
+        // The 101 leaves before the Engine adopts the connection: let the last ones land.
+        for (int i = 0; i < 400 && server->engine().stats().connections != 64; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CHECK(server->engine().stats().connections == 64);
+        CHECK(seen.count() == 4);
+        // Graceful shutdown from every loop, then the port is free again.
+        server->shutdown(std::chrono::seconds(2));
+        int got = 0;
+        for (auto& c : clients) {
+            const auto f = c.read_frame();
+            if (f && f->opcode == Opcode::close && f->close_code() == close_code::going_away) ++got;
+            (void)c.send_close(close_code::going_away);
+        }
+        CHECK(got == 64);
+        server->wait();
+        CHECK(server->engine().stats().connections == 0);
+        CHECK(wire::net::Listener::listen(wire::net::Address::ipv4_loopback(server->port())));
+    }
 }
