@@ -30,14 +30,19 @@ CXXFLAGS += -DDOCTEST_CONFIG_USE_STD_HEADERS
 LDFLAGS  += $(SAN)
 LDLIBS   += -pthread
 AR       ?= ar
+empty :=
+space := $(empty) $(empty)
+comma := ,
 PREFIX   ?= /usr/local
 
-# Lowest layer first. A layer may include only the layers before it (make check-layers).
-LAYERS := crypto net http websocket
+# Lowest layer first. A layer may include only itself and the layers named in its deps_ list
+# (make check-layers); each list is complete (transitive), in link order.
+LAYERS := crypto compress net http websocket
 deps_crypto    :=
+deps_compress  :=
 deps_net       := crypto
-deps_http      := net crypto
-deps_websocket := http net crypto
+deps_http      := net compress crypto
+deps_websocket := http net compress crypto
 
 lib = $(BUILD)/libwire_$(1).a
 srcs_of = $(sort $(wildcard $(1)/*.cpp $(1)/detail/*.cpp))
@@ -80,7 +85,7 @@ TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard test
 TEST_LIBS    := -lssl -lcrypto
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
-deps_examples := websocket http net crypto
+deps_examples := websocket http net compress crypto
 TEST_SUITES  := $(LAYERS) examples
 TEST_BINS    := $(foreach l,$(TEST_SUITES),$(if $(call test_srcs_of,$(l)),$(BUILD)/tests/$(l)_tests))
 
@@ -182,14 +187,14 @@ PUBLIC_HEADERS := $(sort $(foreach l,$(LAYERS),$(wildcard $(l)/*.hpp $(l)/detail
 check-headers:
 	@bash tools/check-headers.sh "$(CXX)" $(PUBLIC_HEADERS)
 check-layers:
-	@bash tools/check-layers.sh $(LAYERS)
+	@bash tools/check-layers.sh $(foreach l,$(LAYERS),$(l):$(subst $(space),$(comma),$(strip $(deps_$(l)))))
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 # ---------------------------------------------------------------- install
 .PHONY: install
 install: all
-	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYERS="$(LAYERS)" bash tools/install.sh
+	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYERS="$(foreach l,$(LAYERS),$(l):$(subst $(space),$(comma),$(strip $(deps_$(l)))))" bash tools/install.sh
 
 .PHONY: clean
 clean:
