@@ -23,11 +23,10 @@ using namespace std::chrono_literals;
 namespace {
 
 // One loop's acceptor, the shape of the servers' own: a bounded batch, then end_batch. It holds
-// what it accepts (loop thread only) and counts wake-ups and connections for the test thread.
+// what it accepts (loop thread only) and counts it for the test thread.
 struct Acceptor final : IoHandler {
     Acceptor(EventLoop& loop, Listener l, bool shared) : listener(loop, std::move(l), shared) {}
     void on_readable() override {
-        ++wakeups;
         std::size_t n = 0;
         while (n < listener.batch()) {
             auto s = listener.accept();
@@ -43,7 +42,6 @@ struct Acceptor final : IoHandler {
     LoopListener listener;
     std::vector<Socket> held;
     std::atomic<int> accepted{0};
-    std::atomic<int> wakeups{0};
 };
 
 // A LoopGroup whose loops all accept from one address, shared (listen_shared) or SO_REUSEPORT.
@@ -72,12 +70,6 @@ struct Accepting {
             n += a->accepted;
         return n;
     }
-    int wakeups() const {
-        int n = 0;
-        for (const auto& a : acceptors)
-            n += a->wakeups;
-        return n;
-    }
     bool wait_accepted(int n) const {
         for (int i = 0; i < 2500 && accepted() < n; ++i)
             std::this_thread::sleep_for(2ms);
@@ -89,16 +81,22 @@ struct Accepting {
     std::vector<std::unique_ptr<Acceptor>> acceptors;
 };
 
-// Connections one after the other, each accepted before the next is dialled; all kept open.
-std::vector<Conn> dial_one_by_one(Accepting& a, int n) {
-    std::vector<Conn> clients;
-    for (int i = 0; i < n; ++i) {
+// Connections one after the other, each accepted before the next is dialled, appended to
+// `clients` (kept open): `n` of them, or with n == 0 until every loop has accepted one (at most
+// 256; a loop thread that starts late finds the earlier connections taken by the others).
+void dial_one_by_one(Accepting& a, std::vector<Conn>& clients, int n) {
+    const auto all_loops = [&] {
+        for (const auto& x : a.acceptors) {
+            if (x->accepted == 0) return false;
+        }
+        return true;
+    };
+    for (int i = 0; n > 0 ? i < n : i < 256 && !all_loops(); ++i) {
         auto c = dial(a.where, 5s);
         REQUIRE(c);
         clients.push_back(std::move(*c));
-        REQUIRE(a.wait_accepted(i + 1));
+        REQUIRE(a.wait_accepted(static_cast<int>(clients.size())));
     }
-    return clients;
 }
 
 // How often the loops' threads went to sleep (voluntary context switches, from /proc): each time
@@ -186,18 +184,20 @@ TEST_CASE(
     "one socket shared by 4 loops: each connection wakes one loop, and every loop gets some") {
     constexpr int n = 64;
     Accepting a(4, /*reuse_port=*/false);
-    const long before = sleeps(a);
-    auto clients = dial_one_by_one(a, n);
-    const long woke = sleeps(a) - before - 4;  // minus the posts that asked for the thread ids
-    MESSAGE("accepted per loop: " << spread(a) << "handler calls: " << a.wakeups()
-                                  << " loop wake-ups: " << woke);
+    std::vector<Conn> clients;
     // Each loop steps to the back of the queue after accepting, so connections that find the
     // loops idle go round them (without requeue the first loop registered would take them all).
+    dial_one_by_one(a, clients, 0);
+    MESSAGE("connections until every loop had one: " << clients.size());
     for (const auto& x : a.acceptors)
         CHECK(x->accepted >= 1);
-    // No thundering herd: registered plainly, all four loops would wake for each connection
-    // (about 4 * n wake-ups; three find the connection taken). A few extra may come from a loop
-    // busy as one arrived, which finds it in its ready list and loses the race for it.
+    // Every loop is running now. No thundering herd: registered plainly, all four loops would
+    // wake for each connection (about 4 * n wake-ups; three find it taken). A few extra may come
+    // from a loop busy as one arrived, which finds it in its ready list and loses the race.
+    const long before = sleeps(a);
+    dial_one_by_one(a, clients, n);
+    const long woke = sleeps(a) - before - 4;  // minus the posts that asked for the thread ids
+    MESSAGE("accepted per loop: " << spread(a) << "loop wake-ups for " << n << ": " << woke);
     CHECK(woke < 2 * n);
 }
 
@@ -217,7 +217,8 @@ TEST_CASE("one socket shared by 2 loops: a burst of connections is all accepted,
 TEST_CASE("SO_REUSEPORT sockets, one per loop: connections hash over the loops") {
     constexpr int n = 64;
     Accepting a(4, /*reuse_port=*/true);
-    auto clients = dial_one_by_one(a, n);
+    std::vector<Conn> clients;
+    dial_one_by_one(a, clients, n);
     MESSAGE("accepted per loop: " << spread(a));
     // Hashing by source port: one loop left out of 64 has probability about 4 * (3/4)^64.
     for (const auto& x : a.acceptors)
@@ -228,7 +229,8 @@ TEST_CASE("shared or SO_REUSEPORT: each loop closes its own descriptor; then the
     for (const bool reuse_port : {false, true}) {
         CAPTURE(reuse_port);
         Accepting a(3, reuse_port);
-        auto clients = dial_one_by_one(a, 6);
+        std::vector<Conn> clients;
+        dial_one_by_one(a, clients, 6);
         // Loop by loop, on each loop's thread, as a server's shutdown does.
         std::atomic<int> closed{0};
         for (std::size_t i = 0; i < a.acceptors.size(); ++i) {
