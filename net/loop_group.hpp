@@ -4,9 +4,9 @@
 // (listen_shared() in listener.hpp, net/loop_listener.hpp), each through its own dup of the
 // descriptor registered with EPOLLEXCLUSIVE, so a new connection wakes one idle loop rather than
 // all of them; a loop that has just accepted moves to the back of the line, so connections that
-// find the loops idle go round them, and a busy loop leaves new connections to idle ones. No
-// acceptor thread, no cross-thread hand-off (a post() and an eventfd write per connection). The
-// port is held by this process alone.
+// find the loops idle go round them. No acceptor thread, and no cross-thread hand-off (a post()
+// and an eventfd write per connection) except to even out a burst that one loop drained alone
+// (net/accept_balance.hpp). The port is held by this process alone.
 //
 // The other way, on request (ListenOptions::reuse_port, listen_reuse_port()): a SO_REUSEPORT
 // socket per loop, as nginx's `reuseport` does. The kernel hashes each connection to a socket, so

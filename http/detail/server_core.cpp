@@ -34,12 +34,13 @@ std::string_view Exchange::sniff(std::string_view body) {
 
 // ---------------------------------------------------------------- LoopContext
 
-LoopContext::LoopContext(ServerCore& c, net::EventLoop& l, net::Listener listener, bool shared)
+LoopContext::LoopContext(ServerCore& c, net::EventLoop& l, net::Listener listener,
+                         std::size_t index, std::shared_ptr<net::AcceptBalance> balance)
     : core(c),
       loop(l),
       exchange(c),
       read_buffer(new char[read_buffer_size]),
-      listener_(l, std::move(listener), shared),
+      listener_(l, std::move(listener), index, std::move(balance)),
       deadline_(&LoopContext::on_deadline, this) {}
 
 LoopContext::~LoopContext() {
@@ -75,20 +76,40 @@ void LoopContext::on_readable() {
             break;
         }
         ++accepted;
-        (void)socket->set_no_delay(true);
-        sockaddr_storage ss{};
-        socklen_t len = sizeof ss;
-        (void)::getpeername(socket->fd(), reinterpret_cast<sockaddr*>(&ss), &len);
-        const int fd = socket->release();
-        auto* c = new ServerConn(*this, fd, PeerAddress::from(ss));
-        link(c);
-        if (loop.add(fd, net::Interest::readable, c)) {
-            c->close_now();
-            continue;
+        // A loop given more than its share passes the connection on (net/accept_balance.hpp).
+        const std::size_t owner = listener_.assign();
+        if (owner == listener_.index()) {
+            serve(std::move(*socket));
+        } else {
+            core.hand_off(owner, std::move(*socket));
         }
-        c->arm_first_request_timer();
     }
     listener_.end_batch(accepted);
+}
+
+void LoopContext::serve(net::Socket socket) {
+    (void)socket.set_no_delay(true);
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    (void)::getpeername(socket.fd(), reinterpret_cast<sockaddr*>(&ss), &len);
+    const int fd = socket.release();
+    auto* c = new ServerConn(*this, fd, PeerAddress::from(ss));
+    link(c);
+    if (loop.add(fd, net::Interest::readable, c)) {
+        c->close_now();
+        return;
+    }
+    c->arm_first_request_timer();
+}
+
+void LoopContext::adopt(net::Socket socket) {
+    // Passed on by another loop after this one stopped accepting (a shutdown): it goes the way
+    // of the connections still in the accept queue.
+    if (closing_) {
+        core.released();
+        return;
+    }
+    serve(std::move(socket));
 }
 
 void LoopContext::link(ServerConn* c) noexcept {
@@ -115,6 +136,7 @@ void LoopContext::resume_accepting() {
 }
 
 void LoopContext::stop_listening() {
+    closing_ = true;
     listener_.close();
 }
 
@@ -185,7 +207,11 @@ net::Result<void> ServerCore::listen() {
                                         : net::listen_shared(address->front(), loops, options);
     if (!listeners) return listeners.error();
     listeners_ = std::move(*listeners);
-    shared_ = !config_.reuse_port && listeners_.size() > 1;
+    // Loops sharing one socket share the count of what each was given.
+    balance_.reset();
+    if (!config_.reuse_port && listeners_.size() > 1) {
+        balance_ = std::make_shared<net::AcceptBalance>(listeners_.size());
+    }
     address_ = listeners_.front().address();
     return {};
 }
@@ -211,7 +237,7 @@ net::Result<void> ServerCore::serve() {
             group_->loop(i).set_busy_poll(config_.busy_poll);
         for (std::size_t i = 0; i < listeners_.size(); ++i) {
             loops_.push_back(std::make_unique<LoopContext>(*this, group_->loop(i),
-                                                           std::move(listeners_[i]), shared_));
+                                                           std::move(listeners_[i]), i, balance_));
         }
         listeners_.clear();
         if (signals_) {
@@ -238,6 +264,14 @@ net::Result<void> ServerCore::serve() {
     }
     cv_.notify_all();
     return ServerError::server_closed;
+}
+
+void ServerCore::hand_off(std::size_t loop, net::Socket socket) {
+    LoopContext* to = loops_[loop].get();
+    // A posted task must be copyable, so the socket travels in a shared_ptr: should the loop
+    // stop before the task runs, the socket closes with it.
+    auto moving = std::make_shared<net::Socket>(std::move(socket));
+    to->loop.post([to, moving] { to->adopt(std::move(*moving)); });
 }
 
 bool ServerCore::admit() noexcept {

@@ -4,8 +4,10 @@
 #include <doctest/doctest.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -29,15 +31,15 @@ std::string in_use(const TestServer& s) {
     return "listen " + s.address() + ": address already in use";
 }
 
-// Which loop threads ran the handler, one entry per thread.
+// Which loop threads ran the handler, and how often.
 struct LoopsSeen {
     std::mutex mu;
-    std::set<std::thread::id> threads;
+    std::map<std::thread::id, int> threads;
     HandlerPtr handler() {
         return handler_func([this](ResponseWriter& w, Request&) {
             {
                 std::lock_guard lock(mu);
-                threads.insert(std::this_thread::get_id());
+                ++threads[std::this_thread::get_id()];
             }
             (void)w.write("ok");
         });
@@ -45,6 +47,16 @@ struct LoopsSeen {
     std::size_t count() {
         std::lock_guard lock(mu);
         return threads.size();
+    }
+    // Most requests on one thread minus fewest.
+    int spread() {
+        std::lock_guard lock(mu);
+        int low = threads.empty() ? 0 : threads.begin()->second, high = low;
+        for (const auto& [id, n] : threads) {
+            low = std::min(low, n);
+            high = std::max(high, n);
+        }
+        return high - low;
     }
 };
 
@@ -146,6 +158,22 @@ TEST_CASE("a multi-loop Server: connections reach every loop, shared socket or S
             CHECK(s.server.connection_count() == clients.size());
         }
     }
+}
+
+TEST_CASE("a burst of connections to a multi-loop Server is spread evenly over its loops") {
+    // Opened all at once, then one request on each: whichever loops the kernel woke (and the
+    // scheduler ran), each loop ends up serving its share (net/accept_balance.hpp).
+    LoopsSeen seen;
+    TestServer s(seen.handler(), [](Server& cfg) { cfg.loops = 2; });
+    std::vector<std::unique_ptr<Client>> clients;
+    for (int i = 0; i < 100; ++i)
+        clients.push_back(std::make_unique<Client>(s));
+    for (auto& c : clients)
+        c->send(get("/"));
+    for (auto& c : clients)
+        REQUIRE(c->read().body == "ok");
+    CHECK(seen.count() == 2);
+    CHECK(seen.spread() <= 3);
 }
 
 TEST_CASE("a multi-loop Server shuts down gracefully and frees its port, either way") {

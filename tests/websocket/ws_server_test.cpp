@@ -6,6 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -242,6 +245,32 @@ TEST_CASE("WebSocketServer: reuse_port on both servers lets the second bind, and
     CHECK(opened[0] + opened[1] == 64);
     CHECK(opened[0] > 0);
     CHECK(opened[1] > 0);
+}
+
+TEST_CASE("WebSocketServer: a burst of connections is spread evenly over the loops") {
+    // Upgrade requests all sent before any answer is read: whichever loops the kernel woke
+    // (and the scheduler ran), each loop ends up holding its share (net/accept_balance.hpp).
+    std::mutex mu;
+    std::map<std::thread::id, int> per_loop;
+    Endpoint e = echo_endpoint();
+    e.handlers.on_open = [&](LoopConn&) {
+        std::lock_guard lock(mu);
+        ++per_loop[std::this_thread::get_id()];
+    };
+    auto server = start_server(two_loops(), e);
+    std::vector<Client> clients;
+    for (int i = 0; i < 100; ++i)
+        clients.push_back(Client::open(server->port()));
+    for (auto& c : clients)
+        REQUIRE(c.read_response() == "HTTP/1.1 101 Switching Protocols");
+    for (int i = 0; i < 400 && server->engine().stats().connections != 100; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::lock_guard lock(mu);
+    REQUIRE(per_loop.size() == 2);
+    const int a = per_loop.begin()->second, b = std::next(per_loop.begin())->second;
+    MESSAGE("connections per loop: " << a << " " << b);
+    CHECK(a + b == 100);
+    CHECK(std::abs(a - b) <= 3);
 }
 
 TEST_CASE("WebSocketServer: 4 loops all get connections, shared socket or SO_REUSEPORT") {
