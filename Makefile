@@ -11,6 +11,7 @@
 #   make fuzz            libFuzzer targets (clang++); make fuzz-run FUZZ_SECONDS=N runs them
 #   make bench           benchmarks beside the peers, as a table
 #   make run             the demo server on http://127.0.0.1:8080
+#   make run-cluster     three demo instances joined by redis-server, nginx in front on :8080
 #   make install PREFIX=/usr/local
 #   make check-headers | check-layers | format
 
@@ -84,7 +85,7 @@ $(BUILD)/libwire.a: $(foreach l,$(LAYERS),$(call objs_of,$(l))) | $(BUILD)/obj/e
 # ---------------------------------------------------------------- tests
 # One doctest binary per layer, linked against the static libraries as a user links them.
 TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard tests/support/*.cpp))
-TEST_LIBS    := -lssl -lcrypto -lz
+TEST_LIBS    := -lssl -lcrypto -lz -ldeflate
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
 deps_examples := cluster websocket redis http net compress crypto
@@ -180,13 +181,17 @@ fuzz-run: fuzz
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tools/fuzz-run.sh $(FUZZ_BUILD)/fuzz $(FUZZ_TARGETS)
 
 # ---------------------------------------------------------------- bench, demo
-.PHONY: bench run
+.PHONY: bench run run-cluster
 bench: all bench-bins $(examples_BINS)
 	@bash bench/run.sh
 
 run: all $(examples_BINS)
 	@if [ -x $(BUILD)/examples/demo ]; then exec $(BUILD)/examples/demo; \
 	 else echo "the demo server is not built yet (issue 8); try build/examples/*"; exit 1; fi
+
+# redis-server, three demo instances and nginx in front (tools/run-cluster.sh; PORT=N for nginx).
+run-cluster: all $(examples_BINS)
+	@BUILD=$(BUILD) bash tools/run-cluster.sh
 
 # ---------------------------------------------------------------- checks
 .PHONY: check-headers check-layers format

@@ -17,6 +17,8 @@
 
 namespace demo {
 
+class Cluster;
+
 // Where the demo's files are, found once at startup (paths.cpp).
 struct Paths {
     std::filesystem::path www;         // examples/demo/www: the pages
@@ -38,6 +40,10 @@ struct Live {
     // Called for each successful upgrade: the server's access log does not see hijacked
     // requests, so the demo logs the 101 itself.
     std::function<void(const wire::http::Request&)> on_upgrade;
+    // In a cluster (cluster.hpp): this instance's name, told to each chat tab in a first
+    // message, and the backplanes that carry the chat and the push to the other instances.
+    std::string instance;
+    Cluster* cluster = nullptr;
 };
 
 // Looks for `relative` (e.g. "examples/demo/www") under $WIRE_DEMO_ROOT, beside the binary
