@@ -6,7 +6,8 @@
 //   wire-explain response < resp.txt                       an HTTP response head
 //   wire-explain sha1 abc                                  SHA-1's padding, schedule and rounds
 //
-// Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake.
+// Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake. `make install` puts it
+// in PREFIX/bin; --help (or no command) lists the commands.
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -24,7 +25,9 @@ constexpr const char* kUsage =
     "                      wire-explain accept dGhlIHNhbXBsZSBub25jZQ==\n"
     "  request [--raw]     parse an HTTP/1.1 request head from standard input (RFC 9112)\n"
     "  response [--raw]    parse an HTTP/1.1 response head from standard input\n"
-    "  sha1 TEXT           show SHA-1's padding, message schedule and 80 rounds (FIPS 180-4)\n";
+    "  sha1 TEXT           show SHA-1's padding, message schedule and 80 rounds (FIPS 180-4)\n"
+    "  --help              this text\n"
+    "Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake.\n";
 
 std::string read_stdin() {
     return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
