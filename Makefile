@@ -172,9 +172,9 @@ fuzz-run: fuzz
 bench: all bench-bins $(examples_BINS)
 	@bash bench/run.sh
 
-run: all $(examples_BINS)
-	@if [ -x $(BUILD)/examples/demo ]; then exec $(BUILD)/examples/demo; \
-	 else echo "the demo server is not built yet (issue 8); try build/examples/*"; exit 1; fi
+# PORT=9000 make run (or build/examples/demo --port 9000) picks another port.
+run: $(BUILD)/examples/demo
+	@exec $(BUILD)/examples/demo
 
 # ---------------------------------------------------------------- checks
 .PHONY: check-headers check-layers format
@@ -188,7 +188,7 @@ format:
 
 # ---------------------------------------------------------------- install
 .PHONY: install
-install: all
+install: all $(BUILD)/tools/wire-explain
 	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYERS="$(LAYERS)" bash tools/install.sh
 
 .PHONY: clean
