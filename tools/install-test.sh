@@ -14,7 +14,7 @@ ${CXX:-g++} tests/install/app.cpp $(pkg-config --cflags --libs wire-websocket) -
 bash tests/install/examples.sh "$prefix"
 # The installed tool runs from PREFIX/bin and lists its commands.
 help=$("$prefix/bin/wire-explain" --help)
-for command in frame accept request response sha1; do
+for command in frame accept request response sha1 resp; do
     grep -q "^  $command " <<<"$help" || { echo "install-test: wire-explain --help lacks $command" >&2; exit 1; }
 done
 "$prefix/bin/wire-explain" accept dGhlIHNhbXBsZSBub25jZQ== | grep -q 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=' \

@@ -7,8 +7,12 @@ cd "$(dirname "$0")/.."
 install -d "$PREFIX/lib/pkgconfig" "$PREFIX/include/wire"
 install -m 644 "$BUILD/libwire.a" "$PREFIX/lib/"
 install -D -m 755 "$BUILD/tools/wire-explain" "$PREFIX/bin/wire-explain"
-prev=""
-for layer in $LAYERS; do
+# LAYERS holds "layer:dep1,dep2" pairs; a layer's .pc file requires the pc files of its deps.
+for entry in $LAYERS; do
+    layer=${entry%%:*}
+    deps=${entry#*:}
+    requires=""
+    for d in ${deps//,/ }; do requires+="${requires:+, }wire-$d"; done
     install -m 644 "$BUILD/libwire_$layer.a" "$PREFIX/lib/"
     for h in $(find "$layer" -name '*.hpp' | sort); do
         install -D -m 644 "$h" "$PREFIX/include/wire/$h"
@@ -23,11 +27,10 @@ includedir=\${prefix}/include
 Name: wire-$layer
 Description: wire $layer layer
 Version: 0.1.0
-Requires: $prev
+Requires: $requires
 Cflags: -std=c++20 -I\${includedir} -I\${includedir}/wire
 Libs: -L\${libdir} -lwire_$layer -pthread
 PC
-    prev="wire-$layer"
 done
 cat > "$PREFIX/lib/pkgconfig/wire.pc" <<PC
 prefix=$PREFIX
