@@ -141,8 +141,12 @@ $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(
 
 # ---------------------------------------------------------------- test driver
 .PHONY: test test-deps test-build test-run asan tsan
+# The builds below use every core unless the command line says how many: `make test -j2` passes
+# its -j down by itself (MAKEFLAGS), a plain `make test` builds with -j$(nproc). The suites
+# themselves run one after the other.
+jobs = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 test: test-deps
-	$(MAKE) test-build
+	$(MAKE) $(jobs) test-build
 	$(MAKE) --no-print-directory test-run
 
 test-deps:
@@ -157,10 +161,10 @@ test-run:
 SAN_ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN_TSAN := -fsanitize=thread
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="$(SAN_ASAN)" test-build
+	$(MAKE) $(jobs) BUILD=build-asan OPT="-O1 -g" SAN="$(SAN_ASAN)" test-build
 	ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build-asan SUITES=unit test-run
 tsan:
-	$(MAKE) BUILD=build-tsan OPT="-O1 -g" SAN="$(SAN_TSAN)" test-build
+	$(MAKE) $(jobs) BUILD=build-tsan OPT="-O1 -g" SAN="$(SAN_TSAN)" test-build
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(MAKE) --no-print-directory BUILD=build-tsan SUITES=unit test-run
 
 # ---------------------------------------------------------------- fuzzing (clang++)
@@ -185,9 +189,9 @@ fuzz-run: fuzz
 bench: all bench-bins $(examples_BINS)
 	@bash bench/run.sh
 
-run: all $(examples_BINS)
-	@if [ -x $(BUILD)/examples/demo ]; then exec $(BUILD)/examples/demo; \
-	 else echo "the demo server is not built yet (issue 8); try build/examples/*"; exit 1; fi
+# PORT=9000 make run (or build/examples/demo --port 9000) picks another port.
+run: $(BUILD)/examples/demo
+	@exec $(BUILD)/examples/demo
 
 # redis-server, three demo instances and nginx in front (tools/run-cluster.sh; PORT=N for nginx).
 run-cluster: all $(examples_BINS)
@@ -205,7 +209,7 @@ format:
 
 # ---------------------------------------------------------------- install
 .PHONY: install
-install: all
+install: all $(BUILD)/tools/wire-explain
 	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYERS="$(foreach l,$(LAYERS),$(l):$(subst $(space),$(comma),$(strip $(deps_$(l)))))" bash tools/install.sh
 
 .PHONY: clean

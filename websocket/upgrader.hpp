@@ -54,7 +54,7 @@ struct Upgrader {
     std::function<void(http::ResponseWriter& w, http::Request& r, int status,
                        std::error_code reason)>
         error;
-    // Placeholder: permessage-deflate is negotiated in a later issue; offers are declined.
+    // permessage-deflate (RFC 7692) is not negotiated: offers are declined whatever this says.
     bool enable_compression = false;
     // Trace mode (websocket/trace.hpp): the request head (upgrade_connection only: in upgrade()
     // the http::Server read it and traces it itself), how Sec-WebSocket-Accept follows from the

@@ -33,6 +33,7 @@
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "http/server_error.hpp"
+#include "net/error.hpp"
 #include "websocket/route.hpp"
 
 namespace http = wire::http;
@@ -144,8 +145,9 @@ int main(int argc, char** argv) {
     if (cluster) cluster->start();
     if (paths.www.empty()) std::fprintf(stderr, "demo: pages not found (set WIRE_DEMO_ROOT)\n");
     if (auto listening = server.listen(); !listening) {
-        std::fprintf(stderr, "demo: %s: %s\n", server.addr.c_str(),
-                     listening.error().message().c_str());
+        // e.g. "demo: listen 127.0.0.1:8080: address already in use"
+        std::fprintf(stderr, "demo: %s\n",
+                     wire::net::describe("listen", server.addr, listening.error()).c_str());
         return 1;
     }
     if (cluster) {
@@ -163,6 +165,7 @@ int main(int argc, char** argv) {
     stopper.join();  // (woken above if serve() failed by itself)
     live.sessions.wait();
     if (cluster) cluster->stop();
+    // server_closed (Go's ErrServerClosed): Ctrl-C or SIGTERM stopped it gracefully. Success.
     if (result.error() == http::ServerError::server_closed) return 0;
     std::fprintf(stderr, "demo: %s\n", result.error().message().c_str());
     return 1;

@@ -154,3 +154,21 @@ TEST_CASE("wire-explain: usage mistakes exit with status 2") {
     CHECK(run(exe + " accept 2>&1").status == 2);
     CHECK(run(exe + " help").status == 0);
 }
+
+TEST_CASE("wire-explain --help lists every command; no command or an unknown one prints it too") {
+    const std::string exe = program();
+    const Run help = run(exe + " --help 2>/dev/null");  // on standard output, status 0
+    CHECK(help.status == 0);
+    for (const char* command : {"\n  frame ", "\n  accept ", "\n  request ", "\n  response ",
+                                "\n  sha1 ", "\n  resp ", "\n  --help"}) {
+        CAPTURE(command);
+        CHECK(help.output.find(command) != std::string::npos);
+    }
+    // A usage mistake: the same text on standard error, status 2.
+    for (const std::string args : {"", " nonsense"}) {
+        CAPTURE(args);
+        const Run bare = run(exe + args + " 2>&1 >/dev/null");
+        CHECK(bare.status == 2);
+        CHECK(bare.output.find(help.output) != std::string::npos);
+    }
+}

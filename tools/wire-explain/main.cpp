@@ -8,7 +8,8 @@
 //   wire-explain resp '*2\r\n$3\r\nfoo\r\n:1\r\n'           a redis reply, value by value
 //   wire-explain inflate --zlib 78 9c ...                  DEFLATE blocks, codes and symbols
 //
-// Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake.
+// Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake. `make install` puts it
+// in PREFIX/bin; --help (or no command) lists the commands.
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -32,7 +33,9 @@ constexpr const char* kUsage =
     "                      (no argument: the raw bytes from standard input)\n"
     "  inflate [--zlib|--gzip] HEX...\n"
     "                      decode DEFLATE (RFC 1951): block headers, Huffman codes, symbols, e.g.\n"
-    "                      wire-explain inflate f3 48 cd c9 c9 d7 51 c8 40 a2 14 01\n";
+    "                      wire-explain inflate f3 48 cd c9 c9 d7 51 c8 40 a2 14 01\n"
+    "  --help              this text\n"
+    "Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake.\n";
 
 std::string read_stdin() {
     return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
