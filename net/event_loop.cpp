@@ -1,7 +1,7 @@
 #include "net/event_loop.hpp"
 
+#include <poll.h>
 #include <signal.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <utility>
 #include <vector>
+
+#include "net/detail/poller.hpp"
 
 namespace wire::net {
 namespace {
@@ -20,31 +22,22 @@ std::error_code errno_code() noexcept {
     return {errno, std::system_category()};
 }
 
-std::uint32_t epoll_bits(Interest interest) noexcept {
-    std::uint32_t bits = 0;
-    // EPOLLRDHUP: learn of the peer's FIN as readability even when no data came with it.
-    if (has(interest, Interest::readable)) bits |= EPOLLIN | EPOLLRDHUP;
-    if (has(interest, Interest::writable)) bits |= EPOLLOUT;
-    return bits;
-}
-
 }  // namespace
 
-EventLoop::EventLoop() : now_(Clock::now()) {
-    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-    if (epoll_fd_ < 0) throw std::system_error(errno_code(), "epoll_create1");
+EventLoop::EventLoop(LoopBackend backend)
+    : poller_(detail::make_poller(backend)), now_(Clock::now()) {
     wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (wake_fd_ < 0) {
-        ::close(epoll_fd_);
-        throw std::system_error(errno_code(), "eventfd");
-    }
+    if (wake_fd_ < 0) throw std::system_error(errno_code(), "eventfd");
     wake_handler_.loop = this;
     signal_handler_.loop = this;
     if (auto ec = add(wake_fd_, Interest::readable, &wake_handler_)) {
         ::close(wake_fd_);
-        ::close(epoll_fd_);
-        throw std::system_error(ec, "epoll_ctl");
+        throw std::system_error(ec, "register eventfd");
     }
+}
+
+LoopBackend EventLoop::backend() const noexcept {
+    return poller_->backend();
 }
 
 EventLoop::~EventLoop() {
@@ -58,28 +51,18 @@ EventLoop::~EventLoop() {
     for (auto& [key, hook] : hooks)
         hook();
     lifetime_.reset();
+    poller_.reset();  // before the fds it may still watch close
     if (signal_fd_ >= 0) ::close(signal_fd_);
     ::close(wake_fd_);
-    ::close(epoll_fd_);
 }
 
 EventLoop* EventLoop::current() noexcept {
     return current_loop;
 }
 
-std::error_code EventLoop::control(int op, int fd, Interest interest, bool exclusive) {
-    epoll_event ev{};
-    // The kernel accepts EPOLLEXCLUSIVE only beside EPOLLIN/EPOLLOUT (not EPOLLRDHUP, which a
-    // listening socket never reports anyway).
-    ev.events = exclusive ? EPOLLIN | EPOLLEXCLUSIVE : epoll_bits(interest);
-    ev.data.fd = fd;
-    if (::epoll_ctl(epoll_fd_, op, fd, &ev) != 0) return errno_code();
-    return {};
-}
-
 std::error_code EventLoop::add(int fd, Interest interest, IoHandler* handler) {
     if (fd < 0 || handler == nullptr) return std::make_error_code(std::errc::invalid_argument);
-    if (auto ec = control(EPOLL_CTL_ADD, fd, interest, false)) return ec;
+    if (auto ec = poller_->add(fd, interest, false)) return ec;
     const auto index = static_cast<std::size_t>(fd);
     if (index >= slots_.size()) slots_.resize(index + 1 + index / 2);
     slots_[index] = {handler, interest, false};
@@ -88,7 +71,7 @@ std::error_code EventLoop::add(int fd, Interest interest, IoHandler* handler) {
 
 std::error_code EventLoop::add_exclusive(int fd, IoHandler* handler) {
     if (fd < 0 || handler == nullptr) return std::make_error_code(std::errc::invalid_argument);
-    if (auto ec = control(EPOLL_CTL_ADD, fd, Interest::readable, true)) return ec;
+    if (auto ec = poller_->add(fd, Interest::readable, true)) return ec;
     const auto index = static_cast<std::size_t>(fd);
     if (index >= slots_.size()) slots_.resize(index + 1 + index / 2);
     slots_[index] = {handler, Interest::readable, true};
@@ -102,16 +85,11 @@ std::error_code EventLoop::modify(int fd, Interest interest) {
     }
     Slot& slot = slots_[index];
     if (slot.interest == interest) return {};
-    if (slot.exclusive) {
-        // Why: an exclusive registration is readable interest or none at all.
-        if (has(interest, Interest::writable)) {
-            return std::make_error_code(std::errc::invalid_argument);
-        }
-        const int op = interest == Interest::none ? EPOLL_CTL_DEL : EPOLL_CTL_ADD;
-        if (auto ec = control(op, fd, interest, true)) return ec;
-    } else if (auto ec = control(EPOLL_CTL_MOD, fd, interest, false)) {
-        return ec;
+    // Why: an exclusive registration is readable interest or none at all.
+    if (slot.exclusive && has(interest, Interest::writable)) {
+        return std::make_error_code(std::errc::invalid_argument);
     }
+    if (auto ec = poller_->modify(fd, slot.interest, interest, slot.exclusive)) return ec;
     slot.interest = interest;
     return {};
 }
@@ -122,8 +100,7 @@ std::error_code EventLoop::requeue(int fd) {
         return std::make_error_code(std::errc::bad_file_descriptor);
     }
     if (slots_[index].interest == Interest::none) return {};  // not registered now
-    if (auto ec = control(EPOLL_CTL_DEL, fd, Interest::none, true)) return ec;
-    if (auto ec = control(EPOLL_CTL_ADD, fd, Interest::readable, true)) {
+    if (auto ec = poller_->requeue(fd)) {
         slots_[index].interest = Interest::none;  // what the kernel now holds
         return ec;
     }
@@ -135,10 +112,9 @@ std::error_code EventLoop::remove(int fd) {
     if (fd < 0 || index >= slots_.size() || slots_[index].handler == nullptr) {
         return std::make_error_code(std::errc::bad_file_descriptor);
     }
-    const bool registered = !slots_[index].exclusive || slots_[index].interest != Interest::none;
+    const Slot slot = slots_[index];
     slots_[index] = {};
-    if (registered && ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) != 0) return errno_code();
-    return {};
+    return poller_->remove(fd, slot.interest, slot.exclusive);
 }
 
 Interest EventLoop::interest(int fd) const noexcept {
@@ -153,15 +129,15 @@ void EventLoop::dispatch(int fd, std::uint32_t events) {
     const auto slot = [&]() -> Slot { return index < slots_.size() ? slots_[index] : Slot{}; };
     IoHandler* const handler = slot().handler;
     if (handler == nullptr) return;  // removed earlier in this batch
-    const bool failed = (events & (EPOLLERR | EPOLLHUP)) != 0;
+    const bool failed = (events & (POLLERR | POLLHUP)) != 0;
     bool delivered = false;
     if (has(slot().interest, Interest::readable) &&
-        (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) != 0) {
+        (events & (POLLIN | POLLRDHUP | POLLERR | POLLHUP)) != 0) {
         handler->on_readable();
         delivered = true;
     }
     if (slot().handler == handler && has(slot().interest, Interest::writable) &&
-        (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0) {
+        (events & (POLLOUT | POLLERR | POLLHUP)) != 0) {
         handler->on_writable();
         delivered = true;
     }
@@ -175,18 +151,17 @@ int EventLoop::poll_timeout_ms() const {
     return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
 }
 
-// One epoll_wait; with busy polling after a busy pass, first non-blocking polls until an event
+// One wait; with busy polling after a busy pass, first non-blocking polls until an event
 // comes, the budget is spent, a timer falls due or stop() is asked.
-int EventLoop::wait(epoll_event* events, int capacity, bool was_busy) {
+std::error_code EventLoop::wait(std::vector<detail::PollEvent>& events, bool was_busy) {
     if (was_busy && busy_poll_.count() > 0) {
         const TimePoint until = std::min(Clock::now() + busy_poll_,
                                          timers_.empty() ? TimePoint::max() : timers_.next());
         do {
-            const int n = ::epoll_wait(epoll_fd_, events, capacity, 0);
-            if (n != 0) return n;
+            if (auto ec = poller_->wait(events, 0); ec || !events.empty()) return ec;
         } while (!stop_.load(std::memory_order_relaxed) && Clock::now() < until);
     }
-    return ::epoll_wait(epoll_fd_, events, capacity, poll_timeout_ms());
+    return poller_->wait(events, poll_timeout_ms());
 }
 
 std::error_code EventLoop::run() {
@@ -194,21 +169,18 @@ std::error_code EventLoop::run() {
     current_loop = this;
     thread_.store(std::this_thread::get_id());
     now_ = Clock::now();
-    std::error_code result;
-    constexpr int batch = 256;
-    epoll_event events[batch];
-    while (!stop_.load(std::memory_order_acquire)) {
-        const int n = wait(events, batch, busy_);
-        if (n < 0 && errno != EINTR) {
-            result = errno_code();
-            break;
-        }
+    std::error_code result = poller_->attach();
+    std::vector<detail::PollEvent> events;
+    events.reserve(256);
+    while (!result && !stop_.load(std::memory_order_acquire)) {
+        if ((result = wait(events, busy_))) break;
         now_ = Clock::now();
-        for (int i = 0; i < n; ++i)
-            dispatch(events[i].data.fd, events[i].events);
-        busy_ = n > 0;
+        for (const detail::PollEvent& e : events)
+            dispatch(e.fd, e.events);
+        busy_ = !events.empty();
         timers_.run_due(now_);
     }
+    poller_->detach();
     stop_.store(false, std::memory_order_release);  // the loop may be run again
     thread_.store(std::thread::id{});
     current_loop = previous;
@@ -218,7 +190,7 @@ std::error_code EventLoop::run() {
 void EventLoop::stop() {
     stop_.store(true, std::memory_order_release);
     const std::uint64_t one = 1;
-    (void)!::write(wake_fd_, &one, sizeof one);  // out of epoll_wait at once
+    (void)!::write(wake_fd_, &one, sizeof one);  // out of the wait at once
 }
 
 void EventLoop::post(Task task) {

@@ -1,6 +1,8 @@
-// EventLoop: one thread's epoll(7) loop with timers, cross-thread post() and optional signals.
-// In the spirit of redis's ae.c: a table of handlers indexed by fd, one epoll_wait per iteration,
-// then due timers, then posted tasks.
+// EventLoop: one thread's event loop with timers, cross-thread post() and optional signals.
+// In the spirit of redis's ae.c: a table of handlers indexed by fd, one wait for events per
+// iteration, then due timers, then posted tasks. The kernel interface it waits on is chosen at
+// run time (net/loop_backend.hpp): epoll(7), or io_uring(7), each in its own file under
+// net/detail/ (a Poller), both with the semantics below.
 //
 // Level-triggered, on purpose. With edge triggering a handler must read until EAGAIN or it may
 // never hear of the bytes left behind, which costs an extra read(2) returning EAGAIN on every
@@ -26,11 +28,14 @@
 #include <utility>
 #include <vector>
 
+#include "net/loop_backend.hpp"
 #include "net/timer.hpp"
 
-struct epoll_event;  // <sys/epoll.h>, kept out of this header
-
 namespace wire::net {
+namespace detail {
+class Poller;
+struct PollEvent;
+}  // namespace detail
 
 // What an fd's owner implements to hear from the loop. The loop holds a plain pointer: the
 // handler must outlive its registration (remove() the fd before destroying it).
@@ -65,14 +70,18 @@ class EventLoop {
     using Duration = Clock::duration;
     using Task = std::function<void()>;
 
-    // Creates the epoll and eventfd descriptors; throws std::system_error if the kernel refuses
-    // (out of descriptors at start-up is a setup failure, not a runtime condition).
-    EventLoop();
+    // Creates the backend's descriptors (epoll or io_uring) and an eventfd; throws
+    // std::system_error if the kernel refuses (out of descriptors at start-up is a setup
+    // failure, not a runtime condition). io_uring asked for but refused falls back to epoll.
+    explicit EventLoop(LoopBackend backend = LoopBackend::environment);
     ~EventLoop();
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
-    // Runs until stop(). Returns an error only if epoll_wait itself fails.
+    // The backend this loop got: epoll or uring.
+    LoopBackend backend() const noexcept;
+
+    // Runs until stop(). Returns an error only if waiting itself fails.
     std::error_code run();
     // Any thread: run() returns after the current iteration. A stop() before run() makes the next
     // run() return at once.
@@ -165,12 +174,11 @@ class EventLoop {
     };
 
     void dispatch(int fd, std::uint32_t events);
-    std::error_code control(int op, int fd, Interest interest, bool exclusive);
     int poll_timeout_ms() const;
-    int wait(::epoll_event* events, int capacity, bool was_busy);
+    std::error_code wait(std::vector<detail::PollEvent>& events, bool was_busy);
     void run_posted();
 
-    int epoll_fd_ = -1;
+    std::unique_ptr<detail::Poller> poller_;
     int wake_fd_ = -1;
     int signal_fd_ = -1;
     std::vector<Slot> slots_;  // indexed by fd

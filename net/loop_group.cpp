@@ -4,11 +4,11 @@
 
 namespace wire::net {
 
-LoopGroup::LoopGroup(std::size_t count) {
+LoopGroup::LoopGroup(std::size_t count, LoopBackend backend) {
     if (count == 0) count = std::max(1u, std::thread::hardware_concurrency());
     loops_.reserve(count);
     for (std::size_t i = 0; i < count; ++i)
-        loops_.push_back(std::make_unique<EventLoop>());
+        loops_.push_back(std::make_unique<EventLoop>(backend));
 }
 
 LoopGroup::~LoopGroup() {

@@ -30,8 +30,9 @@ namespace wire::net {
 
 class LoopGroup {
   public:
-    // `count` loops; 0 means std::thread::hardware_concurrency() (at least 1).
-    explicit LoopGroup(std::size_t count = 0);
+    // `count` loops; 0 means std::thread::hardware_concurrency() (at least 1). `backend`: what
+    // each loop waits on (net/loop_backend.hpp).
+    explicit LoopGroup(std::size_t count = 0, LoopBackend backend = LoopBackend::environment);
     ~LoopGroup();  // stop() and wait()
     LoopGroup(const LoopGroup&) = delete;
     LoopGroup& operator=(const LoopGroup&) = delete;

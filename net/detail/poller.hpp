@@ -1,0 +1,57 @@
+// Poller: the part of an EventLoop that talks to the kernel, one implementation per backend
+// (epoll_poller.hpp, uring_poller.hpp), in the spirit of redis's ae_epoll.c and ae_kqueue.c.
+//
+// The EventLoop keeps the table of handlers and interests and dispatches; a Poller only tells
+// the kernel what the table says and reports which fds are ready. Events are level-triggered on
+// every backend: an fd that stays ready is reported again on the next wait, and interest none
+// still reports errors and hang-ups (EPOLLERR, EPOLLHUP), so handlers behave the same on both.
+//
+// Threading: the loop's thread, or any thread while the loop is not running (before run(),
+// between runs, in ~EventLoop).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+#include "net/event_loop.hpp"
+#include "net/loop_backend.hpp"
+
+namespace wire::net::detail {
+
+// One ready fd. `events` uses the poll(2) bits, which epoll's share: POLLIN, POLLOUT, POLLRDHUP,
+// POLLERR, POLLHUP; only those of the fd's interest, errors and hang-ups.
+struct PollEvent {
+    int fd;
+    std::uint32_t events;
+};
+
+class Poller {
+  public:
+    virtual ~Poller() = default;
+
+    virtual LoopBackend backend() const noexcept = 0;
+
+    // `exclusive`: a listening socket that several loops share (EventLoop::add_exclusive); its
+    // interest is readable or none.
+    virtual std::error_code add(int fd, Interest interest, bool exclusive) = 0;
+    virtual std::error_code modify(int fd, Interest from, Interest to, bool exclusive) = 0;
+    virtual std::error_code remove(int fd, Interest current, bool exclusive) = 0;
+    // An exclusive fd steps to the back of the kernel's wait queue.
+    virtual std::error_code requeue(int fd) = 0;
+
+    // run() starts and ends on the calling thread.
+    virtual std::error_code attach() { return {}; }
+    virtual void detach() noexcept {}
+
+    // Waits up to `timeout_ms` (-1: no limit, 0: not at all) and fills `out` (cleared first).
+    // Returns an error only when the kernel refuses to wait; an interrupted wait is no error.
+    virtual std::error_code wait(std::vector<PollEvent>& out, int timeout_ms) = 0;
+};
+
+// The backend `requested` resolves to (environment and automatic looked up), set up. Throws
+// std::system_error when even epoll cannot be had (out of descriptors).
+std::unique_ptr<Poller> make_poller(LoopBackend requested);
+
+}  // namespace wire::net::detail

@@ -1,0 +1,240 @@
+#include "net/detail/uring_poller.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
+
+#include <atomic>
+#include <cerrno>
+
+namespace wire::net::detail {
+namespace {
+
+std::atomic<int> forced_failure{0};
+
+// A request's user_data: the fd in the low half, its generation in the high half. An fd of -1
+// marks the requests whose completions mean nothing to us (cancellations).
+constexpr std::uint64_t ignored = ~std::uint64_t{0};
+
+std::uint64_t user_data(int fd, std::uint32_t gen) noexcept {
+    return (std::uint64_t{gen} << 32) | static_cast<std::uint32_t>(fd);
+}
+
+std::uint32_t poll_events(Interest interest, bool exclusive) noexcept {
+    // An exclusive fd is a listening socket shared by several loops: a new connection wakes
+    // one of the loops waiting on it, as EPOLLEXCLUSIVE does for epoll.
+    if (exclusive) return has(interest, Interest::readable) ? POLLIN | EPOLLEXCLUSIVE : 0;
+    std::uint32_t bits = 0;
+    if (has(interest, Interest::readable)) bits |= POLLIN | POLLRDHUP;
+    if (has(interest, Interest::writable)) bits |= POLLOUT;
+    return bits;
+}
+
+// The bits of a completion that the fd's interest may hear of, as epoll would report them.
+std::uint32_t reportable(std::uint32_t events) noexcept {
+    std::uint32_t bits = POLLERR | POLLHUP;
+    if ((events & POLLIN) != 0) bits |= POLLIN | POLLRDHUP | POLLPRI;
+    if ((events & POLLOUT) != 0) bits |= POLLOUT;
+    return bits;
+}
+
+}  // namespace
+
+void fail_uring_setup_for_tests(int err) noexcept {
+    forced_failure.store(err, std::memory_order_relaxed);
+}
+
+std::unique_ptr<UringPoller> UringPoller::create(std::error_code& ec) {
+    if (const int err = forced_failure.load(std::memory_order_relaxed); err != 0) {
+        ec = {err, std::system_category()};
+        return nullptr;
+    }
+    auto ring = UringRing::create(ring_entries, ec);
+    if (!ring) return nullptr;
+    return std::unique_ptr<UringPoller>(new UringPoller(std::move(ring)));
+}
+
+UringPoller::FdState* UringPoller::state(int fd) noexcept {
+    const auto index = static_cast<std::size_t>(fd);
+    return fd >= 0 && index < fds_.size() ? &fds_[index] : nullptr;
+}
+
+std::error_code UringPoller::add(int fd, Interest interest, bool exclusive) {
+    // Why: epoll_ctl checks the descriptor at once; a poll request would only fail later.
+    if (fd < 0 || ::fcntl(fd, F_GETFD) < 0)
+        return std::make_error_code(std::errc::bad_file_descriptor);
+    const auto index = static_cast<std::size_t>(fd);
+    if (index >= fds_.size()) fds_.resize(index + 1 + index / 2);
+    FdState& s = fds_[index];
+    // Why: one registration per fd, as epoll_ctl's EEXIST says.
+    if (s.registered) return std::make_error_code(std::errc::file_exists);
+    s.registered = true;
+    s.exclusive = exclusive;
+    s.in_flight = false;
+    s.events = poll_events(interest, exclusive);
+    ++s.gen;
+    if (wants_poll(s)) queue_arm(fd, s);
+    return {};
+}
+
+std::error_code UringPoller::modify(int fd, Interest, Interest to, bool exclusive) {
+    FdState* s = state(fd);
+    if (s == nullptr || !s->registered)
+        return std::make_error_code(std::errc::no_such_file_or_directory);
+    const std::uint32_t events = poll_events(to, exclusive);
+    if (s->in_flight && s->events == events) return {};
+    if (s->in_flight) {
+        // The request in flight asks for the old events: cancelled, and its completion, should
+        // it come all the same, belongs to an older generation.
+        cancel_.push_back(user_data(fd, s->gen));
+        s->in_flight = false;
+    }
+    ++s->gen;
+    s->events = events;
+    if (wants_poll(*s)) queue_arm(fd, *s);
+    return {};
+}
+
+std::error_code UringPoller::remove(int fd, Interest, bool) {
+    FdState* s = state(fd);
+    if (s == nullptr || !s->registered)
+        return std::make_error_code(std::errc::no_such_file_or_directory);
+    s->registered = false;
+    if (s->in_flight) {
+        s->in_flight = false;
+        if (running_ && std::this_thread::get_id() == owner_) {
+            cancel_.push_back(user_data(fd, s->gen));
+        } else {
+            // The fd is about to close and no io_uring_enter may come soon: the request would
+            // keep the socket open. Closing the ring ends every request at once.
+            drop_ring();
+        }
+    }
+    ++s->gen;
+    return {};
+}
+
+void UringPoller::queue_arm(int fd, FdState& s) {
+    if (s.queued) return;
+    s.queued = true;
+    arm_.push_back(fd);
+}
+
+void UringPoller::drop_ring() noexcept {
+    ring_.reset();
+    cancel_.clear();
+    retry_.clear();
+    for (std::size_t i = 0; i < fds_.size(); ++i) {
+        FdState& s = fds_[i];
+        s.in_flight = false;
+        ++s.gen;
+        if (s.registered && wants_poll(s)) queue_arm(static_cast<int>(i), s);
+    }
+}
+
+std::error_code UringPoller::attach() {
+    const auto self = std::this_thread::get_id();
+    // A SINGLE_ISSUER ring submits from one thread only: a loop run by another thread than
+    // last time gets a new ring.
+    if (ring_ && ring_->single_issuer() && owner_ != std::thread::id{} && owner_ != self) {
+        drop_ring();
+    }
+    if (!ring_) {
+        std::error_code ec;
+        ring_ = UringRing::create(ring_entries, ec);
+        if (!ring_) return ec;
+    }
+    if (auto ec = ring_->enable()) return ec;
+    owner_ = self;
+    running_ = true;
+    return {};
+}
+
+io_uring_sqe* UringPoller::next_sqe() {
+    for (;;) {
+        if (io_uring_sqe* sqe = ring_->sqe()) return sqe;
+        if (auto ec = ring_->submit()) return nullptr;
+    }
+}
+
+std::error_code UringPoller::flush() {
+    for (const std::uint64_t target : cancel_) {
+        io_uring_sqe* sqe = next_sqe();
+        if (sqe == nullptr) return std::make_error_code(std::errc::resource_unavailable_try_again);
+        sqe->opcode = IORING_OP_POLL_REMOVE;
+        sqe->fd = -1;
+        sqe->addr = target;
+        sqe->user_data = ignored;
+    }
+    cancel_.clear();
+    for (const int fd : arm_) {
+        FdState& s = fds_[static_cast<std::size_t>(fd)];
+        s.queued = false;
+        if (!s.registered || s.in_flight || !wants_poll(s)) continue;
+        io_uring_sqe* sqe = next_sqe();
+        if (sqe == nullptr) return std::make_error_code(std::errc::resource_unavailable_try_again);
+        sqe->opcode = IORING_OP_POLL_ADD;
+        sqe->fd = fd;
+        sqe->poll32_events = s.events;
+        sqe->user_data = user_data(fd, s.gen);
+        s.in_flight = true;
+    }
+    arm_.clear();
+    return {};
+}
+
+void UringPoller::complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out) {
+    if (cqe.user_data == ignored) return;
+    const int fd = static_cast<int>(static_cast<std::uint32_t>(cqe.user_data));
+    FdState* s = state(fd);
+    const auto gen = static_cast<std::uint32_t>(cqe.user_data >> 32);
+    if (s == nullptr || !s->in_flight || s->gen != gen) return;  // an older request's
+    s->in_flight = false;
+    if (cqe.res < 0) {
+        // The kernel refused the poll (the fd was closed without leaving the loop): reported as
+        // an error, not armed again, or it would fail again on every pass.
+        out.push_back({fd, POLLERR});
+        return;
+    }
+    const std::uint32_t events = static_cast<std::uint32_t>(cqe.res) & reportable(s->events);
+    if (events == 0) {
+        // Only a peer's FIN, which the interest does not ask for (see the header).
+        const auto delay = (s->events & POLLOUT) != 0 ? retry_write : retry_idle;
+        retry_.push_back({fd, s->gen, Clock::now() + delay});
+        return;
+    }
+    out.push_back({fd, events});
+    queue_arm(fd, *s);
+}
+
+// Due retries are queued for arming; the wait ends when the next one falls due.
+int UringPoller::take_retries(int timeout_ms) {
+    if (retry_.empty()) return timeout_ms;
+    const auto now = Clock::now();
+    auto next = Clock::time_point::max();
+    std::erase_if(retry_, [&](const Retry& r) {
+        if (r.when > now) {
+            next = std::min(next, r.when);
+            return false;
+        }
+        FdState* s = state(r.fd);
+        if (s != nullptr && s->registered && s->gen == r.gen && !s->in_flight) queue_arm(r.fd, *s);
+        return true;
+    });
+    if (next == Clock::time_point::max()) return timeout_ms;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
+    const int cap = static_cast<int>(std::max<long long>(left, 1));
+    return timeout_ms < 0 ? cap : std::min(timeout_ms, cap);
+}
+
+std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
+    out.clear();
+    timeout_ms = take_retries(timeout_ms);
+    if (auto ec = flush()) return ec;
+    if (ring_->has_completions()) timeout_ms = 0;
+    if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;
+    ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, out); });
+    return {};
+}
+
+}  // namespace wire::net::detail

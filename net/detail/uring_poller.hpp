@@ -1,0 +1,98 @@
+// UringPoller: the EventLoop's kernel side on io_uring (net/detail/uring_ring.hpp).
+//
+// Readiness through poll requests (IORING_OP_POLL_ADD), one per registered fd, each one-shot:
+// when it completes the loop dispatches the event, and at the start of the next wait the request
+// is armed again if the fd's interest still wants it. An fd that is still ready then completes
+// at once, which is level triggering, as the epoll backend has (net/event_loop.hpp says why the
+// loop wants it). Interest changes and re-arms are queued in memory and reach the kernel with
+// the next wait: one io_uring_enter per loop pass, whatever the number of fds that changed.
+//
+// Every request carries the fd and a generation number; a change of interest bumps the
+// generation and cancels the request in flight (IORING_OP_POLL_REMOVE), so a completion of an
+// older request, already on its way, is recognised and dropped.
+//
+// A poll request holds a reference to the socket (epoll does not): a socket removed from the
+// loop and closed stays open until its cancellation has been processed. On the loop's thread
+// that is the next io_uring_enter, at the end of the same pass. A removal made while the loop
+// does not run closes the whole ring instead (every request goes with it) and the next run()
+// builds a new one, arming the fds that are still registered.
+//
+// io_uring reports a peer's FIN (POLLRDHUP) to every poll of the socket, whatever it asked for.
+// epoll reports it only to readable interest: a loop that waits only for writability on a
+// half-closed socket would otherwise be told of the FIN again and again. Such a completion is
+// not dispatched and the poll is armed again a little later (retry_write, retry_idle).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "net/detail/poller.hpp"
+#include "net/detail/uring_ring.hpp"
+
+namespace wire::net::detail {
+
+class UringPoller final : public Poller {
+  public:
+    static constexpr unsigned ring_entries = 256;
+    static constexpr std::chrono::milliseconds retry_write{1};
+    static constexpr std::chrono::milliseconds retry_idle{50};
+
+    // Null, with the reason in `ec`, when the kernel has no io_uring the loop can use.
+    static std::unique_ptr<UringPoller> create(std::error_code& ec);
+
+    LoopBackend backend() const noexcept override { return LoopBackend::uring; }
+    std::error_code add(int fd, Interest interest, bool exclusive) override;
+    std::error_code modify(int fd, Interest from, Interest to, bool exclusive) override;
+    std::error_code remove(int fd, Interest current, bool exclusive) override;
+    std::error_code requeue(int) override { return {}; }  // each re-arm joins the queue's back
+    std::error_code attach() override;
+    void detach() noexcept override { running_ = false; }
+    std::error_code wait(std::vector<PollEvent>& out, int timeout_ms) override;
+
+  private:
+    using Clock = std::chrono::steady_clock;
+    struct FdState {
+        std::uint32_t events = 0;  // what the poll request asks for
+        std::uint32_t gen = 0;     // of the request in flight, or of the next one
+        bool registered = false;
+        bool exclusive = false;  // added with add_exclusive
+        bool in_flight = false;  // a poll request is in the kernel
+        bool queued = false;     // in arm_ (re-armed at the next wait)
+    };
+    struct Retry {
+        int fd;
+        std::uint32_t gen;
+        Clock::time_point when;
+    };
+
+    explicit UringPoller(std::unique_ptr<UringRing> ring) noexcept : ring_(std::move(ring)) {}
+    // A registered fd has a poll request unless it is exclusive with no interest (epoll leaves
+    // those out of its set too); interest none still hears of errors and hang-ups.
+    static bool wants_poll(const FdState& s) noexcept {
+        return s.registered && (!s.exclusive || s.events != 0);
+    }
+    FdState* state(int fd) noexcept;
+    void queue_arm(int fd, FdState& s);
+    io_uring_sqe* next_sqe();
+    std::error_code flush();
+    void complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out);
+    int take_retries(int timeout_ms);
+    void drop_ring() noexcept;
+
+    std::unique_ptr<UringRing> ring_;
+    std::thread::id owner_{};            // the thread the ring submits from (SINGLE_ISSUER)
+    bool running_ = false;               // inside run(), on owner_
+    std::vector<FdState> fds_;           // indexed by fd
+    std::vector<int> arm_;               // fds whose poll is armed at the next wait
+    std::vector<std::uint64_t> cancel_;  // user_data of requests to cancel at the next wait
+    std::vector<Retry> retry_;
+};
+
+// For tests: make every io_uring set-up from now on fail with `err` (0: no longer).
+void fail_uring_setup_for_tests(int err) noexcept;
+
+}  // namespace wire::net::detail
