@@ -140,7 +140,7 @@ $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(
 	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(FUZZ_LIBS) $(LDLIBS) -o $@
 
 # ---------------------------------------------------------------- test driver
-.PHONY: test test-deps test-build test-run asan tsan
+.PHONY: test test-deps test-build test-run test-uring asan tsan
 # The builds below use every core unless the command line says how many: `make test -j2` passes
 # its -j down by itself (MAKEFLAGS), a plain `make test` builds with -j$(nproc). The suites
 # themselves run one after the other.
@@ -157,6 +157,11 @@ test-build: all $(TEST_BINS) $(REPLAY_BINS) $(examples_BINS) $(tools_BINS)
 # tools/run-tests.sh runs every suite and prints the closing "N passed, N failed, N skipped" line.
 test-run:
 	@BUILD=$(BUILD) CXX="$(CXX)" SUITES="$(SUITES)" bash tools/run-tests.sh $(TEST_BINS)
+
+# The doctest suites of an existing build again, with every event loop on io_uring
+# (net/loop_backend.hpp; epoll where the kernel refuses io_uring, which the first loop says).
+test-uring:
+	@WIRE_LOOP=uring BUILD=$(BUILD) CXX="$(CXX)" SUITES=doctest bash tools/run-tests.sh $(TEST_BINS)
 
 SAN_ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN_TSAN := -fsanitize=thread

@@ -38,6 +38,7 @@
 #include "http/limits.hpp"
 #include "http/trace.hpp"
 #include "net/address.hpp"
+#include "net/loop_backend.hpp"
 #include "net/result.hpp"
 
 namespace wire::http {
@@ -98,6 +99,9 @@ struct Server {
     // polls up to this long before sleeping. Lowers latency for clients that wait for each
     // answer, at the price of that much CPU per quiet spell. Zero: off.
     std::chrono::microseconds busy_poll{0};
+    // What the loops wait on (net/loop_backend.hpp): epoll, io_uring, automatic (io_uring when
+    // the kernel offers it), or, by default, what the WIRE_LOOP environment variable says.
+    net::LoopBackend loop_backend = net::LoopBackend::environment;
     // A body up to this size is read before the handler runs, so reading it never blocks.
     std::size_t max_body_preread = 64 * 1024;
     // Response bytes gathered before the head is sent: responses that fit get Content-Length.

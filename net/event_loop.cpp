@@ -151,17 +151,41 @@ int EventLoop::poll_timeout_ms() const {
     return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
 }
 
-// One wait; with busy polling after a busy pass, first non-blocking polls until an event
-// comes, the budget is spent, a timer falls due or stop() is asked.
+// One wait; with busy polling after a busy pass, first non-blocking polls (spin()).
 std::error_code EventLoop::wait(std::vector<detail::PollEvent>& events, bool was_busy) {
     if (was_busy && busy_poll_.count() > 0) {
-        const TimePoint until = std::min(Clock::now() + busy_poll_,
-                                         timers_.empty() ? TimePoint::max() : timers_.next());
-        do {
-            if (auto ec = poller_->wait(events, 0); ec || !events.empty()) return ec;
-        } while (!stop_.load(std::memory_order_relaxed) && Clock::now() < until);
+        std::error_code ec;
+        if (spin(events, ec)) return ec;
     }
     return poller_->wait(events, poll_timeout_ms());
+}
+
+// Polls without sleeping until an event comes (true), the spin's budget is spent, a timer falls
+// due or stop() is asked; then adapts the next spin (set_busy_poll says how).
+bool EventLoop::spin(std::vector<detail::PollEvent>& events, std::error_code& ec) {
+    if (rest_ > 0) {
+        --rest_;
+        return false;
+    }
+    const TimePoint until =
+        std::min(Clock::now() + spin_, timers_.empty() ? TimePoint::max() : timers_.next());
+    do {
+        if ((ec = poller_->wait(events, 0)) || !events.empty()) {
+            spin_ = busy_poll_;
+            rest_length_ = 0;
+            return true;
+        }
+    } while (!stop_.load(std::memory_order_relaxed) && Clock::now() < until);
+    // Why: an empty spin was CPU spent for nothing; the next one is shorter, and after a few
+    // the loop rests.
+    spin_ /= 2;
+    const auto probe = std::max(busy_poll_ / 16, std::chrono::microseconds(1));
+    if (spin_ < probe) {
+        spin_ = probe;  // after the rest, a short spin; one that finds work restores the budget
+        rest_length_ = std::min(max_rest, rest_length_ == 0 ? 1 : 2 * rest_length_);
+        rest_ = rest_length_;
+    }
+    return false;
 }
 
 std::error_code EventLoop::run() {

@@ -120,12 +120,24 @@ class EventLoop {
     std::size_t armed_timers() const noexcept { return timers_.size(); }
 
     // Opt-in busy polling (loop thread, or before run()): after a pass that handled I/O or posted
-    // tasks, poll without sleeping for up to `budget` before blocking in epoll_wait. A ping-pong
+    // tasks, poll without sleeping for up to `budget` before blocking in the kernel. A ping-pong
     // peer's next message then finds the loop awake: no sleep and wake-up per message, which on
-    // a VM costs more CPU than the message itself (docs/performance.md, "One connection"). It
-    // burns up to `budget` of CPU per quiet spell and helps only when the peer waits for our
-    // answers; a loop that saw no I/O (timers only) never spins. Zero (the default): off.
-    void set_busy_poll(std::chrono::microseconds budget) noexcept { busy_poll_ = budget; }
+    // a VM costs more CPU than the message itself (docs/performance.md, "One connection"). A
+    // loop that saw no I/O (timers only) never spins, so an idle server costs no CPU.
+    //
+    // Adaptive: spinning goes on only while it keeps finding work. A spin that ends empty (the
+    // peer did not answer in time: a load generator that is itself the bottleneck, large
+    // messages that take longer than the budget to arrive) halves the next one; after a few
+    // empty spins in a row the loop rests, sleeping after its next busy passes without spinning
+    // (1, 2, 4... up to `max_rest` of them), then tries a short spin (a sixteenth of the budget)
+    // again. A spin that finds work restores the full budget and ends the rests. Zero (the
+    // default): off.
+    void set_busy_poll(std::chrono::microseconds budget) noexcept {
+        busy_poll_ = budget;
+        spin_ = budget;
+        rest_ = rest_length_ = 0;
+    }
+    static constexpr unsigned max_rest = 256;
     std::chrono::microseconds busy_poll() const noexcept { return busy_poll_; }
 
     // The time at the start of this iteration's handlers: one clock read per iteration.
@@ -176,6 +188,7 @@ class EventLoop {
     void dispatch(int fd, std::uint32_t events);
     int poll_timeout_ms() const;
     std::error_code wait(std::vector<detail::PollEvent>& events, bool was_busy);
+    bool spin(std::vector<detail::PollEvent>& events, std::error_code& ec);
     void run_posted();
 
     std::unique_ptr<detail::Poller> poller_;
@@ -186,6 +199,9 @@ class EventLoop {
     TimePoint now_;
     std::chrono::microseconds busy_poll_{0};
     bool busy_ = false;  // the last pass handled I/O or posted tasks (busy polling may follow)
+    std::chrono::microseconds spin_{0};  // the next spin's budget (adaptive, <= busy_poll_)
+    unsigned rest_ = 0;                  // busy passes left without spinning
+    unsigned rest_length_ = 0;           // the last rest's length (doubles while spins find none)
     std::atomic<bool> stop_{false};
     std::atomic<std::thread::id> thread_{};
 

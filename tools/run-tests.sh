@@ -5,7 +5,8 @@
 #
 # Each doctest binary contributes its test-case counts; every other check (fuzz corpus replay,
 # check-headers, check-layers, the install test) counts as one test. SUITES=unit runs only the
-# doctest binaries and the corpus replays (what the sanitizer builds run).
+# doctest binaries and the corpus replays (what the sanitizer builds run); SUITES=doctest only the
+# doctest binaries (`make test-uring` runs them again on io_uring event loops, WIRE_LOOP=uring).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -47,8 +48,9 @@ run_doctest() {
 
 for bin in "$@"; do run_doctest "$bin"; done
 
-echo "== fuzz corpus replay"
+[ "$SUITES" = doctest ] || echo "== fuzz corpus replay"
 for replay in "$BUILD"/fuzz-replay/*; do
+    [ "$SUITES" = doctest ] && break
     [ -x "$replay" ] || continue
     name=$(basename "$replay")
     if "$replay" "fuzz/corpus/$name" >/dev/null 2>&1; then pass "replay $name"; else fail "replay $name"; fi

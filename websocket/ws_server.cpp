@@ -219,7 +219,7 @@ void WebSocketServer::Acceptor::close_all() {
     }
 }
 
-WebSocketServer::WebSocketServer(ServerOptions options) : options_(options), group_(options.loops) {
+WebSocketServer::WebSocketServer(ServerOptions options) : options_(options), group_(options.loops, options.loop_backend) {
     for (std::size_t i = 0; i < group_.size(); ++i)
         group_.loop(i).set_busy_poll(options_.busy_poll);
     engine_ = std::make_unique<Engine>(group_, options_.admission);

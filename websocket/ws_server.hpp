@@ -40,6 +40,9 @@ struct ServerOptions {
     // Busy polling on every loop (net::EventLoop::set_busy_poll): up to this long awake after a
     // busy pass before sleeping. Zero: off.
     std::chrono::microseconds busy_poll{0};
+    // What the loops wait on (net/loop_backend.hpp): epoll, io_uring, automatic (io_uring when
+    // the kernel offers it), or, by default, what the WIRE_LOOP environment variable says.
+    net::LoopBackend loop_backend = net::LoopBackend::environment;
     Admission admission;
     // From accept to a complete upgrade request; then the connection is dropped.
     std::chrono::steady_clock::duration handshake_timeout = std::chrono::seconds(10);

@@ -232,7 +232,7 @@ net::Result<void> ServerCore::serve() {
             listeners_.clear();
             return ServerError::server_closed;
         }
-        group_ = std::make_unique<net::LoopGroup>(listeners_.size());
+        group_ = std::make_unique<net::LoopGroup>(listeners_.size(), config_.loop_backend);
         for (std::size_t i = 0; i < group_->size(); ++i)
             group_->loop(i).set_busy_poll(config_.busy_poll);
         for (std::size_t i = 0; i < listeners_.size(); ++i) {

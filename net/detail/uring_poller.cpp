@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -102,7 +103,7 @@ std::error_code UringPoller::remove(int fd, Interest, bool) {
     s->registered = false;
     if (s->in_flight) {
         s->in_flight = false;
-        if (running_ && std::this_thread::get_id() == owner_) {
+        if (running_ && ::gettid() == owner_) {
             cancel_.push_back(user_data(fd, s->gen));
         } else {
             // The fd is about to close and no io_uring_enter may come soon: the request would
@@ -133,10 +134,10 @@ void UringPoller::drop_ring() noexcept {
 }
 
 std::error_code UringPoller::attach() {
-    const auto self = std::this_thread::get_id();
+    const pid_t self = ::gettid();
     // A SINGLE_ISSUER ring submits from one thread only: a loop run by another thread than
     // last time gets a new ring.
-    if (ring_ && ring_->single_issuer() && owner_ != std::thread::id{} && owner_ != self) {
+    if (ring_ && ring_->single_issuer() && owner_ != 0 && owner_ != self) {
         drop_ring();
     }
     if (!ring_) {
@@ -150,11 +151,18 @@ std::error_code UringPoller::attach() {
     return {};
 }
 
+// Cancellations reach the kernel before run() returns: the sockets they hold close now.
+void UringPoller::detach() noexcept {
+    if (ring_ && !cancel_.empty() && !flush()) (void)ring_->submit();
+    running_ = false;
+}
+
+// A free submission slot: when the ring is full, what it holds goes to the kernel first. Null
+// only if the kernel takes none of it (it is short of memory for completions).
 io_uring_sqe* UringPoller::next_sqe() {
-    for (;;) {
-        if (io_uring_sqe* sqe = ring_->sqe()) return sqe;
-        if (auto ec = ring_->submit()) return nullptr;
-    }
+    if (io_uring_sqe* sqe = ring_->sqe()) return sqe;
+    if (ring_->submit()) return nullptr;
+    return ring_->sqe();
 }
 
 std::error_code UringPoller::flush() {

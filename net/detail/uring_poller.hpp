@@ -13,8 +13,9 @@
 //
 // A poll request holds a reference to the socket (epoll does not): a socket removed from the
 // loop and closed stays open until its cancellation has been processed. On the loop's thread
-// that is the next io_uring_enter, at the end of the same pass. A removal made while the loop
-// does not run closes the whole ring instead (every request goes with it) and the next run()
+// that is the next io_uring_enter, at the end of the same pass (or the one run() makes as it
+// returns, so a listener closed just before a stop() stops listening). A removal made while the
+// loop does not run closes the whole ring instead (every request goes with it) and the next run()
 // builds a new one, arming the fds that are still registered.
 //
 // io_uring reports a peer's FIN (POLLRDHUP) to every poll of the socket, whatever it asked for.
@@ -23,11 +24,11 @@
 // not dispatched and the poll is armed again a little later (retry_write, retry_idle).
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #include "net/detail/poller.hpp"
@@ -50,7 +51,7 @@ class UringPoller final : public Poller {
     std::error_code remove(int fd, Interest current, bool exclusive) override;
     std::error_code requeue(int) override { return {}; }  // each re-arm joins the queue's back
     std::error_code attach() override;
-    void detach() noexcept override { running_ = false; }
+    void detach() noexcept override;
     std::error_code wait(std::vector<PollEvent>& out, int timeout_ms) override;
 
   private:
@@ -84,7 +85,9 @@ class UringPoller final : public Poller {
     void drop_ring() noexcept;
 
     std::unique_ptr<UringRing> ring_;
-    std::thread::id owner_{};            // the thread the ring submits from (SINGLE_ISSUER)
+    // The kernel's id of the thread the ring submits from (SINGLE_ISSUER); not a
+    // std::thread::id, which a thread started after another has ended may reuse.
+    pid_t owner_ = 0;
     bool running_ = false;               // inside run(), on owner_
     std::vector<FdState> fds_;           // indexed by fd
     std::vector<int> arm_;               // fds whose poll is armed at the next wait

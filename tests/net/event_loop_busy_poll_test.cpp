@@ -129,3 +129,44 @@ TEST_CASE("stop() from another thread ends a spin") {
     CHECK(EventLoop::Clock::now() - begin < 2s);
     CHECK(echo.echoed == 1);
 }
+
+TEST_CASE("adaptive: spins that find nothing shrink, then the loop rests; a ping-pong restores") {
+    // The peer answers more slowly than the budget: every spin would end empty. A fixed budget
+    // would spin 2 ms per message (about 100 ms for 50 of them); adaptive spinning backs off.
+    BusyEcho echo(2ms);
+    EventLoop& loop = echo.loop;
+    std::chrono::nanoseconds spent{};
+    std::thread peer([&] {
+        for (int i = 0; i < 50; ++i) {
+            echo.poke();
+            std::this_thread::sleep_for(3ms);
+        }
+        loop.post([&] { loop.stop(); });
+    });
+    const auto before = thread_cpu();
+    REQUIRE_FALSE(loop.run());
+    spent = thread_cpu() - before;
+    peer.join();
+    CHECK(echo.echoed >= 1);
+    MESSAGE("loop CPU for 50 slow messages: ", spent.count() / 1000, " us");
+    CHECK(spent < 40ms);
+
+    // A ping-pong after that: its spins find work again and keep the loop awake (answers keep
+    // coming; the rests end).
+    std::thread client([&] {
+        char drain[256];
+        while (::recv(echo.peer, drain, sizeof drain, MSG_DONTWAIT) > 0) {
+        }
+        for (int i = 0; i < 100; ++i) {
+            char c = static_cast<char>(i);
+            CHECK(::send(echo.peer, &c, 1, MSG_NOSIGNAL) == 1);
+            char back = 0;
+            while (::recv(echo.peer, &back, 1, 0) != 1)
+                std::this_thread::yield();
+            CHECK(back == c);
+        }
+        loop.post([&] { loop.stop(); });
+    });
+    REQUIRE_FALSE(loop.run());
+    client.join();
+}
