@@ -187,6 +187,9 @@ BlockStatus BlockDecoder::code_length_lengths(BitBuffer& bits, Input& in) noexce
 BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
     const unsigned total = literal_length_count_ + distance_count_;
     while (lengths_read_ < total) {
+        // An item takes at most 7 + 7 bits: with 8 bytes of input at hand, one load tops the
+        // buffer up for several items at once (the careful fill below takes the last bytes).
+        if (bits.count < 14) bits.refill8(in);
         // The code-length code is at most 7 bits long, so a 7-bit table lookup finds the
         // symbol; the entry is right as soon as its code length is within the bits at hand.
         DecodeEntry e = code_length_table_[bits.peek(0, code_length_root_bits)];

@@ -1,5 +1,6 @@
 #include "compress/detail/huffman_decoder.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace wire::compress::detail {
@@ -61,12 +62,12 @@ DecodeEntry with_bits(DecodeEntry e, unsigned bits) noexcept {
 Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alphabet,
                       CanonicalCode& code) noexcept {
     code.count.fill(0);
-    for (std::size_t s = 0; s < n; ++s) {
-        if (s + 8 <= n && all_zero8(lengths + s)) {  // unused symbols come in long runs
-            s += 7;
-            continue;
-        }
-        ++code.count[lengths[s]];
+    // Unused symbols come in long runs: eight lengths of 0 are skipped with one test.
+    for (std::size_t s = 0; s < n; s += 8) {
+        const std::size_t end = std::min(s + 8, n);
+        if (end == s + 8 && all_zero8(lengths + s)) continue;
+        for (std::size_t t = s; t < end; ++t)
+            ++code.count[lengths[t]];
     }
     code.count[0] = 0;
 
@@ -92,15 +93,17 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
     }
 
     // Sort the symbols by (length, symbol): offsets[len] is where that length's run begins.
+    // Unused symbols go after the used ones (offsets[0]), where nothing reads them: one store
+    // per symbol, no branch.
     std::array<std::uint16_t, max_code_bits + 2> offsets{};
     for (unsigned len = 1; len <= max_code_bits; ++len)
         offsets[len + 1] = static_cast<std::uint16_t>(offsets[len] + code.count[len]);
-    for (std::size_t s = 0; s < n; ++s) {
-        if (s + 8 <= n && all_zero8(lengths + s)) {
-            s += 7;
-            continue;
-        }
-        if (lengths[s] != 0) code.symbol[offsets[lengths[s]]++] = static_cast<std::uint16_t>(s);
+    offsets[0] = static_cast<std::uint16_t>(used);
+    for (std::size_t s = 0; s < n; s += 8) {
+        const std::size_t end = std::min(s + 8, n);
+        if (end == s + 8 && all_zero8(lengths + s)) continue;
+        for (std::size_t t = s; t < end; ++t)
+            code.symbol[offsets[lengths[t]]++] = static_cast<std::uint16_t>(t);
     }
     code.symbols = static_cast<std::uint16_t>(used);
     return Error{};
