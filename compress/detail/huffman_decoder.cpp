@@ -63,12 +63,14 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
                       CanonicalCode& code) noexcept {
     code.count.fill(0);
     // Unused symbols come in long runs: eight lengths of 0 are skipped with one test.
-    for (std::size_t s = 0; s < n; s += 8) {
-        const std::size_t end = std::min(s + 8, n);
-        if (end == s + 8 && all_zero8(lengths + s)) continue;
-        for (std::size_t t = s; t < end; ++t)
-            ++code.count[lengths[t]];
+    std::size_t s = 0;
+    for (; s + 8 <= n; s += 8) {
+        if (all_zero8(lengths + s)) continue;
+        for (std::size_t k = 0; k < 8; ++k)
+            ++code.count[lengths[s + k]];
     }
+    for (; s < n; ++s)
+        ++code.count[lengths[s]];
     code.count[0] = 0;
 
     // §3.2.2, Kraft: each code of length L uses 2^(15-L) of the 2^15 patterns of 15 bits.
@@ -99,12 +101,16 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
     for (unsigned len = 1; len <= max_code_bits; ++len)
         offsets[len + 1] = static_cast<std::uint16_t>(offsets[len] + code.count[len]);
     offsets[0] = static_cast<std::uint16_t>(used);
-    for (std::size_t s = 0; s < n; s += 8) {
-        const std::size_t end = std::min(s + 8, n);
-        if (end == s + 8 && all_zero8(lengths + s)) continue;
-        for (std::size_t t = s; t < end; ++t)
-            code.symbol[offsets[lengths[t]]++] = static_cast<std::uint16_t>(t);
+    auto place = [&](std::size_t t) {
+        code.symbol[offsets[lengths[t]]++] = static_cast<std::uint16_t>(t);
+    };
+    for (s = 0; s + 8 <= n; s += 8) {
+        if (all_zero8(lengths + s)) continue;
+        for (std::size_t k = 0; k < 8; ++k)
+            place(s + k);
     }
+    for (; s < n; ++s)
+        place(s);
     code.symbols = static_cast<std::uint16_t>(used);
     return Error{};
 }

@@ -72,7 +72,8 @@ unsigned gather_leaves(const std::uint32_t* freq, unsigned n, std::uint8_t* leng
 // leaves come in symbol order), with one bucket per frequency below `count` and the last one
 // for all the larger ones, which are few and are then sorted as plain integers.
 void sort_leaves(Leaf* leaves, unsigned count) noexcept {
-    std::uint16_t start[max_symbols + 1] = {};
+    std::uint16_t start[max_symbols];
+    std::fill_n(start, count, std::uint16_t{0});
     const std::uint32_t last = count - 1;
     for (unsigned i = 0; i < count; ++i)
         ++start[std::min(freq_of(leaves[i]), last)];
@@ -191,11 +192,14 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
     // RFC 1951 §3.2.2 step 1: count the codes of each length (most lengths are 0: unused
     // symbols come in runs, skipped 8 at a time).
     unsigned count_of_len[max_code_bits + 1] = {};
-    for (unsigned s = 0; s < n; s += 8) {
-        if (s + 8 <= n && eight_unused(lengths + s)) continue;
-        for (unsigned t = s; t < std::min(s + 8, n); ++t)
-            ++count_of_len[lengths[t]];
+    unsigned s = 0;
+    for (; s + 8 <= n; s += 8) {
+        if (eight_unused(lengths + s)) continue;
+        for (unsigned k = 0; k < 8; ++k)
+            ++count_of_len[lengths[s + k]];
     }
+    for (; s < n; ++s)
+        ++count_of_len[lengths[s]];
     count_of_len[0] = 0;
     // Step 2: the smallest code of each length.
     unsigned next_code[max_code_bits + 1] = {};
@@ -206,20 +210,23 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
     }
     // Step 3: consecutive codes to the symbols of one length, in symbol order; reversed here so
     // the bit writer can send them least significant bit first. Unused symbols get code 0.
-    for (unsigned s = 0; s < n; s += 8) {
-        const unsigned end = std::min(s + 8, n);
-        if (end == s + 8 && eight_unused(lengths + s)) {
+    auto assign = [&](unsigned t) {
+        const unsigned len = lengths[t];
+        const unsigned c = next_code[len]++;  // next_code[0] counts on, unused
+        const unsigned reversed16 =
+            static_cast<unsigned>(reversed_byte[c & 0xff]) << 8 | reversed_byte[(c >> 8) & 0xff];
+        codes[t] = static_cast<std::uint16_t>(len == 0 ? 0 : reversed16 >> (16 - len));
+    };
+    for (s = 0; s + 8 <= n; s += 8) {
+        if (eight_unused(lengths + s)) {
             std::fill_n(codes + s, 8, std::uint16_t{0});
             continue;
         }
-        for (unsigned t = s; t < end; ++t) {
-            const unsigned len = lengths[t];
-            const unsigned c = next_code[len]++;  // next_code[0] counts on, unused
-            const unsigned reversed16 = static_cast<unsigned>(reversed_byte[c & 0xff]) << 8 |
-                                        reversed_byte[(c >> 8) & 0xff];
-            codes[t] = static_cast<std::uint16_t>(len == 0 ? 0 : reversed16 >> (16 - len));
-        }
+        for (unsigned k = 0; k < 8; ++k)
+            assign(s + k);
     }
+    for (; s < n; ++s)
+        assign(s);
 }
 
 }  // namespace wire::compress::detail
