@@ -98,12 +98,19 @@ void sort_leaves(Leaf* leaves, unsigned count) noexcept {
 // at each depth (the deepest ones clamped to max_bits) into count_of_len.
 void huffman_leaf_depths(std::uint32_t* a, unsigned count, unsigned max_bits,
                          unsigned* count_of_len) noexcept {
+    // Which comes next is data, not a pattern a branch predictor could learn: the choice is
+    // made with selects. a[count] is a sentinel heavier than any tree, so an exhausted queue
+    // is never chosen.
     unsigned leaf = 0, node = 0;
+    a[count] = ~std::uint32_t{0};
     auto take = [&](unsigned next) -> std::uint32_t {
-        if (leaf < count && (node == next || a[leaf] <= a[node])) return a[leaf++];
-        const std::uint32_t w = a[node];
-        a[node++] = next;  // the node becomes a child of `next`
-        return w;
+        const std::uint32_t leaf_weight = a[leaf];
+        const std::uint32_t node_weight = node < next ? a[node] : ~std::uint32_t{0};
+        const bool is_leaf = leaf_weight <= node_weight;
+        a[node] = is_leaf ? a[node] : next;  // a node taken becomes a child of `next`
+        leaf += is_leaf ? 1 : 0;
+        node += is_leaf ? 0 : 1;
+        return is_leaf ? leaf_weight : node_weight;
     };
     for (unsigned next = 0; next + 1 < count; ++next) {
         const std::uint32_t w = take(next);
@@ -169,7 +176,7 @@ std::uint64_t build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned
         if (freq[s] == 0) leaves[count++] = make_leaf(0, s);
     sort_leaves(leaves, count);
 
-    std::uint32_t weights[max_symbols];
+    std::uint32_t weights[max_symbols + 1];  // + huffman_leaf_depths' sentinel
     for (unsigned i = 0; i < count; ++i)
         weights[i] = freq_of(leaves[i]);
     unsigned count_of_len[max_code_bits + 2] = {};
@@ -215,7 +222,7 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
         const unsigned c = next_code[len]++;  // next_code[0] counts on, unused
         const unsigned reversed16 =
             static_cast<unsigned>(reversed_byte[c & 0xff]) << 8 | reversed_byte[(c >> 8) & 0xff];
-        codes[t] = static_cast<std::uint16_t>(len == 0 ? 0 : reversed16 >> (16 - len));
+        codes[t] = static_cast<std::uint16_t>(reversed16 >> (16 - len));  // len 0: code 0
     };
     for (s = 0; s + 8 <= n; s += 8) {
         if (eight_unused(lengths + s)) {
