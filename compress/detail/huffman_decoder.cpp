@@ -66,6 +66,7 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
     std::size_t s = 0;
     for (; s + 8 <= n; s += 8) {
         if (all_zero8(lengths + s)) continue;
+#pragma GCC unroll 8  // eight lengths: straight-line code
         for (std::size_t k = 0; k < 8; ++k)
             ++code.count[lengths[s + k]];
     }
@@ -106,6 +107,7 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
     };
     for (s = 0; s + 8 <= n; s += 8) {
         if (all_zero8(lengths + s)) continue;
+#pragma GCC unroll 8  // eight lengths: straight-line code
         for (std::size_t k = 0; k < 8; ++k)
             place(s + k);
     }

@@ -56,6 +56,7 @@ unsigned gather_leaves(const std::uint32_t* freq, unsigned n, std::uint8_t* leng
     unsigned count = 0, s = 0;
     for (; s + 8 <= n; s += 8) {
         if (eight_zero(freq + s)) continue;
+#pragma GCC unroll 8  // eight lengths: straight-line code
         for (unsigned t = s; t < s + 8; ++t) {
             leaves[count] = make_leaf(freq[t], t);  // kept only if used: no branch to predict
             count += freq[t] != 0 ? 1 : 0;
@@ -202,6 +203,7 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
     unsigned s = 0;
     for (; s + 8 <= n; s += 8) {
         if (eight_unused(lengths + s)) continue;
+#pragma GCC unroll 8  // eight lengths: straight-line code
         for (unsigned k = 0; k < 8; ++k)
             ++count_of_len[lengths[s + k]];
     }
@@ -229,6 +231,7 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
             std::fill_n(codes + s, 8, std::uint16_t{0});
             continue;
         }
+#pragma GCC unroll 8  // eight lengths: straight-line code
         for (unsigned k = 0; k < 8; ++k)
             assign(s + k);
     }
