@@ -107,11 +107,12 @@ void huffman_leaf_depths(std::uint32_t* a, unsigned count, unsigned max_bits,
     auto take = [&](unsigned next) -> std::uint32_t {
         const std::uint32_t leaf_weight = a[leaf];
         const std::uint32_t node_weight = node < next ? a[node] : ~std::uint32_t{0};
-        const bool is_leaf = leaf_weight <= node_weight;
-        a[node] = is_leaf ? a[node] : next;  // a node taken becomes a child of `next`
-        leaf += is_leaf ? 1 : 0;
-        node += is_leaf ? 0 : 1;
-        return is_leaf ? leaf_weight : node_weight;
+        const std::uint32_t is_node = leaf_weight > node_weight ? 1 : 0;
+        const std::uint32_t node_mask = 0 - is_node;  // all ones when a node is taken
+        a[node] ^= (a[node] ^ next) & node_mask;      // which becomes a child of `next`
+        leaf += 1 - is_node;
+        node += is_node;
+        return leaf_weight ^ ((leaf_weight ^ node_weight) & node_mask);
     };
     for (unsigned next = 0; next + 1 < count; ++next) {
         const std::uint32_t w = take(next);
