@@ -190,10 +190,20 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
     // the compiler would otherwise assume may change them. They go back at every exit.
     BitBuffer b = bits;
     unsigned n = lengths_read_;
+    const std::uint8_t* const entry = in.next;
     auto stop = [&](BlockStatus status) {
         bits = b;
         lengths_read_ = static_cast<std::uint16_t>(n);
         return status;
+    };
+    // refill8() reads ahead: whole bytes it took in this call and no length used go back to
+    // the input, so the input used is exactly what the lengths took (as zlib counts it).
+    auto give_back = [&] {
+        const auto taken = static_cast<unsigned>(in.next - entry);
+        const unsigned unused = std::min(b.count >> 3, taken);
+        in.next -= unused;
+        b.count -= 8 * unused;
+        b.bits &= (std::uint64_t{1} << b.count) - 1;
     };
     while (n < total) {
         // An item takes at most 7 + 7 bits: with 8 bytes of input at hand, one load tops the
@@ -220,15 +230,16 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
         std::uint8_t length = 0;
         if (symbol == 16) {
             // Why reject: "copy the previous length" with no previous length.
-            if (n == 0) return stop(fail(Error::bad_code_lengths));
+            if (n == 0) return give_back(), stop(fail(Error::bad_code_lengths));
             length = lengths_[n - 1];
         }
         // Why reject: a repeat past the last length would write lengths of no symbol.
-        if (n + repeat > total) return stop(fail(Error::bad_code_lengths));
+        if (n + repeat > total) return give_back(), stop(fail(Error::bad_code_lengths));
         std::fill_n(lengths_.begin() + n, repeat, length);
         n += repeat;
         b.drop(used + extra);
     }
+    give_back();
     stop(BlockStatus::next_step);
     return build_block_codes();
 }
