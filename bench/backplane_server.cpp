@@ -67,7 +67,10 @@ int main(int argc, char** argv) {
         o.sharded = flags.sharded;
         o.streams = flags.streams;
         backplane = std::make_unique<cluster::RedisBackplane>(redis_loop, o);
-        backplane->start();
+        if (const std::error_code ec = backplane->start()) {
+            std::fprintf(stderr, "backplane_server: %s\n", ec.message().c_str());
+            return 1;
+        }
         redis_thread = std::thread([&] { (void)redis_loop.run(); });
     }
 
