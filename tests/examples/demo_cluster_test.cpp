@@ -3,8 +3,8 @@
 // as the load balancer, proxying WebSocket upgrades round robin. Clients connected through nginx
 // land on different instances; every chat message reaches every client once, in order per
 // publisher; a restarted redis-server is found again by every instance, which subscribes again,
-// and chat crosses instances within 2 s; an instance stopped with SIGTERM closes its clients with 1001, which nginx passes
-// on, and they reconnect through nginx to another instance.
+// and chat crosses instances within 2 s; an instance stopped with SIGTERM closes its clients
+// with 1001, which nginx passes on, and they reconnect through nginx to another instance.
 #include <doctest/doctest.h>
 
 #include <map>
