@@ -13,8 +13,10 @@
 // delivered to a tracking connection on the last instance. --rate R paces R messages per second
 // (for latency at a given load). --proto sio speaks socket.io's framing over its WebSocket
 // transport (Engine.IO 4: "40" to join the namespace, events as 42["msg","..."], "3" answers the
-// server's "2"). One thread, epoll, non-blocking. Prints one line of key=value pairs starting
-// with RESULT.
+// server's "2"). One thread, epoll, non-blocking. Latencies are counted per microsecond up to
+// 1 s (a p99 of 1000000 means "1 s or more"). Prints one line of key=value pairs starting with
+// RESULT; runnable_waiting_s is the time the load's and the servers' threads were ready to run
+// but waited for a core (a shared machine's share of the latency).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -30,6 +32,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -113,6 +116,27 @@ double cpu_seconds(int pid) {
     for (int i = 3; i <= 15 && fields >> f; ++i)
         if (i == 14 || i == 15) ticks += std::stod(f);
     return ticks / double(sysconf(_SC_CLK_TCK));
+}
+
+// Seconds the threads of a process spent runnable but waiting for a core (schedstat's second
+// field, summed over /proc/PID/task): on a shared machine, where latency goes that no process
+// spends on CPU.
+double wait_seconds(int pid) {
+    double total = 0;
+    const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+    for (const auto& t : std::filesystem::directory_iterator(tasks)) {
+        std::ifstream in(t.path() / "schedstat");
+        double on_cpu = 0, waiting = 0;
+        if (in >> on_cpu >> waiting) total += waiting / 1e9;
+    }
+    return total;
+}
+
+double wait_seconds(const std::vector<int>& pids) {
+    double total = wait_seconds(::getpid());
+    for (const int p : pids)
+        total += wait_seconds(p);
+    return total;
 }
 
 double cpu_seconds(const std::vector<int>& pids) {
@@ -225,8 +249,9 @@ void Load::on_message(Conn& c, std::string_view text) {
     ++c.received;
     if (!counting_) return;
     ++deliveries_;
-    const std::int64_t sent =
-        std::int64_t(std::stoull(std::string(text.substr(1, 16)), nullptr, 16));
+    std::int64_t sent = 0;
+    for (const char h : text.substr(1, 16))
+        sent = sent << 4 | (h <= '9' ? h - '0' : h - 'a' + 10);
     const auto us = std::uint64_t(std::max<std::int64_t>(0, (now_ns() - sent) / 1000));
     ++latency_us_[std::min<std::uint64_t>(us, kMaxUs)];
 }
@@ -369,6 +394,7 @@ void Load::measure() {
     tracker_ = conns_.size() - 1;
     Conn& pub = conns_[0];
     const double cpu0 = cpu_seconds(o_.pids);
+    const double wait0 = wait_seconds(o_.pids);
     const std::int64_t t0 = now_ns();
     const auto stop = std::int64_t(o_.duration * 1e9);
     std::uint64_t sent = 0;
@@ -397,17 +423,19 @@ void Load::measure() {
         poll(5);
     const double seconds = double(now_ns() - t0) / 1e9;
     const double cpu = cpu_seconds(o_.pids) - cpu0;
+    const double waited = wait_seconds(o_.pids) - wait0;
     std::size_t dead = 0;
     for (const Conn& c : conns_)
         dead += c.state == State::dead;
     std::printf(
         "RESULT conns=%zu sent=%llu deliveries=%llu lost=%lld seconds=%.3f cpu=%.3f "
         "deliveries_per_s=%.0f deliveries_per_cpu_s=%.0f p50_us=%llu p99_us=%llu max_us=%llu "
-        "dead=%zu\n",
+        "dead=%zu runnable_waiting_s=%.3f\n",
         conns_.size(), (unsigned long long)sent, (unsigned long long)deliveries_,
         (long long)expected - (long long)deliveries_, seconds, cpu, double(deliveries_) / seconds,
         cpu > 0 ? double(deliveries_) / cpu : 0.0, (unsigned long long)percentile(0.5),
-        (unsigned long long)percentile(0.99), (unsigned long long)percentile(0.999999), dead);
+        (unsigned long long)percentile(0.99), (unsigned long long)percentile(0.999999), dead,
+        waited);
 }
 
 int Load::run() {

@@ -11,19 +11,23 @@
 # delivery, sending as fast as delivery to the last instance keeps up (WINDOW messages ahead).
 # The window makes p50/p99 there a queue (WINDOW messages x 3,000 deliveries ahead): latency
 # proper is measured paced, wire-redis at RATE:SUBS pairs of LATENCY (messages per second,
-# subscribers per instance). 10,000:10 is the 2 ms target's load; 10,000 per second to 1,000
-# per instance would be 30 million deliveries per second, beyond two cores.
+# subscribers per instance). 10,000:1 is the 2 ms target's load, one subscriber per instance;
+# 10,000 per second to 1,000 per instance would be 30 million deliveries per second, beyond two
+# cores, and the one-threaded load reads ~300,000 per second at most: 30:1,000 stays under it.
 # Pinning: every server process (and redis) on SERVER_CORE, the load on CLIENT_CORE.
-# env: ROUNDS=3 DURATION=5 SUBS=1000 WINDOW=16 LATENCY="10000:10 100:1000" PORT_BASE=19300
+# runnable_waiting_s: seconds the load's and the servers' threads were ready but waited for a
+# core during the measurement; where it is near the run's length, latency is the machine's.
+# env: ROUNDS=3 DURATION=5 SUBS=1000 WINDOW=16 LATENCY="10000:1 30:1000" PORT_BASE=19300
 #      SERVER_CORE=1 CLIENT_CORE=0 PEERS="gorilla-redigo socketio-redis" OUT=dir
+#      THROUGHPUT=0 (the latency runs only)
 #      NICE=-10 (root only: on a shared machine, other work then takes less of the two cores)
 #      WIRE_PEERS=/tmp/wire-peers (the Go binary and socket.io's node_modules are built there)
 set -u
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-5}; SUBS=${SUBS:-1000}; WINDOW=${WINDOW:-16}
-LATENCY=${LATENCY:-"10000:10 100:1000"}; PORT_BASE=${PORT_BASE:-19300}
+LATENCY=${LATENCY:-"10000:1 30:1000"}; PORT_BASE=${PORT_BASE:-19300}
 SERVER_CORE=${SERVER_CORE:-1}; CLIENT_CORE=${CLIENT_CORE:-0}
-PEERS=${PEERS:-"gorilla-redigo socketio-redis"}
+PEERS=${PEERS:-"gorilla-redigo socketio-redis"}; THROUGHPUT=${THROUGHPUT:-1}
 WIRE_PEERS=${WIRE_PEERS:-/tmp/wire-peers}
 OUT=${OUT:-/tmp/wire-bench-results/backplane-$(date +%Y%m%d-%H%M%S)}
 BIN=$PWD/${BUILD:-build}/bench
@@ -117,16 +121,17 @@ pids_csv() { local IFS=,; echo "${PIDS[*]}"; }
 kv() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 RAW=$OUT/raw.csv
-echo "kind,round,deliveries_per_s,deliveries_per_cpu_s,p50_us,p99_us,lost" >"$RAW"
+echo "kind,round,deliveries_per_s,deliveries_per_cpu_s,p50_us,p99_us,lost,runnable_waiting_s" >"$RAW"
 for r in $(seq 1 "$ROUNDS"); do
     for kind in "${KINDS[@]}"; do
+        [ "$THROUGHPUT" = 1 ] || continue
         if launch "$kind"; then
             proto=ws; [ "$kind" = socketio-redis ] && proto=sio
             line=$("${PIN_CLIENT[@]}" "$BIN/backplane_load" --proto "$proto" --ports "$PORTS" \
                 --subs "$SUBS" --window "$WINDOW" --duration "$DURATION" --pids "$(pids_csv)" |
                 grep '^RESULT')
             echo "$kind r$r: $line" >>"$OUT/results.txt"
-            [ -n "$line" ] && echo "$kind,$r,$(kv "$line" deliveries_per_s),$(kv "$line" deliveries_per_cpu_s),$(kv "$line" p50_us),$(kv "$line" p99_us),$(kv "$line" lost)" >>"$RAW"
+            [ -n "$line" ] && echo "$kind,$r,$(kv "$line" deliveries_per_s),$(kv "$line" deliveries_per_cpu_s),$(kv "$line" p50_us),$(kv "$line" p99_us),$(kv "$line" lost),$(kv "$line" runnable_waiting_s)" >>"$RAW"
         fi
         stop_all
     done
@@ -137,7 +142,7 @@ for r in $(seq 1 "$ROUNDS"); do
             line=$("${PIN_CLIENT[@]}" "$BIN/backplane_load" --ports "$PORTS" --subs "$subs" \
                 --rate "$rate" --duration "$DURATION" --pids "$(pids_csv)" | grep '^RESULT')
             echo "wire-redis@$rate x$subs r$r: $line" >>"$OUT/results.txt"
-            [ -n "$line" ] && echo "wire-redis@${rate}msg/s x$((3 * subs)),$r,$(kv "$line" deliveries_per_s),$(kv "$line" deliveries_per_cpu_s),$(kv "$line" p50_us),$(kv "$line" p99_us),$(kv "$line" lost)" >>"$RAW"
+            [ -n "$line" ] && echo "wire-redis@${rate}msg/s x$((3 * subs)),$r,$(kv "$line" deliveries_per_s),$(kv "$line" deliveries_per_cpu_s),$(kv "$line" p50_us),$(kv "$line" p99_us),$(kv "$line" lost),$(kv "$line" runnable_waiting_s)" >>"$RAW"
         fi
         stop_all
     done
@@ -149,17 +154,18 @@ python3 - "$RAW" "$SUBS" <<'EOF'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 kinds = list(dict.fromkeys(r["kind"] for r in rows))
-cols = ["deliveries_per_s", "deliveries_per_cpu_s", "p50_us", "p99_us", "lost"]
+cols = ["deliveries_per_s", "deliveries_per_cpu_s", "p50_us", "p99_us", "lost", "runnable_waiting_s"]
 def cell(vals):
     m = statistics.median(vals)
-    return f"{m:,.0f} [{min(vals):,.0f}-{max(vals):,.0f}]"
+    f = ",.1f" if max(vals) < 100 else ",.0f"
+    return f"{m:{f}} [{min(vals):{f}}-{max(vals):{f}}]"
 print(f"3 instances x {sys.argv[2]} subscribers, 64 B, median [min-max] of {len(rows) // max(1, len(kinds))} rounds")
-print(f"{'server':<30}" + "".join(f"{c:>30}" for c in cols))
+print(f"{'server':<28}" + "".join(f"{c:>32}" for c in cols))
 med = {}
 for k in kinds:
     vals = {c: [float(r[c]) for r in rows if r["kind"] == k] for c in cols}
     med[k] = statistics.median(vals["deliveries_per_cpu_s"])
-    print(f"{k:<30}" + "".join(f"{cell(vals[c]):>30}" for c in cols))
+    print(f"{k:<28}" + "".join(f"{cell(vals[c]):>32}" for c in cols))
 w = med.get("wire-redis")
 if w:
     for k, target in (("gorilla-redigo", 5), ("socketio-redis", 10), ("wire-single", 0.7)):
