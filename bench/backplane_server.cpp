@@ -2,10 +2,12 @@
 // subscribes to the topic "chat"; every message a connection sends is published to it. With
 // --redis the Hub is joined to the other instances through a RedisBackplane (pub/sub, or
 // Streams with --streams); without it the process is one instance on its own, the baseline of
-// the cross-instance ratio. One event loop for the WebSockets and one for redis, so that each
-// instance can be pinned to a core.
+// the cross-instance ratio. One event loop for the WebSockets and one for redis, on two threads;
+// with --shared-loop the redis connections live on the WebSockets' loop, one thread in all, so
+// a message crosses no thread inside the instance.
 //
 //   build/bench/backplane_server --port N [--redis HOST:PORT] [--sharded] [--streams]
+//                                [--shared-loop]
 //
 // Runs until SIGINT or SIGTERM.
 #include <csignal>
@@ -31,6 +33,7 @@ struct Flags {
     std::string redis;
     bool sharded = false;
     bool streams = false;
+    bool shared_loop = false;
 };
 
 Flags parse(int argc, char** argv) {
@@ -45,8 +48,12 @@ Flags parse(int argc, char** argv) {
             f.sharded = true;
         } else if (a == "--streams") {
             f.streams = true;
+        } else if (a == "--shared-loop") {
+            f.shared_loop = true;
         } else {
-            std::fprintf(stderr, "usage: %s --port N [--redis HOST:PORT] [--sharded] [--streams]\n",
+            std::fprintf(stderr,
+                         "usage: %s --port N [--redis HOST:PORT] [--sharded] [--streams] "
+                         "[--shared-loop]\n",
                          argv[0]);
             std::exit(2);
         }
@@ -58,7 +65,15 @@ Flags parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     const Flags flags = parse(argc, argv);
-    net::EventLoop redis_loop;
+    websocket::ServerOptions so;
+    so.loops = 1;
+    so.check_same_origin = false;
+    websocket::WebSocketServer server(so);
+    websocket::Hub& hub = server.hub();
+
+    // The backplane on the WebSockets' loop (--shared-loop), or on a loop and thread of its own.
+    net::EventLoop own_loop;
+    net::EventLoop& redis_loop = flags.shared_loop ? server.loops().loop(0) : own_loop;
     std::unique_ptr<cluster::RedisBackplane> backplane;
     std::thread redis_thread;
     if (!flags.redis.empty()) {
@@ -71,15 +86,10 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "backplane_server: %s\n", ec.message().c_str());
             return 1;
         }
-        redis_thread = std::thread([&] { (void)redis_loop.run(); });
+        if (!flags.shared_loop) redis_thread = std::thread([&] { (void)own_loop.run(); });
+        hub.set_backplane(backplane.get());
     }
 
-    websocket::ServerOptions so;
-    so.loops = 1;
-    so.check_same_origin = false;
-    websocket::WebSocketServer server(so);
-    websocket::Hub& hub = server.hub();
-    if (backplane) hub.set_backplane(backplane.get());
     websocket::Endpoint e;
     e.handlers.on_open = [](websocket::LoopConn& c) { c.subscribe("chat"); };
     e.handlers.on_message = [&hub](websocket::LoopConn&, const websocket::LoopMessage& m) {
@@ -96,16 +106,19 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     server.run();
 
+    // The server's loops have stopped: a backplane on them may go now; one on its own loop goes
+    // on that loop's thread.
     hub.set_backplane(nullptr);
-    if (backplane) {
+    if (redis_thread.joinable()) {
         std::promise<void> stopped;
-        redis_loop.post([&] {
+        own_loop.post([&] {
             backplane.reset();
             stopped.set_value();
-            redis_loop.stop();
+            own_loop.stop();
         });
         stopped.get_future().wait();
         redis_thread.join();
     }
+    backplane.reset();
     return 0;
 }

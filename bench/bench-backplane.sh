@@ -3,7 +3,9 @@
 # per instance, 64 B messages published on the first instance. Servers in one run, rounds
 # interleaved:
 #   wire-single     one wire instance, no redis, the same 3,000 subscribers (the baseline)
-#   wire-redis      three wire instances (bench/backplane_server.cpp) + redis-server
+#   wire-redis      three wire instances (bench/backplane_server.cpp) + redis-server; each
+#                   instance one thread (--shared-loop: redis on the WebSockets' loop), as the
+#                   Go peer gets one core and node has one thread
 #   gorilla-redigo  three gorilla/websocket instances relaying through redigo (bench/peers/chat_redigo.go)
 #   socketio-redis  three socket.io instances with @socket.io/redis-adapter (bench/peers/chat_socketio.js)
 # Measured by bench/backplane_load.cpp: deliveries per second, deliveries per CPU-second of all
@@ -108,7 +110,7 @@ launch() {
     local p
     for p in "$a" "$b" "$c"; do
         case $kind in
-        wire-redis) start "$p" "$BIN/backplane_server" --port "$p" --redis "127.0.0.1:$redis" ;;
+        wire-redis) start "$p" "$BIN/backplane_server" --port "$p" --redis "127.0.0.1:$redis" --shared-loop ;;
         gorilla-redigo) start "$p" "$WIRE_PEERS/bin/chat-redigo" -port "$p" -redis "127.0.0.1:$redis" ;;
         socketio-redis) start "$p" env NODE_PATH="$WIRE_PEERS/backplane-node/node_modules" \
             node bench/peers/chat_socketio.js "$p" "127.0.0.1:$redis" ;;
