@@ -22,9 +22,15 @@ using namespace std::chrono_literals;
 
 TEST_CASE("graceful shutdown: in-flight requests all finish, idle connections close") {
     std::atomic<int> started{0};
-    TestServer s(handler_func([&](ResponseWriter& w, Request&) {
+    std::atomic<bool> hook_ran{false};
+    TestServer s(handler_func([&](ResponseWriter& w, Request& r) {
                      ++started;
-                     std::this_thread::sleep_for(300ms);
+                     // In flight until the shutdown has begun (its hook runs then), however
+                     // slowly the requests arrived.
+                     if (r.path == "/slow") {
+                         for (int i = 0; i < 5000 && !hook_ran; ++i)
+                             std::this_thread::sleep_for(1ms);
+                     }
                      (void)w.write("done");
                  }),
                  [](Server& cfg) { cfg.worker_threads = 8; });
@@ -36,11 +42,11 @@ TEST_CASE("graceful shutdown: in-flight requests all finish, idle connections cl
     constexpr int n = 8;
     std::vector<std::future<Response>> inflight;
     for (int i = 0; i < n; ++i) {
-        inflight.push_back(std::async(std::launch::async, [&] { return roundtrip(s, get("/")); }));
+        inflight.push_back(
+            std::async(std::launch::async, [&] { return roundtrip(s, get("/slow")); }));
     }
     while (started < n)
         std::this_thread::sleep_for(1ms);
-    std::atomic<bool> hook_ran{false};
     s.server.register_on_shutdown([&] { hook_ran = true; });
     const auto result = s.server.shutdown(5s);
     CHECK(result);

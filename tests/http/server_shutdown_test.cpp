@@ -96,10 +96,14 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "graceful shutdown with four loops sharing the listener: every request sent is answered "
-    "or its connection was never accepted") {
+    "graceful shutdown with four loops sharing the listener: a keep-alive connection is "
+    "answered until a response says Connection: close") {
     TestServer s(handler_func([](ResponseWriter& w, Request&) { (void)w.write("ok"); }),
-                 [](Server& cfg) { cfg.loops = 4; });
+                 [](Server& cfg) {
+                     cfg.loops = 4;
+                     // Above the longest a busy client is kept from the CPU in a sanitizer run.
+                     cfg.shutdown_idle_grace = 3s;
+                 });
     std::atomic<int> answered{0};
     std::atomic<int> lost{0};
     // Keep-alive clients, each sending its next request as soon as the last is answered and
@@ -111,9 +115,10 @@ TEST_CASE(
             if (!c) return;
             c->set_read_deadline(net::Conn::Clock::now() + 5s);
             bool closing = false;
+            bool answered_here = false;
             while (!closing) {
                 if (!c->write(request)) {
-                    ++lost;
+                    if (answered_here) ++lost;
                     return;
                 }
                 std::string in;
@@ -126,9 +131,12 @@ TEST_CASE(
                     in.append(buf, *n);
                 }
                 if (in.find("\r\n\r\n") == std::string::npos || !in.ends_with("ok")) {
-                    ++lost;
+                    // A keep-alive response without "Connection: close" promised an answer
+                    // to the next request.
+                    if (answered_here) ++lost;
                     return;
                 }
+                answered_here = true;
                 ++answered;
                 closing = in.find("Connection: close") != std::string::npos;
             }
@@ -138,7 +146,7 @@ TEST_CASE(
     for (int i = 0; i < 8; ++i)
         clients.emplace_back(client);
     REQUIRE(wire::test::eventually([&] { return answered.load() > 200; }));
-    CHECK(s.server.shutdown(5s));
+    CHECK(s.server.shutdown(10s));
     for (auto& t : clients)
         t.join();
     CHECK(lost.load() == 0);
