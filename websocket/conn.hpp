@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@
 #include "net/result.hpp"
 #include "websocket/close.hpp"
 #include "websocket/close_error.hpp"
+#include "websocket/deflate_params.hpp"
 #include "websocket/opcode.hpp"
 
 namespace wire::websocket {
@@ -74,7 +76,11 @@ struct ConnOptions {
     std::uint64_t read_limit = 16 * 1024 * 1024;         // RFC 6455 §10.4; over it: 1009
     std::string_view already_read;  // bytes read past the handshake; served first (copied)
     std::string subprotocol;        // what the handshake agreed on, for subprotocol()
-    std::uint8_t allowed_rsv = 0;   // RSV bits of negotiated extensions
+    std::uint8_t allowed_rsv = 0;   // RSV bits of negotiated extensions (deflate adds rsv1)
+    // permessage-deflate (RFC 7692), when the handshake agreed on it, and this endpoint's
+    // level and threshold for what it sends.
+    std::optional<DeflateParams> deflate;
+    CompressionOptions compression;
     // Trace mode (websocket/trace.hpp): one annotated line per frame read or written. Empty
     // (off) unless set; the Upgrader and the Dialer pass on their own `trace`.
     http::TraceSink trace;
