@@ -131,9 +131,11 @@ class MessageWriter {
 
   private:
     friend class Conn;
-    MessageWriter(detail::ConnState* s, Opcode t) noexcept : s_(s), type_(t) {}
+    MessageWriter(detail::ConnState* s, Opcode t, bool compressed) noexcept
+        : s_(s), type_(t), compressed_(compressed) {}
     detail::ConnState* s_;
-    Opcode type_;  // of the next frame: the message type, then continuation
+    Opcode type_;      // of the next frame: the message type, then continuation
+    bool compressed_;  // permessage-deflate: the message's frames carry DEFLATE data
 };
 
 class Conn {
@@ -175,6 +177,12 @@ class Conn {
             deadline);
     }
     void set_write_deadline(Clock::time_point t);  // safe from any thread
+    // permessage-deflate (RFC 7692), when the handshake agreed on it: gorilla's
+    // EnableWriteCompression (on by default then; off sends every message uncompressed, which
+    // a peer must accept, §6) and SetCompressionLevel (0 stores .. 9 best; 1 by default). For
+    // the writer's thread, between messages.
+    void enable_write_compression(bool on) noexcept;
+    std::error_code set_compression_level(int level);
 
     // ---- handlers (set them before reading starts; nullptr restores the default)
     void set_ping_handler(PingHandler h);
@@ -195,6 +203,8 @@ class Conn {
     // The close frame received from the peer (code 0 when none), or 1006 after an EOF.
     [[nodiscard]] CloseError close_error() const;
     [[nodiscard]] const std::string& subprotocol() const noexcept;
+    // What permessage-deflate runs with, or nullptr when it was not negotiated.
+    [[nodiscard]] const DeflateParams* compression() const noexcept;
     [[nodiscard]] Role role() const noexcept;
     [[nodiscard]] bool valid() const noexcept { return s_ != nullptr; }
     // The socket, for addresses and options; reading or writing it directly breaks the framing.

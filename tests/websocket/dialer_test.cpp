@@ -323,6 +323,8 @@ TEST_CASE("dial: permessage-deflate offers, and answers that fit none of them fa
         ScriptServer server(answer_with("permessage-deflate; server_max_window_bits=12"));
         auto conn = d.dial(server.url());
         REQUIRE(conn);
+        REQUIRE(conn->compression() != nullptr);
+        CHECK(conn->compression()->server_max_window_bits == 12);
     }
     SUBCASE("a value outside 8..15, or a client window without one") {
         ScriptServer server(answer_with("permessage-deflate; server_max_window_bits=16"));
