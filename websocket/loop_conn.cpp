@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "net/error.hpp"
+#include "websocket/detail/loop_codecs.hpp"
 #include "websocket/detail/loop_state.hpp"
 #include "websocket/engine.hpp"
 #include "websocket/trace.hpp"
@@ -53,9 +54,33 @@ void LoopConn::unsubscribe(std::string_view topic) {
 
 std::size_t LoopConn::memory_usage() const noexcept {
     // The object, its heap buffers, and a 16-byte slot in the loop's fd table and in ours.
+    const std::size_t codecs =
+        (inflater_ ? sizeof(MessageInflater) + inflater_->memory_in_use() : 0) +
+        (deflater_ ? sizeof(MessageDeflater) + deflater_->memory_in_use() : 0);
     return sizeof(LoopConn) + partial_cap_ + message_.capacity() +
            queue_.capacity() * sizeof(Queued) + topics_.capacity() * sizeof(detail::Topic*) +
-           close_reason_.capacity() + 16 + 16;
+           close_reason_.capacity() + codecs + 16 + 16;
+}
+
+// Called by Engine::adopt, before start(), when the handshake agreed on permessage-deflate.
+void LoopConn::use_deflate(const DeflateParams& params) {
+    const CompressionOptions& prefs = endpoint_.options.compression;
+    deflate_ = true;
+    write_compression_ = true;
+    reader_.set_allowed_rsv(rsv1);  // RFC 7692 §6: RSV1 marks a compressed message
+    send_bits_ = static_cast<std::uint8_t>(params.send_window_bits(Role::server));
+    recv_bits_ = static_cast<std::uint8_t>(params.receive_window_bits(Role::server));
+    send_no_takeover_ = params.send_no_context_takeover(Role::server);
+    recv_no_takeover_ = params.receive_no_context_takeover(Role::server);
+    threshold_ = static_cast<std::uint32_t>(std::min<std::size_t>(prefs.threshold, UINT32_MAX));
+    (void)set_compression_level(prefs.level);
+}
+
+bool LoopConn::set_compression_level(int level) noexcept {
+    if (level < 0 || level > 9) return false;
+    level_ = static_cast<std::uint8_t>(level);
+    if (deflater_) deflater_->set_level(level);
+    return true;
 }
 
 // Called by Engine::adopt once the connection is registered.
@@ -188,6 +213,10 @@ std::size_t LoopConn::process(std::span<std::uint8_t> buf) {
 
 void LoopConn::on_data(const Event& ev) {
     if (ev.message_end) last_message_ = state_.loop.now();
+    // RFC 7692 §6.1: RSV1 on a message's first frame (FrameReader allows it only when
+    // negotiated) says the whole message is compressed.
+    if (ev.message_begin) msg_compressed_ = (ev.rsv & rsv1) != 0;
+    if (msg_compressed_) return on_compressed(ev);
     if (endpoint_.options.stream_fragments) {
         auto& c = state_.counters;
         if (ev.message_end) detail::LoopCounters::add(c.messages_in, 1);
@@ -212,6 +241,65 @@ void LoopConn::on_data(const Event& ev) {
     std::vector<std::uint8_t> whole;
     whole.swap(message_);  // the connection keeps no buffer once the message is out
     deliver(message_opcode_, whole);
+}
+
+// A compressed message's bytes (RFC 7692 §7.2.2), inflated as they arrive and handed on whole
+// (or piece by piece with stream_fragments). A message that arrives in one read without context
+// takeover goes through the loop's shared inflater: the connection keeps nothing. The limit
+// counts inflated bytes, enforced while inflating (1009 at its first extra byte).
+void LoopConn::on_compressed(const Event& ev) {
+    detail::LoopCodecs& codecs = state_.codecs();
+    const std::uint64_t limit = endpoint_.options.limits.frame.max_message_size;
+    const bool whole = ev.message_begin && ev.message_end;
+    const bool streaming = endpoint_.options.stream_fragments;
+    MessageInflater* inf = nullptr;
+    if (whole && recv_no_takeover_) {
+        inf = &codecs.fresh_inflater(recv_bits_, limit);
+    } else {
+        if (!inflater_)
+            inflater_ = std::make_unique<MessageInflater>(recv_bits_, recv_no_takeover_, limit);
+        inf = inflater_.get();
+    }
+    if (ev.message_begin) {
+        inf->begin_message(ev.opcode == Opcode::text);
+        message_opcode_ = ev.opcode;
+        message_.clear();
+    }
+    detail::Scratch& out = codecs.inflated;
+    out.size = 0;
+    std::span<const std::uint8_t> in = ev.payload;
+    bool first = ev.message_begin;
+    for (;;) {
+        if (out.capacity - out.size < 1024)
+            out.reserve(out.size + std::max<std::size_t>(out.size, 16384));
+        const auto r = inf->inflate(in, out.room(), ev.message_end);
+        in = in.subspan(r.consumed);
+        out.size += r.produced;
+        if (r.error) return fail(r.error);
+        const bool done = inf->message_done();
+        if (streaming && (out.size > 0 || done)) {
+            auto& c = state_.counters;
+            if (done) detail::LoopCounters::add(c.messages_in, 1);
+            detail::LoopCounters::add(c.bytes_in, out.size);
+            if (endpoint_.handlers.on_fragment)
+                endpoint_.handlers.on_fragment(*this,
+                                               Fragment{message_opcode_, out.bytes(), first, done});
+            first = false;
+            out.size = 0;
+            if (closed_) return;
+        }
+        if (done || (in.empty() && !ev.message_end)) break;
+    }
+    const bool done = inf->message_done();
+    if (done && recv_no_takeover_) inflater_.reset();  // nothing kept between messages
+    if (streaming) return;
+    if (whole) return deliver(message_opcode_, out.bytes());
+    const auto piece = out.bytes();
+    message_.insert(message_.end(), piece.begin(), piece.end());
+    if (!done) return;
+    std::vector<std::uint8_t> joined;
+    joined.swap(message_);  // the connection keeps no buffer once the message is out
+    deliver(message_opcode_, joined);
 }
 
 void LoopConn::deliver(Opcode op, std::span<const std::uint8_t> payload) {

@@ -35,8 +35,11 @@
 #include "net/timer.hpp"
 #include "websocket/close.hpp"
 #include "websocket/conn_handle.hpp"
+#include "websocket/deflate_params.hpp"
 #include "websocket/event_handlers.hpp"
 #include "websocket/frame_reader.hpp"
+#include "websocket/message_deflater.hpp"
+#include "websocket/message_inflater.hpp"
 #include "websocket/shared_frame.hpp"
 
 namespace wire::websocket {
@@ -84,8 +87,17 @@ class LoopConn final : public net::IoHandler {
     void subscribe(std::string_view topic);
     void unsubscribe(std::string_view topic);
 
+    // permessage-deflate (RFC 7692), when the handshake agreed on it (EventOptions::
+    // enable_compression): whether it did, gorilla's EnableWriteCompression (on by default
+    // then; off sends messages uncompressed, which a peer must accept) and SetCompressionLevel
+    // (0 stores .. 9 best; false when out of range).
+    [[nodiscard]] bool compression() const noexcept { return deflate_; }
+    void enable_write_compression(bool on) noexcept { write_compression_ = on && deflate_; }
+    bool set_compression_level(int level) noexcept;
+
     // What this connection costs in user-space memory now: the object, its buffers, its queue
-    // entries and its slots in the loop's tables (not the kernel's socket buffers).
+    // entries, its compression history (none without context takeover) and its slots in the
+    // loop's tables (not the kernel's socket buffers).
     [[nodiscard]] std::size_t memory_usage() const noexcept;
 
     // Created by Engine::adopt.
@@ -110,6 +122,12 @@ class LoopConn final : public net::IoHandler {
     };
 
     void start(std::span<const std::uint8_t> already_read);
+    void use_deflate(const DeflateParams& params);
+    [[nodiscard]] bool compresses(std::size_t size) const noexcept {
+        return write_compression_ && size >= threshold_;
+    }
+    std::span<const std::uint8_t> compress(std::span<const std::uint8_t> payload);
+    void on_compressed(const Event& ev);
     std::size_t process(std::span<std::uint8_t> buf);
     void keep_leftover(std::span<const std::uint8_t> rest, bool from_partial);
     [[nodiscard]] std::size_t partial_size(std::size_t held) const noexcept;
@@ -121,8 +139,9 @@ class LoopConn final : public net::IoHandler {
 
     SendStatus send_control(Opcode op, std::span<const std::uint8_t> payload);
     bool make_room(std::size_t size);
-    SendStatus write_or_queue(Opcode op, std::span<const std::uint8_t> payload);
-    SendStatus write_large(Opcode op, std::span<const std::uint8_t> payload);
+    SendStatus write_or_queue(Opcode op, std::span<const std::uint8_t> payload,
+                              std::uint8_t rsv = 0);
+    SendStatus write_large(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv);
     void enqueue(SharedFrame frame, std::size_t offset);
     void drop_front();
     void write_corked(std::span<const std::uint8_t> bytes);
@@ -165,6 +184,20 @@ class LoopConn final : public net::IoHandler {
     bool write_interest_ = false;
     bool dirty_ = false;  // in the loop's list of queues to flush at the end of the pass
     bool closed_ = false;
+    // permessage-deflate, when negotiated. The codecs hold a history window each; they exist
+    // only with context takeover (or during a fragmented compressed message): without it the
+    // loop's shared ones serve (detail/loop_codecs.hpp).
+    std::unique_ptr<MessageInflater> inflater_;
+    std::unique_ptr<MessageDeflater> deflater_;
+    std::uint32_t threshold_ = 0;  // smaller messages go uncompressed
+    std::uint8_t send_bits_ = 15;  // our window (the server's, RFC 7692 §7.1.2.1)
+    std::uint8_t recv_bits_ = 15;  // the client's
+    std::uint8_t level_ = 1;
+    bool deflate_ = false;
+    bool write_compression_ = false;
+    bool send_no_takeover_ = false;
+    bool recv_no_takeover_ = false;
+    bool msg_compressed_ = false;  // the message being received had RSV1
 };
 
 }  // namespace wire::websocket
