@@ -264,6 +264,9 @@ Result<Message> ConnState::read_compressed() {
         msg_open = !ev.message_end;
         if (auto ec = inflate_into(ev.payload, ev.message_end, message)) return ec;
     }
+    if (trace) [[unlikely]]
+        trace_compression(trace, Direction::received, msg_type, inflater->message_input(),
+                          {message.data.get(), message.size}, message.size);
     return Message{msg_type, {message.data.get(), message.size}};
 }
 
@@ -281,6 +284,9 @@ Result<std::size_t> ConnState::read_inflated(std::span<std::uint8_t> out) {
         const auto r = inflater->inflate(pending, out, !msg_open);
         pending = pending.subspan(r.consumed);
         if (r.error) return fail_protocol(r.error);
+        if (inflater->message_done() && trace) [[unlikely]]
+            trace_compression(trace, Direction::received, msg_type, inflater->message_input(), {},
+                              inflater->message_size());
         if (r.produced > 0) return r.produced;
     }
 }

@@ -160,6 +160,8 @@ Result<void> ConnState::deflate_into_buffer(Opcode& type, std::span<const std::u
         const auto r = deflater->deflate(data, {payload + wlen, room - wlen}, last);
         data = data.subspan(r.consumed);
         wlen += r.produced;
+        deflate_in += r.consumed;
+        deflate_out += r.produced;
         // The deflater wants a little room to go on; one that stops short of it is full too.
         const bool stuck = r.consumed == 0 && r.produced == 0 && !r.done && !data.empty();
         if (stuck && wlen == 0) return Error::buffer_too_small;
@@ -169,9 +171,16 @@ Result<void> ConnState::deflate_into_buffer(Opcode& type, std::span<const std::u
         const std::uint8_t rsv = type == Opcode::continuation ? 0 : rsv1;
         std::lock_guard lock(write_mu);
         if (auto ec = write_state()) return ec;
+        const Opcode message_type = type == Opcode::continuation ? msg_out_type : type;
+        msg_out_type = message_type;
         auto sent = send_buffered(type, r.done, rsv);
         type = Opcode::continuation;
-        if (!sent || r.done) return sent;
+        if (sent && r.done && trace) [[unlikely]]
+            trace_compression(trace, Direction::sent, message_type, deflate_out, {}, deflate_in);
+        if (!sent || r.done) {
+            if (r.done) deflate_in = deflate_out = 0;
+            return sent;
+        }
     }
 }
 

@@ -291,6 +291,12 @@ void LoopConn::on_compressed(const Event& ev) {
         if (done || (in.empty() && !ev.message_end)) break;
     }
     const bool done = inf->message_done();
+    if (done && endpoint_.options.trace) [[unlikely]] {
+        const auto whole_message = streaming ? std::span<const std::uint8_t>{} : out.bytes();
+        trace_compression(
+            endpoint_.options.trace, Direction::received, message_opcode_, inf->message_input(),
+            whole ? whole_message : std::span<const std::uint8_t>{}, inf->message_size());
+    }
     if (done && recv_no_takeover_) inflater_.reset();  // nothing kept between messages
     if (streaming) return;
     if (whole) return deliver(message_opcode_, out.bytes());

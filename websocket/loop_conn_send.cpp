@@ -22,8 +22,12 @@ SendStatus LoopConn::send(Opcode op, std::span<const std::uint8_t> payload) {
     assert((op == Opcode::text || op == Opcode::binary) && "send() is for data messages");
     std::uint8_t rsv = 0;
     if (is_open() && compresses(payload.size())) {
+        const std::span<const std::uint8_t> message = payload;
         payload = compress(payload);  // RFC 7692 §7.2.1
         rsv = rsv1;                   // §6.1: the first (here the only) frame says so
+        if (endpoint_.options.trace) [[unlikely]]
+            trace_compression(endpoint_.options.trace, Direction::sent, op, payload.size(), message,
+                              message.size());
     }
     if (!is_open() || !make_room(frame_size(payload.size(), false))) {
         // With context takeover the message just compressed is history the peer's next

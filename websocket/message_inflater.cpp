@@ -25,6 +25,7 @@ void MessageInflater::begin_message(bool text) noexcept {
     // §7.2.3.2: no takeover, a fresh history (also after a message that failed half-way).
     if (no_context_takeover_ && inflater_) inflater_->reset();
     produced_ = 0;
+    consumed_ = 0;
     tail_fed_ = 0;
     stream_ended_ = false;
     done_ = false;
@@ -78,6 +79,7 @@ InflateStep MessageInflater::inflate(std::span<const std::uint8_t> in, std::span
 
     // 4. The limit counts inflated bytes (RFC 6455 §10.4; never the compressed size).
     produced_ += r.produced;
+    consumed_ += r.consumed;
     if (produced_ > limit_) return fail(r, Error::message_too_big);
     // 5. RFC 6455 §8.1: text is UTF-8, checked as it is inflated so the first bad byte fails.
     if (text_ && !utf8_.feed(out.first(r.produced))) return fail(r, Error::invalid_utf8);

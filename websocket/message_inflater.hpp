@@ -60,6 +60,8 @@ class MessageInflater {
                                       bool last) noexcept;
     [[nodiscard]] bool message_done() const noexcept { return done_; }
     [[nodiscard]] std::uint64_t message_size() const noexcept { return produced_; }
+    // Compressed bytes of this message taken so far (trace mode reports the ratio).
+    [[nodiscard]] std::uint64_t message_input() const noexcept { return consumed_; }
 
     // Heap bytes held now (0 between messages without context takeover).
     [[nodiscard]] std::size_t memory_in_use() const noexcept;
@@ -73,6 +75,7 @@ class MessageInflater {
     bool no_context_takeover_;
     std::uint64_t limit_;
     std::uint64_t produced_ = 0;  // bytes of this message so far
+    std::uint64_t consumed_ = 0;  // compressed bytes of this message so far
     std::uint8_t tail_fed_ = 0;   // bytes of 00 00 ff ff given to the inflater
     bool stream_ended_ = false;   // the sender ended the DEFLATE stream (a BFINAL block)
     bool done_ = false;

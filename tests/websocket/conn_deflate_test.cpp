@@ -16,6 +16,7 @@
 #include "websocket/frame_writer.hpp"
 #include "websocket/message_deflater.hpp"
 #include "websocket/message_inflater.hpp"
+#include "websocket/trace.hpp"
 
 using namespace wire;
 using namespace wire::websocket;
@@ -419,4 +420,35 @@ TEST_CASE("permessage-deflate: set_compression_level takes 0..9, and a compressi
     CHECK(m->text() == text);
     auto [c, s] = net::test::conn_pair();
     CHECK(Conn(std::move(s), ConnOptions{}).compression() == nullptr);
+}
+
+TEST_CASE("permessage-deflate in trace mode: RSV1 shown as compressed, with both sizes") {
+    std::string sent, received;
+    auto [c, s] = net::test::conn_pair();
+    ConnOptions co = with_deflate(Role::client, {});
+    co.trace = [&sent](std::string_view line) { sent += line; };
+    ConnOptions so = with_deflate(Role::server, {});
+    so.trace = [&received](std::string_view line) { received += line; };
+    Conn client(std::move(c), co);
+    Conn server(std::move(s), so);
+    const std::string text(1000, 'a');
+    REQUIRE(client.write_message(Opcode::text, text));
+    REQUIRE(server.read_message());
+    CAPTURE(sent);
+    CAPTURE(received);
+    CHECK(sent.find("RSV=100 op=0x1 text compressed") != std::string::npos);
+    CHECK(sent.find("compressed text message: ") != std::string::npos);
+    CHECK(sent.find(" 1000 before deflating (") != std::string::npos);
+    CHECK(received.find("RSV=100 op=0x1 text compressed") != std::string::npos);
+    CHECK(received.find(" 1000 inflated (") != std::string::npos);
+    CHECK(received.find("\"aaaa") != std::string::npos);  // the inflated message's preview
+}
+
+TEST_CASE("describe_compression: sizes, ratio and preview") {
+    const std::string msg = "hello hello hello hello";
+    CHECK(describe_compression(Direction::received, Opcode::text, 10, bytes(msg), msg.size()) ==
+          "ws recv |   compressed text message: 10 bytes on the wire, 23 inflated (2.3x) | "
+          "\"hello hello hello hello\"");
+    CHECK(describe_compression(Direction::sent, Opcode::binary, 0, {}, 0) ==
+          "ws send |   compressed binary message: 0 bytes on the wire, 0 before deflating");
 }

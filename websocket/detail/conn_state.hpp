@@ -132,6 +132,9 @@ struct ConnState {
     std::optional<MessageDeflater> deflater;
     DeflateParams deflate_params;  // what the handshake agreed (Conn::compression())
     bool write_compression = false;
+    std::uint64_t deflate_in = 0;          // bytes of the message being compressed, so far (trace)
+    std::uint64_t deflate_out = 0;         // and of its payload on the wire
+    Opcode msg_out_type = Opcode::binary;  // the compressed message being written
     std::size_t compression_threshold = 0;
     std::error_code write_err;  // sticky
     std::atomic<bool> close_sent{false};
