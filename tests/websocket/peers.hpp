@@ -104,9 +104,9 @@ struct PeerServer {
     bool absent = false;
 };
 
-inline PeerServer start_peer_server(PeerKind kind) {
+inline PeerServer start_peer_server(PeerKind kind, const std::string& mode = "server") {
     PeerServer s;
-    const auto argv = peer_command(kind, "server");
+    const auto argv = peer_command(kind, mode);
     if (argv.empty()) {
         s.absent = true;
         return s;
