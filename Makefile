@@ -37,12 +37,14 @@ PREFIX   ?= /usr/local
 
 # Lowest layer first. A layer may include only itself and the layers named in its deps_ list
 # (make check-layers); each list is complete (transitive), in link order.
-LAYERS := crypto compress net http websocket
+LAYERS := crypto compress net http redis websocket cluster
 deps_crypto    :=
 deps_compress  :=
 deps_net       := crypto
 deps_http      := net compress crypto
+deps_redis     := net crypto
 deps_websocket := http net compress crypto
+deps_cluster   := websocket redis http net compress crypto
 
 lib = $(BUILD)/libwire_$(1).a
 srcs_of = $(sort $(wildcard $(1)/*.cpp $(1)/detail/*.cpp))
@@ -82,10 +84,10 @@ $(BUILD)/libwire.a: $(foreach l,$(LAYERS),$(call objs_of,$(l))) | $(BUILD)/obj/e
 # ---------------------------------------------------------------- tests
 # One doctest binary per layer, linked against the static libraries as a user links them.
 TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard tests/support/*.cpp))
-TEST_LIBS    := -lssl -lcrypto
+TEST_LIBS    := -lssl -lcrypto -lz
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
-deps_examples := websocket http net compress crypto
+deps_examples := cluster websocket redis http net compress crypto
 TEST_SUITES  := $(LAYERS) examples
 TEST_BINS    := $(foreach l,$(TEST_SUITES),$(if $(call test_srcs_of,$(l)),$(BUILD)/tests/$(l)_tests))
 
@@ -98,7 +100,8 @@ $(foreach l,$(TEST_SUITES),$(eval $(call test_rules,$(l))))
 
 # ---------------------------------------------------------------- programs
 # examples/foo.cpp -> build/examples/foo; examples/foo/*.cpp -> build/examples/foo.
-# Same for tools/ and bench/ (bench programs may also link OpenSSL for side-by-side figures).
+# Same for tools/ and bench/ (bench programs may also link OpenSSL and the compression peers
+# for side-by-side figures).
 define program_dir_rules
 $(1)_SINGLE := $(basename $(notdir $(wildcard $(1)/*.cpp)))
 $(1)_MULTI  := $(notdir $(patsubst %/,%,$(dir $(wildcard $(1)/*/main.cpp))))
@@ -113,9 +116,11 @@ $(eval $(call program_dir_rules,bench))
 $(BUILD)/examples/% $(BUILD)/tools/%:
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+# Compression peers, linked only by the benchmarks: zlib, libdeflate, ISA-L (tools/test-packages.txt).
+BENCH_PEER_LIBS := -lz -ldeflate -lisal
 $(BUILD)/bench/%:
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a -lssl -lcrypto $(BENCH_PEER_LIBS) $(LDLIBS) -o $@
 
 .PHONY: examples tools bench-bins
 examples: $(examples_BINS)
@@ -127,9 +132,11 @@ bench-bins: $(bench_BINS)
 # the corpora as regression tests inside `make test`.
 FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/*_fuzz.cpp)))
 REPLAY_BINS  := $(addprefix $(BUILD)/fuzz-replay/,$(FUZZ_TARGETS))
+# The compress round-trip and differential targets check against zlib (the library never links it).
+FUZZ_LIBS    := -lz
 $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(BUILD)/libwire.a
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(LDLIBS) -o $@
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(BUILD)/libwire.a $(FUZZ_LIBS) $(LDLIBS) -o $@
 
 # ---------------------------------------------------------------- test driver
 .PHONY: test test-deps test-build test-run asan tsan
@@ -166,7 +173,7 @@ fuzz:
 	@mkdir -p $(FUZZ_BUILD)/fuzz
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "link $$t"; \
-	  clang++ -fsanitize=fuzzer,address,undefined $(FUZZ_BUILD)/obj/fuzz/$$t.o $(FUZZ_BUILD)/libwire.a -pthread \
+	  clang++ -fsanitize=fuzzer,address,undefined $(FUZZ_BUILD)/obj/fuzz/$$t.o $(FUZZ_BUILD)/libwire.a $(FUZZ_LIBS) -pthread \
 	    -o $(FUZZ_BUILD)/fuzz/$$t || exit 1; \
 	done
 fuzz-run: fuzz

@@ -43,7 +43,9 @@ constexpr std::array<ErrorInfo, 57> kErrors{{
      "an HTTP/1.1 request must carry a Host header field (RFC 9112 §3.2)"},
     {Error::duplicate_host, 400,
      "a request must not carry more than one Host header field (RFC 9112 §3.2)"},
-    {Error::bad_host, 400, "the Host header field is not a valid host[:port] (RFC 9112 §3.2)"},
+    {Error::bad_host, 400,
+     "the Host field (or the authority of an absolute-form target) is not a valid host[:port]; "
+     "a port is digits up to 65535 (RFC 9112 §3.2, RFC 3986 §3.2.2-3.2.3)"},
     {Error::bad_content_length, 400,
      "Content-Length is not a plain decimal number (RFC 9110 §8.6)"},
     {Error::conflicting_content_length, 400, "Content-Length values disagree (RFC 9112 §6.3)"},

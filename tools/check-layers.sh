@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Keeps the layering honest (docs/DEVELOPING.md). Arguments: one "layer:dep1,dep2" per layer, as
-# the Makefile declares them (crypto, compress <- net <- http <- websocket).
+# the Makefile declares them (crypto, compress <- net <- http <- websocket <- cluster,
+# and redis beside http on net, used by cluster).
 #  1. A file in a layer includes only its own layer and the layers it declares as dependencies.
 #  2. Codecs do no I/O: a file in a layer above net/ may include net/ only if it says it is glue,
 #     with the line "// wire:glue" (the server, response writer, upgrader, conns, dialer, client).

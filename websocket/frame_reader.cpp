@@ -59,11 +59,15 @@ ConsumeResult FrameReader::on_header(std::span<std::uint8_t> buf) noexcept {
     // 4. A data frame: check it continues (or starts) a message correctly, and the read limit.
     if (auto ec = check_data_frame(h)) return fail(ec);
 
-    // 5. Message mode waits for the whole frame so the caller gets it as one view. Nothing
-    //    changes until then: the same header is decoded again on the next call.
+    // 5. Message mode waits for the whole frame so the caller gets it as one view: the same
+    //    header is decoded again on the next call. Only text is looked at meanwhile, so that
+    //    invalid UTF-8 fails before the rest of the frame arrives (check_ahead).
     if (!options_.streaming) {
         const std::uint64_t total = hr.consumed + h.payload_length;
-        if (buf.size() < total) return {0, need_more(total)};
+        if (buf.size() < total) {
+            if (auto ec = check_ahead(h, buf.subspan(hr.consumed))) return fail(ec);
+            return {0, need_more(total)};
+        }
         begin_data_frame(h);
         return deliver(buf.subspan(hr.consumed, static_cast<std::size_t>(h.payload_length)),
                        hr.consumed);
@@ -106,9 +110,29 @@ void FrameReader::begin_data_frame(const FrameHeader& h) noexcept {
         message_opcode_ = h.opcode;
         message_rsv_ = h.rsv;
         message_size_ = 0;
-        utf8_.reset();
+        if (checked_ == 0) utf8_.reset();  // else check_ahead began this message's text
     }
     message_size_ += h.payload_length;
+}
+
+// Message mode, a frame not yet whole. RFC 6455 §8.1: "When an endpoint is to interpret a byte
+// stream as UTF-8 but finds that the byte stream is not, in fact, a valid UTF-8 stream, that
+// endpoint MUST _Fail the WebSocket Connection_", and a peer that stops sending must not delay
+// that. So the text that has arrived is unmasked in place and validated now; checked_ says how
+// far, and deliver() goes on from there: each byte is unmasked and validated once.
+std::error_code FrameReader::check_ahead(const FrameHeader& h,
+                                         std::span<std::uint8_t> arrived) noexcept {
+    const bool first = h.opcode != Opcode::continuation;
+    const Opcode opcode = first ? h.opcode : message_opcode_;
+    const std::uint8_t rsv = first ? h.rsv : message_rsv_;
+    // A compressed message (RSV1) is validated after inflating, by the extension.
+    if (opcode != Opcode::text || (rsv & rsv1) != 0 || arrived.size() <= checked_) return {};
+    if (first && checked_ == 0) utf8_.reset();
+    const std::span<std::uint8_t> fresh = arrived.subspan(checked_);
+    if (h.masked) (void)apply_mask(fresh, h.mask_key, checked_);
+    checked_ = arrived.size();
+    if (!utf8_.feed(fresh)) return Error::invalid_utf8;
+    return {};
 }
 
 ConsumeResult FrameReader::on_control(const FrameHeader& h, std::span<std::uint8_t> buf,
@@ -137,13 +161,17 @@ ConsumeResult FrameReader::deliver(std::span<std::uint8_t> bytes,
     // Streaming: the header is consumed but no payload byte has arrived yet.
     if (n == 0 && remaining_ > 0) return {consumed_before, need_more(1)};
     auto payload = bytes.first(n);
-    if (frame_.masked) key_offset_ = apply_mask(payload, frame_.mask_key, key_offset_);
+    // Message mode: check_ahead may have unmasked and validated the first bytes already.
+    const std::size_t done = checked_;
+    checked_ = 0;
+    const auto fresh = payload.subspan(done);
+    if (frame_.masked) key_offset_ = apply_mask(fresh, frame_.mask_key, key_offset_ + done);
     remaining_ -= n;
     const bool end = remaining_ == 0 && frame_.fin;
     // §8.1: text must be UTF-8; checked as it arrives so the first bad byte fails at once.
     // A compressed message (RSV1) is validated after inflating, by the extension.
     const bool check_utf8 = message_opcode_ == Opcode::text && (message_rsv_ & rsv1) == 0;
-    if (check_utf8 && (!utf8_.feed(payload) || (end && !utf8_.complete()))) {
+    if (check_utf8 && (!utf8_.feed(fresh) || (end && !utf8_.complete()))) {
         return fail(Error::invalid_utf8);
     }
     ConsumeResult r{consumed_before + n, {}};

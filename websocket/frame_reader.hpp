@@ -11,12 +11,14 @@
 //         handle(ev);                                      // ev.payload views `unread`'s old bytes
 //     }
 //
-// Contract: bytes not consumed must be presented again, followed by new bytes. A payload view is
-// valid until the caller reuses that part of its buffer.
+// Contract: bytes not consumed must be presented again, as consume() left them (it may have
+// unmasked some in place), followed by new bytes. A payload view is valid until the caller
+// reuses that part of its buffer.
 //
 // Two modes:
 //  - message mode (default): one data event per whole frame. The frame must fit in the caller's
 //    buffer; `need` says how much buffer that takes. An unfragmented message is one zero-copy view.
+//    The text of a frame not yet whole is validated as it arrives all the same (RFC 6455 §8.1).
 //  - streaming mode: payload is reported as it arrives, for messages larger than memory.
 // In both, control frames (<= 125 bytes, RFC 6455 §5.5) are reported whole, so the buffer must
 // hold at least min_buffer_size bytes.
@@ -105,6 +107,7 @@ class FrameReader {
                              std::size_t header_bytes) noexcept;
     std::error_code check_data_frame(const FrameHeader& h) const noexcept;
     void begin_data_frame(const FrameHeader& h) noexcept;
+    std::error_code check_ahead(const FrameHeader& h, std::span<std::uint8_t> arrived) noexcept;
     ConsumeResult deliver(std::span<std::uint8_t> bytes, std::size_t consumed_before) noexcept;
     ConsumeResult fail(std::error_code ec) noexcept;
 
@@ -114,8 +117,10 @@ class FrameReader {
     bool frame_begin_ = false;     // the next data event is the first of frame_'s payload
     std::uint64_t remaining_ = 0;  // its payload bytes not yet delivered
     std::size_t key_offset_ = 0;   // masking key position of the next payload byte
-    bool in_message_ = false;      // a data message has begun and not ended (RFC 6455 §5.4)
-    bool begin_pending_ = false;   // the next data event is the message's first
+    // Message mode: payload bytes of the waiting frame that check_ahead unmasked and validated.
+    std::size_t checked_ = 0;
+    bool in_message_ = false;     // a data message has begun and not ended (RFC 6455 §5.4)
+    bool begin_pending_ = false;  // the next data event is the message's first
     Opcode message_opcode_ = Opcode::binary;
     std::uint8_t message_rsv_ = 0;
     std::uint64_t message_size_ = 0;  // payload bytes of the message announced so far

@@ -77,12 +77,23 @@ bool valid_key(std::string_view key) noexcept {
     return !r.error && r.written == 16;
 }
 
+// The fields a refusal adds to its answer.
+constexpr std::span<const HandshakeField> kNoFields;
+constexpr HandshakeField kAllowGet[] = {{"Allow", "GET"}};
+// RFC 9110 §15.5.22: a 426 "MUST send an Upgrade header field ... to indicate the required
+// protocol(s)"; §7.8: the sender of Upgrade also sends the "upgrade" connection option.
+// RFC 6455 §4.4: and the version(s) the server speaks.
+constexpr HandshakeField kUpgradeRequired[] = {
+    {"Upgrade", "websocket"},
+    {"Connection", "Upgrade"},
+    {"Sec-WebSocket-Version", websocket_version},
+};
+
 struct Failure {
     Error error;
     int status;
     const char* body;
-    const char* header_name;
-    const char* header_value;
+    std::span<const HandshakeField> fields;
 };
 
 // Each failed check, the status that answers it (RFC 9110 §15) and a body a developer can act on.
@@ -90,33 +101,34 @@ constexpr Failure kFailures[] = {
     {Error::handshake_bad_method, 405,
      "A WebSocket handshake must be a GET request (RFC 6455 section 4.1). Send GET with "
      "'Upgrade: websocket'.\n",
-     "Allow", "GET"},
+     kAllowGet},
     {Error::handshake_bad_http_version, 400,
      "A WebSocket handshake needs HTTP/1.1 or later (RFC 6455 section 4.1). Send the request as "
      "HTTP/1.1.\n",
-     "", ""},
+     kNoFields},
     {Error::handshake_missing_host, 400,
-     "The 'Host' header is missing (RFC 6455 section 4.1). Add 'Host: <server name>'.\n", "", ""},
+     "The 'Host' header is missing (RFC 6455 section 4.1). Add 'Host: <server name>'.\n",
+     kNoFields},
     {Error::handshake_bad_upgrade, 400,
      "The 'Upgrade' header must contain 'websocket' (RFC 6455 section 4.2.1). Add "
      "'Upgrade: websocket'; this endpoint only speaks WebSocket.\n",
-     "", ""},
+     kNoFields},
     {Error::handshake_bad_connection, 400,
      "The 'Connection' header must contain the token 'Upgrade' (RFC 6455 section 4.2.1). Add "
      "'Connection: Upgrade'; a proxy may have removed it.\n",
-     "", ""},
+     kNoFields},
     {Error::handshake_bad_version, 426,
      "The 'Sec-WebSocket-Version' header must be 13, the only version this server speaks (RFC 6455 "
      "section 4.4). Send 'Sec-WebSocket-Version: 13'.\n",
-     "Sec-WebSocket-Version", "13"},
+     kUpgradeRequired},
     {Error::handshake_bad_key, 400,
      "The 'Sec-WebSocket-Key' header must be the Base64 of exactly 16 random bytes: 24 characters "
      "ending in '==' (RFC 6455 section 4.1). Generate a fresh one for each connection.\n",
-     "", ""},
+     kNoFields},
     {Error::handshake_bad_origin, 403,
      "The 'Origin' of this request is not allowed to open a WebSocket here (RFC 6455 section "
      "10.2). Connect from a page on this host, or configure the server's origin check.\n",
-     "", ""},
+     kNoFields},
 };
 
 }  // namespace
@@ -133,10 +145,9 @@ AcceptValue compute_accept(std::string_view key) noexcept {
 
 HandshakeCheck handshake_failure(Error e) noexcept {
     for (const auto& f : kFailures) {
-        if (f.error == e)
-            return {make_error_code(e), f.status, f.body, f.header_name, f.header_value};
+        if (f.error == e) return {make_error_code(e), f.status, f.body, f.fields};
     }
-    return {make_error_code(e), 400, "Bad WebSocket handshake.\n", "", ""};
+    return {make_error_code(e), 400, "Bad WebSocket handshake.\n", {}};
 }
 
 // RFC 6455 §4.2.1, the server's checks in order.
@@ -240,10 +251,19 @@ std::string format_error_response(const HandshakeCheck& check) {
     // The registry's reason phrase (RFC 9110 §15), so a 404 or 431 is not called "Bad Request".
     std::string out = "HTTP/1.1 " + std::to_string(check.status) + " ";
     out.append(http::status_text(check.status)).append("\r\n");
-    if (!check.header_name.empty()) {
-        out.append(check.header_name).append(": ").append(check.header_value).append("\r\n");
+    // The answer ends the connection: "close" joins any connection option the check names
+    // (RFC 9110 §7.6.1), in one Connection field.
+    std::string_view options;
+    for (const HandshakeField& f : check.fields) {
+        if (f.name == "Connection") {
+            options = f.value;
+        } else {
+            out.append(f.name).append(": ").append(f.value).append("\r\n");
+        }
     }
-    out += "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ";
+    out += "Content-Type: text/plain; charset=utf-8\r\nConnection: ";
+    if (!options.empty()) out.append(options).append(", ");
+    out += "close\r\nContent-Length: ";
     out += std::to_string(check.body.size());
     out += "\r\n\r\n";
     out += check.body;

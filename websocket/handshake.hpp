@@ -53,15 +53,21 @@ struct UpgradeRequest {
     std::string_view origin;
 };
 
+// A header field a refusal adds to its answer.
+struct HandshakeField {
+    std::string_view name;
+    std::string_view value;
+};
+
 // The verdict on a handshake: status 101 and no error, or the HTTP status to answer with a body
-// that names the header and the fix, and sometimes one header to add (426 adds
-// Sec-WebSocket-Version: 13, 405 adds Allow: GET). All views are of static text.
+// that names the header and the fix, and sometimes header fields to add (405 adds Allow: GET;
+// 426 adds Upgrade: websocket, Connection: Upgrade and Sec-WebSocket-Version: 13, RFC 9110
+// §15.5.22). All views are of static text.
 struct HandshakeCheck {
     std::error_code error;
     int status = 101;
     std::string_view body;
-    std::string_view header_name;
-    std::string_view header_value;
+    std::span<const HandshakeField> fields;
     [[nodiscard]] bool ok() const noexcept { return !error; }
 };
 
@@ -120,7 +126,7 @@ struct UpgradeResponse {
 // "HTTP/1.1 101 Switching Protocols" with Upgrade, Connection, Sec-WebSocket-Accept and the
 // negotiated Sec-WebSocket-Protocol / -Extensions.
 [[nodiscard]] std::string format_upgrade_response(const UpgradeResponse& response);
-// The failure answer: status line, the check's extra header, a text body, Connection: close.
+// The failure answer: status line, the check's fields, a text body, and "close" in Connection.
 [[nodiscard]] std::string format_error_response(const HandshakeCheck& check);
 
 // Client: a fresh Sec-WebSocket-Key, Base64 of 16 bytes from crypto::fill_random (RFC 6455 §4.1:

@@ -18,7 +18,8 @@ namespace wire::websocket {
 namespace {
 
 void answer_failure(http::ResponseWriter& w, const HandshakeCheck& check) {
-    if (!check.header_name.empty()) w.header().set(check.header_name, check.header_value);
+    for (const HandshakeField& f : check.fields)
+        w.header().set(f.name, f.value);
     w.header().set("Content-Type", "text/plain; charset=utf-8");
     w.write_header(check.status);
     (void)w.write(check.body);

@@ -125,11 +125,14 @@ Result<Conn> Upgrader::upgrade(http::ResponseWriter& w, http::Request& r,
     std::optional<DeflateParams> deflate;
     const HandshakeCheck check = prepare(request, response_header, response, protocol, &deflate);
     if (!check.ok()) {
+        // The fields the status needs (Allow for 405; Upgrade for 426, RFC 9110 §15.5.22) are
+        // set before the error callback runs, as gorilla sets Sec-WebSocket-Version.
+        for (const HandshakeField& f : check.fields)
+            w.header().set(f.name, f.value);
         if (error) {
             error(w, r, check.status, check.error);
         } else {
             w.header().set("Content-Type", "text/plain; charset=utf-8");
-            if (!check.header_name.empty()) w.header().set(check.header_name, check.header_value);
             w.write_header(check.status);
             (void)w.write(check.body);
         }

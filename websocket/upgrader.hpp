@@ -48,9 +48,10 @@ struct Upgrader {
     std::vector<std::string> subprotocols;
     // true when the request may proceed. Unset: is_same_origin(origin, host) (RFC 6455 §10.2).
     std::function<bool(const UpgradeRequest&)> check_origin;
-    // gorilla's Error callback, for upgrade(): writes the failure answer through `w`. Unset: the
-    // status, the check's extra header (426: Sec-WebSocket-Version) and a text body naming the
-    // header and the fix. (upgrade_connection always answers that way.)
+    // gorilla's Error callback, for upgrade(): writes the failure answer through `w`, whose
+    // header already holds the fields the status requires (405: Allow; 426: Upgrade,
+    // Connection and Sec-WebSocket-Version). Unset: the status, those fields and a text body
+    // naming the header and the fix. (upgrade_connection always answers that way.)
     std::function<void(http::ResponseWriter& w, http::Request& r, int status,
                        std::error_code reason)>
         error;

@@ -20,6 +20,15 @@ namespace {
 
 class Pending;
 
+// A refusal before the handshake checks: no route, or a request head too large or malformed.
+std::string plain_refusal(int status, std::string_view body) {
+    HandshakeCheck check;
+    check.error = make_error_code(Error::handshake_bad_method);
+    check.status = status;
+    check.body = body;
+    return format_error_response(check);
+}
+
 }  // namespace
 
 // One per loop: its listener and the connections still in their handshake (indexed by fd).
@@ -81,17 +90,11 @@ void Pending::on_readable() {
     const auto r = parser.parse(buf_);
     if (r.need_more()) {
         if (buf_.size() < max) return;
-        return refuse(
-            format_error_response(HandshakeCheck{make_error_code(Error::handshake_bad_method),
-                                                 431,
-                                                 "request head too large\n",
-                                                 {},
-                                                 {}}));
+        return refuse(plain_refusal(431, "request head too large\n"));
     }
     if (r.failed()) {
         http::trace_head(acceptor_.server.options().trace, buf_, Direction::received);
-        return refuse(format_error_response(HandshakeCheck{
-            make_error_code(Error::handshake_bad_method), 400, "malformed request\n", {}, {}}));
+        return refuse(plain_refusal(400, "malformed request\n"));
     }
     http::trace_head(acceptor_.server.options().trace, {buf_.data(), r.consumed},
                      Direction::received);
@@ -110,12 +113,7 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
     const std::string_view path = head.target.substr(0, head.target.find('?'));
     const Endpoint* endpoint = server.route_for(path);
     if (endpoint == nullptr) {
-        return refuse(
-            format_error_response(HandshakeCheck{make_error_code(Error::handshake_bad_method),
-                                                 404,
-                                                 "no WebSocket route here\n",
-                                                 {},
-                                                 {}}));
+        return refuse(plain_refusal(404, "no WebSocket route here\n"));
     }
     detail::JoinedUpgradeLists lists;
     const UpgradeRequest req =

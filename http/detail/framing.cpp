@@ -25,9 +25,9 @@ void for_each_element(std::string_view list, Fn&& fn) {
     }
 }
 
-// Host = uri-host [ ":" port ]  (RFC 9110 §7.2); empty is allowed (RFC 9112 §3.2).
+// Every byte may appear in a host[:port]: unreserved, pct-encoded, sub-delims, ":", "[", "]".
 // Runs for every request: the table bits are AND-ed without a branch per byte.
-bool valid_host(std::string_view host) noexcept {
+bool valid_host_chars(std::string_view host) noexcept {
     unsigned all = kHost;
     const auto* s = reinterpret_cast<const unsigned char*>(host.data());
     const std::size_t n = host.size();
@@ -47,38 +47,90 @@ bool valid_host(std::string_view host) noexcept {
     return (all & kHost) != 0;
 }
 
+// port = *DIGIT  (RFC 3986 §3.2.3): empty means the scheme's default ("host:" is valid), and
+// leading zeros are allowed; the value must still name a TCP port, 0..65535 (RFC 9293 §3.1).
+bool valid_port(std::string_view port) noexcept {
+    std::uint32_t value = 0;
+    for (char c : port) {
+        // Why: "host:port" or "host:8o" is no port; a proxy might read it one way, we another.
+        if (!is_digit(static_cast<unsigned char>(c))) return false;
+        value = value * 10 + static_cast<std::uint32_t>(c - '0');
+        // Why: no more digits can bring it back under 65535, and stopping here keeps `value`
+        // from overflowing however many digits follow.
+        if (value > 65535) return false;
+    }
+    return true;
+}
+
+// uri-host [ ":" port ]  (RFC 3986 §3.2.2): the port follows an IP-literal's "]", or the first
+// ":" of a reg-name or IPv4address (neither may hold one).
+bool valid_host_shape(std::string_view host) noexcept {
+    std::size_t colon;
+    if (!host.empty() && host[0] == '[') {
+        // IP-literal = "[" ( IPv6address / IPvFuture ) "]"
+        const std::size_t close = host.find(']');
+        // Why: an unclosed literal, or one with a second "[", is not an IP-literal.
+        if (close == std::string_view::npos ||
+            host.substr(1, close - 1).find('[') != std::string_view::npos) {
+            return false;
+        }
+        if (close + 1 == host.size()) return true;
+        // Why: after the literal only ":" port may come ("[::1]x" is not an authority).
+        if (host[close + 1] != ':') return false;
+        colon = close + 1;
+    } else {
+        colon = host.find(':');
+        // Why: "[" and "]" only delimit an IP-literal; a reg-name holds neither.
+        const std::string_view name = host.substr(0, colon);
+        if (name.find('[') != std::string_view::npos || name.find(']') != std::string_view::npos) {
+            return false;
+        }
+        if (colon == std::string_view::npos) return true;
+    }
+    return valid_port(host.substr(colon + 1));
+}
+
+// Host = uri-host [ ":" port ]  (RFC 9110 §7.2); empty is allowed (RFC 9112 §3.2).
+bool valid_host(std::string_view host) noexcept {
+    return valid_host_chars(host) && valid_host_shape(host);
+}
+
 // request-target = origin-form / absolute-form / authority-form / asterisk-form
 // authority-form = uri-host ":" port; absolute-form = absolute-URI      (RFC 9112 §3.2)
-bool target_form_ok(MessageHead& head) noexcept {
+Error check_target_form(MessageHead& head) noexcept {
     const std::string_view t = head.target;
     // Why: a CONNECT target names a tunnel's far end; a path there would mean nothing (§3.2.3).
     if (head.method == "CONNECT") {
         const std::size_t colon = t.rfind(':');
-        if (colon == std::string_view::npos || colon + 1 == t.size()) return false;
+        if (colon == std::string_view::npos || colon == 0 || colon + 1 == t.size()) {
+            return Error::bad_target_form;
+        }
         for (char c : t.substr(colon + 1))
-            if (!is_digit(static_cast<unsigned char>(c))) return false;
-        return colon > 0 && valid_host(t);
+            if (!is_digit(static_cast<unsigned char>(c))) return Error::bad_target_form;
+        return valid_host(t) ? Error{} : Error::bad_host;
     }
-    if (!t.empty() && t[0] == '/') return true;  // origin-form, the usual case (§3.2.1)
+    if (!t.empty() && t[0] == '/') return Error{};  // origin-form, the usual case (§3.2.1)
     // Why: "*" names the server itself, which only OPTIONS can ask about (§3.2.4).
-    if (t == "*") return head.method == "OPTIONS";
+    if (t == "*") return head.method == "OPTIONS" ? Error{} : Error::bad_target_form;
     // absolute-form (§3.2.2): we need "scheme://authority"; "host:80" alone is refused.
     std::size_t i = 0;
     while (i < t.size() && (is_token(t[i]) && t[i] != ':' && t[i] != '/'))
         ++i;
-    if (i == 0 || t.substr(i, 3) != "://") return false;
+    if (i == 0 || t.substr(i, 3) != "://") return Error::bad_target_form;
     const std::string_view rest = t.substr(i + 3);
     const std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
-    // §3.2.2: the target's authority replaces the Host field (validated like one).
-    if (authority.empty() || !valid_host(authority)) return false;
+    if (authority.empty()) return Error::bad_target_form;
+    // §3.2.2: the target's authority replaces the Host field, so it is held to the same rule
+    // (§3.2: an invalid one is a 400), its port included.
+    if (!valid_host(authority)) return Error::bad_host;
     head.host = authority;
-    return true;
+    return Error{};
 }
 
 }  // namespace
 
 Error check_target(MessageHead& head) noexcept {
-    if (!target_form_ok(head)) return Error::bad_target_form;
+    if (const Error e = check_target_form(head); e != Error{}) return e;
     // RFC 3986 §2.1: pct-encoded = "%" HEXDIG HEXDIG; "/%zz" is no URI (Go answers 400 too).
     const std::string_view t = head.target;
     for (std::size_t i = find_byte(t, '%'); i != std::string_view::npos;

@@ -52,6 +52,10 @@ const Case kCases[] = {
     {"response_chunked", "response", 0},
     {"sha1_abc", "sha1 abc", 0},
     {"sha1_two_blocks", "sha1 abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 0},
+    {"resp_pubsub_message", R"(resp '*3\r\n$7\r\nmessage\r\n$4\r\nchat\r\n$2\r\nhi\r\n')", 0},
+    {"resp3_attribute_map", R"(resp '|1\r\n+ttl\r\n:3600\r\n%1\r\n=7\r\ntxt:abc\r\n,inf\r\n')", 0},
+    {"resp_hex_incomplete", "resp 2a 31 0d 0a 3a 31 0d", 1},
+    {"resp_bad_type", R"(resp '*2\r\n:1\r\n?x\r\n')", 1},
 };
 
 std::string read_file(const std::string& path, bool& found) {

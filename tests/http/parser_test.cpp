@@ -129,6 +129,61 @@ TEST_CASE("a Host of any length is refused for one bad byte wherever it is") {
     }
 }
 
+TEST_CASE("Host and an absolute-form authority: the port is digits up to 65535, at every split") {
+    // RFC 9112 §3.2: an invalid Host is a 400; RFC 3986 §3.2.3: port = *DIGIT (empty: the
+    // default port; leading zeros allowed); a TCP port is at most 65535 (RFC 9293 §3.1).
+    struct Case {
+        std::string host;
+        bool ok;
+    };
+    const Case cases[] = {
+        {"h", true},
+        {"h:", true},
+        {"h:80", true},
+        {"h:0", true},
+        {"h:65535", true},
+        {"h:000000000000000000080", true},
+        {"127.0.0.1:8080", true},
+        {"[::1]", true},
+        {"[::1]:", true},
+        {"[::1]:8080", true},
+        {"[v1.fe80::a+en1]:443", true},
+        {"host:port", false},
+        {"h:8o", false},
+        {"h:-1", false},
+        {"h:+80", false},
+        {"h:65536", false},
+        {"h:99999999999999999999999999", false},
+        {"h:80:80", false},
+        {"h::80", false},
+        {"[::1]:x", false},
+        {"[::1]:65536", false},
+        {"[::1]x", false},
+        {"[::1", false},
+        {"[[::1]]", false},
+        {"h]:80", false},
+        {"a[b", false},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.host);
+        Vector field =
+            test::req("Host: " + c.host, "GET / HTTP/1.1\r\nHost: " + c.host + "\r\n\r\n");
+        if (!c.ok) field.fails(http::Error::bad_host, 16);
+        run_vector(field);
+        // §3.2.2: the authority of an absolute-form target takes the Host field's place.
+        Vector absolute = test::req("absolute-form " + c.host,
+                                    "GET http://" + c.host + "/p HTTP/1.1\r\nHost: a\r\n\r\n");
+        if (!c.ok) absolute.fails(http::Error::bad_host, 4);
+        run_vector(absolute);
+        if (c.ok) {
+            std::array<http::Field, 4> fields{};
+            http::HeadParser p(http::HeadParser::Kind::request, fields);
+            REQUIRE(p.parse(absolute.input).done());
+            CHECK(p.head().host == c.host);
+        }
+    }
+}
+
 TEST_CASE("pipelined requests parse one after another from the consumed offset") {
     const std::string one = "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n";
     const std::string two = "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc";

@@ -153,6 +153,15 @@ TEST_CASE("probe: Host (RFC 9112 §3.2, RFC 9110 §7.2)") {
     CHECK(served(s, "GET /get HTTP/1.0\r\n\r\n").status == 200);
     // uri-host may be an IP literal with a port.
     CHECK(served(s, "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n").status == 200);
+    // RFC 3986 §3.2.3: port = *DIGIT, so "host:port" is invalid; a TCP port ends at 65535; an
+    // empty port means the default one.
+    check_rejected(s, "GET / HTTP/1.1\r\nHost: host:port\r\n\r\n", 400);
+    check_rejected(s, "GET / HTTP/1.1\r\nHost: a:65536\r\n\r\n", 400);
+    check_rejected(s, "GET / HTTP/1.1\r\nHost: [::1]:x\r\n\r\n", 400);
+    CHECK(served(s, "GET / HTTP/1.1\r\nHost: a:\r\n\r\n").status == 200);
+    // §3.2.2: an absolute-form target's authority stands for Host, under the same rule.
+    check_rejected(s, "GET http://h:x/ HTTP/1.1\r\nHost: h\r\n\r\n", 400);
+    CHECK(served(s, "GET http://h:8080/ HTTP/1.1\r\nHost: h\r\n\r\n").status == 200);
 }
 
 TEST_CASE("probe: head size limits give 431 (RFC 6585 §5)") {

@@ -1,6 +1,11 @@
 // RFC 6455 conformance, fragmentation (§5.4) and UTF-8 (§5.6, §8.1), against both roles.
 #include "tests/websocket/conformance.hpp"
 
+#include <chrono>
+#include <thread>
+
+#include "tests/websocket/utf8_cases.hpp"
+
 using namespace wire::websocket;
 using namespace wire::websocket::test;
 
@@ -115,6 +120,49 @@ TEST_CASE("conformance §8.1: invalid UTF-8 fails fast, before the message ends"
         // The first fragment already holds an invalid byte; the rest is never sent.
         h.send(craft(1, "valid then \xed\xa0\x80").not_final());
         h.expect_close(close_code::invalid_payload);
+    }
+}
+
+TEST_CASE("conformance §8.1: fail fast across fragments and TCP writes; the rest never comes") {
+    for (Role role : kRoles) {
+        for (const Utf8Case& c : fail_fast_cases()) {
+            const std::string where = std::string(role_name(role)) + ": " + c.name;
+            CAPTURE(where);
+            Harness h(role);
+            const auto writes = cut_writes(c, [&](const FrameSpec& f) {
+                Craft frame = craft(f.opcode, f.payload);
+                frame.fin = f.fin;
+                return h.frame(frame);
+            });
+            const auto start = std::chrono::steady_clock::now();
+            for (std::size_t i = 0; i < writes.size(); ++i) {
+                if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                h.send(writes[i]);
+            }
+            h.expect_close(close_code::invalid_payload);
+            // Bounded: nothing but the check can end this connection (it has no timeouts).
+            CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));
+        }
+    }
+}
+
+TEST_CASE("conformance §8.1: characters cut at fragment and TCP boundaries are accepted") {
+    for (Role role : kRoles) {
+        Harness h(role);
+        for (const Utf8Case& c : valid_split_cases()) {
+            const std::string where = std::string(role_name(role)) + ": " + c.name;
+            CAPTURE(where);
+            const auto writes = cut_writes(c, [&](const FrameSpec& f) {
+                Craft frame = craft(f.opcode, f.payload);
+                frame.fin = f.fin;
+                return h.frame(frame);
+            });
+            for (std::size_t i = 0; i < writes.size(); ++i) {
+                if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                h.send(writes[i]);
+            }
+            h.expect_echo(1, c.echo);
+        }
     }
 }
 

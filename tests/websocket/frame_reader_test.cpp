@@ -235,6 +235,47 @@ TEST_CASE("every message-level rejection, at every split and in both modes") {
     }
 }
 
+TEST_CASE("message mode fails fast on the text of a frame not yet whole (RFC 6455 §8.1)") {
+    // The frame announces 40 more bytes that never come; its invalid text has arrived.
+    const std::string pad(40, 'a');
+    const std::string cases[] = {
+        frame(Opcode::text, true, "\xce\xba\xed\xa0\x80" + pad, true),
+        frame(Opcode::text, false, "\xf4\x90\x80\x80" + pad, true),
+        frame(Opcode::text, false, "\xce\xba\xe1", true) +
+            frame(Opcode::continuation, true, "\xc0\x80" + pad, true),
+    };
+    for (const std::string& whole : cases) {
+        const std::string sent = whole.substr(0, whole.size() - pad.size());
+        for (const auto& plan : wire::test::all_splits(sent)) {
+            const std::string how = wire::test::describe_plan(plan, sent.size());
+            CAPTURE(how);
+            const Transcript t = run(plan, kServer);
+            CHECK(t.error == make_error_code(Error::invalid_utf8));
+        }
+    }
+    // Binary is never looked at: the same bytes wait for the rest of the frame.
+    const std::string binary = frame(Opcode::binary, true, "\xed\xa0\x80" + pad, true);
+    const Transcript t = run({std::string_view(binary).substr(0, binary.size() - 10)}, kServer);
+    CHECK_FALSE(t.error);
+    CHECK(t.messages.empty());
+}
+
+TEST_CASE("message mode: text checked ahead is unmasked once, whatever the cuts") {
+    // Bytes unmasked by the early check stay unmasked in the caller's buffer; the frame, once
+    // whole, must read the same as when it arrived in one piece.
+    std::string text;
+    for (int i = 0; i < 30; ++i)
+        text += "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5 ";
+    const std::string in = frame(Opcode::text, false, text.substr(0, 100), true) +
+                           frame(Opcode::continuation, true, text.substr(100), true);
+    for (const auto& plan : wire::test::all_splits(in)) {
+        const Transcript t = run(plan, kServer);
+        CHECK_FALSE(t.error);
+        REQUIRE(t.messages.size() == 1);
+        CHECK(t.messages[0] == "text:" + text);
+    }
+}
+
 TEST_CASE("read limit: 1009 for a frame or a fragmented message over it") {
     ReaderOptions opts = kServer;
     opts.limits.max_message_size = 10;

@@ -108,22 +108,31 @@ TEST_CASE("every server-side rejection answers with its status, header and a hel
     }
 }
 
-TEST_CASE("426 names the supported version; 405 names the allowed method") {
+TEST_CASE("426 names the protocol and the version; 405 names the allowed method") {
     UpgradeRequest r = good_request();
     r.version = "8";
     const HandshakeCheck check = check_upgrade_request(r);
-    CHECK(check.header_name == "Sec-WebSocket-Version");
-    CHECK(check.header_value == "13");
+    // RFC 9110 §15.5.22 and §7.8: Upgrade with its connection option; RFC 6455 §4.4: the version.
+    REQUIRE(check.fields.size() == 3);
+    CHECK(check.fields[0].name == "Upgrade");
+    CHECK(check.fields[0].value == "websocket");
+    CHECK(check.fields[1].name == "Connection");
+    CHECK(check.fields[1].value == "Upgrade");
+    CHECK(check.fields[2].name == "Sec-WebSocket-Version");
+    CHECK(check.fields[2].value == "13");
     const std::string response = format_error_response(check);
     CHECK(response.rfind("HTTP/1.1 426 Upgrade Required\r\n", 0) == 0);
+    CHECK(response.find("\r\nUpgrade: websocket\r\n") != std::string::npos);
+    CHECK(response.find("\r\nConnection: Upgrade, close\r\n") != std::string::npos);
     CHECK(response.find("\r\nSec-WebSocket-Version: 13\r\n") != std::string::npos);
     CHECK(response.find("Content-Length: " + std::to_string(check.body.size()) + "\r\n") !=
           std::string::npos);
     CHECK(response.substr(response.size() - check.body.size()) == check.body);
     r = good_request();
     r.method = "PUT";
-    CHECK(format_error_response(check_upgrade_request(r)).find("\r\nAllow: GET\r\n") !=
-          std::string::npos);
+    const std::string not_get = format_error_response(check_upgrade_request(r));
+    CHECK(not_get.find("\r\nAllow: GET\r\n") != std::string::npos);
+    CHECK(not_get.find("\r\nConnection: close\r\n") != std::string::npos);
     CHECK(handshake_failure(Error::handshake_bad_origin).status == 403);
     CHECK(format_error_response(handshake_failure(Error::handshake_bad_origin))
               .rfind("HTTP/1.1 403 Forbidden", 0) == 0);

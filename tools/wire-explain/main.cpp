@@ -5,6 +5,7 @@
 //   wire-explain request < req.txt                         an HTTP request head, or where it fails
 //   wire-explain response < resp.txt                       an HTTP response head
 //   wire-explain sha1 abc                                  SHA-1's padding, schedule and rounds
+//   wire-explain resp '*2\r\n$3\r\nfoo\r\n:1\r\n'           a redis reply, value by value
 //
 // Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake.
 #include <iostream>
@@ -24,7 +25,10 @@ constexpr const char* kUsage =
     "                      wire-explain accept dGhlIHNhbXBsZSBub25jZQ==\n"
     "  request [--raw]     parse an HTTP/1.1 request head from standard input (RFC 9112)\n"
     "  response [--raw]    parse an HTTP/1.1 response head from standard input\n"
-    "  sha1 TEXT           show SHA-1's padding, message schedule and 80 rounds (FIPS 180-4)\n";
+    "  sha1 TEXT           show SHA-1's padding, message schedule and 80 rounds (FIPS 180-4)\n"
+    "  resp HEX|TEXT       decode a redis reply (RESP2/RESP3) value by value, e.g.\n"
+    "                      wire-explain resp '*2\\r\\n$3\\r\\nfoo\\r\\n:1\\r\\n'\n"
+    "                      (no argument: the raw bytes from standard input)\n";
 
 std::string read_stdin() {
     return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
@@ -45,6 +49,9 @@ int main(int argc, char** argv) {
     if (command == "request") return wire::tools::explain_http(args, read_stdin(), true, out);
     if (command == "response") return wire::tools::explain_http(args, read_stdin(), false, out);
     if (command == "sha1") return wire::tools::explain_sha1(args, out);
+    if (command == "resp") {
+        return wire::tools::explain_resp(args, args.empty() ? read_stdin() : std::string(), out);
+    }
     if (command == "help" || command == "--help" || command == "-h") {
         std::cout << kUsage;
         return 0;

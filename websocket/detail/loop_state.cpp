@@ -55,6 +55,8 @@ void LoopState::detach() {
     live_ = 0;
     graveyard_.clear();
     dirty_.clear();
+    for (const auto& [name, t] : topics_)
+        engine.hub().topic_closed(name);
     topics_.clear();
     cork_owner_ = nullptr;
     cork_len_ = 0;
@@ -156,11 +158,14 @@ Topic* LoopState::topic(std::string_view name, bool create) {
     t->name.assign(name);
     Topic* raw = t.get();
     topics_.emplace(raw->name, std::move(t));
+    engine.hub().topic_opened(raw->name);
     return raw;
 }
 
 void LoopState::drop_topic_if_empty(Topic* t) {
-    if (t->subscribers.empty()) topics_.erase(t->name);
+    if (!t->subscribers.empty()) return;
+    engine.hub().topic_closed(t->name);
+    topics_.erase(t->name);
 }
 
 LoopCodecs& LoopState::codecs() {

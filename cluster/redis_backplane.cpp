@@ -1,0 +1,86 @@
+// wire:glue
+#include "cluster/redis_backplane.hpp"
+
+namespace wire::cluster {
+namespace {
+
+std::string_view text(std::span<const std::uint8_t> b) {
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+redis::Options named(redis::Options o, std::string_view role) {
+    if (o.client_name.empty()) o.client_name = std::string("wire-backplane-") + std::string(role);
+    return o;
+}
+
+}  // namespace
+
+RedisBackplane::RedisBackplane(net::EventLoop& loop, RedisBackplaneOptions options)
+    : options_(std::move(options)),
+      publisher_(loop, named(options_.redis, "pub")),
+      subscriber_(loop, named(options_.redis, "sub"),
+                  [this](std::string_view channel, std::span<const std::uint8_t> message) {
+                      deliver(channel, message);
+                  }) {}
+
+RedisBackplane::~RedisBackplane() = default;
+
+void RedisBackplane::start() {
+    publisher_.start();
+    subscriber_.start();
+}
+
+void RedisBackplane::stop() {
+    publisher_.stop();
+    subscriber_.stop();
+}
+
+void RedisBackplane::attach(Sink* sink) {
+    sink_.store(sink, std::memory_order_release);
+}
+
+bool RedisBackplane::publish(std::string_view topic, std::span<const std::uint8_t> head,
+                             std::span<const std::uint8_t> body) {
+    // The channel name is built in a buffer each thread reuses: no allocation per message.
+    thread_local std::string channel;
+    channel.assign(options_.prefix);
+    channel.append(topic);
+    const std::string_view pieces[] = {text(head), text(body)};
+    return publisher_.publish(channel, pieces, options_.sharded);
+}
+
+void RedisBackplane::subscribe(std::string_view topic) {
+    subscriber_.subscribe(options_.prefix + std::string(topic), options_.sharded);
+}
+
+void RedisBackplane::unsubscribe(std::string_view topic) {
+    subscriber_.unsubscribe(options_.prefix + std::string(topic));
+}
+
+void RedisBackplane::deliver(std::string_view channel, std::span<const std::uint8_t> message) {
+    // Only our prefix is subscribed; anything else would be a server mix-up, and is dropped.
+    if (channel.substr(0, options_.prefix.size()) != options_.prefix) return;
+    if (Sink* sink = sink_.load(std::memory_order_acquire)) {
+        sink->on_backplane_message(channel.substr(options_.prefix.size()), message);
+    }
+}
+
+bool RedisBackplane::connected() const {
+    return publisher_.connected() && subscriber_.connected();
+}
+
+websocket::BackplaneStats RedisBackplane::stats() const {
+    const redis::Stats p = publisher_.stats();
+    const redis::Stats s = subscriber_.stats();
+    websocket::BackplaneStats out;
+    out.connected = p.connected && s.connected;
+    out.published = p.published;
+    out.received = s.received;
+    out.lost = p.failed_publishes;
+    out.reconnects = p.reconnects + s.reconnects;
+    out.resubscribes = s.resubscribes;
+    out.disconnected = std::max(p.disconnected, s.disconnected);
+    return out;
+}
+
+}  // namespace wire::cluster

@@ -1,0 +1,69 @@
+// RedisBackplane: a websocket::Backplane on redis pub/sub, so that a Hub's publish reaches the
+// subscribers of every instance of a service (behind a load balancer) and not only its own.
+// wire:glue
+//
+//     wire::cluster::RedisBackplane backplane(loop, options);  // options.redis.address...
+//     backplane.start();
+//     engine.hub().set_backplane(&backplane);     // before the first subscription
+//
+// Two redis connections: a Client that PUBLISHes (SPUBLISH when sharded) and a Subscriber that
+// holds one SUBSCRIBE per topic in use (prefix + topic: "wire:chat"), resubscribing everything
+// after any reconnect (redis/subscriber.hpp). The Hub above knows nothing of redis; redis/
+// below knows nothing of WebSocket; this layer is the only place where both meet.
+//
+// Pub/sub is at most once: what is published while redis is unreachable is lost for the other
+// instances (Hub::backplane_lost and stats().lost count it); local delivery is unaffected.
+//
+// Lifetime: start() and stop() on `loop`'s thread (or before it runs); destroy it on that thread
+// or after the loop has stopped, and after the Engine whose Hub uses it (or detach it first with
+// set_backplane(nullptr)).
+#pragma once
+
+#include <string>
+
+#include "net/event_loop.hpp"
+#include "redis/client.hpp"
+#include "redis/options.hpp"
+#include "redis/subscriber.hpp"
+#include "websocket/backplane.hpp"
+
+namespace wire::cluster {
+
+struct RedisBackplaneOptions {
+    redis::Options redis;
+    // Channel names are prefix + topic, so that several services share one redis.
+    std::string prefix = "wire:";
+    // Redis 7's sharded pub/sub (SSUBSCRIBE/SPUBLISH), for redis Cluster: each channel lives on
+    // the node of its slot instead of being broadcast to every node.
+    bool sharded = false;
+};
+
+class RedisBackplane final : public websocket::Backplane {
+  public:
+    RedisBackplane(net::EventLoop& loop, RedisBackplaneOptions options);
+    ~RedisBackplane() override;
+
+    void start();
+    void stop();
+
+    void attach(Sink* sink) override;
+    bool publish(std::string_view topic, std::span<const std::uint8_t> head,
+                 std::span<const std::uint8_t> body) override;
+    void subscribe(std::string_view topic) override;
+    void unsubscribe(std::string_view topic) override;
+    [[nodiscard]] websocket::BackplaneStats stats() const override;
+
+    [[nodiscard]] bool connected() const;
+    [[nodiscard]] redis::Client& publisher() noexcept { return publisher_; }
+    [[nodiscard]] redis::Subscriber& subscriber() noexcept { return subscriber_; }
+
+  private:
+    void deliver(std::string_view channel, std::span<const std::uint8_t> message);
+
+    RedisBackplaneOptions options_;
+    redis::Client publisher_;
+    redis::Subscriber subscriber_;
+    std::atomic<Sink*> sink_{nullptr};
+};
+
+}  // namespace wire::cluster

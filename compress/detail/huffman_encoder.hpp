@@ -1,0 +1,21 @@
+// Huffman codes for the encoder (RFC 1951 §3.2.2): from symbol frequencies to code lengths no
+// longer than a limit, and from code lengths to the canonical codes DEFLATE transmits.
+#pragma once
+
+#include <cstdint>
+
+namespace wire::compress::detail {
+
+// Sets lengths[0..n) so that frequent symbols get short codes, no code is longer than max_bits,
+// unused symbols get 0, and the code is complete (its lengths fill the code space exactly, as
+// RFC 1951 §3.2.2's construction expects). At least two symbols get a code even when fewer are
+// used, so a decoder never meets a one-symbol (incomplete) code. n <= 288, 2^max_bits >= n.
+void build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits,
+                        std::uint8_t* lengths) noexcept;
+
+// RFC 1951 §3.2.2: the canonical code of each symbol, from the lengths alone. The codes come
+// back bit-reversed, ready for BitWriter::put (Huffman codes are sent most significant bit
+// first, every other field least significant bit first: §3.1.1).
+void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) noexcept;
+
+}  // namespace wire::compress::detail

@@ -1,0 +1,77 @@
+// The alphabets of DEFLATE (RFC 1951 §3.2.5): how a match length (3..258) and a distance
+// (1..32768) become a Huffman symbol plus a few extra bits, and the fixed code of §3.2.6.
+// The lookup tables are computed at compile time from the RFC's base/extra columns.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace wire::compress::detail {
+
+inline constexpr unsigned min_match = 3;  // RFC 1951 §3.2.5: lengths 3..258
+inline constexpr unsigned max_match = 258;
+inline constexpr unsigned max_distance = 32768;       // RFC 1951 §3.2.5: distances 1..32768
+inline constexpr unsigned end_of_block = 256;         // RFC 1951 §3.2.5: literal/length 256
+inline constexpr unsigned num_lit_len_symbols = 286;  // 0..255 literals, 256 EOB, 257..285 lengths
+inline constexpr unsigned num_distance_symbols = 30;
+inline constexpr unsigned num_code_length_symbols = 19;   // RFC 1951 §3.2.7
+inline constexpr unsigned max_code_bits = 15;             // RFC 1951 §3.2.7: lengths 0..15
+inline constexpr unsigned max_code_length_code_bits = 7;  // RFC 1951 §3.2.7: 3-bit fields
+
+// RFC 1951 §3.2.5, the length table: symbol 257 + i codes lengths base[i] .. base[i] + 2^extra - 1.
+inline constexpr std::array<std::uint16_t, 29> length_base = {
+    3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+    31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+inline constexpr std::array<std::uint8_t, 29> length_extra = {
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+
+// RFC 1951 §3.2.5, the distance table: symbol i codes distances base[i] .. base[i] + 2^extra - 1.
+inline constexpr std::array<std::uint16_t, 30> distance_base = {
+    1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
+    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+inline constexpr std::array<std::uint8_t, 30> distance_extra = {
+    0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
+    6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+
+// length - 3 (0..255) -> length symbol index 0..28 (add 257 for the literal/length symbol).
+inline constexpr std::array<std::uint8_t, 256> length_symbol_of = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (unsigned code = 0; code < 29; ++code) {
+        // Symbol 284's five extra bits could reach 258, but 258 has its own symbol, 285.
+        const unsigned last = code == 28 ? 255u : length_base[code + 1] - 4u;
+        for (unsigned lc = length_base[code] - 3u; lc <= last; ++lc)
+            t[lc] = static_cast<std::uint8_t>(code);
+    }
+    return t;
+}();
+
+// distance - 1 (0..32767) -> distance symbol, via two 256-entry tables: the first for
+// distances up to 256, the second indexed by (distance - 1) >> 7 for the rest (every symbol
+// from 16 on spans a multiple of 128 distances, so the shift loses nothing).
+inline constexpr std::array<std::uint8_t, 512> distance_symbol_table = [] {
+    std::array<std::uint8_t, 512> t{};
+    for (unsigned code = 0; code < 30; ++code) {
+        const unsigned first = distance_base[code] - 1u;
+        const unsigned last = first + (1u << distance_extra[code]) - 1u;
+        for (unsigned d = first; d <= last; ++d) {
+            if (d < 256)
+                t[d] = static_cast<std::uint8_t>(code);
+            else
+                t[256 + (d >> 7)] = static_cast<std::uint8_t>(code);
+        }
+    }
+    return t;
+}();
+
+inline unsigned distance_symbol_of(unsigned distance) noexcept {
+    const unsigned d = distance - 1;
+    return d < 256 ? distance_symbol_table[d] : distance_symbol_table[256 + (d >> 7)];
+}
+
+// RFC 1951 §3.2.6: the fixed Huffman code's lengths.
+inline constexpr unsigned fixed_lit_len_bits(unsigned symbol) noexcept {
+    return symbol < 144 ? 8 : symbol < 256 ? 9 : symbol < 280 ? 7 : 8;
+}
+inline constexpr unsigned fixed_distance_bits = 5;
+
+}  // namespace wire::compress::detail
