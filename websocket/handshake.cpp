@@ -209,7 +209,7 @@ HandshakeCheck accept_upgrade(const UpgradeRequest& request, const ServerHandsha
         // A header we cannot read is the client's mistake: say where it breaks (400).
         if (agreed.syntax != ExtensionSyntax::ok) {
             return {make_error_code(Error::handshake_bad_extensions), 400,
-                    extension_syntax_text(agreed.syntax), "", ""};
+                    extension_syntax_text(agreed.syntax), {}};
         }
         if (agreed.accepted) {
             out.deflate = true;

@@ -54,9 +54,14 @@ void LoopConn::unsubscribe(std::string_view topic) {
 
 std::size_t LoopConn::memory_usage() const noexcept {
     // The object, its heap buffers, and a 16-byte slot in the loop's fd table and in ours.
-    const std::size_t codecs =
-        (inflater_ ? sizeof(MessageInflater) + inflater_->memory_in_use() : 0) +
-        (deflater_ ? sizeof(MessageDeflater) + deflater_->memory_in_use() : 0);
+    std::size_t codecs = 0;
+    if (codecs_) {
+        codecs = sizeof(Codecs);
+        if (codecs_->inflater)
+            codecs += sizeof(MessageInflater) + codecs_->inflater->memory_in_use();
+        if (codecs_->deflater)
+            codecs += sizeof(MessageDeflater) + codecs_->deflater->memory_in_use();
+    }
     return sizeof(LoopConn) + partial_cap_ + message_.capacity() +
            queue_.capacity() * sizeof(Queued) + topics_.capacity() * sizeof(detail::Topic*) +
            close_reason_.capacity() + codecs + 16 + 16;
@@ -64,22 +69,34 @@ std::size_t LoopConn::memory_usage() const noexcept {
 
 // Called by Engine::adopt, before start(), when the handshake agreed on permessage-deflate.
 void LoopConn::use_deflate(const DeflateParams& params) {
-    const CompressionOptions& prefs = endpoint_.options.compression;
-    deflate_ = true;
-    write_compression_ = true;
+    set(kDeflate, true);
+    set(kWriteCompression, true);
     reader_.set_allowed_rsv(rsv1);  // RFC 7692 §6: RSV1 marks a compressed message
     send_bits_ = static_cast<std::uint8_t>(params.send_window_bits(Role::server));
     recv_bits_ = static_cast<std::uint8_t>(params.receive_window_bits(Role::server));
-    send_no_takeover_ = params.send_no_context_takeover(Role::server);
-    recv_no_takeover_ = params.receive_no_context_takeover(Role::server);
-    threshold_ = static_cast<std::uint32_t>(std::min<std::size_t>(prefs.threshold, UINT32_MAX));
-    (void)set_compression_level(prefs.level);
+    set(kSendNoTakeover, params.send_no_context_takeover(Role::server));
+    set(kRecvNoTakeover, params.receive_no_context_takeover(Role::server));
+    (void)set_compression_level(endpoint_.options.compression.level);
+}
+
+bool LoopConn::compresses(std::size_t size) const noexcept {
+    return has(kWriteCompression) && size >= endpoint_.options.compression.threshold;
+}
+
+LoopConn::Codecs& LoopConn::codecs() {
+    if (!codecs_) codecs_ = std::make_unique<Codecs>();
+    return *codecs_;
+}
+
+// Without history to keep, the connection keeps nothing.
+void LoopConn::release_codecs_if_idle() noexcept {
+    if (codecs_ && !codecs_->inflater && !codecs_->deflater) codecs_.reset();
 }
 
 bool LoopConn::set_compression_level(int level) noexcept {
     if (level < 0 || level > 9) return false;
     level_ = static_cast<std::uint8_t>(level);
-    if (deflater_) deflater_->set_level(level);
+    if (codecs_ && codecs_->deflater) codecs_->deflater->set_level(level);
     return true;
 }
 
@@ -215,8 +232,8 @@ void LoopConn::on_data(const Event& ev) {
     if (ev.message_end) last_message_ = state_.loop.now();
     // RFC 7692 §6.1: RSV1 on a message's first frame (FrameReader allows it only when
     // negotiated) says the whole message is compressed.
-    if (ev.message_begin) msg_compressed_ = (ev.rsv & rsv1) != 0;
-    if (msg_compressed_) return on_compressed(ev);
+    if (ev.message_begin) set(kMsgCompressed, (ev.rsv & rsv1) != 0);
+    if (has(kMsgCompressed)) return on_compressed(ev);
     if (endpoint_.options.stream_fragments) {
         auto& c = state_.counters;
         if (ev.message_end) detail::LoopCounters::add(c.messages_in, 1);
@@ -248,24 +265,25 @@ void LoopConn::on_data(const Event& ev) {
 // takeover goes through the loop's shared inflater: the connection keeps nothing. The limit
 // counts inflated bytes, enforced while inflating (1009 at its first extra byte).
 void LoopConn::on_compressed(const Event& ev) {
-    detail::LoopCodecs& codecs = state_.codecs();
+    detail::LoopCodecs& shared = state_.codecs();
     const std::uint64_t limit = endpoint_.options.limits.frame.max_message_size;
     const bool whole = ev.message_begin && ev.message_end;
     const bool streaming = endpoint_.options.stream_fragments;
+    const bool fresh = has(kRecvNoTakeover);
     MessageInflater* inf = nullptr;
-    if (whole && recv_no_takeover_) {
-        inf = &codecs.fresh_inflater(recv_bits_, limit);
+    if (whole && fresh) {
+        inf = &shared.fresh_inflater(recv_bits_, limit);
     } else {
-        if (!inflater_)
-            inflater_ = std::make_unique<MessageInflater>(recv_bits_, recv_no_takeover_, limit);
-        inf = inflater_.get();
+        auto& own = codecs().inflater;
+        if (!own) own = std::make_unique<MessageInflater>(recv_bits_, fresh, limit);
+        inf = own.get();
     }
     if (ev.message_begin) {
         inf->begin_message(ev.opcode == Opcode::text);
         message_opcode_ = ev.opcode;
         message_.clear();
     }
-    detail::Scratch& out = codecs.inflated;
+    detail::Scratch& out = shared.inflated;
     out.size = 0;
     std::span<const std::uint8_t> in = ev.payload;
     bool first = ev.message_begin;
@@ -297,7 +315,10 @@ void LoopConn::on_compressed(const Event& ev) {
             endpoint_.options.trace, Direction::received, message_opcode_, inf->message_input(),
             whole ? whole_message : std::span<const std::uint8_t>{}, inf->message_size());
     }
-    if (done && recv_no_takeover_) inflater_.reset();  // nothing kept between messages
+    if (done && fresh && codecs_) {  // nothing kept between messages
+        codecs_->inflater.reset();
+        release_codecs_if_idle();
+    }
     if (streaming) return;
     if (whole) return deliver(message_opcode_, out.bytes());
     const auto piece = out.bytes();

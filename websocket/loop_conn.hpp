@@ -91,8 +91,8 @@ class LoopConn final : public net::IoHandler {
     // enable_compression): whether it did, gorilla's EnableWriteCompression (on by default
     // then; off sends messages uncompressed, which a peer must accept) and SetCompressionLevel
     // (0 stores .. 9 best; false when out of range).
-    [[nodiscard]] bool compression() const noexcept { return deflate_; }
-    void enable_write_compression(bool on) noexcept { write_compression_ = on && deflate_; }
+    [[nodiscard]] bool compression() const noexcept { return has(kDeflate); }
+    void enable_write_compression(bool on) noexcept { set(kWriteCompression, on && has(kDeflate)); }
     bool set_compression_level(int level) noexcept;
 
     // What this connection costs in user-space memory now: the object, its buffers, its queue
@@ -123,9 +123,7 @@ class LoopConn final : public net::IoHandler {
 
     void start(std::span<const std::uint8_t> already_read);
     void use_deflate(const DeflateParams& params);
-    [[nodiscard]] bool compresses(std::size_t size) const noexcept {
-        return write_compression_ && size >= threshold_;
-    }
+    [[nodiscard]] bool compresses(std::size_t size) const noexcept;
     std::span<const std::uint8_t> compress(std::span<const std::uint8_t> payload);
     void on_compressed(const Event& ev);
     std::size_t process(std::span<std::uint8_t> buf);
@@ -184,20 +182,31 @@ class LoopConn final : public net::IoHandler {
     bool write_interest_ = false;
     bool dirty_ = false;  // in the loop's list of queues to flush at the end of the pass
     bool closed_ = false;
-    // permessage-deflate, when negotiated. The codecs hold a history window each; they exist
-    // only with context takeover (or during a fragmented compressed message): without it the
-    // loop's shared ones serve (detail/loop_codecs.hpp).
-    std::unique_ptr<MessageInflater> inflater_;
-    std::unique_ptr<MessageDeflater> deflater_;
-    std::uint32_t threshold_ = 0;  // smaller messages go uncompressed
+    // permessage-deflate, when negotiated: the codecs that hold this connection's histories,
+    // only while it has any (context takeover, or a fragmented compressed message); without
+    // takeover the loop's shared ones serve (detail/loop_codecs.hpp).
+    struct Codecs {
+        std::unique_ptr<MessageInflater> inflater;
+        std::unique_ptr<MessageDeflater> deflater;
+    };
+    Codecs& codecs();
+    void release_codecs_if_idle() noexcept;
+    // The agreement fits in what was padding after the flags above; codecs_ adds 8 bytes to
+    // every connection, and an idle one without context takeover holds nothing behind it.
+    static constexpr std::uint8_t kDeflate = 1, kWriteCompression = 2, kSendNoTakeover = 4,
+                                  kRecvNoTakeover = 8, kMsgCompressed = 16;
+    std::uint8_t deflate_flags_ = 0;
     std::uint8_t send_bits_ = 15;  // our window (the server's, RFC 7692 §7.1.2.1)
     std::uint8_t recv_bits_ = 15;  // the client's
     std::uint8_t level_ = 1;
-    bool deflate_ = false;
-    bool write_compression_ = false;
-    bool send_no_takeover_ = false;
-    bool recv_no_takeover_ = false;
-    bool msg_compressed_ = false;  // the message being received had RSV1
+    std::unique_ptr<Codecs> codecs_;
+    [[nodiscard]] bool has(std::uint8_t flag) const noexcept {
+        return (deflate_flags_ & flag) != 0;
+    }
+    void set(std::uint8_t flag, bool on) noexcept {
+        deflate_flags_ =
+            static_cast<std::uint8_t>(on ? deflate_flags_ | flag : deflate_flags_ & ~flag);
+    }
 };
 
 }  // namespace wire::websocket

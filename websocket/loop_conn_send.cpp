@@ -33,7 +33,7 @@ SendStatus LoopConn::send(Opcode op, std::span<const std::uint8_t> payload) {
         // With context takeover the message just compressed is history the peer's next
         // messages will refer to (RFC 7692 §7.2.3.2): dropping it would corrupt them, so the
         // connection ends instead (a close policy has already begun that).
-        if (rsv != 0 && !send_no_takeover_ && is_open())
+        if (rsv != 0 && !has(kSendNoTakeover) && is_open())
             close(close_code::try_again_later, "slow consumer");
         detail::LoopCounters::add(state_.counters.dropped, 1);
         return SendStatus::dropped;
@@ -45,13 +45,12 @@ SendStatus LoopConn::send(Opcode op, std::span<const std::uint8_t> payload) {
 // The message compressed into the loop's scratch: by the loop's shared deflater without
 // context takeover, by the connection's own (its history) with it.
 std::span<const std::uint8_t> LoopConn::compress(std::span<const std::uint8_t> payload) {
-    detail::LoopCodecs& codecs = state_.codecs();
-    if (send_no_takeover_)
-        return codecs.compress(codecs.fresh_deflater(send_bits_, level_), payload);
-    if (!deflater_) {
-        deflater_ = std::make_unique<MessageDeflater>(send_bits_, false, level_, &codecs.tables);
-    }
-    return codecs.compress(*deflater_, payload);
+    detail::LoopCodecs& shared = state_.codecs();
+    if (has(kSendNoTakeover))
+        return shared.compress(shared.fresh_deflater(send_bits_, level_), payload);
+    auto& own = codecs().deflater;
+    if (!own) own = std::make_unique<MessageDeflater>(send_bits_, false, level_, &shared.tables);
+    return shared.compress(*own, payload);
 }
 
 bool LoopConn::ping(std::span<const std::uint8_t> payload) {
@@ -95,7 +94,7 @@ bool LoopConn::make_room(std::size_t size) {
         case SlowConsumerPolicy::drop_oldest:
             // A compressed message with context takeover is history the peer's next messages
             // refer to (RFC 7692 §7.2.3.2): none may go, so the new one is dropped instead.
-            if (deflate_ && !send_no_takeover_) return false;
+            if (has(kDeflate) && !has(kSendNoTakeover)) return false;
             // Whole messages only: the first one may be half written and must finish.
             while (queued_bytes_ + size > limit &&
                    queue_.size() > (queue_.front().offset ? 1u : 0u)) {

@@ -130,7 +130,7 @@ Verdict server_reads(const std::string& wire_bytes, DeflateParams params = {},
     ConnOptions o = with_deflate(Role::server, params);
     o.read_limit = read_limit;
     Conn server(std::move(s), o);
-    std::thread writer([&c, &wire_bytes] { (void)c.write(wire_bytes); });
+    std::thread writer([&client = c, &wire_bytes] { (void)client.write(wire_bytes); });
     Verdict v;
     for (;;) {
         auto m = server.read_message();
@@ -221,7 +221,7 @@ TEST_CASE("permessage-deflate on the wire: RSV1 on the first frame only, the tai
     // A message larger than the write buffer: fragments, RSV1 on the first alone.
     std::string big;
     for (int i = 0; big.size() < 200000; ++i)
-        big += std::to_string(i * 2654435761u) + ",";
+        big += std::to_string(static_cast<unsigned>(i) * 2654435761u) + ",";
     REQUIRE(server.write_message(Opcode::binary, big));
     std::vector<Frame> parts;
     std::string rest;

@@ -209,7 +209,7 @@ void LoopState::deliver(std::string_view name, const SharedFrame& frame) {
         LoopConn& c = *subs[i];
         if (!data || !c.compresses(payload.size())) {
             (void)c.send_frame(frame);
-        } else if (!c.send_no_takeover_) {
+        } else if (!c.has(LoopConn::kSendNoTakeover)) {
             (void)c.send(op, payload);
         } else {
             SharedFrame& shared = compressed[static_cast<std::size_t>(c.send_bits_ - 8)];

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# bench-ws-deflate.sh: permessage-deflate (RFC 7692) in one run, server pinned to one core, the
+# load on another:
+#   1. compressed echo, CONNS connections x SIZES JSON-like text, messages per server
+#      CPU-second: wire's event-driven server (--deflate 15) beside gorilla (EnableCompression,
+#      no context takeover) and Node ws (perMessageDeflate), and wire uncompressed for wire's own
+#      compressed-to-uncompressed CPU ratio (build/bench/ws_deflate_load);
+#   2. server RSS per idle connection at IDLE_N connections negotiated 15/15, 12/12 and without
+#      context takeover, after one compressed message each (build/bench/ws_idle_load).
+# Targets: >= 3x gorilla and >= 2x Node ws in messages per server CPU-second.
+# env: ROUNDS=1 DURATION=5 CONNS=100 SIZES="4096 16384" IDLE_N=10000 PORT_BASE=8290
+#      NO_MAKE=1 (use the programs already built)
+# Not measured here: the compressed Hub fan-out (the shared kit's wsload does not offer
+# permessage-deflate).
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+ROUNDS=${ROUNDS:-1} DURATION=${DURATION:-5} CONNS=${CONNS:-100} SIZES=${SIZES:-"4096 16384"}
+IDLE_N=${IDLE_N:-10000} PORT_BASE=${PORT_BASE:-8290}
+[ -n "${NO_MAKE:-}" ] || make --no-print-directory "$BUILD/examples/ws_event_echo_server" \
+    "$BUILD/bench/ws_deflate_load" "$BUILD/bench/ws_idle_load" >/dev/null || exit 1
+PEERS=$PWD/tests/websocket/peers
+GODIR=/tmp/wire-ws-peers-$(id -u)
+mkdir -p "$GODIR"
+GORILLA=$GODIR/gorilla_peer
+if [ ! -x "$GORILLA" ] || [ "$PEERS/gorilla_peer.go" -nt "$GORILLA" ]; then
+    GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$GODIR/cache go build -o "$GORILLA" \
+        "$PEERS/gorilla_peer.go" 2>/dev/null || GORILLA=
+fi
+PID=
+stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=; }
+trap stop EXIT
+# start NAME: sets PID and PORT (servers that pick their port print "PORT n")
+start() {
+    local out=/tmp/wire-bench-deflate-$1.out
+    case $1 in
+    wire | wire-plain)
+        PORT=$PORT_BASE
+        taskset -c 0 "$BUILD/examples/ws_event_echo_server" --port "$PORT" --deflate 15 \
+            2>/dev/null &
+        PID=$!
+        sleep 0.5
+        return 0 ;;
+    gorilla) [ -n "$GORILLA" ] || return 1
+        GOMAXPROCS=1 taskset -c 0 "$GORILLA" deflate-server >"$out" & ;;
+    node) command -v node >/dev/null || return 1
+        NODE_PATH=/usr/share/nodejs taskset -c 0 node "$PEERS/node_peer.js" deflate-server >"$out" & ;;
+    esac
+    PID=$!
+    for _ in $(seq 50); do grep -q '^PORT' "$out" 2>/dev/null && break; sleep 0.1; done
+    PORT=$(sed -n 's/^PORT //p' "$out")
+    [ -n "$PORT" ]
+}
+
+echo "## compressed echo: $CONNS connections, JSON-like text, messages per server CPU-second"
+printf '%-11s %6s %5s %12s %14s %10s\n' server size round msgs/s msgs/server-s server-cpu
+for r in $(seq 1 "$ROUNDS"); do
+    for name in wire wire-plain gorilla node; do
+        start "$name" || { echo "$name: not available" >&2; continue; }
+        for s in $SIZES; do
+            plain=0; [ "$name" = wire-plain ] && plain=1
+            line=$(taskset -c 1 "$BUILD/bench/ws_deflate_load" --port "$PORT" --pid "$PID" \
+                --conns "$CONNS" --size "$s" --duration "$DURATION" --uncompressed "$plain")
+            kv() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+            printf '%-11s %6s %5s %12s %14s %10s  compressed=%s bad=%s\n' "$name" "$s" "$r" \
+                "$(kv msgs_per_s)" "$(kv msgs_per_server_cpu_s)" "$(kv server_cpu_s)" \
+                "$(kv compressed)" "$(kv bad)"
+        done
+        stop
+    done
+done
+
+if [ "$IDLE_N" -gt 0 ]; then
+    echo "## idle connections, N=$IDLE_N, one compressed message each: server RSS per connection"
+    for mode in off 15 12 no-takeover; do
+        PORT=$((PORT_BASE + 1))
+        taskset -c 0 "$BUILD/examples/ws_event_echo_server" --port "$PORT" --deflate "$mode" \
+            2>/dev/null &
+        PID=$!
+        sleep 0.5
+        ext=()
+        [ "$mode" != off ] && ext=(--extensions "permessage-deflate; client_max_window_bits")
+        line=$("$BUILD/bench/ws_idle_load" --port "$PORT" --pid "$PID" --conns "$IDLE_N" "${ext[@]}")
+        printf '%-12s %s\n' "$mode" "$(echo "$line" | tr ' ' '\n' |
+            grep -E '^(open|echoed|bytes_per_conn_hs|bytes_per_conn_echo)=' | tr '\n' ' ')"
+        stop
+    done
+fi
