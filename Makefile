@@ -11,6 +11,7 @@
 #   make fuzz            libFuzzer targets (clang++); make fuzz-run FUZZ_SECONDS=N runs them
 #   make bench           benchmarks beside the peers, as a table
 #   make run             the demo server on http://127.0.0.1:8080
+#   make run-cluster     three demo instances joined by redis-server, nginx in front on :8080
 #   make install PREFIX=/usr/local
 #   make check-headers | check-layers | format
 
@@ -84,7 +85,7 @@ $(BUILD)/libwire.a: $(foreach l,$(LAYERS),$(call objs_of,$(l))) | $(BUILD)/obj/e
 # ---------------------------------------------------------------- tests
 # One doctest binary per layer, linked against the static libraries as a user links them.
 TEST_SUPPORT := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard tests/support/*.cpp))
-TEST_LIBS    := -lssl -lcrypto -lz
+TEST_LIBS    := -lssl -lcrypto -lz -ldeflate
 test_srcs_of = $(sort $(wildcard tests/$(1)/*_test.cpp tests/$(1)/*/*_test.cpp))
 # tests/examples/ runs the example programs end to end; it links everything, like an application.
 deps_examples := cluster websocket redis http net compress crypto
@@ -140,8 +141,12 @@ $(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay_main.o $(
 
 # ---------------------------------------------------------------- test driver
 .PHONY: test test-deps test-build test-run asan tsan
+# The builds below use every core unless the command line says how many: `make test -j2` passes
+# its -j down by itself (MAKEFLAGS), a plain `make test` builds with -j$(nproc). The suites
+# themselves run one after the other.
+jobs = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 test: test-deps
-	$(MAKE) test-build
+	$(MAKE) $(jobs) test-build
 	$(MAKE) --no-print-directory test-run
 
 test-deps:
@@ -156,10 +161,10 @@ test-run:
 SAN_ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN_TSAN := -fsanitize=thread
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="$(SAN_ASAN)" test-build
+	$(MAKE) $(jobs) BUILD=build-asan OPT="-O1 -g" SAN="$(SAN_ASAN)" test-build
 	ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build-asan SUITES=unit test-run
 tsan:
-	$(MAKE) BUILD=build-tsan OPT="-O1 -g" SAN="$(SAN_TSAN)" test-build
+	$(MAKE) $(jobs) BUILD=build-tsan OPT="-O1 -g" SAN="$(SAN_TSAN)" test-build
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(MAKE) --no-print-directory BUILD=build-tsan SUITES=unit test-run
 
 # ---------------------------------------------------------------- fuzzing (clang++)
@@ -180,13 +185,17 @@ fuzz-run: fuzz
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tools/fuzz-run.sh $(FUZZ_BUILD)/fuzz $(FUZZ_TARGETS)
 
 # ---------------------------------------------------------------- bench, demo
-.PHONY: bench run
+.PHONY: bench run run-cluster
 bench: all bench-bins $(examples_BINS)
 	@bash bench/run.sh
 
-run: all $(examples_BINS)
-	@if [ -x $(BUILD)/examples/demo ]; then exec $(BUILD)/examples/demo; \
-	 else echo "the demo server is not built yet (issue 8); try build/examples/*"; exit 1; fi
+# PORT=9000 make run (or build/examples/demo --port 9000) picks another port.
+run: $(BUILD)/examples/demo
+	@exec $(BUILD)/examples/demo
+
+# redis-server, three demo instances and nginx in front (tools/run-cluster.sh; PORT=N for nginx).
+run-cluster: all $(examples_BINS)
+	@BUILD=$(BUILD) bash tools/run-cluster.sh
 
 # ---------------------------------------------------------------- checks
 .PHONY: check-headers check-layers format
@@ -200,7 +209,7 @@ format:
 
 # ---------------------------------------------------------------- install
 .PHONY: install
-install: all
+install: all $(BUILD)/tools/wire-explain
 	@PREFIX="$(PREFIX)" BUILD="$(BUILD)" LAYERS="$(foreach l,$(LAYERS),$(l):$(subst $(space),$(comma),$(strip $(deps_$(l)))))" bash tools/install.sh
 
 .PHONY: clean

@@ -2,9 +2,9 @@
 # bench-ceiling.sh: how far can ANY server go on this machine? The ceiling servers
 # (bench/ceiling_*.cpp: one recv, one send, no user-space work, on epoll and on raw io_uring)
 # beside wire and the peers, in the same interleaved rounds of the shared kit, as ratios of
-# requests (messages) per server CPU-second to nginx (gorilla): the issues' targets are such
-# ratios (issue 5: >= 1.35x nginx at every concurrency; issue 7: >= 2x / 4x / 5x gorilla at
-# 16 B / 4 KiB / 64 KiB). If the ceiling servers miss a target, no server reaches it here.
+# requests (messages) per server CPU-second to nginx (gorilla): wire's performance targets are
+# such ratios (>= 1.35x nginx at every concurrency; >= 2x / 4x / 5x gorilla at 16 B / 4 KiB /
+# 64 KiB). If the ceiling servers miss a target, no server reaches it here.
 #
 #   bash bench/bench-ceiling.sh                    (about 25 minutes with the defaults)
 #   ROUNDS=3 DURATION=3 bash bench/bench-ceiling.sh   (a quick look, ~10 minutes)

@@ -3,7 +3,7 @@
 # Conn; "wire" runs a fiber per connection, "wire-threads" a thread per connection) and the kit's
 # gorilla echo server ($WIRE_PEERS/bin/gows), all loaded by ../shared/bench/ws-bench.sh (wsload,
 # every byte verified). Reports echo round trips per second and per server CPU-second for 1 and
-# 100 connections at 16 B and 64 KiB; the target is not to trail gorilla. Knobs: ROUNDS
+# 100 connections at 16 B and 64 KiB; the target is not to trail gorilla. Knobs: ROUNDS
 # (3), DURATION (5), CONNS, SIZES, FANOUT_CONNS (empty: skip fan-out), OUT (results dir), as in
 # ws-bench.sh; THREADS=0 skips the thread-per-connection server.
 # Quick look: ROUNDS=1 DURATION=3 bench/bench-ws.sh

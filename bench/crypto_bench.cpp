@@ -4,7 +4,7 @@
 //     base64::encode/decode vs EVP_EncodeBlock/EVP_DecodeBlock (MB/s counted in raw bytes)
 //   Sec-WebSocket-Accept end to end (SHA-1 of 60 bytes + Base64 of 20)
 // Each round times wire and OpenSSL back to back (so both see the same machine noise); the
-// table shows medians over --runs rounds and the wire/OpenSSL ratio against the target.
+// table shows medians over --runs rounds and the wire/OpenSSL ratio against its target.
 //   build/bench/crypto_bench [--runs N] [--ms MILLISECONDS_PER_MEASUREMENT]
 #include <openssl/evp.h>
 #include <openssl/sha.h>

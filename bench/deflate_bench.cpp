@@ -199,7 +199,7 @@ void print_files_table(const std::vector<File>& files, const std::vector<Peer>& 
                         all[p].second - libdeflate[ref].second);
         std::printf("\n");
     }
-    // The targets, from the same rows.
+    // wire's targets against zlib, from the same rows.
     auto find = [&](const std::string& name, int level) -> std::pair<double, double> {
         for (std::size_t p = 0; p < peers.size(); ++p)
             if (peers[p].name == name && peers[p].level == level) return all[p];

@@ -4,7 +4,7 @@
 usage: ws_efficiency.py RAW.csv SERVER PEER [TARGETS]
 TARGETS: comma-separated size=ratio pairs, e.g. 16=2,4096=4,65536=5 (fanout=17 for fan-out).
 
-The kit's summary gives ratios for msgs/s only; the issue's targets are per server CPU-second,
+The kit's summary gives ratios for msgs/s only; the targets here are per server CPU-second,
 which does not depend on how fast the load generator is. Each round runs both servers back to
 back, so the ratio is taken per round (paired) and the median of those is shown, with the range.
 """

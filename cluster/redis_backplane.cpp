@@ -21,18 +21,35 @@ RedisBackplane::RedisBackplane(net::EventLoop& loop, RedisBackplaneOptions optio
       subscriber_(loop, named(options_.redis, "sub"),
                   [this](std::string_view channel, std::span<const std::uint8_t> message) {
                       deliver(channel, message);
-                  }) {}
+                  }) {
+    if (options_.streams) {
+        reader_ = std::make_unique<StreamReader>(
+            loop, named(options_.redis, "streams"), options_.stream_block,
+            [this](std::string_view key, std::span<const std::uint8_t> message) {
+                stream_received_.fetch_add(1, std::memory_order_relaxed);
+                deliver(key, message);
+            });
+    }
+}
 
 RedisBackplane::~RedisBackplane() = default;
 
 void RedisBackplane::start() {
     publisher_.start();
-    subscriber_.start();
+    if (reader_) {
+        reader_->start();
+    } else {
+        subscriber_.start();
+    }
 }
 
 void RedisBackplane::stop() {
     publisher_.stop();
-    subscriber_.stop();
+    if (reader_) {
+        reader_->stop();
+    } else {
+        subscriber_.stop();
+    }
 }
 
 void RedisBackplane::attach(Sink* sink) {
@@ -45,15 +62,34 @@ bool RedisBackplane::publish(std::string_view topic, std::span<const std::uint8_
     thread_local std::string channel;
     channel.assign(options_.prefix);
     channel.append(topic);
+    if (reader_) return append(channel, head, body);
     const std::string_view pieces[] = {text(head), text(body)};
     return publisher_.publish(channel, pieces, options_.sharded);
 }
 
+// XADD key MAXLEN ~ N * m <head+body>: "~" lets redis trim whole nodes, cheaper than an exact
+// length; the stream keeps at least N entries.
+bool RedisBackplane::append(const std::string& key, std::span<const std::uint8_t> head,
+                            std::span<const std::uint8_t> body) {
+    thread_local std::string message;
+    message.assign(text(head));
+    message.append(text(body));
+    const std::string maxlen = std::to_string(options_.stream_maxlen);
+    return publisher_.command(
+        {"XADD", key, "MAXLEN", "~", maxlen, "*", StreamReader::field, message},
+        [this](std::error_code error, const redis::Reply&) {
+            auto& counter = error ? stream_lost_ : stream_published_;
+            counter.fetch_add(1, std::memory_order_relaxed);
+        });
+}
+
 void RedisBackplane::subscribe(std::string_view topic) {
+    if (reader_) return reader_->follow(options_.prefix + std::string(topic));
     subscriber_.subscribe(options_.prefix + std::string(topic), options_.sharded);
 }
 
 void RedisBackplane::unsubscribe(std::string_view topic) {
+    if (reader_) return reader_->forget(options_.prefix + std::string(topic));
     subscriber_.unsubscribe(options_.prefix + std::string(topic));
 }
 
@@ -66,6 +102,7 @@ void RedisBackplane::deliver(std::string_view channel, std::span<const std::uint
 }
 
 bool RedisBackplane::connected() const {
+    if (reader_) return publisher_.connected() && reader_->client().connected();
     return publisher_.connected() && subscriber_.connected();
 }
 
@@ -80,6 +117,16 @@ websocket::BackplaneStats RedisBackplane::stats() const {
     out.reconnects = p.reconnects + s.reconnects;
     out.resubscribes = s.resubscribes;
     out.disconnected = std::max(p.disconnected, s.disconnected);
+    if (reader_) {
+        const redis::Stats r = reader_->client().stats();
+        out.connected = p.connected && r.connected;
+        out.published = stream_published_.load(std::memory_order_relaxed);
+        out.received = stream_received_.load(std::memory_order_relaxed);
+        out.lost = stream_lost_.load(std::memory_order_relaxed);
+        out.reconnects = p.reconnects + r.reconnects;
+        out.resubscribes = 0;  // positions, not subscriptions: nothing to subscribe again
+        out.disconnected = std::max(p.disconnected, r.disconnected);
+    }
     return out;
 }
 

@@ -11,6 +11,11 @@
 // after any reconnect (redis/subscriber.hpp). The Hub above knows nothing of redis; redis/
 // below knows nothing of WebSocket; this layer is the only place where both meet.
 //
+// Streams mode (options.streams): each topic is a redis stream instead, appended with XADD and
+// MAXLEN ~ stream_maxlen, read with XREAD BLOCK from the last id seen (cluster/stream_reader.hpp):
+// an instance that reconnects, or a redis that restarts with its data, loses nothing within the
+// retained length. Pub/sub stays the default: no memory in redis, nothing replayed.
+//
 // Pub/sub is at most once: what is published while redis is unreachable is lost for the other
 // instances (Hub::backplane_lost and stats().lost count it); local delivery is unaffected.
 //
@@ -19,8 +24,11 @@
 // set_backplane(nullptr)).
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 
+#include "cluster/stream_reader.hpp"
 #include "net/event_loop.hpp"
 #include "redis/client.hpp"
 #include "redis/options.hpp"
@@ -36,6 +44,11 @@ struct RedisBackplaneOptions {
     // Redis 7's sharded pub/sub (SSUBSCRIBE/SPUBLISH), for redis Cluster: each channel lives on
     // the node of its slot instead of being broadcast to every node.
     bool sharded = false;
+    // Streams instead of pub/sub (see above): entries kept per topic (approximately, "~"), and
+    // how long one XREAD waits before a topic subscribed meanwhile joins the next.
+    bool streams = false;
+    std::size_t stream_maxlen = 10000;
+    std::chrono::milliseconds stream_block{100};
 };
 
 class RedisBackplane final : public websocket::Backplane {
@@ -59,10 +72,16 @@ class RedisBackplane final : public websocket::Backplane {
 
   private:
     void deliver(std::string_view channel, std::span<const std::uint8_t> message);
+    bool append(const std::string& key, std::span<const std::uint8_t> head,
+                std::span<const std::uint8_t> body);
 
     RedisBackplaneOptions options_;
     redis::Client publisher_;
     redis::Subscriber subscriber_;
+    std::unique_ptr<StreamReader> reader_;  // streams mode only
+    std::atomic<std::uint64_t> stream_published_{0};
+    std::atomic<std::uint64_t> stream_lost_{0};
+    std::atomic<std::uint64_t> stream_received_{0};
     std::atomic<Sink*> sink_{nullptr};
 };
 

@@ -1,30 +1,33 @@
-// Plain checksums (a byte-wise CRC table and Adler-32 with deferred modulo).
 #include "compress/checksum.hpp"
 
-#include <algorithm>
-#include <array>
+#include "compress/detail/crc32.hpp"
 
 namespace wire::compress {
 namespace {
 
-constexpr std::array<std::uint32_t, 256> crc_table = [] {
-    std::array<std::uint32_t, 256> t{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-        std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k)
-            c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-        t[i] = c;
-    }
-    return t;
-}();
+using RegisterFunction = std::uint32_t (*)(std::uint32_t, const std::uint8_t*,
+                                           std::size_t) noexcept;
+
+// The CPU is asked once, on first use (a function-local static is initialised thread-safely).
+std::uint32_t crc32_register(std::uint32_t reg, const std::uint8_t* p, std::size_t n) noexcept {
+    static const RegisterFunction function =
+        detail::has_pclmul() ? detail::crc32_register_pclmul : detail::crc32_register_tables;
+    return function(reg, p, n);
+}
+
+// RFC 1950 §8.2: s1 and s2 are sums modulo 65521, the largest prime below 2^16.
+constexpr std::uint32_t adler_base = 65521;
+// The most bytes that can be summed before s2 could overflow 32 bits, starting from values
+// below the base: 255 n (n + 1) / 2 + (n + 1)(base - 1) < 2^32 holds up to n = 5552. So the
+// costly modulo runs once per 5552 bytes instead of once per byte.
+constexpr std::size_t adler_block = 5552;
 
 }  // namespace
 
 std::uint32_t crc32(std::uint32_t crc, std::span<const std::uint8_t> data) noexcept {
-    crc = ~crc;
-    for (std::uint8_t b : data)
-        crc = crc_table[(crc ^ b) & 0xff] ^ (crc >> 8);
-    return ~crc;
+    // RFC 1952 §8: the register starts at all ones and the result is its complement; a
+    // previous result continues the CRC by undoing that complement.
+    return ~crc32_register(~crc, data.data(), data.size());
 }
 
 std::uint32_t crc32(std::uint32_t crc, std::string_view data) noexcept {
@@ -32,21 +35,30 @@ std::uint32_t crc32(std::uint32_t crc, std::string_view data) noexcept {
 }
 
 std::uint32_t adler32(std::uint32_t adler, std::span<const std::uint8_t> data) noexcept {
-    constexpr std::uint32_t mod = 65521;
-    std::uint32_t a = adler & 0xffff, b = adler >> 16;
-    std::size_t i = 0;
-    while (i < data.size()) {
-        // 5552 bytes is the most that cannot overflow 32 bits before the modulo (RFC 1950 §9).
-        const std::size_t n = std::min<std::size_t>(5552, data.size() - i);
-        for (std::size_t k = 0; k < n; ++k) {
-            a += data[i + k];
-            b += a;
+    // RFC 1950 §8.2: s1 = 1 + the sum of the bytes, s2 = the sum of the successive s1 values;
+    // the checksum is s2 * 65536 + s1. Both start from the previous value.
+    std::uint32_t s1 = adler & 0xffff, s2 = adler >> 16;
+    const std::uint8_t* p = data.data();
+    std::size_t n = data.size();
+    while (n > 0) {
+        std::size_t block = n < adler_block ? n : adler_block;
+        n -= block;
+        for (; block >= 8; block -= 8, p += 8) {
+            s1 += p[0], s2 += s1;
+            s1 += p[1], s2 += s1;
+            s1 += p[2], s2 += s1;
+            s1 += p[3], s2 += s1;
+            s1 += p[4], s2 += s1;
+            s1 += p[5], s2 += s1;
+            s1 += p[6], s2 += s1;
+            s1 += p[7], s2 += s1;
         }
-        a %= mod;
-        b %= mod;
-        i += n;
+        for (; block > 0; --block, ++p)
+            s1 += *p, s2 += s1;
+        s1 %= adler_base;
+        s2 %= adler_base;
     }
-    return (b << 16) | a;
+    return (s2 << 16) | s1;
 }
 
 std::uint32_t adler32(std::uint32_t adler, std::string_view data) noexcept {

@@ -43,7 +43,10 @@ struct GzipHeader {
     std::uint32_t mtime = 0;
     std::uint8_t os = 255;  // 255: unknown
     std::uint8_t extra_flags = 0;
-    bool text = false;  // FTEXT
+    bool text = false;    // FTEXT
+    std::string name;     // FNAME, without its terminating zero
+    std::string comment;  // FCOMMENT, without its terminating zero
+    std::string extra;    // FEXTRA's bytes (the subfields, undecoded)
 };
 
 class Inflater {
@@ -68,8 +71,14 @@ class Inflater {
     // Starts a new stream with the same options, forgetting all history.
     void reset() noexcept;
     // Starts a new raw stream that may still refer back into the history of the previous one
-    // (RFC 7692 §7.2.3.3 context takeover across a BFINAL block).
+    // (RFC 7692 §7.2.3.3 context takeover across a BFINAL block). The history is kept at the
+    // end of a raw stream only when its last inflate() did not say last_input.
     void reset_keep_history() noexcept;
+
+    // Changes options.max_output for the rest of the stream. It bounds total_out(), so a
+    // permessage-deflate receiver with context takeover limits each message with
+    // set_max_output(total_out() + max_message_size) before inflating it.
+    void set_max_output(std::uint64_t max_output) noexcept { options_.max_output = max_output; }
 
     std::uint64_t total_in() const noexcept;
     std::uint64_t total_out() const noexcept;

@@ -26,6 +26,7 @@
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "http/server_error.hpp"
+#include "net/error.hpp"
 #include "session_group.hpp"
 #include "websocket/upgrader.hpp"
 
@@ -94,5 +95,10 @@ int main(int argc, char** argv) {
     server.shutdown_on_signals(std::chrono::seconds(1));
     auto result = server.listen_and_serve();
     sessions.wait();
-    return result.error() == http::ServerError::server_closed ? 0 : 1;
+    // Like Go's ListenAndServe it returns only with an error: server_closed (Go's
+    // ErrServerClosed) after Ctrl-C or SIGTERM stopped it gracefully, which is success.
+    if (result.error() == http::ServerError::server_closed) return 0;
+    std::fprintf(stderr, "channel_echo: %s\n",
+                 wire::net::describe("listen", server.addr, result.error()).c_str());
+    return 1;
 }

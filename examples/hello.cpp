@@ -9,6 +9,7 @@
 // mux, and stops gracefully on Ctrl-C or SIGTERM. (examples/hello_server.cpp is the same server
 // tuned for the benchmarks.)
 #include <cstdio>
+#include <string>
 
 #include "example_flags.hpp"
 #include "http/request.hpp"
@@ -16,6 +17,7 @@
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "http/server_error.hpp"
+#include "net/error.hpp"
 
 namespace http = wire::http;
 
@@ -27,9 +29,13 @@ void hello_handler(http::ResponseWriter& w, http::Request&) {
 
 int main(int argc, char** argv) {
     http::handle_func("/", hello_handler);
-    auto result = http::listen_and_serve(example::listen_address(argc, argv), nullptr);
-    // Like Go's ListenAndServe, it only returns with an error; server_closed means Ctrl-C.
+    const std::string addr = example::listen_address(argc, argv);
+    auto result = http::listen_and_serve(addr, nullptr);
+    // Like Go's ListenAndServe it returns only with an error: server_closed (Go's
+    // ErrServerClosed) after Ctrl-C or SIGTERM stopped it gracefully, which is success.
     if (result.error() == http::ServerError::server_closed) return 0;
-    std::fprintf(stderr, "hello: %s\n", result.error().message().c_str());
+    // Any other error, e.g. "listen 127.0.0.1:8080: address already in use", exits 1.
+    std::fprintf(stderr, "hello: %s\n",
+                 wire::net::describe("listen", addr, result.error()).c_str());
     return 1;
 }

@@ -7,6 +7,7 @@
 //
 // Follows the bench kit's server contract (../shared/bench/README.md): listens on
 // 127.0.0.1:$PORT, GET / answers "hello world!\n" with Content-Length, exits on SIGTERM.
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -15,6 +16,8 @@
 #include "http/response_writer.hpp"
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
+#include "http/server_error.hpp"
+#include "net/error.hpp"
 
 namespace http = wire::http;
 
@@ -35,6 +38,10 @@ int main(int argc, char** argv) {
     server.busy_poll = std::chrono::microseconds(busy_poll_us);
     server.shutdown_on_signals(std::chrono::seconds(1));
     auto result = server.listen_and_serve();
-    // Go's ListenAndServe always returns an error; ErrServerClosed means a clean shutdown.
-    return result.error() == http::ServerError::server_closed ? 0 : 1;
+    // Like Go's ListenAndServe it returns only with an error: server_closed (Go's
+    // ErrServerClosed) after Ctrl-C or SIGTERM stopped it gracefully, which is success.
+    if (result.error() == http::ServerError::server_closed) return 0;
+    std::fprintf(stderr, "hello_server: %s\n",
+                 wire::net::describe("listen", server.addr, result.error()).c_str());
+    return 1;
 }

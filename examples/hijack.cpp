@@ -2,7 +2,8 @@
 // HTTP server and speaks its own protocol on it, which is how a WebSocket upgrade starts.
 //
 //   build/examples/hijack [--port N]
-//   printf 'GET /hijack HTTP/1.1\r\nHost: x\r\n\r\nhi\n' | nc 127.0.0.1 8080
+//   (exec 3<>/dev/tcp/127.0.0.1/8080    # bash's own TCP client: the connection as descriptor 3
+//    printf 'GET /hijack HTTP/1.1\r\nHost: x\r\n\r\nhi\n' >&3; cat <&3)
 //   -> Now we're speaking raw TCP. Say hi: You said: "hi\n"
 //      Bye.
 //
@@ -27,6 +28,7 @@
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "http/server_error.hpp"
+#include "net/error.hpp"
 
 namespace http = wire::http;
 namespace net = wire::net;
@@ -132,7 +134,10 @@ int main(int argc, char** argv) {
     server.shutdown_on_signals(std::chrono::seconds(2));
     auto result = server.listen_and_serve();
     sessions.wait();
+    // Like Go's ListenAndServe it returns only with an error: server_closed (Go's
+    // ErrServerClosed) after Ctrl-C or SIGTERM stopped it gracefully, which is success.
     if (result.error() == http::ServerError::server_closed) return 0;
-    std::fprintf(stderr, "hijack: %s\n", result.error().message().c_str());
+    std::fprintf(stderr, "hijack: %s\n",
+                 wire::net::describe("listen", server.addr, result.error()).c_str());
     return 1;
 }

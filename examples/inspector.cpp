@@ -16,6 +16,7 @@
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "http/server_error.hpp"
+#include "net/error.hpp"
 
 namespace http = wire::http;
 
@@ -55,7 +56,10 @@ int main(int argc, char** argv) {
     server.addr = example::listen_address(argc, argv);
     server.shutdown_on_signals(std::chrono::seconds(2));
     auto result = server.listen_and_serve();
+    // Like Go's ListenAndServe it returns only with an error: server_closed (Go's
+    // ErrServerClosed) after Ctrl-C or SIGTERM stopped it gracefully, which is success.
     if (result.error() == http::ServerError::server_closed) return 0;
-    std::fprintf(stderr, "inspector: %s\n", result.error().message().c_str());
+    std::fprintf(stderr, "inspector: %s\n",
+                 wire::net::describe("listen", server.addr, result.error()).c_str());
     return 1;
 }

@@ -23,6 +23,7 @@
 #include "http/server.hpp"
 #include "http/server_error.hpp"
 #include "http/values.hpp"
+#include "net/error.hpp"
 #include "room.hpp"
 #include "session_group.hpp"
 #include "websocket/upgrader.hpp"
@@ -110,5 +111,10 @@ int main(int argc, char** argv) {
     server.shutdown_on_signals(std::chrono::seconds(1));
     auto result = server.listen_and_serve();
     sessions.wait();
-    return result.error() == http::ServerError::server_closed ? 0 : 1;
+    // Like Go's ListenAndServe it returns only with an error: server_closed (Go's
+    // ErrServerClosed) after Ctrl-C or SIGTERM stopped it gracefully, which is success.
+    if (result.error() == http::ServerError::server_closed) return 0;
+    std::fprintf(stderr, "system_message: %s\n",
+                 wire::net::describe("listen", server.addr, result.error()).c_str());
+    return 1;
 }

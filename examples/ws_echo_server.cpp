@@ -27,6 +27,7 @@
 #include <string>
 #include <thread>
 
+#include "net/error.hpp"
 #include "net/fiber.hpp"
 #include "net/listener.hpp"
 #include "net/loop_group.hpp"
@@ -120,12 +121,20 @@ std::size_t usable_cpus() {
     return static_cast<std::size_t>(CPU_COUNT(&set));
 }
 
-int serve_threads(net::Listener& listener) {
-    for (;;) {
-        auto socket = listener.accept_wait();
-        if (!socket) continue;  // EMFILE and friends: the listener already shed the connection
-        std::thread(serve, std::move(*socket)).detach();
-    }
+// A thread accepts and starts a thread per connection; `group`'s one loop only waits for SIGINT
+// or SIGTERM, which end the process with status 0.
+int serve_threads(net::Listener& listener, net::LoopGroup& group) {
+    std::thread([&listener] {
+        for (;;) {
+            auto socket = listener.accept_wait();
+            if (!socket) continue;  // EMFILE and friends: the listener already shed the connection
+            std::thread(serve, std::move(*socket)).detach();
+        }
+    }).detach();
+    group.run();  // until SIGINT or SIGTERM
+    // The connection threads are still in their reads; end the process without waiting for them.
+    std::fflush(stdout);
+    std::_Exit(0);
 }
 
 // One loop per CPU, each with its own listener on the port (SO_REUSEPORT) and an acceptor fiber
@@ -168,20 +177,24 @@ int main(int argc, char** argv) {
             busy_poll_us = std::atol(argv[i + 1]);
     }
     std::signal(SIGPIPE, SIG_IGN);
-    net::LoopGroup group(threads ? 1 : loops);  // (unused with --threads)
+    net::LoopGroup group(threads ? 1 : loops);  // with --threads, only for the signals
+    // SIGINT and SIGTERM end the process with status 0. Before any thread starts (they inherit the
+    // blocked signals) and before "listening on", after which a signal may come at any time.
+    (void)group.stop_on_signals();
     for (std::size_t i = 0; i < group.size(); ++i)
         group.loop(i).set_busy_poll(std::chrono::microseconds(busy_poll_us));
     auto address = net::Address::resolve("127.0.0.1:" + port);
     auto listeners = address ? net::listen_reuse_port(address->front(), threads ? 1 : group.size())
                              : net::Result<std::vector<net::Listener>>(address.error());
     if (!listeners) {
-        std::fprintf(stderr, "listen: %s\n", listeners.error().message().c_str());
+        // e.g. "listen 127.0.0.1:8090: address already in use"
+        std::fprintf(stderr, "ws_echo_server: %s\n",
+                     net::describe("listen", "127.0.0.1:" + port, listeners.error()).c_str());
         return 1;
     }
     std::printf("listening on ws://%s/ (%s)\n", listeners->front().address().to_string().c_str(),
                 threads ? "a thread per connection" : "a fiber per connection");
     std::fflush(stdout);
-    if (threads) return serve_threads(listeners->front());
-    (void)group.stop_on_signals();
+    if (threads) return serve_threads(listeners->front(), group);
     return serve_fibers(*listeners, group);
 }

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "net/error.hpp"
 #include "websocket/loop_conn.hpp"
 #include "websocket/ws_server.hpp"
 
@@ -66,15 +67,19 @@ int main(int argc, char** argv) {
 
     const std::string address = "127.0.0.1:" + std::to_string(port);
     if (auto ec = server.listen(address)) {
-        std::fprintf(stderr, "listen %s: %s\n", address.c_str(), ec.message().c_str());
+        // e.g. "listen 127.0.0.1:8090: address already in use"
+        std::fprintf(stderr, "ws_event_echo_server: %s\n",
+                     wire::net::describe("listen", address, ec).c_str());
         return 1;
     }
     if (auto ec = server.shutdown_on_signals(std::chrono::seconds(2))) {
         std::fprintf(stderr, "signals: %s\n", ec.message().c_str());
         return 1;
     }
-    std::fprintf(stderr, "ws_event_echo_server on %s, %zu loop(s), %zu B per connection object\n",
-                 address.c_str(), server.loops().size(), sizeof(LoopConn));
+    std::printf("listening on ws://127.0.0.1:%u/\n", static_cast<unsigned>(server.port()));
+    std::fflush(stdout);
+    std::fprintf(stderr, "ws_event_echo_server: %zu loop(s), %zu B per connection object\n",
+                 server.loops().size(), sizeof(LoopConn));
     server.run();
     const EventStats s = server.engine().stats();
     std::fprintf(stderr, "served %llu connections, %llu messages in, %llu out, %llu dropped\n",
@@ -82,5 +87,5 @@ int main(int argc, char** argv) {
                  static_cast<unsigned long long>(s.messages_in),
                  static_cast<unsigned long long>(s.messages_out),
                  static_cast<unsigned long long>(s.dropped));
-    return 0;
+    return 0;  // SIGINT or SIGTERM: a graceful stop is success
 }

@@ -83,6 +83,10 @@ class Client {
     std::chrono::milliseconds idle_timeout{90000};  // an idle pooled connection is dropped after
     std::size_t max_idle_per_host = 2;              // Go's DefaultMaxIdleConnsPerHost
     bool disable_keep_alives = false;  // "Connection: close" and one connection per request
+    // Go's Transport rule: unless this is set, a request without Accept-Encoding, Range or the
+    // HEAD method asks for "gzip", and a gzip body is decoded before the caller sees it
+    // (Response::uncompressed). The decoded bytes count against limits.max_body.
+    bool disable_compression = false;
     int max_redirects = 10;
     CheckRedirect check_redirect;  // null: follow up to max_redirects
     std::string user_agent = "wire";
@@ -119,7 +123,7 @@ class Client {
                                                              TimePoint deadline);
     net::Result<Response> exchange(std::unique_ptr<detail::ClientConn>& conn,
                                    const ClientRequest& request, std::string_view head,
-                                   TimePoint deadline);
+                                   TimePoint deadline, bool asked_gzip);
 
     std::shared_ptr<detail::ConnPool> pool_;
 };

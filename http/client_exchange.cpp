@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "http/client.hpp"
+#include "http/detail/chars.hpp"
 #include "http/detail/client_conn.hpp"
 #include "http/detail/conn_pool.hpp"
 #include "http/error.hpp"
@@ -109,6 +110,11 @@ net::Result<Response> Client::send_once(const ClientRequest& req, TimePoint dead
         s.content_length(req.body.size());
     }
     if (disable_keep_alives) s.field("Connection", "close");
+    // Go's Transport: ask for gzip only when the caller said nothing about codings, never for
+    // HEAD (no body to decode) or a Range (the ranges would address the coded bytes).
+    const bool ask_gzip = !disable_compression && !req.header.has("Accept-Encoding") &&
+                          req.method != "HEAD" && !req.header.has("Range");
+    if (ask_gzip) s.field("Accept-Encoding", "gzip");
     for (std::size_t i = 0; i < req.header.size(); ++i) {
         const Field f = req.header[i];
         if (!managed_field(f.name)) s.field(f.name, f.value);
@@ -121,7 +127,7 @@ net::Result<Response> Client::send_once(const ClientRequest& req, TimePoint dead
         auto conn = connect(t.key, deadline);
         if (!conn) return conn.error();
         const bool reused = (*conn)->reused;
-        auto resp = exchange(*conn, req, s.data(), deadline);
+        auto resp = exchange(*conn, req, s.data(), deadline, ask_gzip);
         if (resp) {
             resp->url = req.url;
             return resp;
@@ -133,7 +139,7 @@ net::Result<Response> Client::send_once(const ClientRequest& req, TimePoint dead
 
 net::Result<Response> Client::exchange(std::unique_ptr<detail::ClientConn>& conn,
                                        const ClientRequest& req, std::string_view head,
-                                       TimePoint deadline) {
+                                       TimePoint deadline, bool asked_gzip) {
     net::Conn& c = conn->conn();
     c.set_deadline(deadline);
     trace_head(trace, head, Direction::sent);
@@ -157,6 +163,12 @@ net::Result<Response> Client::exchange(std::unique_ptr<detail::ClientConn>& conn
     resp.pool_ = disable_keep_alives ? nullptr : pool_;
     resp.max_idle_per_host_ = max_idle_per_host;
     resp.conn_ = std::move(conn);
+    // Only what the client asked for itself is decoded: a caller that set Accept-Encoding
+    // gets the bytes as sent.
+    if (asked_gzip && !resp.conn_->body_done() &&
+        detail::iequals(resp.header.get("Content-Encoding"), "gzip")) {
+        resp.decode_gzip(limits.max_body);
+    }
     if (resp.conn_->body_done()) resp.release();
     return resp;
 }

@@ -2,6 +2,10 @@
 #include "http/client_response.hpp"
 
 #include <algorithm>
+#include <array>
+#include <span>
+
+#include "compress/inflater.hpp"
 
 #include "http/detail/client_conn.hpp"
 #include "http/detail/conn_pool.hpp"
@@ -11,6 +15,22 @@
 
 namespace wire::http {
 
+namespace detail {
+
+// A gzip body being decoded as it is read: the coded bytes read so far and not yet inflated.
+struct BodyDecoder {
+    explicit BodyDecoder(std::uint64_t max_output)
+        : inflater({.format = compress::Format::gzip, .max_output = max_output}) {}
+    compress::Inflater inflater;
+    std::array<std::uint8_t, 16 * 1024> in{};
+    std::size_t at = 0, len = 0;
+    bool eof = false;   // the coded body has ended
+    bool done = false;  // the gzip stream ended and its checksum matched
+};
+
+}  // namespace detail
+
+Response::Response() = default;
 Response::Response(Response&&) noexcept = default;
 
 Response& Response::operator=(Response&& other) noexcept {
@@ -22,6 +42,8 @@ Response& Response::operator=(Response&& other) noexcept {
         header = std::move(other.header);
         content_length = other.content_length;
         url = std::move(other.url);
+        uncompressed = other.uncompressed;
+        decoder_ = std::move(other.decoder_);
         conn_ = std::move(other.conn_);
         pool_ = std::move(other.pool_);
         max_idle_per_host_ = other.max_idle_per_host_;
@@ -34,6 +56,54 @@ Response::~Response() {
 }
 
 net::Result<std::size_t> Response::read(void* data, std::size_t size) {
+    return decoder_ ? read_decoded(data, size) : read_raw(data, size);
+}
+
+void Response::decode_gzip(std::uint64_t max_output) {
+    uncompressed = true;
+    header.del("Content-Encoding");
+    header.del("Content-Length");
+    content_length = -1;
+    decoder_ = std::make_unique<detail::BodyDecoder>(max_output);
+}
+
+net::Result<std::size_t> Response::read_decoded(void* data, std::size_t size) {
+    detail::BodyDecoder& d = *decoder_;
+    const std::span<std::uint8_t> out(static_cast<std::uint8_t*>(data), size);
+    while (!d.done && size > 0) {
+        if (d.at == d.len && !d.eof) {
+            auto n = read_raw(d.in.data(), d.in.size());
+            if (!n) return n.error();
+            d.at = 0;
+            d.len = *n;
+            d.eof = *n == 0;
+        }
+        // With the coded body over, a stream that has not ended is Error::truncated: a short
+        // body is an error the caller sees, never a silently shorter result.
+        const compress::StepResult r = d.inflater.inflate(
+            std::span<const std::uint8_t>(d.in.data() + d.at, d.len - d.at), out, d.eof);
+        d.at += r.consumed;
+        if (r.failed()) {
+            conn_.reset();  // the rest of the body is of no use
+            // The decoded size is held to the client's body limit as it grows.
+            if (r.error == compress::Error::output_limit) return Error::body_too_large;
+            return make_error_code(r.error);
+        }
+        if (r.done()) d.done = true;
+        if (r.produced > 0) return r.produced;
+    }
+    // Bytes after the gzip stream are not part of it; they are read off so that the
+    // connection can serve another request.
+    char rest[512];
+    while (conn_) {
+        auto n = read_raw(rest, sizeof rest);
+        if (!n) return n.error();
+        if (*n == 0) break;
+    }
+    return std::size_t{0};
+}
+
+net::Result<std::size_t> Response::read_raw(void* data, std::size_t size) {
     if (!conn_) return std::size_t{0};
     auto n = conn_->read_body(data, size);
     if (!n) {
@@ -64,6 +134,7 @@ net::Result<std::string> Response::read_all() {
 }
 
 bool Response::body_complete() const noexcept {
+    if (decoder_ && !decoder_->done) return false;
     return !conn_ || conn_->body_done();
 }
 

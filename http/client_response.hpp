@@ -26,6 +26,7 @@ namespace wire::http {
 namespace detail {
 class ClientConn;
 class ConnPool;
+struct BodyDecoder;
 }  // namespace detail
 
 class Response {
@@ -38,8 +39,11 @@ class Response {
     std::int64_t content_length = -1;
     // The URL this response answered (after redirects), Go's resp.Request.URL.
     std::string url;
+    // Go's Uncompressed: the client asked for gzip itself and decodes the body as it is read;
+    // Content-Encoding and Content-Length (which described the coded bytes) were removed.
+    bool uncompressed = false;
 
-    Response() = default;
+    Response();
     Response(Response&&) noexcept;
     Response& operator=(Response&&) noexcept;
     ~Response();
@@ -68,10 +72,15 @@ class Response {
   private:
     friend class Client;
     void release() noexcept;  // hands the connection back to the pool or closes it
+    net::Result<std::size_t> read_raw(void* data, std::size_t size);
+    net::Result<std::size_t> read_decoded(void* data, std::size_t size);
+    // Starts decoding a gzip body, producing at most `max_output` bytes.
+    void decode_gzip(std::uint64_t max_output);
 
     std::unique_ptr<detail::ClientConn> conn_;
     std::shared_ptr<detail::ConnPool> pool_;
     std::size_t max_idle_per_host_ = 0;
+    std::unique_ptr<detail::BodyDecoder> decoder_;
 };
 
 }  // namespace wire::http

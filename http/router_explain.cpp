@@ -1,4 +1,4 @@
-// Router::explain: the routing decision told in words, for learners (issue 5's mux.explain).
+// Router::explain: the routing decision told in words, for learners (ServeMux::explain).
 #include <string>
 
 #include "http/detail/pattern_relation.hpp"

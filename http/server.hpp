@@ -6,19 +6,20 @@
 //   });
 //   // nullptr: the default mux. Returns on failure (the port is taken...) or after shutdown.
 //   auto served = wire::http::listen_and_serve("127.0.0.1:8080", nullptr);
+//   // "listen 127.0.0.1:8080: address already in use", or server_closed after a shutdown
 //   if (!served) std::fprintf(stderr, "%s\n", served.error().message().c_str());
 //
-// The model. `loops` event loops, one thread each, every loop with its own SO_REUSEPORT listener
-// (the kernel spreads connections; net/loop_group.hpp). A loop reads, parses, runs handlers and
-// writes for its connections. This is nginx's and uWebSockets' shape, not Go's goroutine per
-// connection: there is no thread or stack per connection, an idle keep-alive connection costs a
-// small object and no buffer, and every response to the requests found in one read leaves in one
-// write. The price is that a handler runs on the loop and must not block: while it waits, every
-// other connection of that loop waits too. Handlers that block (a database call, a file read
-// over NFS, a large upload) belong on worker threads: set `worker_threads`, and the loop hands
-// each complete request to a pool, one request per connection at a time, taking the response
-// back when the handler returns. Go's model is simpler to program (blocking everywhere is fine)
-// and pays for it with a goroutine stack and a buffer per connection.
+// The model. `loops` event loops, one thread each, all accepting from one listening socket (the
+// kernel wakes one idle loop per new connection; net/loop_listener.hpp). A loop reads, parses,
+// runs handlers and writes for its connections. This is nginx's and uWebSockets' shape, not Go's
+// goroutine per connection: there is no thread or stack per connection, an idle keep-alive
+// connection costs a small object and no buffer, and every response to the requests found in one
+// read leaves in one write. The price is that a handler runs on the loop and must not block:
+// while it waits, every other connection of that loop waits too. Handlers that block (a database
+// call, a file read over NFS, a large upload) belong on worker threads: set `worker_threads`,
+// and the loop hands each complete request to a pool, one request per connection at a time,
+// taking the response back when the handler returns. Go's model is simpler to program (blocking
+// everywhere is fine) and pays for it with a goroutine stack and a buffer per connection.
 //
 // Timeouts run on the loops' timers. Deviation from Go, where zero means "no timeout" for all of
 // them: read_header_timeout and idle_timeout default to finite values, because a server without
@@ -81,6 +82,16 @@ struct Server {
     std::size_t max_connections = 0;
     // Event loops (threads); 0: one per CPU.
     std::size_t loops = 1;
+    // SO_REUSEPORT (net::listen_reuse_port), off by default. Off, listen() fails when any socket
+    // holds the port: "listen 127.0.0.1:8080: address already in use", as Go's ListenAndServe
+    // and nginx do, so that a second program started on the port cannot quietly take part of
+    // this one's connections. On, each loop gets its own socket in a SO_REUSEPORT group and the
+    // kernel hashes connections over them; other servers that set it too may join the group.
+    // What it is for is what Go programs use ListenConfig.Control for: zero-downtime restarts,
+    // where the new process binds the port beside the old one, which then shuts down (its
+    // listeners close first; connections still in their accept queues are reset). Only the
+    // processes of the same user can join a group.
+    bool reuse_port = false;
     // 0: handlers run on the loops (must not block). N > 0: on a pool of N threads.
     std::size_t worker_threads = 0;
     // Busy polling on every loop (net::EventLoop::set_busy_poll): after a busy pass the loop

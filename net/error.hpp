@@ -4,6 +4,8 @@
 //
 // Messages read like Go's: "i/o timeout", "use of closed network connection". describe() adds the
 // operation and the address: "connect 127.0.0.1:9: connection refused", "read: i/o timeout".
+// op_error() puts them into the error value itself, as Go's *net.OpError does, for the errors
+// that leave a server through a plain error code: "listen 127.0.0.1:8080: address already in use".
 #pragma once
 
 #include <string>
@@ -39,6 +41,17 @@ bool would_block(std::error_code ec) noexcept;
 std::string message(std::error_code ec);
 // "op address: message", or "op: message" when address is empty.
 std::string describe(std::string_view op, std::string_view address, std::error_code ec);
+
+// Go's *net.OpError as a std::error_code: the same value as `cause` in a category whose message()
+// is describe(op, address, cause). It still compares equal to the cause's conditions
+// (`ec == std::errc::address_in_use`), and unwrap() gives the cause back (Go's errors.Unwrap).
+// A std::error_code holds no text, so each distinct (op, address, cause category) gets its own
+// category object, made once and kept for the life of the process. They are meant for rare
+// errors on the few addresses a program configures (listen); past 1024 of them the cause is
+// returned unwrapped rather than the table growing further.
+std::error_code op_error(std::string_view op, std::string_view address, std::error_code cause);
+// The error op_error() wrapped; any other error as it is.
+std::error_code unwrap(std::error_code ec) noexcept;
 
 }  // namespace wire::net
 

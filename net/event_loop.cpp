@@ -67,15 +67,31 @@ EventLoop* EventLoop::current() noexcept {
     return current_loop;
 }
 
+std::error_code EventLoop::control(int op, int fd, Interest interest, bool exclusive) {
+    epoll_event ev{};
+    // The kernel accepts EPOLLEXCLUSIVE only beside EPOLLIN/EPOLLOUT (not EPOLLRDHUP, which a
+    // listening socket never reports anyway).
+    ev.events = exclusive ? EPOLLIN | EPOLLEXCLUSIVE : epoll_bits(interest);
+    ev.data.fd = fd;
+    if (::epoll_ctl(epoll_fd_, op, fd, &ev) != 0) return errno_code();
+    return {};
+}
+
 std::error_code EventLoop::add(int fd, Interest interest, IoHandler* handler) {
     if (fd < 0 || handler == nullptr) return std::make_error_code(std::errc::invalid_argument);
-    epoll_event ev{};
-    ev.events = epoll_bits(interest);
-    ev.data.fd = fd;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return errno_code();
+    if (auto ec = control(EPOLL_CTL_ADD, fd, interest, false)) return ec;
     const auto index = static_cast<std::size_t>(fd);
     if (index >= slots_.size()) slots_.resize(index + 1 + index / 2);
-    slots_[index] = {handler, interest};
+    slots_[index] = {handler, interest, false};
+    return {};
+}
+
+std::error_code EventLoop::add_exclusive(int fd, IoHandler* handler) {
+    if (fd < 0 || handler == nullptr) return std::make_error_code(std::errc::invalid_argument);
+    if (auto ec = control(EPOLL_CTL_ADD, fd, Interest::readable, true)) return ec;
+    const auto index = static_cast<std::size_t>(fd);
+    if (index >= slots_.size()) slots_.resize(index + 1 + index / 2);
+    slots_[index] = {handler, Interest::readable, true};
     return {};
 }
 
@@ -84,12 +100,33 @@ std::error_code EventLoop::modify(int fd, Interest interest) {
     if (fd < 0 || index >= slots_.size() || slots_[index].handler == nullptr) {
         return std::make_error_code(std::errc::bad_file_descriptor);
     }
-    if (slots_[index].interest == interest) return {};
-    epoll_event ev{};
-    ev.events = epoll_bits(interest);
-    ev.data.fd = fd;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) return errno_code();
-    slots_[index].interest = interest;
+    Slot& slot = slots_[index];
+    if (slot.interest == interest) return {};
+    if (slot.exclusive) {
+        // Why: an exclusive registration is readable interest or none at all.
+        if (has(interest, Interest::writable)) {
+            return std::make_error_code(std::errc::invalid_argument);
+        }
+        const int op = interest == Interest::none ? EPOLL_CTL_DEL : EPOLL_CTL_ADD;
+        if (auto ec = control(op, fd, interest, true)) return ec;
+    } else if (auto ec = control(EPOLL_CTL_MOD, fd, interest, false)) {
+        return ec;
+    }
+    slot.interest = interest;
+    return {};
+}
+
+std::error_code EventLoop::requeue(int fd) {
+    const auto index = static_cast<std::size_t>(fd);
+    if (fd < 0 || index >= slots_.size() || !slots_[index].exclusive) {
+        return std::make_error_code(std::errc::bad_file_descriptor);
+    }
+    if (slots_[index].interest == Interest::none) return {};  // not registered now
+    if (auto ec = control(EPOLL_CTL_DEL, fd, Interest::none, true)) return ec;
+    if (auto ec = control(EPOLL_CTL_ADD, fd, Interest::readable, true)) {
+        slots_[index].interest = Interest::none;  // what the kernel now holds
+        return ec;
+    }
     return {};
 }
 
@@ -98,8 +135,9 @@ std::error_code EventLoop::remove(int fd) {
     if (fd < 0 || index >= slots_.size() || slots_[index].handler == nullptr) {
         return std::make_error_code(std::errc::bad_file_descriptor);
     }
+    const bool registered = !slots_[index].exclusive || slots_[index].interest != Interest::none;
     slots_[index] = {};
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) != 0) return errno_code();
+    if (registered && ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) != 0) return errno_code();
     return {};
 }
 

@@ -87,6 +87,23 @@ class EventLoop {
     std::error_code remove(int fd);                     // before close(fd)
     Interest interest(int fd) const noexcept;
 
+    // One listening socket that several loops accept from (each through its own descriptor, a
+    // dup of the others). Registered plainly, every loop waiting on it would wake for each new
+    // connection and all but one would find nothing to accept: the thundering herd.
+    // EPOLLEXCLUSIVE (Linux 4.5) wakes one waiting loop per event instead: the kernel walks the
+    // socket's wait queue in registration order and stops at the first loop asleep in
+    // epoll_wait; a loop that is busy only finds the socket in its ready list and may try an
+    // accept that another loop wins (EAGAIN, which accept handlers already treat as "nothing").
+    // Readable interest only. modify() to none and back removes and adds the registration again,
+    // since the kernel refuses EPOLL_CTL_MOD on exclusive ones. (Older kernels ignore the flag
+    // and wake every loop: slower under a connection storm, still correct.)
+    std::error_code add_exclusive(int fd, IoHandler* handler);
+    // For an fd added with add_exclusive: registers it again, which moves this loop to the back
+    // of the wait queue, so the next connection wakes the loops that have had none since first.
+    // Without it the loop registered first would take every connection that finds it idle.
+    // Two epoll_ctl calls.
+    std::error_code requeue(int fd);
+
     // Timers (loop thread). arm_after counts from now(). See timer.hpp for costs.
     void arm(Timer& timer, TimePoint when) { timers_.arm(timer, when); }
     void arm_after(Timer& timer, Duration delay) { timers_.arm(timer, now_ + delay); }
@@ -133,6 +150,7 @@ class EventLoop {
     struct Slot {
         IoHandler* handler = nullptr;
         Interest interest = Interest::none;
+        bool exclusive = false;  // added with add_exclusive; with interest none, not in epoll
     };
     // The loop's own fds (eventfd, signalfd) are handled like any other.
     struct WakeHandler final : IoHandler {
@@ -147,6 +165,7 @@ class EventLoop {
     };
 
     void dispatch(int fd, std::uint32_t events);
+    std::error_code control(int op, int fd, Interest interest, bool exclusive);
     int poll_timeout_ms() const;
     int wait(::epoll_event* events, int capacity, bool was_busy);
     void run_posted();

@@ -22,21 +22,27 @@ Socket open_reserve() noexcept {
 
 Result<Listener> Listener::listen(const Address& address, const ListenOptions& options) {
     if (address.empty()) return Error::bad_address;
+    // Every failure below names what we tried: "listen 127.0.0.1:8080: address already in use".
+    const auto failed = [&](std::error_code ec) {
+        return op_error("listen", address.to_string(), ec);
+    };
     auto sock = Socket::open(address.family(), SOCK_STREAM, /*nonblocking=*/true);
-    if (!sock) return sock.error();
+    if (!sock) return failed(sock.error());
     if (!address.is_unix()) {
         if (options.reuse_address) {
-            if (auto ec = sock->set_reuse_address(true)) return ec;
+            if (auto ec = sock->set_reuse_address(true)) return failed(ec);
         }
         if (options.reuse_port) {
-            if (auto ec = sock->set_reuse_port(true)) return ec;
+            if (auto ec = sock->set_reuse_port(true)) return failed(ec);
         }
     }
-    if (::bind(sock->fd(), address.sockaddr_ptr(), address.length()) != 0) return last_error();
-    if (::listen(sock->fd(), options.backlog) != 0) return last_error();
+    if (::bind(sock->fd(), address.sockaddr_ptr(), address.length()) != 0) {
+        return failed(last_error());
+    }
+    if (::listen(sock->fd(), options.backlog) != 0) return failed(last_error());
     Listener out;
     auto bound = sock->local_address();  // the real port when port 0 was asked for
-    if (!bound) return bound.error();
+    if (!bound) return failed(bound.error());
     out.address_ = *bound;
     out.socket_ = std::move(*sock);
     out.reserve_ = open_reserve();
@@ -45,8 +51,19 @@ Result<Listener> Listener::listen(const Address& address, const ListenOptions& o
 
 Result<Listener> Listener::listen(std::string_view address, const ListenOptions& options) {
     auto addresses = Address::resolve(address);
-    if (!addresses) return addresses.error();
+    if (!addresses) return op_error("listen", address, addresses.error());
     return listen(addresses->front(), options);
+}
+
+Result<Listener> Listener::duplicate() const {
+    if (!socket_.valid()) return Error::closed;
+    const int fd = ::fcntl(socket_.fd(), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return last_error();
+    Listener out;
+    out.socket_ = Socket(fd);
+    out.reserve_ = open_reserve();
+    out.address_ = address_;
+    return out;
 }
 
 Result<Socket> Listener::accept() {
@@ -116,6 +133,20 @@ std::error_code Listener::close() noexcept {
     if (poll_) detail::PollDesc::detach(std::move(poll_), socket_);
     (void)reserve_.close();
     return socket_.close();
+}
+
+Result<std::vector<Listener>> listen_shared(const Address& address, std::size_t count,
+                                            const ListenOptions& options) {
+    std::vector<Listener> out;
+    auto first = Listener::listen(address, options);
+    if (!first) return first.error();
+    out.push_back(std::move(*first));
+    while (out.size() < count) {
+        auto copy = out.front().duplicate();
+        if (!copy) return copy.error();
+        out.push_back(std::move(*copy));
+    }
+    return out;
 }
 
 Result<std::vector<Listener>> listen_reuse_port(const Address& address, std::size_t count,

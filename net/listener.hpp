@@ -32,8 +32,12 @@ class PollDesc;
 
 struct ListenOptions {
     int backlog = 4096;         // the kernel caps it at net.core.somaxconn
-    bool reuse_address = true;  // restart at once over connections in TIME_WAIT
-    bool reuse_port = false;    // SO_REUSEPORT: one listener per event loop on the same port
+    bool reuse_address = true;  // SO_REUSEADDR: restart at once over connections in TIME_WAIT
+    // SO_REUSEPORT: bind a port other sockets hold, if they set it too. Off, a port already
+    // held by any socket is an error ("listen 127.0.0.1:8080: address already in use"), as in
+    // Go and nginx: two servers on one port would otherwise split its connections, and any
+    // process of the same user could take half a server's traffic. See listen_reuse_port().
+    bool reuse_port = false;
 };
 
 class Listener {
@@ -44,9 +48,17 @@ class Listener {
     ~Listener();
 
     // socket + bind + listen. Port 0 picks a free port; address() reports the real one.
+    // Errors name the operation and the address, as Go's do (op_error in net/error.hpp):
+    // "listen 127.0.0.1:8080: address already in use"; they still compare equal to their errno
+    // condition (`== std::errc::address_in_use`).
     static Result<Listener> listen(const Address& address, const ListenOptions& options = {});
     // "127.0.0.1:8080", ":8080", "localhost:0", resolved; the first address is used.
     static Result<Listener> listen(std::string_view address, const ListenOptions& options = {});
+
+    // Another Listener on the same listening socket (dup(2)): its own descriptor, to be closed
+    // on its own, and its own spare for EMFILE, so that another thread can accept from it. The
+    // socket stops listening when the last of them closes. See listen_shared().
+    Result<Listener> duplicate() const;
 
     // One accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC: the new Socket is non-blocking.
     // would_block(error) when no connection is waiting. ECONNABORTED (a client that reset
@@ -73,8 +85,23 @@ class Listener {
     std::shared_ptr<detail::PollDesc> poll_;  // set by the first accept_wait on a fiber
 };
 
-// `count` listeners on one address with SO_REUSEPORT, one per event loop: the kernel spreads
-// incoming connections over them. With port 0 the first picks the port and the rest share it.
+// Listeners for `count` event loops on one address, one socket for them all: the first is
+// the socket, the others duplicate() it. Each loop registers its own with
+// EventLoop::add_exclusive, so that one waiting loop wakes per connection (net/loop_listener.hpp
+// does that). The port is held by this process alone: another listen on it fails.
+Result<std::vector<Listener>> listen_shared(const Address& address, std::size_t count,
+                                            const ListenOptions& options = {});
+
+// `count` sockets on one address with SO_REUSEPORT, one per event loop: the kernel hashes each
+// new connection (its addresses and ports) to one of them, and each has its own accept queue.
+// With port 0 the first picks the port and the rest bind to it.
+//
+// The opt-in of ListenOptions::reuse_port, for what Go programs do with ListenConfig.Control:
+// zero-downtime restarts, where the new version of a server binds the port while the old one
+// still serves, then the old one closes its listeners and drains. The price: every socket of the
+// same user that sets SO_REUSEPORT on that address joins the group and gets its share of the
+// connections, whatever program it belongs to; and connections waiting in one socket's queue
+// when it closes are reset, not handed to the others.
 Result<std::vector<Listener>> listen_reuse_port(const Address& address, std::size_t count,
                                                 ListenOptions options = {});
 

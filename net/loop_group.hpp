@@ -1,12 +1,20 @@
 // LoopGroup: N EventLoops, one per thread (by default one per CPU).
 //
-// How connections reach the loops: SO_REUSEPORT, one listener per loop (listen_reuse_port() in
-// listener.hpp). The kernel hashes each new connection to one of the listeners, so every loop
-// accepts its own connections: no acceptor thread, no cross-thread hand-off (a post() and an
-// eventfd write per connection), no shared accept queue lock. This is what nginx
-// (reuseport), h2o and most benchmarks leaders do. The price: the hash balances connections, not
-// load, and connections waiting in one listener's queue are lost if that listener closes.
-// A server that wants an acceptor can still accept on one loop and post() to next().
+// How connections reach the loops: every loop accepts from one listening socket
+// (listen_shared() in listener.hpp, net/loop_listener.hpp), each through its own dup of the
+// descriptor registered with EPOLLEXCLUSIVE, so a new connection wakes one idle loop rather than
+// all of them; a loop that has just accepted moves to the back of the line, so connections that
+// find the loops idle go round them. No acceptor thread, and no cross-thread hand-off (a post()
+// and an eventfd write per connection) except to even out a burst that one loop drained alone
+// (net/accept_balance.hpp). The port is held by this process alone.
+//
+// The other way, on request (ListenOptions::reuse_port, listen_reuse_port()): a SO_REUSEPORT
+// socket per loop, as nginx's `reuseport` does. The kernel hashes each connection to a socket, so
+// the hash balances connections, not load; connections waiting in one socket's queue are lost if
+// it closes; and any socket of the same user that sets SO_REUSEPORT may join the group and take
+// its share of the connections. What it buys is zero-downtime restarts: the new process binds
+// beside the old one. A server that wants an acceptor can still accept on one loop and post()
+// to next().
 #pragma once
 
 #include <atomic>

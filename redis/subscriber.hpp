@@ -58,6 +58,8 @@ class Subscriber final : private detail::LinkEvents {
     }
     [[nodiscard]] bool connected() const { return stats().connected; }
     [[nodiscard]] Stats stats() const { return link_.stats(); }
+    // Why the most recent connection ended or failed to connect ({} while none has); it is kept
+    // after a reconnect, so a caller that sees stats().losses grow can still ask why.
     [[nodiscard]] std::error_code last_error() const { return link_.last_error(); }
 
   private:

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# make install: libraries to $PREFIX/lib, headers to $PREFIX/include/wire/<layer>/, pkg-config files.
+# make install: libraries to $PREFIX/lib, headers to $PREFIX/include/wire/<layer>/, pkg-config files,
+# and the learner's tool wire-explain to $PREFIX/bin.
 set -eu
 cd "$(dirname "$0")/.."
 : "${PREFIX:?}" "${BUILD:?}" "${LAYERS:?}"
 install -d "$PREFIX/lib/pkgconfig" "$PREFIX/include/wire"
 install -m 644 "$BUILD/libwire.a" "$PREFIX/lib/"
+install -D -m 755 "$BUILD/tools/wire-explain" "$PREFIX/bin/wire-explain"
 # LAYERS holds "layer:dep1,dep2" pairs; a layer's .pc file requires the pc files of its deps.
 for entry in $LAYERS; do
     layer=${entry%%:*}

@@ -5,10 +5,13 @@
 #include <array>
 #include <csignal>
 #include <cstring>
+#include <memory>
 
 #include "http/parser.hpp"
+#include "net/accept_balance.hpp"
 #include "net/error.hpp"
 #include "net/listener.hpp"
+#include "net/loop_listener.hpp"
 #include "net/timer.hpp"
 #include "websocket/detail/fields.hpp"
 #include "websocket/handshake.hpp"
@@ -33,18 +36,23 @@ std::string plain_refusal(int status, std::string_view body) {
 
 // One per loop: its listener and the connections still in their handshake (indexed by fd).
 struct WebSocketServer::Acceptor final : net::IoHandler {
-    Acceptor(WebSocketServer& s, net::EventLoop& l, net::Listener li)
-        : server(s), loop(l), listener(std::move(li)) {}
+    Acceptor(WebSocketServer& s, net::EventLoop& l, net::Listener li, std::size_t index,
+             std::shared_ptr<net::AcceptBalance> balance)
+        : server(s), loop(l), listener(l, std::move(li), index, std::move(balance)) {}
     ~Acceptor() { close_all(); }
     void on_readable() override;
     void on_error() override {}
+    void start_handshake(net::Socket s);
+    // Any loop thread: a connection another loop accepted for this one (net/accept_balance.hpp).
+    void hand_over(net::Socket s);
     void drop(int fd);
     void close_all();
 
     WebSocketServer& server;
     net::EventLoop& loop;
-    net::Listener listener;
+    net::LoopListener listener;
     std::vector<std::unique_ptr<Pending>> pending;
+    bool closed = false;  // loop thread: stopped accepting
 };
 
 namespace {
@@ -158,19 +166,46 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
 }  // namespace
 
 void WebSocketServer::Acceptor::on_readable() {
-    for (;;) {
+    // Bounded per wake-up: the loop's other work goes on, and other loops sharing the listener
+    // get their share of a burst.
+    std::size_t accepted = 0;
+    while (accepted < listener.batch()) {
         auto s = listener.accept();
-        if (!s) return;  // would_block, or a connection shed on EMFILE
-        const auto fd = static_cast<std::size_t>(s->fd());
-        if (fd >= pending.size()) pending.resize(fd + 1 + fd / 2);
-        pending[fd] = std::make_unique<Pending>(*this, std::move(*s));
-        if (loop.add(static_cast<int>(fd), net::Interest::readable, pending[fd].get())) {
-            pending[fd].reset();
-            continue;
+        // EAGAIN (none left, or another loop took it), or a connection shed on EMFILE.
+        if (!s) break;
+        ++accepted;
+        // A loop given more than its share passes the connection on.
+        const std::size_t owner = listener.assign();
+        if (owner == listener.index()) {
+            start_handshake(std::move(*s));
+        } else {
+            server.acceptors_[owner]->hand_over(std::move(*s));
         }
-        const auto timeout = server.options().handshake_timeout;
-        if (timeout > timeout.zero()) loop.arm_after(pending[fd]->timer(), timeout);
     }
+    listener.end_batch(accepted);
+}
+
+void WebSocketServer::Acceptor::start_handshake(net::Socket s) {
+    const auto fd = static_cast<std::size_t>(s.fd());
+    if (fd >= pending.size()) pending.resize(fd + 1 + fd / 2);
+    pending[fd] = std::make_unique<Pending>(*this, std::move(s));
+    if (loop.add(static_cast<int>(fd), net::Interest::readable, pending[fd].get())) {
+        pending[fd].reset();
+        return;
+    }
+    const auto timeout = server.options().handshake_timeout;
+    if (timeout > timeout.zero()) loop.arm_after(pending[fd]->timer(), timeout);
+}
+
+void WebSocketServer::Acceptor::hand_over(net::Socket s) {
+    // A posted task must be copyable, so the socket travels in a shared_ptr: should the loop
+    // stop before the task runs, the socket closes with it.
+    auto moving = std::make_shared<net::Socket>(std::move(s));
+    loop.post([this, moving] {
+        // Passed on after this loop stopped accepting (a shutdown): dropped, as connections
+        // still in the accept queue are.
+        if (!closed) start_handshake(std::move(*moving));
+    });
 }
 
 void WebSocketServer::Acceptor::drop(int fd) {
@@ -179,10 +214,8 @@ void WebSocketServer::Acceptor::drop(int fd) {
 }
 
 void WebSocketServer::Acceptor::close_all() {
-    if (listener.valid()) {
-        (void)loop.remove(listener.fd());
-        (void)listener.close();
-    }
+    closed = true;
+    listener.close();
     for (auto& p : pending) {
         if (!p) continue;
         (void)loop.remove(p->fd());
@@ -214,16 +247,23 @@ const Endpoint* WebSocketServer::route_for(std::string_view path) const {
 
 std::error_code WebSocketServer::listen(std::string_view address) {
     auto addrs = net::Address::resolve(address);
-    if (!addrs) return addrs.error();
-    if (addrs->empty()) return make_error_code(net::Error::bad_address);
-    auto listeners = net::listen_reuse_port(addrs->front(), group_.size());
+    if (!addrs) return net::op_error("listen", address, addrs.error());
+    if (addrs->empty()) return net::op_error("listen", address, net::Error::bad_address);
+    // One socket that every loop accepts from, unless the caller opted in to SO_REUSEPORT.
+    auto listeners = options_.reuse_port ? net::listen_reuse_port(addrs->front(), group_.size())
+                                         : net::listen_shared(addrs->front(), group_.size());
     if (!listeners) return listeners.error();
     port_ = (*listeners)[0].address().port();
+    // Loops sharing one socket share the count of what each was given.
+    std::shared_ptr<net::AcceptBalance> balance;
+    if (!options_.reuse_port && group_.size() > 1) {
+        balance = std::make_shared<net::AcceptBalance>(group_.size());
+    }
     for (std::size_t i = 0; i < group_.size(); ++i) {
-        auto a = std::make_unique<Acceptor>(*this, group_.loop(i), std::move((*listeners)[i]));
-        if (auto ec = group_.loop(i).add(a->listener.fd(), net::Interest::readable, a.get())) {
-            return ec;
-        }
+        auto a = std::make_unique<Acceptor>(*this, group_.loop(i), std::move((*listeners)[i]), i,
+                                            balance);
+        // Before start(), no loop thread runs yet: registering from here is safe.
+        if (auto ec = a->listener.start(a.get())) return ec;
         acceptors_.push_back(std::move(a));
     }
     return {};

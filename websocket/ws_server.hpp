@@ -1,6 +1,7 @@
 // WebSocketServer: a standalone event-driven WebSocket server for programs that need no HTTP
-// routes: SO_REUSEPORT listeners on a LoopGroup, the RFC 6455 §4.2 opening handshake on the loop,
-// then connections handed to an Engine with the Endpoint of the request's path.
+// routes: one listening socket that every loop of a LoopGroup accepts from
+// (net/loop_listener.hpp), the RFC 6455 §4.2 opening handshake on the loop, then connections
+// handed to an Engine with the Endpoint of the request's path.
 // wire:glue
 //
 //     websocket::WebSocketServer server;
@@ -30,6 +31,12 @@ namespace wire::websocket {
 
 struct ServerOptions {
     std::size_t loops = 0;  // 0: one per CPU
+    // SO_REUSEPORT, off by default: listen() then fails on a port any socket holds ("listen
+    // 127.0.0.1:8080: address already in use"). On, each loop gets its own socket in a
+    // SO_REUSEPORT group, which other sockets of the same user that set it may join: for
+    // zero-downtime restarts, where the new process binds beside the old one before the old one
+    // closes (http::Server::reuse_port says more).
+    bool reuse_port = false;
     // Busy polling on every loop (net::EventLoop::set_busy_poll): up to this long awake after a
     // busy pass before sleeping. Zero: off.
     std::chrono::microseconds busy_poll{0};
@@ -56,7 +63,8 @@ class WebSocketServer {
     // Before listen(): requests whose path (without query) is exactly `path` are upgraded and
     // run with `endpoint`. Other paths get 404.
     void route(std::string path, Endpoint endpoint);
-    // Before start(): one listener per loop on `address` ("127.0.0.1:0" picks a port).
+    // Before start(): binds `address` ("127.0.0.1:0" picks a port) for every loop. The error
+    // names the address: "listen 127.0.0.1:8080: address already in use".
     std::error_code listen(std::string_view address);
     [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
 

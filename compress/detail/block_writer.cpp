@@ -78,16 +78,6 @@ void run_length_code(const std::uint8_t* lengths, unsigned n, BlockPlan& plan,
     plan.rle_count = out;
 }
 
-std::uint64_t data_bits(const BlockSymbols& b, const std::uint8_t* lit_len_bits,
-                        const std::uint8_t* distance_bits) {
-    std::uint64_t bits = 0;
-    for (unsigned s = 0; s < num_lit_len_symbols; ++s)
-        bits += std::uint64_t{b.lit_len_freq[s]} * lit_len_bits[s];
-    for (unsigned d = 0; d < num_distance_symbols; ++d)
-        bits += std::uint64_t{b.distance_freq[d]} * distance_bits[d];
-    return bits;
-}
-
 // The dynamic block's size; leaves its code lengths and header in `plan`.
 std::uint64_t plan_dynamic(const BlockSymbols& b, BlockPlan& plan) {
     LitLenDistanceCodes& c = plan.codes;
@@ -117,7 +107,26 @@ std::uint64_t plan_dynamic(const BlockSymbols& b, BlockPlan& plan) {
     for (unsigned s = 0; s < num_code_length_symbols; ++s)
         bits += std::uint64_t{cl_freq[s]} * plan.code_length_bits[s];
     bits += 2 * cl_freq[16] + 3 * cl_freq[17] + 7 * cl_freq[18];
-    return bits + data_bits(b, c.lit_len_bits, c.distance_bits);
+    return bits;
+}
+
+// The symbols' bits (extra bits aside) under the fixed and the dynamic codes, in one pass over
+// the symbols the dynamic header sends (the others do not occur).
+struct DataBits {
+    std::uint64_t fixed = 0, dynamic = 0;
+};
+DataBits data_bits(const BlockSymbols& b, const BlockPlan& plan) {
+    DataBits bits;
+    const LitLenDistanceCodes& c = plan.codes;
+    for (unsigned s = 0; s < plan.hlit; ++s) {
+        bits.fixed += std::uint64_t{b.lit_len_freq[s]} * fixed_codes.lit_len_bits[s];
+        bits.dynamic += std::uint64_t{b.lit_len_freq[s]} * c.lit_len_bits[s];
+    }
+    for (unsigned d = 0; d < plan.hdist; ++d) {
+        bits.fixed += std::uint64_t{b.distance_freq[d]} * fixed_distance_bits;
+        bits.dynamic += std::uint64_t{b.distance_freq[d]} * c.distance_bits[d];
+    }
+    return bits;
 }
 
 void write_symbols(BitWriter& out, const BlockSymbols& b, const LitLenDistanceCodes& c) {
@@ -168,9 +177,10 @@ void plan_block(const BlockSymbols& b, unsigned bit_offset, BlockPlan& plan) noe
     for (unsigned i = 0; i < num_distance_symbols; ++i)
         extra += std::uint64_t{b.distance_freq[i]} * distance_extra[i];
 
-    const std::uint64_t fixed =
-        3 + extra + data_bits(b, fixed_codes.lit_len_bits, fixed_codes.distance_bits);
-    const std::uint64_t dynamic = extra + plan_dynamic(b, plan);
+    const std::uint64_t header = plan_dynamic(b, plan);
+    const DataBits data = data_bits(b, plan);
+    const std::uint64_t fixed = 3 + extra + data.fixed;
+    const std::uint64_t dynamic = extra + header + data.dynamic;
     // A block whose input already left the window cannot be stored.
     const std::uint64_t stored =
         b.bytes != nullptr || b.byte_count == 0 ? stored_bits(bit_offset, b.byte_count) : ~0ull;
@@ -182,8 +192,9 @@ void plan_block(const BlockSymbols& b, unsigned bit_offset, BlockPlan& plan) noe
     } else {
         plan.type = BlockType::dynamic, plan.bits = dynamic;
         LitLenDistanceCodes& c = plan.codes;
-        build_codes(c.lit_len_bits, num_lit_len_symbols, c.lit_len_code);
-        build_codes(c.distance_bits, num_distance_symbols, c.distance_code);
+        // Symbols past HLIT and HDIST do not occur: they need no code.
+        build_codes(c.lit_len_bits, plan.hlit, c.lit_len_code);
+        build_codes(c.distance_bits, plan.hdist, c.distance_code);
         build_codes(plan.code_length_bits, num_code_length_symbols, plan.code_length_code);
     }
 }

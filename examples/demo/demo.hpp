@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "../room.hpp"
 #include "../session_group.hpp"
@@ -16,6 +17,8 @@
 #include "websocket/upgrader.hpp"
 
 namespace demo {
+
+class Cluster;
 
 // Where the demo's files are, found once at startup (paths.cpp).
 struct Paths {
@@ -38,6 +41,10 @@ struct Live {
     // Called for each successful upgrade: the server's access log does not see hijacked
     // requests, so the demo logs the 101 itself.
     std::function<void(const wire::http::Request&)> on_upgrade;
+    // In a cluster (cluster.hpp): this instance's name, told to each chat tab in a first
+    // message, and the backplanes that carry the chat and the push to the other instances.
+    std::string instance;
+    Cluster* cluster = nullptr;
 };
 
 // Looks for `relative` (e.g. "examples/demo/www") under $WIRE_DEMO_ROOT, beside the binary
@@ -46,6 +53,14 @@ std::filesystem::path find_repo_dir(const std::string& relative);
 
 // The whole file in `out`; false when it cannot be read.
 bool read_file(const std::filesystem::path& path, std::string& out);
+
+// frame.cpp: the demo's look (stylesheet, icon, a header linking home) for pages from elsewhere.
+// `title` is HTML: escape text with append_escaped first.
+void append_escaped(std::string& out, std::string_view text);
+// A page's start, up to and including the header: "<!DOCTYPE html>...<body><header>...".
+std::string page_start(std::string_view title);
+// `page` (a whole HTML document) with the links added to its <head> and the header to its <body>.
+std::string add_frame(std::string page, std::string_view title);
 
 // pages.cpp: GET /, every file of www/ at its name, the seed pages rendered with their ws:// URL.
 void add_pages(wire::http::ServeMux& mux, const Paths& paths);

@@ -7,6 +7,8 @@
 //   /seed/001/client.html, /seed/002/   the seed tutorials' own pages
 //
 //   build/examples/demo [--port N] [--tail FILE]     (or PORT=N)
+//   build/examples/demo --redis HOST:PORT --instance NAME     one instance of a cluster
+//                                       (cluster.hpp; WIRE_REDIS, WIRE_INSTANCE)
 //
 // examples/demo/ROUTES.md lists every route and what the pages expect of it. The terminal shows
 // the URL and one access-log line per request. Ctrl-C (or SIGTERM) shuts down gracefully:
@@ -25,11 +27,13 @@
 #include <thread>
 
 #include "../example_flags.hpp"
+#include "cluster.hpp"
 #include "demo.hpp"
 #include "http/request.hpp"
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
 #include "http/server_error.hpp"
+#include "net/error.hpp"
 #include "websocket/route.hpp"
 
 namespace http = wire::http;
@@ -116,6 +120,12 @@ int main(int argc, char** argv) {
     demo::Live live;
     live.tail_file = paths.tail_file;
     demo::add_sockets(*mux, live);
+    std::unique_ptr<demo::Cluster> cluster;
+    if (const std::string redis = demo::redis_address(argc, argv); !redis.empty()) {
+        live.instance = demo::instance_name(argc, argv);
+        cluster = std::make_unique<demo::Cluster>(live, redis, live.instance);
+        live.cluster = cluster.get();
+    }
     AccessLog log_file(paths.tail_file);
     live.on_upgrade = [&log_file](const http::Request& r) { log_file.upgraded(r); };
 
@@ -132,11 +142,17 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
     };
     block_stop_signals();  // before any thread starts, so that every thread inherits it
+    if (cluster) cluster->start();
     if (paths.www.empty()) std::fprintf(stderr, "demo: pages not found (set WIRE_DEMO_ROOT)\n");
     if (auto listening = server.listen(); !listening) {
-        std::fprintf(stderr, "demo: %s: %s\n", server.addr.c_str(),
-                     listening.error().message().c_str());
+        // e.g. "demo: listen 127.0.0.1:8080: address already in use"
+        std::fprintf(stderr, "demo: %s\n",
+                     wire::net::describe("listen", server.addr, listening.error()).c_str());
         return 1;
+    }
+    if (cluster) {
+        std::printf("wire demo: instance %s, joined through redis at %s\n", live.instance.c_str(),
+                    demo::redis_address(argc, argv).c_str());
     }
     std::printf(
         "wire demo: open http://%s/ in a browser (Ctrl-C stops)\n"
@@ -148,6 +164,8 @@ int main(int argc, char** argv) {
     if (result.error() != http::ServerError::server_closed) ::kill(::getpid(), SIGTERM);
     stopper.join();  // (woken above if serve() failed by itself)
     live.sessions.wait();
+    if (cluster) cluster->stop();
+    // server_closed (Go's ErrServerClosed): Ctrl-C or SIGTERM stopped it gracefully. Success.
     if (result.error() == http::ServerError::server_closed) return 0;
     std::fprintf(stderr, "demo: %s\n", result.error().message().c_str());
     return 1;

@@ -1,6 +1,8 @@
 // The demo's pages: every file under www/ is served at its own path ("GET /echo.html"), read from
 // disk on each request so that an edited page shows on reload. Two seed pages are templates: the
-// server writes their ws:// URL into them, as the tutorial's html/template did with {{.}}.
+// server writes their ws:// URL into them, as the tutorial's html/template did with {{.}}, and
+// puts the demo's frame around them (frame.cpp): the files stay as the tutorials wrote them, and
+// examples/channel_echo serves client.html alone.
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -19,10 +21,14 @@ namespace http = wire::http;
 
 namespace {
 
-// Template pages and the WebSocket path their {{ws_url}} names (ROUTES.md).
-const std::map<std::string, std::string, std::less<>> kTemplates = {
-    {"seed/001/client.html", "/seed/001/ws"},
-    {"seed/002/index.html", "/seed/002/stream"},
+// A template page: the WebSocket path its {{ws_url}} names (ROUTES.md) and its header's title.
+struct Template {
+    std::string ws_path;
+    std::string title;
+};
+const std::map<std::string, Template, std::less<>> kTemplates = {
+    {"seed/001/client.html", {"/seed/001/ws", "Seed 001: client.html"}},
+    {"seed/002/index.html", {"/seed/002/stream", "Seed 002: a stream of messages"}},
 };
 
 // Replaces every {{ws_url}} with "ws://<Host><path>": the page connects back to whichever
@@ -37,20 +43,22 @@ std::string render(std::string page, std::string_view host, std::string_view ws_
     return page;
 }
 
-http::HandlerPtr page_handler(fs::path file, std::string ws_path) {
-    return http::handler_func([file = std::move(file), ws_path = std::move(ws_path)](
-                                  http::ResponseWriter& w, http::Request& r) {
-        std::string body;
-        if (!read_file(file, body)) {
-            http::error(w, "cannot read " + file.filename().string(), 500);
-            return;
-        }
-        if (!ws_path.empty()) body = render(std::move(body), r.host, ws_path);
-        const auto type = http::content_type_for_extension(http::path_extension(file.string()));
-        if (!type.empty()) w.header().set("Content-Type", type);
-        w.header().set("Cache-Control", "no-cache");  // edits show on reload
-        (void)w.write(body);
-    });
+// `tmpl` is null for a page served as it is.
+http::HandlerPtr page_handler(fs::path file, const Template* tmpl) {
+    return http::handler_func(
+        [file = std::move(file), tmpl](http::ResponseWriter& w, http::Request& r) {
+            std::string body;
+            if (!read_file(file, body)) {
+                http::error(w, "cannot read " + file.filename().string(), 500);
+                return;
+            }
+            if (tmpl != nullptr)
+                body = add_frame(render(std::move(body), r.host, tmpl->ws_path), tmpl->title);
+            const auto type = http::content_type_for_extension(http::path_extension(file.string()));
+            if (!type.empty()) w.header().set("Content-Type", type);
+            w.header().set("Cache-Control", "no-cache");  // edits show on reload
+            (void)w.write(body);
+        });
 }
 
 // Without www/ (a checkout without the pages), "/" still says what is here.
@@ -82,7 +90,8 @@ void add_pages(http::ServeMux& mux, const Paths& paths) {
         if (!entry.is_regular_file()) continue;
         const std::string rel = entry.path().lexically_relative(paths.www).generic_string();
         const auto tmpl = kTemplates.find(rel);
-        auto handler = page_handler(entry.path(), tmpl == kTemplates.end() ? "" : tmpl->second);
+        auto handler =
+            page_handler(entry.path(), tmpl == kTemplates.end() ? nullptr : &tmpl->second);
         mux.handle("GET /" + rel, handler);
         // A folder's index.html also answers for the folder itself ("/" and "/seed/002/").
         if (entry.path().filename() == "index.html") {

@@ -13,6 +13,7 @@
 
 #include "../connection.hpp"
 #include "../tail_session.hpp"
+#include "cluster.hpp"
 #include "demo.hpp"
 #include "http/handlers.hpp"
 #include "http/request.hpp"
@@ -101,6 +102,7 @@ void send_message(Live& live, http::ResponseWriter& w, http::Request& r) {
         return;
     }
     const std::size_t n = live.push.broadcast(std::string(message));
+    if (live.cluster != nullptr) live.cluster->publish_push(std::string(message));
     w.header().set("Content-Type", "application/json");
     (void)w.write("{\"delivered\": " + std::to_string(n) + "}\n");
 }
@@ -112,7 +114,11 @@ void add_sockets(http::ServeMux& mux, Live& live) {
     mux.handle_func("GET /echo",
                     [l](http::ResponseWriter& w, http::Request& r) { run_conn(*l, w, r, echo); });
     // Every tab subscribes to one topic; each message goes to all of them, the sender included.
-    l->chat.handlers.on_open = [](ws::LoopConn& c) { c.subscribe("chat"); };
+    // In a cluster, a tab first hears which instance it is on ("instance NAME"), then the chat.
+    l->chat.handlers.on_open = [l](ws::LoopConn& c) {
+        if (!l->instance.empty()) (void)c.send_text("instance " + l->instance);
+        c.subscribe("chat");
+    };
     l->chat.handlers.on_message = [l](ws::LoopConn&, const ws::LoopMessage& m) {
         l->engine.hub().publish("chat", m.opcode, m.payload);
     };
@@ -125,6 +131,10 @@ void add_sockets(http::ServeMux& mux, Live& live) {
     });
     mux.handle_func("POST /api/tool/send_message",
                     [l](http::ResponseWriter& w, http::Request& r) { send_message(*l, w, r); });
+    mux.handle_func("GET /api/instance", [l](http::ResponseWriter& w, http::Request&) {
+        w.header().set("Content-Type", "application/json");
+        (void)w.write("{\"instance\": \"" + l->instance + "\"}\n");
+    });
     mux.handle_func("GET /tail", [l](http::ResponseWriter& w, http::Request& r) {
         run_conn(*l, w, r, [file = l->tail_file](ws::Conn& conn) { example::tail_to(conn, file); });
     });

@@ -34,12 +34,13 @@ std::string_view Exchange::sniff(std::string_view body) {
 
 // ---------------------------------------------------------------- LoopContext
 
-LoopContext::LoopContext(ServerCore& c, net::EventLoop& l, net::Listener listener)
+LoopContext::LoopContext(ServerCore& c, net::EventLoop& l, net::Listener listener,
+                         std::size_t index, std::shared_ptr<net::AcceptBalance> balance)
     : core(c),
       loop(l),
       exchange(c),
       read_buffer(new char[read_buffer_size]),
-      listener_(std::move(listener)),
+      listener_(l, std::move(listener), index, std::move(balance)),
       deadline_(&LoopContext::on_deadline, this) {}
 
 LoopContext::~LoopContext() {
@@ -52,40 +53,63 @@ LoopContext::~LoopContext() {
 }
 
 void LoopContext::start() {
-    if (!listener_.valid()) return;
-    if (!loop.add(listener_.fd(), net::Interest::readable, this)) listening_ = true;
+    if (auto ec = listener_.start(this)) core.log(net::describe("listen", {}, ec));
 }
 
 void LoopContext::on_readable() {
-    // Bounded per wake-up, so a flood of connections cannot starve the loop's requests.
-    for (int i = 0; i < 64 && listening_; ++i) {
+    // Bounded per wake-up, so a flood of connections cannot starve the loop's requests (and,
+    // with a shared listener, so that the other loops get their share: net/loop_listener.hpp).
+    std::size_t accepted = 0;
+    while (accepted < listener_.batch() && listener_.listening()) {
         if (!core.admit()) {
             // max_connections: stop accepting; a closing connection resumes it.
-            (void)loop.modify(listener_.fd(), net::Interest::none);
-            paused_ = true;
-            return;
+            listener_.pause();
+            break;
         }
         auto socket = listener_.accept();
         if (!socket) {
             core.released();
+            // EAGAIN: none left, or another loop took it (a shared listener).
             if (!net::would_block(socket.error())) {
                 core.log(net::describe("accept", {}, socket.error()));
             }
-            return;
+            break;
         }
-        (void)socket->set_no_delay(true);
-        sockaddr_storage ss{};
-        socklen_t len = sizeof ss;
-        (void)::getpeername(socket->fd(), reinterpret_cast<sockaddr*>(&ss), &len);
-        const int fd = socket->release();
-        auto* c = new ServerConn(*this, fd, PeerAddress::from(ss));
-        link(c);
-        if (loop.add(fd, net::Interest::readable, c)) {
-            c->close_now();
-            continue;
+        ++accepted;
+        // A loop given more than its share passes the connection on (net/accept_balance.hpp).
+        const std::size_t owner = listener_.assign();
+        if (owner == listener_.index()) {
+            serve(std::move(*socket));
+        } else {
+            core.hand_off(owner, std::move(*socket));
         }
-        c->arm_first_request_timer();
     }
+    listener_.end_batch(accepted);
+}
+
+void LoopContext::serve(net::Socket socket) {
+    (void)socket.set_no_delay(true);
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    (void)::getpeername(socket.fd(), reinterpret_cast<sockaddr*>(&ss), &len);
+    const int fd = socket.release();
+    auto* c = new ServerConn(*this, fd, PeerAddress::from(ss));
+    link(c);
+    if (loop.add(fd, net::Interest::readable, c)) {
+        c->close_now();
+        return;
+    }
+    c->arm_first_request_timer();
+}
+
+void LoopContext::adopt(net::Socket socket) {
+    // Passed on by another loop after this one stopped accepting (a shutdown): it goes the way
+    // of the connections still in the accept queue.
+    if (closing_) {
+        core.released();
+        return;
+    }
+    serve(std::move(socket));
 }
 
 void LoopContext::link(ServerConn* c) noexcept {
@@ -103,22 +127,17 @@ void LoopContext::unlink(ServerConn* c) noexcept {
     c->list_prev = c->list_next = nullptr;
     --count_;
     core.released();
-    if (paused_) resume_accepting();
+    resume_accepting();
     if (core.shutting_down()) maybe_done();
 }
 
 void LoopContext::resume_accepting() {
-    if (!listening_ || !paused_) return;
-    paused_ = false;
-    (void)loop.modify(listener_.fd(), net::Interest::readable);
+    listener_.resume();
 }
 
 void LoopContext::stop_listening() {
-    if (listener_.valid()) {
-        if (listening_) (void)loop.remove(listener_.fd());
-        (void)listener_.close();
-    }
-    listening_ = false;
+    closing_ = true;
+    listener_.close();
 }
 
 void LoopContext::begin_shutdown(std::chrono::steady_clock::time_point deadline) {
@@ -179,13 +198,20 @@ void ServerCore::log(std::string_view line) const {
 net::Result<void> ServerCore::listen() {
     if (closed_.load() || shutting_down()) return ServerError::server_closed;
     auto address = net::Address::resolve(config_.addr);
-    if (!address) return address.error();
+    if (!address) return net::op_error("listen", config_.addr, address.error());
     const std::size_t loops =
         config_.loops == 0 ? std::max(1u, std::thread::hardware_concurrency()) : config_.loops;
     net::ListenOptions options;
-    auto listeners = net::listen_reuse_port(address->front(), loops, options);
+    // One socket that every loop accepts from, unless the caller opted in to SO_REUSEPORT.
+    auto listeners = config_.reuse_port ? net::listen_reuse_port(address->front(), loops, options)
+                                        : net::listen_shared(address->front(), loops, options);
     if (!listeners) return listeners.error();
     listeners_ = std::move(*listeners);
+    // Loops sharing one socket share the count of what each was given.
+    balance_.reset();
+    if (!config_.reuse_port && listeners_.size() > 1) {
+        balance_ = std::make_shared<net::AcceptBalance>(listeners_.size());
+    }
     address_ = listeners_.front().address();
     return {};
 }
@@ -210,8 +236,8 @@ net::Result<void> ServerCore::serve() {
         for (std::size_t i = 0; i < group_->size(); ++i)
             group_->loop(i).set_busy_poll(config_.busy_poll);
         for (std::size_t i = 0; i < listeners_.size(); ++i) {
-            loops_.push_back(
-                std::make_unique<LoopContext>(*this, group_->loop(i), std::move(listeners_[i])));
+            loops_.push_back(std::make_unique<LoopContext>(*this, group_->loop(i),
+                                                           std::move(listeners_[i]), i, balance_));
         }
         listeners_.clear();
         if (signals_) {
@@ -238,6 +264,14 @@ net::Result<void> ServerCore::serve() {
     }
     cv_.notify_all();
     return ServerError::server_closed;
+}
+
+void ServerCore::hand_off(std::size_t loop, net::Socket socket) {
+    LoopContext* to = loops_[loop].get();
+    // A posted task must be copyable, so the socket travels in a shared_ptr: should the loop
+    // stop before the task runs, the socket closes with it.
+    auto moving = std::make_shared<net::Socket>(std::move(socket));
+    to->loop.post([to, moving] { to->adopt(std::move(*moving)); });
 }
 
 bool ServerCore::admit() noexcept {

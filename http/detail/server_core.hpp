@@ -23,9 +23,12 @@
 #include "http/serializer.hpp"
 #include "http/server.hpp"
 #include "http/trace.hpp"
+#include "net/accept_balance.hpp"
 #include "net/event_loop.hpp"
 #include "net/listener.hpp"
 #include "net/loop_group.hpp"
+#include "net/loop_listener.hpp"
+#include "net/socket.hpp"
 #include "net/timer.hpp"
 
 namespace wire::http::detail {
@@ -77,7 +80,9 @@ struct Exchange final : BodySource {
 // the loop's connections, kept on an intrusive list.
 class LoopContext final : public net::IoHandler {
   public:
-    LoopContext(ServerCore& core, net::EventLoop& loop, net::Listener listener);
+    // Loop number `index`; `balance` is shared by loops that share one socket, else null.
+    LoopContext(ServerCore& core, net::EventLoop& loop, net::Listener listener, std::size_t index,
+                std::shared_ptr<net::AcceptBalance> balance);
     ~LoopContext();
 
     void start();  // on the loop thread: registers the listener
@@ -90,6 +95,8 @@ class LoopContext final : public net::IoHandler {
     void close_all();
     void maybe_done();  // in shutdown: reports this loop finished when it has no connections
     void resume_accepting();
+    // On the loop thread: a connection another loop accepted and passed on (ServerCore::hand_off).
+    void adopt(net::Socket socket);
 
     ServerCore& core;
     net::EventLoop& loop;
@@ -100,13 +107,13 @@ class LoopContext final : public net::IoHandler {
   private:
     static void on_deadline(net::Timer&, void* self);
     void stop_listening();
+    void serve(net::Socket socket);  // a new connection of this loop
 
-    net::Listener listener_;
+    net::LoopListener listener_;
     ServerConn* first_ = nullptr;
     std::size_t count_ = 0;
     net::Timer deadline_;
-    bool listening_ = false;
-    bool paused_ = false;
+    bool closing_ = false;  // stopped accepting: connections passed on now are dropped
     bool reported_done_ = false;
 };
 
@@ -139,6 +146,9 @@ class ServerCore {
     void shutdown_on_signals(Server::Duration grace);
     net::Address address() const { return address_; }
 
+    // From loop thread to loop thread: `socket` was accepted by one loop for loop `loop`.
+    void hand_off(std::size_t loop, net::Socket socket);
+
     // Connection accounting (every loop), for max_connections and shutdown.
     bool admit() noexcept;  // false at max_connections
     void released() noexcept;
@@ -162,6 +172,7 @@ class ServerCore {
     HandlerPtr handler_;
     ParseOptions options_;
     std::vector<net::Listener> listeners_;
+    std::shared_ptr<net::AcceptBalance> balance_;  // when listeners_ are one shared socket
     net::Address address_;
     std::unique_ptr<net::LoopGroup> group_;
     std::vector<std::unique_ptr<LoopContext>> loops_;

@@ -147,7 +147,7 @@ void Link::become_ready() {
         counters_.disconnected += now - down_since_;
         ++counters_.connects;
         if (was_ready_) ++counters_.reconnects;
-        last_error_ = {};
+        // last_error_ stays: it says why the previous connection ended, also after a reconnect.
     }
     was_ready_ = true;
     attempt_ = 0;

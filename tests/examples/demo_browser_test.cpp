@@ -1,8 +1,11 @@
 // examples/demo in a real browser: headless Chromium, driven over the DevTools protocol by
 // tests/examples/browser/drive_demo.js, clicks through the pages as ROUTES.md describes: the echo
 // page gets its message back, two chat tabs see each other, the push form reaches a second tab,
-// the log tail shows a line the test appends. It also saves a screenshot of the home page
-// ($WIRE_BUILD/demo-home.png). Skipped when chromium or node is missing.
+// the log tail shows a line the test appends and counts it right, the file listing and the seed
+// pages wear the demo's style with a link home, /favicon.ico is an icon. It also saves the
+// README's screenshot of the home page ($WIRE_BUILD/demo-home.png, copied to docs/ by hand),
+// showing the address `make run` uses (127.0.0.1:8080) whatever port the test's demo has.
+// Skipped when chromium or node is missing.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -30,7 +33,8 @@ TEST_CASE("demo pages work in headless Chromium: echo, chat, push, tail, screens
         "NODE_PATH=/usr/share/nodejs timeout 120 node tests/examples/browser/drive_demo.js " +
         local_url(demo.port(), "") + " " + shot + " 2>&1");
     CAPTURE(out);
-    for (const char* step : {"ok echo", "ok chat", "ok push", "ok tail", "ok screenshot"})
+    for (const char* step :
+         {"ok echo", "ok chat", "ok push", "ok tail", "ok frames", "ok screenshot"})
         CHECK(out.find(step) != std::string::npos);
     CHECK(out.find("FAIL") == std::string::npos);
     CHECK(std::filesystem::file_size(shot) > 10000);

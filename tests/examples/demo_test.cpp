@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 #include "example_process.hpp"
 
@@ -91,4 +93,67 @@ TEST_CASE("demo request inspector shows the request as parsed") {
     CHECK(out.find("  X-Demo: yes\n") != std::string::npos);
     CHECK(out.find("body (3 bytes):\na=1\n") != std::string::npos);
     CHECK(demo.terminate(SIGINT) == 0);
+}
+
+TEST_CASE("demo: the file listing and the seed pages wear the demo's look and link home") {
+    DemoRoot root;
+    root.write("examples/demo/www/seed/002/index.html",
+               "<html><head><title>s</title></head><body>\n<p>{{ws_url}}</p></body></html>");
+    ExampleProcess demo("demo", {}, {root.env()});
+    REQUIRE(demo.wait_listening());
+    const int port = demo.port();
+    const std::string home = "<a href=\"/\">all examples</a>";
+    const std::string style = "<link rel=\"stylesheet\" href=\"/style.css\">";
+
+    const std::string listing = curl(local_url(port, "/files/"));
+    CAPTURE(listing);
+    CHECK(listing.find(home) != std::string::npos);
+    CHECK(listing.find(style) != std::string::npos);
+    CHECK(listing.find("<title>wire demo: Files: /files/</title>") != std::string::npos);
+    // The library's entries, inside the frame; a way up from a subfolder.
+    CHECK(listing.find("<a href=\"notes/\">notes/</a>") != std::string::npos);
+    CHECK(listing.find("../") == std::string::npos);
+    CHECK(curl(local_url(port, "/files/notes/")).find("<a href=\"../\">../</a>") !=
+          std::string::npos);
+    // HEAD promises the framed page's length; a file still comes through untouched.
+    const std::string length = std::to_string(listing.size());
+    CHECK(curl("-I " + local_url(port, "/files/")).find("Content-Length: " + length + "\r\n") !=
+          std::string::npos);
+    CHECK(curl(local_url(port, "/files/hello.txt")) == "hello from static\n");
+    // A conditional GET of the listing is still answered 304, without a body.
+    const std::string modified =
+        curl("-o /dev/null -w '%{http_code}' -H 'If-Modified-Since: " +
+             std::string("Fri, 01 Jan 2100 00:00:00 GMT' ") + local_url(port, "/files/"));
+    CHECK(modified == "304");
+
+    const std::string seed = curl(local_url(port, "/seed/002/"));
+    CAPTURE(seed);
+    CHECK(seed.find(home) != std::string::npos);
+    CHECK(seed.find(style + "\n") < seed.find("</head>"));
+    CHECK(seed.find("<body>\n<header>") != std::string::npos);
+    CHECK(seed.find("ws://127.0.0.1:" + std::to_string(port) + "/seed/002/stream") !=
+          std::string::npos);
+    CHECK(demo.terminate() == 0);
+}
+
+TEST_CASE("demo: /favicon.ico is an icon, and every page of www/ names one") {
+    ExampleProcess demo("demo");  // the repository's own pages
+    REQUIRE(demo.wait_listening());
+    const std::string head = curl("-i " + local_url(demo.port(), "/favicon.ico"));
+    CHECK(head.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(head.find("Content-Type: image/vnd.microsoft.icon\r\n") != std::string::npos);
+    // ICONDIR: reserved 0, type 1 (icon).
+    CHECK(head.find(std::string("\r\n\r\n\0\0\1\0", 8)) != std::string::npos);
+    CHECK(curl("-o /dev/null -w '%{http_code} %{content_type}' " +
+               local_url(demo.port(), "/favicon.svg")) == "200 image/svg+xml");
+    for (const auto& entry : fs::recursive_directory_iterator("examples/demo/www")) {
+        if (entry.path().extension() != ".html" ||
+            entry.path().string().find("/seed/") != std::string::npos)
+            continue;  // the seed pages get theirs from the frame (tested above)
+        CAPTURE(entry.path().string());
+        std::ifstream in(entry.path());
+        const std::string page((std::istreambuf_iterator<char>(in)), {});
+        CHECK(page.find("<link rel=\"icon\" href=\"/favicon.svg\"") != std::string::npos);
+    }
+    CHECK(demo.terminate() == 0);
 }

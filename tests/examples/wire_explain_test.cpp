@@ -52,6 +52,16 @@ const Case kCases[] = {
     {"response_chunked", "response", 0},
     {"sha1_abc", "sha1 abc", 0},
     {"sha1_two_blocks", "sha1 abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 0},
+    {"inflate_fixed", "inflate f3 48 cd c9 c9 d7 51 c8 40 a2 14 01", 0},
+    {"inflate_dynamic",
+     "inflate 1d89890d00000c01673dec3f4369229e8304110d1153afe4c52feffc3e663caaa4e800", 0},
+    {"inflate_zlib",
+     "inflate --zlib 78da4b4c2a4a4c4e4c4904520a8908b68e42a24252621e1082a814206d8d2cad08002f5613ac",
+     0},
+    {"inflate_gzip", "inflate --gzip 1f8b0800000000000203cbc80400ac2a93d802000000", 0},
+    {"inflate_reserved_block", "inflate 07", 1},
+    {"inflate_distance_too_far", "inflate 4b 04 42 00", 1},
+    {"inflate_bad_hex", "inflate 4b zz", 2},
     {"resp_pubsub_message", R"(resp '*3\r\n$7\r\nmessage\r\n$4\r\nchat\r\n$2\r\nhi\r\n')", 0},
     {"resp3_attribute_map", R"(resp '|1\r\n+ttl\r\n:3600\r\n%1\r\n=7\r\ntxt:abc\r\n,inf\r\n')", 0},
     {"resp_hex_incomplete", "resp 2a 31 0d 0a 3a 31 0d", 1},
@@ -143,4 +153,22 @@ TEST_CASE("wire-explain: usage mistakes exit with status 2") {
     CHECK(run(exe + " frame 2>&1").status == 2);
     CHECK(run(exe + " accept 2>&1").status == 2);
     CHECK(run(exe + " help").status == 0);
+}
+
+TEST_CASE("wire-explain --help lists every command; no command or an unknown one prints it too") {
+    const std::string exe = program();
+    const Run help = run(exe + " --help 2>/dev/null");  // on standard output, status 0
+    CHECK(help.status == 0);
+    for (const char* command : {"\n  frame ", "\n  accept ", "\n  request ", "\n  response ",
+                                "\n  sha1 ", "\n  resp ", "\n  --help"}) {
+        CAPTURE(command);
+        CHECK(help.output.find(command) != std::string::npos);
+    }
+    // A usage mistake: the same text on standard error, status 2.
+    for (const std::string args : {"", " nonsense"}) {
+        CAPTURE(args);
+        const Run bare = run(exe + args + " 2>&1 >/dev/null");
+        CHECK(bare.status == 2);
+        CHECK(bare.output.find(help.output) != std::string::npos);
+    }
 }

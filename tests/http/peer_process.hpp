@@ -101,7 +101,9 @@ class PeerProcess {
 
 // nginx serving `dir`/www, with X-Conn: $connection on every answer (the connection's serial
 // number, which shows keep-alive reuse) and /redirect answering 302 to /file.txt.
-inline std::string nginx_config(const std::filesystem::path& dir, std::uint16_t port) {
+// `extra`: directives added to the server block (e.g. "gzip on;").
+inline std::string nginx_config(const std::filesystem::path& dir, std::uint16_t port,
+                                const std::string& extra = {}) {
     const std::string d = dir.string();
     return "daemon off; master_process off; worker_processes 1;\n"
            "pid " +
@@ -125,7 +127,8 @@ inline std::string nginx_config(const std::filesystem::path& dir, std::uint16_t 
            "  root " +
            d +
            "/www;\n"
-           "  add_header X-Conn $connection always;\n"
+           "  add_header X-Conn $connection always;\n" +
+           extra +
            "  location = /redirect { return 302 /file.txt; }\n"
            "  location = /chunked { chunked_transfer_encoding on; gzip off; }\n"
            " }\n}\n";

@@ -40,3 +40,26 @@ TEST_CASE("describe formats Go-style operation errors") {
     CHECK(describe("read", "", Error::timeout) == "read: i/o timeout");
     CHECK(describe("read", "", Error::eof) == "read: EOF");  // acronyms keep their case
 }
+
+TEST_CASE("op_error carries the operation and the address in the error value, as Go's OpError") {
+    const std::error_code cause(EADDRINUSE, std::system_category());
+    const std::error_code ec = op_error("listen", "127.0.0.1:8080", cause);
+    CHECK(ec.message() == "listen 127.0.0.1:8080: address already in use");
+    CHECK(message(ec) == "listen 127.0.0.1:8080: address already in use");
+    CHECK(std::string(ec.category().name()) == "wire.net.op");
+    // Still the errno condition it wraps, and unwrap gives the cause back.
+    CHECK(ec == std::errc::address_in_use);
+    CHECK(ec != std::errc::connection_refused);
+    CHECK(unwrap(ec) == cause);
+    CHECK(unwrap(cause) == cause);
+    // The same operation on the same address is the same value; another address is not.
+    CHECK(op_error("listen", "127.0.0.1:8080", cause) == ec);
+    CHECK(op_error("listen", "127.0.0.1:8081", cause) != ec);
+    // Wrapping a wrapped error replaces the context instead of stacking it.
+    CHECK(op_error("listen", "[::1]:80", ec).message() ==
+          "listen [::1]:80: address already in use");
+    // wire's own errors too, and success stays success.
+    CHECK(op_error("listen", "x:y", Error::bad_port).message() == "listen x:y: invalid port");
+    CHECK(unwrap(op_error("listen", "x:y", Error::bad_port)) == Error::bad_port);
+    CHECK_FALSE(op_error("listen", "127.0.0.1:8080", {}));
+}

@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <string>
 #include <vector>
 
 #include "net/dial.hpp"
@@ -48,13 +50,69 @@ TEST_CASE("accept with nothing waiting is would_block; accept_wait times out") {
     CHECK(Clock::now() - start >= 45ms);
 }
 
-TEST_CASE("listening twice on one port fails without SO_REUSEPORT and works with it") {
+namespace {
+
+// A socket bound and listening on 127.0.0.1:port the plain way, as another program would hold
+// the port; with `reuse_port`, one that sets SO_REUSEPORT to share it.
+Socket raw_listener(std::uint16_t port, bool reuse_port) {
+    Socket s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    REQUIRE(s.valid());
+    if (reuse_port) REQUIRE_FALSE(s.set_reuse_port(true));
+    const Address a = Address::ipv4_loopback(port);
+    if (::bind(s.fd(), a.sockaddr_ptr(), a.length()) != 0 || ::listen(s.fd(), 16) != 0) {
+        return Socket();
+    }
+    return s;
+}
+
+std::string in_use(const Address& a) {
+    return "listen " + a.to_string() + ": address already in use";
+}
+
+}  // namespace
+
+TEST_CASE("a port another socket holds: listen fails with an error that names the address") {
     auto first = Listener::listen(Address::ipv4_loopback(0));
     REQUIRE(first);
     auto second = Listener::listen(first->address());
     REQUIRE_FALSE(second);
+    CHECK(second.error().message() == in_use(first->address()));
     CHECK(second.error() == std::errc::address_in_use);
+    // By text too, the address as it was asked for.
+    auto by_text = Listener::listen(first->address().to_string());
+    REQUIRE_FALSE(by_text);
+    CHECK(by_text.error().message() == in_use(first->address()));
 
+    SUBCASE("held by a plain socket of another program") {
+        const std::uint16_t port = first->address().port();
+        REQUIRE_FALSE(first->close());
+        Socket other = raw_listener(port, false);
+        REQUIRE(other.valid());
+        auto l = Listener::listen(Address::ipv4_loopback(port));
+        REQUIRE_FALSE(l);
+        CHECK(l.error().message() == in_use(Address::ipv4_loopback(port)));
+        auto group = listen_shared(Address::ipv4_loopback(port), 4);
+        REQUIRE_FALSE(group);
+        CHECK(group.error().message() == in_use(Address::ipv4_loopback(port)));
+    }
+    SUBCASE("held by a socket that set SO_REUSEPORT: without it we do not join its group") {
+        const std::uint16_t port = first->address().port();
+        REQUIRE_FALSE(first->close());
+        Socket other = raw_listener(port, true);
+        REQUIRE(other.valid());
+        auto l = Listener::listen(Address::ipv4_loopback(port));
+        REQUIRE_FALSE(l);
+        CHECK(l.error() == std::errc::address_in_use);
+    }
+    SUBCASE("ours, and a stranger sets SO_REUSEPORT: it cannot join") {
+        CHECK_FALSE(raw_listener(first->address().port(), true).valid());
+        auto group = listen_reuse_port(first->address(), 2);
+        REQUIRE_FALSE(group);
+        CHECK(group.error().message() == in_use(first->address()));
+    }
+}
+
+TEST_CASE("listen_reuse_port: sockets in one SO_REUSEPORT group, port 0 picked once for all") {
     auto group = listen_reuse_port(Address::ipv4_loopback(0), 3);
     REQUIRE(group);
     REQUIRE(group->size() == 3);
@@ -62,6 +120,44 @@ TEST_CASE("listening twice on one port fails without SO_REUSEPORT and works with
     CHECK(port != 0);
     for (const Listener& l : *group)
         CHECK(l.address().port() == port);
+    // Another group that opts in may join it: the price of the opt-in.
+    CHECK(raw_listener(port, true).valid());
+    CHECK(listen_reuse_port((*group)[0].address(), 1));
+    // One that does not may not.
+    CHECK_FALSE(Listener::listen((*group)[0].address()));
+}
+
+TEST_CASE("listen_shared: one socket, a descriptor per loop, listening until the last closes") {
+    auto group = listen_shared(Address::ipv4_loopback(0), 3);
+    REQUIRE(group);
+    REQUIRE(group->size() == 3);
+    const Address where = (*group)[0].address();
+    CHECK(where.port() != 0);
+    for (const Listener& l : *group) {
+        CHECK(l.address() == where);
+        CHECK((::fcntl(l.fd(), F_GETFD) & FD_CLOEXEC) != 0);
+        CHECK((::fcntl(l.fd(), F_GETFL) & O_NONBLOCK) != 0);  // one file: one set of flags
+    }
+    CHECK((*group)[0].fd() != (*group)[1].fd());
+    // One accept queue: a connection is accepted through any of them, once.
+    auto c = dial(where, 5s);
+    REQUIRE(c);
+    auto s = (*group)[2].accept_wait(5s);
+    REQUIRE(s);
+    CHECK(would_block((*group)[0].accept().error()));
+    // Closing copies leaves the socket listening while one is open.
+    REQUIRE_FALSE((*group)[0].close());
+    REQUIRE_FALSE((*group)[1].close());
+    CHECK(dial(where, 5s));
+    CHECK((*group)[2].accept_wait(5s));
+    CHECK_FALSE(Listener::listen(where));  // still held
+    REQUIRE_FALSE((*group)[2].close());
+    CHECK_FALSE(dial(where, 5s));  // refused: nothing listens
+    CHECK(Listener::listen(where));
+    // One loop: one socket, nothing duplicated.
+    auto single = listen_shared(Address::ipv4_loopback(0), 1);
+    REQUIRE(single);
+    CHECK(single->size() == 1);
 }
 
 TEST_CASE("IPv6 and Unix-domain listeners") {

@@ -6,9 +6,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "net/listener.hpp"
 #include "tests/websocket/event_client.hpp"
 #include "websocket/loop_conn.hpp"
 
@@ -173,4 +181,130 @@ TEST_CASE("WebSocketServer: shutdown drops clients that do not answer within the
     CHECK(c.wait_eof());  // we never answered: dropped at the deadline
     server->wait();
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+}
+
+namespace {
+
+// An echo endpoint that notes which loop threads opened connections.
+struct LoopsSeen {
+    std::mutex mu;
+    std::set<std::thread::id> threads;
+    Endpoint endpoint() {
+        Endpoint e = echo_endpoint();
+        e.handlers.on_open = [this](LoopConn&) {
+            std::lock_guard lock(mu);
+            threads.insert(std::this_thread::get_id());
+        };
+        return e;
+    }
+    std::size_t count() {
+        std::lock_guard lock(mu);
+        return threads.size();
+    }
+};
+
+std::string in_use(std::uint16_t port) {
+    return "listen 127.0.0.1:" + std::to_string(port) + ": address already in use";
+}
+
+}  // namespace
+
+TEST_CASE("WebSocketServer: listen on a port another server holds fails, naming the address") {
+    auto first = start_server(two_loops(), echo_endpoint());
+    WebSocketServer second(two_loops());
+    const std::error_code ec = second.listen("127.0.0.1:" + std::to_string(first->port()));
+    CHECK(ec.message() == in_use(first->port()));
+    CHECK(ec == std::errc::address_in_use);
+    CHECK(second.listen("127.0.0.1").message() == "listen 127.0.0.1: missing port in address");
+    // The first still has every connection.
+    Client c = Client::connect(first->port());
+    REQUIRE(c.send(Opcode::text, "still here"));
+    CHECK(c.read_message() == "still here");
+}
+
+TEST_CASE("WebSocketServer: reuse_port on both servers lets the second bind, and both serve") {
+    ServerOptions o = two_loops();
+    o.reuse_port = true;
+    std::atomic<int> opened[2] = {0, 0};
+    std::unique_ptr<WebSocketServer> servers[2];
+    for (int i = 0; i < 2; ++i) {
+        Endpoint e = echo_endpoint();
+        e.handlers.on_open = [&opened, i](LoopConn&) { ++opened[i]; };
+        servers[i] = std::make_unique<WebSocketServer>(o);
+        servers[i]->route("/", std::move(e));
+        const std::uint16_t port = i == 0 ? 0 : servers[0]->port();
+        REQUIRE_FALSE(servers[i]->listen("127.0.0.1:" + std::to_string(port)));
+        servers[i]->start();
+    }
+    CHECK(servers[1]->port() == servers[0]->port());
+    std::vector<Client> clients;
+    for (int i = 0; i < 64; ++i)
+        clients.push_back(Client::connect(servers[0]->port()));
+    for (int i = 0; i < 400 && opened[0] + opened[1] != 64; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(opened[0] + opened[1] == 64);
+    CHECK(opened[0] > 0);
+    CHECK(opened[1] > 0);
+}
+
+TEST_CASE("WebSocketServer: a burst of connections is spread evenly over the loops") {
+    // Upgrade requests all sent before any answer is read: whichever loops the kernel woke
+    // (and the scheduler ran), each loop ends up holding its share (net/accept_balance.hpp).
+    std::mutex mu;
+    std::map<std::thread::id, int> per_loop;
+    Endpoint e = echo_endpoint();
+    e.handlers.on_open = [&](LoopConn&) {
+        std::lock_guard lock(mu);
+        ++per_loop[std::this_thread::get_id()];
+    };
+    auto server = start_server(two_loops(), e);
+    std::vector<Client> clients;
+    for (int i = 0; i < 100; ++i)
+        clients.push_back(Client::open(server->port()));
+    for (auto& c : clients)
+        REQUIRE(c.read_response() == "HTTP/1.1 101 Switching Protocols");
+    for (int i = 0; i < 400 && server->engine().stats().connections != 100; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::lock_guard lock(mu);
+    REQUIRE(per_loop.size() == 2);
+    const int a = per_loop.begin()->second, b = std::next(per_loop.begin())->second;
+    MESSAGE("connections per loop: " << a << " " << b);
+    CHECK(a + b == 100);
+    CHECK(std::abs(a - b) <= 3);
+}
+
+TEST_CASE("WebSocketServer: 4 loops all get connections, shared socket or SO_REUSEPORT") {
+    for (const bool reuse_port : {false, true}) {
+        CAPTURE(reuse_port);
+        ServerOptions o;
+        o.loops = 4;
+        o.reuse_port = reuse_port;
+        LoopsSeen seen;
+        auto server = start_server(o, seen.endpoint());
+        // Each upgraded before the next, until every loop has opened one (a loop thread that
+        // starts late finds the earlier connections taken by the others), at most 256.
+        std::vector<Client> clients;
+        for (int i = 0; i < 256 && seen.count() < 4; ++i) {
+            clients.push_back(Client::connect(server->port()));
+            // on_open runs once the 101 has left: wait for it before the next.
+            for (int k = 0; k < 400 && server->engine().stats().accepted != clients.size(); ++k)
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        const auto n = static_cast<int>(clients.size());
+        MESSAGE("connections until every loop had one: " << n);
+        CHECK(seen.count() == 4);
+        CHECK(server->engine().stats().connections == clients.size());
+        // Graceful shutdown from every loop, then the port is free again.
+        server->shutdown(std::chrono::seconds(2));
+        int got = 0;
+        for (auto& c : clients) {
+            const auto f = c.read_frame();
+            if (f && f->opcode == Opcode::close && f->close_code() == close_code::going_away) ++got;
+            (void)c.send_close(close_code::going_away);
+        }
+        CHECK(got == n);
+        server->wait();
+        CHECK(server->engine().stats().connections == 0);
+        CHECK(wire::net::Listener::listen(wire::net::Address::ipv4_loopback(server->port())));
+    }
 }

@@ -18,6 +18,7 @@ int explain_accept(Args args, std::ostream& out);
 // `request` true for `wire-explain request`, false for `wire-explain response`.
 int explain_http(Args args, std::string input, bool request, std::ostream& out);
 int explain_sha1(Args args, std::ostream& out);
+int explain_inflate(Args args, std::ostream& out);
 // A redis reply from HEX or escaped TEXT arguments, or from `input` (standard input) without.
 int explain_resp(Args args, std::string input, std::ostream& out);
 

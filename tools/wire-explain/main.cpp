@@ -6,8 +6,10 @@
 //   wire-explain response < resp.txt                       an HTTP response head
 //   wire-explain sha1 abc                                  SHA-1's padding, schedule and rounds
 //   wire-explain resp '*2\r\n$3\r\nfoo\r\n:1\r\n'           a redis reply, value by value
+//   wire-explain inflate --zlib 78 9c ...                  DEFLATE blocks, codes and symbols
 //
-// Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake.
+// Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake. `make install` puts it
+// in PREFIX/bin; --help (or no command) lists the commands.
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -28,7 +30,12 @@ constexpr const char* kUsage =
     "  sha1 TEXT           show SHA-1's padding, message schedule and 80 rounds (FIPS 180-4)\n"
     "  resp HEX|TEXT       decode a redis reply (RESP2/RESP3) value by value, e.g.\n"
     "                      wire-explain resp '*2\\r\\n$3\\r\\nfoo\\r\\n:1\\r\\n'\n"
-    "                      (no argument: the raw bytes from standard input)\n";
+    "                      (no argument: the raw bytes from standard input)\n"
+    "  inflate [--zlib|--gzip] HEX...\n"
+    "                      decode DEFLATE (RFC 1951): block headers, Huffman codes, symbols, e.g.\n"
+    "                      wire-explain inflate f3 48 cd c9 c9 d7 51 c8 40 a2 14 01\n"
+    "  --help              this text\n"
+    "Exit status: 0 valid input, 1 invalid input (explained), 2 usage mistake.\n";
 
 std::string read_stdin() {
     return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
@@ -52,6 +59,7 @@ int main(int argc, char** argv) {
     if (command == "resp") {
         return wire::tools::explain_resp(args, args.empty() ? read_stdin() : std::string(), out);
     }
+    if (command == "inflate") return wire::tools::explain_inflate(args, out);
     if (command == "help" || command == "--help" || command == "-h") {
         std::cout << kUsage;
         return 0;

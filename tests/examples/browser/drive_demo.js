@@ -1,11 +1,17 @@
 // Drives the demo's pages in headless Chromium over the DevTools protocol (CDP), the way a person
 // would click through them, and takes a screenshot of the home page.
 //
-//   NODE_PATH=/usr/share/nodejs node drive_demo.js http://127.0.0.1:8080 out.png [scenario...]
+//   NODE_PATH=/usr/share/nodejs node drive_demo.js http://127.0.0.1:PORT out.png [scenario...]
 //
-// Scenarios (all by default): echo, chat, push, tail, screenshot. Prints "ok <scenario>" for each
-// that passed and "FAIL <scenario>: <why>" for the first that did not; exits 0 only if all passed.
-// Chromium runs with a fresh profile, no sandbox (containers), no GPU, no background networking.
+// Scenarios (all by default): echo, chat, push, tail, frames, screenshot. Prints "ok <scenario>"
+// for each that passed and "FAIL <scenario>: <why>" for each that did not; exits 0 only if all
+// passed. Chromium runs with a fresh profile, no sandbox (containers), no GPU, no background
+// networking.
+//
+// The screenshot is the README's, so it shows the address `make run` uses, whatever port the
+// test's demo has: a second Chromium uses the demo as its HTTP proxy and opens
+// http://127.0.0.1:8080/, which the demo answers (a request in absolute-form, RFC 9112 §3.2.2).
+// Nothing connects to port 8080 itself.
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -14,15 +20,18 @@ const path = require("path");
 const WebSocket = require("ws");
 
 const [base, shotPath, ...only] = process.argv.slice(2);
-const scenarios = only.length ? only : ["echo", "chat", "push", "tail", "screenshot"];
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), "wire-chromium-"));
+const scenarios = only.length ? only : ["echo", "chat", "push", "tail", "frames", "screenshot"];
+const profiles = [];
 
-function launch() {
+// Starts Chromium with a fresh profile (and `extra` flags): { chrome, url } of its DevTools.
+function launch(extra = []) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "wire-chromium-"));
+  profiles.push(profile);
   const chrome = spawn(process.env.CHROMIUM || "chromium", [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--no-first-run", "--no-default-browser-check", "--metrics-recording-only",
-    "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank",
+    "--user-data-dir=" + profile, "--remote-debugging-port=0", ...extra, "about:blank",
   ], { stdio: ["ignore", "ignore", "pipe"] });
   return new Promise((resolve, reject) => {
     let err = "";
@@ -34,6 +43,17 @@ function launch() {
     });
     chrome.on("exit", (code) => reject(new Error("chromium exited " + code + ": " + err)));
   });
+}
+
+// Closes Chromium (Browser.close over `c`, which ends its helper processes too; SIGKILL if that
+// fails) and waits until it has exited, so that its profile can go.
+async function stop(chrome, c) {
+  if (chrome.exitCode !== null || chrome.signalCode !== null) return;
+  const exited = new Promise((resolve) => chrome.once("exit", resolve));
+  if (c) await Promise.race([c.send("Browser.close").catch(() => {}), sleep(2000)]);
+  if (await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) return;
+  chrome.kill("SIGKILL");
+  await Promise.race([exited, sleep(2000)]);
 }
 
 // A CDP connection: send(method, params, sessionId) -> result.
@@ -74,8 +94,9 @@ async function openTab(c, url) {
     send: (method, params) => c.send(method, params, sessionId),
     close: () => c.send("Target.closeTarget", { targetId }),
   };
-  // Wait for the page's script to exist (document loaded).
-  await waitFor(tab, "document.readyState === 'complete'", "load " + url);
+  // Wait for the page itself (not the about:blank a new tab starts with) to have loaded.
+  await waitFor(tab, `location.href === ${JSON.stringify(new URL(url).href)} &&
+                      document.readyState === 'complete'`, "load " + url);
   return tab;
 }
 
@@ -132,26 +153,58 @@ const run = {
     const line = "appended by the browser test " + process.pid;
     fs.appendFileSync(file, line + "\n");
     await waitFor(tab, logHas(line), "the appended line");
+    // The counter speaks English: "1 line", "2 lines" (one evaluation: no line can slip in).
+    const counts = await tab.eval(`document.getElementById('clear').click();
+      show('one'); const one = document.getElementById('count').textContent;
+      show('two'); [one, document.getElementById('count').textContent]`);
+    if (counts[0] !== "1 line" || counts[1] !== "2 lines") throw new Error("counter: " + counts);
     await tab.close();
   },
-  async screenshot(c) {
-    const tab = await openTab(c, base + "/");
-    await tab.send("Emulation.setDeviceMetricsOverride",
-                   { width: 1100, height: 900, deviceScaleFactor: 1, mobile: false });
-    await sleep(200);
-    const { data } = await tab.send("Page.captureScreenshot", { format: "png" });
-    fs.writeFileSync(shotPath, Buffer.from(data, "base64"));
-    await tab.close();
+  // Pages the demo did not write (the file server's listing, the seed pages) in its frame: the
+  // stylesheet applies and the header links home.
+  async frames(c) {
+    for (const page of ["/files/", "/files/notes/", "/seed/001/client.html", "/seed/002/"]) {
+      const tab = await openTab(c, base + page);
+      const home = await tab.eval(`!!document.querySelector('header a[href="/"]')`);
+      const width = await tab.eval("getComputedStyle(document.body).maxWidth");
+      const icon = await tab.eval(`fetch('/favicon.ico').then((r) => r.status + ' ' +
+                                   r.headers.get('content-type'))`);
+      await tab.close();
+      if (!home) throw new Error(page + " has no link home");
+      if (width === "none") throw new Error(page + " is not styled by /style.css");
+      if (!icon.startsWith("200 image/")) throw new Error("/favicon.ico: " + icon);
+    }
+  },
+  async screenshot() {
+    const proxied = await launch(["--proxy-server=http://" + new URL(base).host,
+                                  "--proxy-bypass-list=<-loopback>"]);  // loopback too
+    let c;
+    try {
+      c = await cdp(proxied.url);
+      const tab = await openTab(c, "http://127.0.0.1:8080/");
+      await tab.send("Emulation.setDeviceMetricsOverride",
+                     { width: 1100, height: 900, deviceScaleFactor: 1, mobile: false });
+      const shown = await tab.eval("document.querySelector('.host').textContent");
+      if (shown !== "127.0.0.1:8080") throw new Error("the page shows " + shown);
+      await sleep(200);
+      const { data } = await tab.send("Page.captureScreenshot", { format: "png" });
+      fs.writeFileSync(shotPath, Buffer.from(data, "base64"));
+      await tab.close();
+    } finally {
+      await stop(proxied.chrome, c);
+      if (c) c.close();
+    }
   },
 };
 
 (async () => {
   let chrome;
+  let c;
   let failed = false;
   try {
     const launched = await launch();
     chrome = launched.chrome;
-    const c = await cdp(launched.url);
+    c = await cdp(launched.url);
     for (const name of scenarios) {
       try {
         await run[name](c);
@@ -161,14 +214,15 @@ const run = {
         failed = true;
       }
     }
-    c.close();
   } catch (e) {
     console.log("FAIL setup: " + e.message);
     failed = true;
   } finally {
-    if (chrome) chrome.kill("SIGKILL");
-    await sleep(100);
-    fs.rmSync(profile, { recursive: true, force: true });
+    if (chrome) await stop(chrome, c);
+    if (c) c.close();
+    for (const profile of profiles) {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    }
   }
   process.exit(failed ? 1 : 0);
 })();

@@ -1,0 +1,195 @@
+#include "compress/detail/huffman_decoder.hpp"
+
+#include <cstring>
+
+namespace wire::compress::detail {
+namespace {
+
+// The entry of each symbol, without its code length: what the symbol means (§3.2.5).
+struct SymbolEntries {
+    std::array<DecodeEntry, literal_length_symbols> literal_length{};
+    std::array<DecodeEntry, distance_symbols> distance{};
+    std::array<DecodeEntry, code_length_symbols> code_length{};
+};
+
+constexpr SymbolEntries make_symbol_entries() noexcept {
+    SymbolEntries e;
+    for (unsigned s = 0; s < literal_length_symbols; ++s) {
+        if (s < end_of_block_symbol) {
+            e.literal_length[s] = {static_cast<std::uint16_t>(s), DecodeEntry::literal, 0};
+        } else if (s == end_of_block_symbol) {
+            e.literal_length[s] = {0, DecodeEntry::end_of_block, 0};
+        } else if (s - 257 < length_base.size()) {
+            e.literal_length[s] = {length_base[s - 257], length_extra[s - 257], 0};
+        }  // 286 and 287: fixed codes (§3.2.6) but no meaning; they stay invalid
+    }
+    for (unsigned s = 0; s < distance_base.size(); ++s)  // 30 and 31 stay invalid
+        e.distance[s] = {distance_base[s], distance_extra[s], 0};
+    for (unsigned s = 0; s < code_length_symbols; ++s)
+        e.code_length[s] = {static_cast<std::uint16_t>(s), DecodeEntry::literal, 0};
+    return e;
+}
+
+constexpr SymbolEntries symbol_entries = make_symbol_entries();
+
+const DecodeEntry* entries_of(Alphabet alphabet) noexcept {
+    switch (alphabet) {
+        case Alphabet::literal_length:
+            return symbol_entries.literal_length.data();
+        case Alphabet::distance:
+            return symbol_entries.distance.data();
+        case Alphabet::code_lengths:
+            break;
+    }
+    return symbol_entries.code_length.data();
+}
+
+// Eight code lengths of 0 at once.
+bool all_zero8(const std::uint8_t* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v == 0;
+}
+
+DecodeEntry with_bits(DecodeEntry e, unsigned bits) noexcept {
+    e.bits = static_cast<std::uint8_t>(bits);
+    return e;
+}
+
+}  // namespace
+
+Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alphabet,
+                      CanonicalCode& code) noexcept {
+    code.count.fill(0);
+    for (std::size_t s = 0; s < n; ++s) {
+        if (s + 8 <= n && all_zero8(lengths + s)) {  // unused symbols come in long runs
+            s += 7;
+            continue;
+        }
+        ++code.count[lengths[s]];
+    }
+    code.count[0] = 0;
+
+    // §3.2.2, Kraft: each code of length L uses 2^(15-L) of the 2^15 patterns of 15 bits.
+    // `left` counts the patterns still free at the current length.
+    int left = 1, longest = 0, used = 0;
+    for (unsigned len = 1; len <= max_code_bits; ++len) {
+        left = left * 2 - code.count[len];
+        // Why reject: more codes than patterns means two symbols would share a code.
+        if (left < 0) return Error::oversubscribed_code;
+        if (code.count[len] != 0) longest = static_cast<int>(len);
+        used += code.count[len];
+    }
+    code.complete = left == 0;
+    if (!code.complete) {
+        // Why reject: unused patterns are bits a decoder cannot interpret. Two shapes are
+        // allowed, as zlib allows them: one symbol with a one-bit code (a block of only
+        // end-of-block, or only one distance), and a distance code with no symbols (a block
+        // of literals only). The code-length code must always be complete.
+        const bool one_symbol = longest == 1 && alphabet != Alphabet::code_lengths;
+        const bool empty = used == 0 && alphabet == Alphabet::distance;
+        if (!one_symbol && !empty) return Error::incomplete_code;
+    }
+
+    // Sort the symbols by (length, symbol): offsets[len] is where that length's run begins.
+    std::array<std::uint16_t, max_code_bits + 2> offsets{};
+    for (unsigned len = 1; len <= max_code_bits; ++len)
+        offsets[len + 1] = static_cast<std::uint16_t>(offsets[len] + code.count[len]);
+    for (std::size_t s = 0; s < n; ++s) {
+        if (s + 8 <= n && all_zero8(lengths + s)) {
+            s += 7;
+            continue;
+        }
+        if (lengths[s] != 0) code.symbol[offsets[lengths[s]]++] = static_cast<std::uint16_t>(s);
+    }
+    code.symbols = static_cast<std::uint16_t>(used);
+    return Error{};
+}
+
+std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, unsigned root,
+                               DecodeEntry* table) noexcept {
+    const DecodeEntry* const entries = entries_of(alphabet);
+    // Codes up to the root length, shortest first. A code of length L fills every entry whose
+    // low L bits are the code (reversed: see reverse_bits): whatever bits follow it, the code
+    // is the same. Built level by level: after the codes of length L, the table's first 2^L
+    // entries are final, and doubling it (a copy of itself above itself) extends each code by
+    // a 0 bit and by a 1 bit for the next level. Entries that no code reaches (an incomplete
+    // code) keep the invalid entry they start with.
+    table[0] = table[1] = DecodeEntry{};
+    unsigned next_code = 0;  // §3.2.2: consecutive within a length, doubled to the next
+    std::size_t index = 0;   // into code.symbol
+    std::size_t size = 2;    // entries final so far: 2^len
+    for (unsigned len = 1; len <= root; ++len, next_code <<= 1) {
+        for (unsigned k = 0; k < code.count[len]; ++k, ++index, ++next_code)
+            table[reverse_bits(next_code, len)] = with_bits(entries[code.symbol[index]], len);
+        if (len < root) {
+            std::memcpy(table + size, table, size * sizeof(DecodeEntry));
+            size *= 2;
+        }
+    }
+
+    // Codes longer than the root: all codes that share their first `root` bits share a
+    // second-level table, indexed by the bits after the root. Its size is fixed by the
+    // longest code under that prefix; the canonical order puts those codes side by side.
+    std::array<std::uint16_t, max_code_bits + 1> remaining = code.count;
+    std::size_t used = size;
+    unsigned prefix = ~0u, sub_bits = 0;
+    DecodeEntry* sub = nullptr;
+    for (unsigned len = root + 1; len <= max_code_bits; ++len, next_code <<= 1) {
+        for (; remaining[len] > 0; --remaining[len], ++index, ++next_code) {
+            const unsigned reversed = reverse_bits(next_code, len);
+            if ((reversed & (size - 1)) != prefix) {
+                prefix = reversed & static_cast<unsigned>(size - 1);
+                // How deep this prefix's subtree goes: fill it level by level with the codes
+                // still to place until it is full.
+                sub_bits = len - root;
+                int free_slots = 1 << sub_bits;
+                while (sub_bits + root < max_code_bits) {
+                    free_slots -= remaining[sub_bits + root];
+                    if (free_slots <= 0) break;
+                    ++sub_bits;
+                    free_slots <<= 1;
+                }
+                sub = table + used;
+                table[prefix] = {static_cast<std::uint16_t>(used), DecodeEntry::subtable,
+                                 static_cast<std::uint8_t>(sub_bits)};
+                used += std::size_t{1} << sub_bits;
+            }
+            // Every entry whose low bits are the code's bits after the root.
+            const DecodeEntry e = with_bits(entries[code.symbol[index]], len - root);
+            for (std::size_t i = reversed >> root; i < (std::size_t{1} << sub_bits);
+                 i += std::size_t{1} << (len - root))
+                sub[i] = e;
+        }
+    }
+    return used;
+}
+
+const BlockCodes& fixed_codes() noexcept {
+    struct Fixed {
+        BlockCodes codes;
+        std::array<DecodeEntry, std::size_t{1} << literal_length_root_bits> literal_length;
+        std::array<DecodeEntry, std::size_t{1} << distance_root_bits> distance;
+
+        Fixed() noexcept {
+            // §3.2.6: the lengths are fixed, so the codes are too.
+            static constexpr auto ll_lengths = fixed_literal_length_lengths();
+            std::array<std::uint8_t, distance_symbols> d_lengths;
+            d_lengths.fill(5);
+            (void)build_canonical(ll_lengths.data(), ll_lengths.size(), Alphabet::literal_length,
+                                  codes.literal_length);
+            (void)build_canonical(d_lengths.data(), d_lengths.size(), Alphabet::distance,
+                                  codes.distance);
+            build_decode_table(codes.literal_length, Alphabet::literal_length,
+                               literal_length_root_bits, literal_length.data());
+            build_decode_table(codes.distance, Alphabet::distance, distance_root_bits,
+                               distance.data());
+            codes.literal_length_table = literal_length.data();
+            codes.distance_table = distance.data();
+        }
+    };
+    static const Fixed fixed;
+    return fixed.codes;
+}
+
+}  // namespace wire::compress::detail

@@ -1,0 +1,94 @@
+// Huffman codes for decoding (RFC 1951 §3.2.2), in the two forms the inflater uses.
+//
+// A DEFLATE block sends only each symbol's code length; §3.2.2 says how the codes follow: the
+// codes of each length are consecutive numbers, shorter codes come first, and within one length
+// the symbols take codes in symbol order. So the count of codes per length plus the symbols
+// sorted by (length, symbol) is the whole code, and decoding can be done bit by bit:
+//
+//   CanonicalCode: counts and sorted symbols. decode_bitwise() reads one bit at a time and asks
+//   "is the code read so far one of the codes of this length?" (as puff.c does). Clear, and
+//   slow: up to 15 steps per symbol. The careful path uses it near the ends of the buffers.
+//
+//   DecodeTable: a lookup table indexed by the next `root` bits of input. Each entry says which
+//   symbol those bits start with and how many of them its code uses; codes longer than `root`
+//   continue in a second-level table. One or two lookups per symbol: the fast path's way.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "compress/detail/inflate_constants.hpp"
+#include "compress/error.hpp"
+
+namespace wire::compress::detail {
+
+// What the code lengths describe, for decode table entries and for the completeness rule.
+enum class Alphabet : std::uint8_t { code_lengths, literal_length, distance };
+
+struct CanonicalCode {
+    std::array<std::uint16_t, max_code_bits + 1> count{};        // codes of each length; [0] unused
+    std::array<std::uint16_t, literal_length_symbols> symbol{};  // by (length, symbol)
+    std::uint16_t symbols = 0;                                   // entries of symbol in use
+    bool complete = false;  // every bit pattern starts a code (§3.2.2 Kraft equality)
+};
+
+// Builds `code` from `n` code lengths (0 means "symbol not used") and checks them:
+//   Error::oversubscribed_code when they describe more codes than the bit patterns allow;
+//   Error::incomplete_code when they leave patterns unused, which only a code of one symbol
+//   (one code of one bit) or a distance code of no symbols may do. The code-length code must
+//   be complete. These are the rules zlib applies, so both accept the same streams.
+[[nodiscard]] Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alphabet,
+                                    CanonicalCode& code) noexcept;
+
+// Result of a bit-by-bit decode.
+inline constexpr int decode_needs_input = -1;  // the input ended inside the code
+inline constexpr int decode_invalid = -2;      // no code matches (an incomplete code's gap)
+
+// One entry of a DecodeTable.
+struct DecodeEntry {
+    enum Kind : std::uint8_t {
+        // 0..13: a length or distance base in `value`, plus `kind` extra bits (§3.2.5)
+        literal = 16,       // a literal byte (or a code-length symbol) in `value`
+        end_of_block = 17,  // symbol 256
+        subtable = 18,      // the code continues: second-level table at `value`, `bits` index bits
+        invalid = 19,       // no code starts with these bits, or symbol 286/287/30/31
+    };
+    std::uint16_t value = 0;
+    std::uint8_t kind = invalid;
+    std::uint8_t bits = 0;  // code bits this entry consumes (after the root, in a subtable)
+};
+
+// Fills `table` for an already checked `code`: 2^root entries, then the second-level tables.
+// `table` must hold literal_length_table_size / distance_table_size / code_length_table_size
+// entries for its alphabet. Returns the entries used.
+std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, unsigned root,
+                               DecodeEntry* table) noexcept;
+
+// The literal/length and distance codes of one block, in both forms.
+struct BlockCodes {
+    CanonicalCode literal_length;
+    CanonicalCode distance;
+    const DecodeEntry* literal_length_table = nullptr;
+    const DecodeEntry* distance_table = nullptr;
+};
+
+// §3.2.6: the fixed codes, built once (thread-safe) on first use.
+const BlockCodes& fixed_codes() noexcept;
+
+// The code's bits reversed: DEFLATE sends Huffman codes most significant bit first (§3.1.1)
+// while every other field goes least significant bit first, so a code read from the low end of
+// the bit buffer arrives reversed.
+inline constexpr std::array<std::uint8_t, 256> reversed_bytes = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (unsigned b = 0; b < 256; ++b)
+        for (unsigned i = 0; i < 8; ++i)
+            t[b] |= static_cast<std::uint8_t>(((b >> i) & 1) << (7 - i));
+    return t;
+}();
+constexpr unsigned reverse_bits(unsigned code, unsigned length) noexcept {
+    const unsigned r16 = (unsigned{reversed_bytes[code & 0xff]} << 8) | reversed_bytes[code >> 8];
+    return r16 >> (16 - length);
+}
+
+}  // namespace wire::compress::detail
