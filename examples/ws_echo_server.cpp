@@ -184,7 +184,7 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < group.size(); ++i)
         group.loop(i).set_busy_poll(std::chrono::microseconds(busy_poll_us));
     auto address = net::Address::resolve("127.0.0.1:" + port);
-    auto listeners = address ? net::listen_reuse_port(address->front(), threads ? 1 : group.size())
+    auto listeners = address ? net::listen_shared(address->front(), threads ? 1 : group.size())
                              : net::Result<std::vector<net::Listener>>(address.error());
     if (!listeners) {
         // e.g. "listen 127.0.0.1:8090: address already in use"

@@ -6,6 +6,10 @@
 # Each doctest binary contributes its test-case counts; every other check (fuzz corpus replay,
 # check-headers, check-layers, the install test) counts as one test. SUITES=unit runs only the
 # doctest binaries and the corpus replays (what the sanitizer builds run).
+#
+# The doctest binaries run TEST_JOBS at a time (default 4): they spend most of their time waiting
+# on sockets, timers and peer processes, not on the CPU. Each one's report is printed, in the
+# order given, once it has finished. TEST_JOBS=1 runs them one after the other.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -18,13 +22,13 @@ failures=()
 pass() { passed=$((passed + 1)); printf '  ok   %s\n' "$1"; }
 fail() { failed=$((failed + 1)); failures+=("$1"); printf '  FAIL %s\n' "$1"; }
 
-# A doctest binary: add its summary line's numbers; a crash without a summary is one failure.
-run_doctest() {
-    local bin=$1 log
-    log=$(mktemp)
+# A doctest binary's report from its output in `log`: add its summary line's numbers; a crash
+# without a summary is one failure.
+report_doctest() {
+    local bin=$1 log=$2
     echo "== $bin"
     # Failures in full, MESSAGE lines as "note <test case>: <message>" (tools/doctest-filter.awk).
-    timeout 1200 "$bin" --no-version 2>&1 | tee "$log" | awk -f tools/doctest-filter.awk | head -200
+    awk -f tools/doctest-filter.awk "$log" | head -200
     local line
     line=$(grep -E '^\[doctest\] test cases:' "$log" | tail -1)
     if [ -z "$line" ]; then
@@ -42,10 +46,31 @@ run_doctest() {
             fail "$bin (sanitizer report)"
         fi
     fi
-    rm -f "$log"
 }
 
-for bin in "$@"; do run_doctest "$bin"; done
+# Runs the doctest binaries TEST_JOBS at a time (xargs starts them in the order given); binary
+# number i writes $logs/i.log and, when it has ended, $logs/i.done.
+run_doctests() {
+    local logs i=0
+    logs=$(mktemp -d)
+    [ $# -gt 0 ] || return 0
+    echo "== running $# doctest binaries, ${TEST_JOBS:-4} at a time"
+    for bin in "$@"; do i=$((i + 1)); printf '%s %s\n' "$i" "$bin"; done |
+        LOGS=$logs xargs -P "${TEST_JOBS:-4}" -L 1 bash -c \
+            'timeout 1200 "$2" --no-version >"$LOGS/$1.log" 2>&1; touch "$LOGS/$1.done"' _ &
+    local runner=$!
+    i=0
+    for bin in "$@"; do
+        i=$((i + 1))
+        while [ ! -e "$logs/$i.done" ] && kill -0 "$runner" 2>/dev/null; do sleep 0.2; done
+        touch "$logs/$i.log"
+        report_doctest "$bin" "$logs/$i.log"
+    done
+    wait "$runner"
+    rm -rf "$logs"
+}
+
+run_doctests "$@"
 
 echo "== fuzz corpus replay"
 for replay in "$BUILD"/fuzz-replay/*; do

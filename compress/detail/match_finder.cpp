@@ -81,28 +81,12 @@ void MatchFinder::match(unsigned length, unsigned distance) noexcept {
 
 void MatchFinder::insert_range(const MatchWindow& w, std::size_t from, std::size_t to) noexcept {
     to = std::min(to, hash_end(w));
-    std::uint16_t* const head = head_;
-    std::uint16_t* const prev = prev_;
-    const unsigned shift = hash_shift_, mask = chain_mask_;
-    const std::uint16_t base16 = w.base16;
-    auto insert = [=](std::size_t p, std::uint32_t four) {
-        const std::uint32_t h = (four * 0x9e3779b1u) >> shift;
-        const auto pos = static_cast<std::uint16_t>(base16 + p);
-        prev[pos & mask] = head[h];
-        head[h] = pos;
-    };
-    std::size_t p = from;
-    // Four positions per 8-byte load: position p + i hashes bytes i to i + 3 of it (the bytes
-    // up to p + 7 exist while p + 4 <= to, as `to` stops 3 before the end).
-    for (; p + 4 <= to; p += 4) {
-        const std::uint64_t v = load64(w.data + p);
-        insert(p, static_cast<std::uint32_t>(v));
-        insert(p + 1, static_cast<std::uint32_t>(v >> 8));
-        insert(p + 2, static_cast<std::uint32_t>(v >> 16));
-        insert(p + 3, static_cast<std::uint32_t>(v >> 24));
+    for (std::size_t p = from; p < to; ++p) {
+        const std::uint32_t h = (load32(w.data + p) * 0x9e3779b1u) >> hash_shift_;
+        const auto pos = static_cast<std::uint16_t>(w.base16 + p);
+        prev_[pos & chain_mask_] = head_[h];
+        head_[h] = pos;
     }
-    for (; p < to; ++p)
-        insert(p, load32(w.data + p));
 }
 
 // Indexes position p, then walks its hash chain for the longest match longer than

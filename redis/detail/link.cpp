@@ -109,7 +109,10 @@ void Link::queue_handshake() {
         std::size_t n = 2;
         if (auth) {
             args[n++] = "AUTH";
-            args[n++] = options_.username.empty() ? "default" : options_.username;
+            // Both arms as views: "x" : std::string would make a temporary string the view
+            // outlives.
+            args[n++] = options_.username.empty() ? std::string_view("default")
+                                                  : std::string_view(options_.username);
             args[n++] = options_.password;
         }
         if (!options_.client_name.empty()) {

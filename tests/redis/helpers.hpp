@@ -46,9 +46,11 @@ class FakeServer {
         thread_ = std::thread([this] { serve(); });
     }
     ~FakeServer() {
+        // The serving thread polls `stop_` between 50 ms accept waits; the listener is closed only
+        // after it has finished, so no thread closes a socket another is still accepting on.
         stop_ = true;
-        (void)listener_.close();
         thread_.join();
+        (void)listener_.close();
     }
     [[nodiscard]] const std::string& address() const { return address_; }
     [[nodiscard]] int accepted() const { return accepted_.load(); }
