@@ -22,8 +22,9 @@ IDLE_N=${IDLE_N:-10000} PORT_BASE=${PORT_BASE:-8290}
 PEERS=$PWD/tests/websocket/peers
 GODIR=/tmp/wire-ws-peers-$(id -u)
 mkdir -p "$GODIR"
-GORILLA=$GODIR/gorilla_peer
-if [ ! -x "$GORILLA" ] || [ "$PEERS/gorilla_peer.go" -nt "$GORILLA" ]; then
+# Named after the source's checksum: other checkouts build their own version beside it.
+GORILLA=$GODIR/gorilla_peer-$(cksum <"$PEERS/gorilla_peer.go" | cut -d' ' -f1)
+if [ ! -x "$GORILLA" ]; then
     GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$GODIR/cache go build -o "$GORILLA" \
         "$PEERS/gorilla_peer.go" 2>/dev/null || GORILLA=
 fi
