@@ -56,11 +56,9 @@ std::size_t LoopConn::memory_usage() const noexcept {
     // The object, its heap buffers, and a 16-byte slot in the loop's fd table and in ours.
     std::size_t codecs = 0;
     if (codecs_) {
-        codecs = sizeof(Codecs);
+        codecs = sizeof(Codecs) + codecs_->sent.memory_in_use() + codecs_->received.memory_in_use();
         if (codecs_->inflater)
             codecs += sizeof(MessageInflater) + codecs_->inflater->memory_in_use();
-        if (codecs_->deflater)
-            codecs += sizeof(MessageDeflater) + codecs_->deflater->memory_in_use();
     }
     return sizeof(LoopConn) + partial_cap_ + message_.capacity() +
            queue_.capacity() * sizeof(Queued) + topics_.capacity() * sizeof(detail::Topic*) +
@@ -90,13 +88,13 @@ LoopConn::Codecs& LoopConn::codecs() {
 
 // Without history to keep, the connection keeps nothing.
 void LoopConn::release_codecs_if_idle() noexcept {
-    if (codecs_ && !codecs_->inflater && !codecs_->deflater) codecs_.reset();
+    if (codecs_ && !codecs_->inflater && codecs_->sent.empty() && codecs_->received.empty())
+        codecs_.reset();
 }
 
 bool LoopConn::set_compression_level(int level) noexcept {
     if (level < 0 || level > 9) return false;
-    level_ = static_cast<std::uint8_t>(level);
-    if (codecs_ && codecs_->deflater) codecs_->deflater->set_level(level);
+    level_ = static_cast<std::uint8_t>(level);  // the loop's deflater takes it per message
     return true;
 }
 
@@ -261,9 +259,11 @@ void LoopConn::on_data(const Event& ev) {
 }
 
 // A compressed message's bytes (RFC 7692 §7.2.2), inflated as they arrive and handed on whole
-// (or piece by piece with stream_fragments). A message that arrives in one read without context
-// takeover goes through the loop's shared inflater: the connection keeps nothing. The limit
-// counts inflated bytes, enforced while inflating (1009 at its first extra byte).
+// (or piece by piece with stream_fragments). A message that arrives in one read goes through
+// the loop's shared inflater, starting from the connection's history with context takeover
+// (§7.2.3.2); one in pieces through an inflater of its own until it ends. Either way the
+// connection keeps at most its history between messages. The limit counts inflated bytes,
+// enforced while inflating (1009 at its first extra byte).
 void LoopConn::on_compressed(const Event& ev) {
     detail::LoopCodecs& shared = state_.codecs();
     const std::uint64_t limit = endpoint_.options.limits.frame.max_message_size;
@@ -271,15 +271,16 @@ void LoopConn::on_compressed(const Event& ev) {
     const bool streaming = endpoint_.options.stream_fragments;
     const bool fresh = has(kRecvNoTakeover);
     MessageInflater* inf = nullptr;
-    if (whole && fresh) {
+    if (whole) {
         inf = &shared.fresh_inflater(recv_bits_, limit);
     } else {
         auto& own = codecs().inflater;
-        if (!own) own = std::make_unique<MessageInflater>(recv_bits_, fresh, limit);
+        if (!own) own = std::make_unique<MessageInflater>(recv_bits_, true, limit);
         inf = own.get();
     }
     if (ev.message_begin) {
         inf->begin_message(ev.opcode == Opcode::text);
+        if (!fresh) inf->set_history(codecs().received.bytes());
         message_opcode_ = ev.opcode;
         message_.clear();
     }
@@ -292,8 +293,10 @@ void LoopConn::on_compressed(const Event& ev) {
             out.reserve(out.size + std::max<std::size_t>(out.size, 16384));
         const auto r = inf->inflate(in, out.room(), ev.message_end);
         in = in.subspan(r.consumed);
-        out.size += r.produced;
         if (r.error) return fail(r.error);
+        // §7.2.3.2: what the peer's next messages may refer back to.
+        if (!fresh) codecs().received.append(out.room().first(r.produced), recv_bits_);
+        out.size += r.produced;
         const bool done = inf->message_done();
         if (streaming && (out.size > 0 || done)) {
             auto& c = state_.counters;
@@ -315,7 +318,7 @@ void LoopConn::on_compressed(const Event& ev) {
             endpoint_.options.trace, Direction::received, message_opcode_, inf->message_input(),
             whole ? whole_message : std::span<const std::uint8_t>{}, inf->message_size());
     }
-    if (done && fresh && codecs_) {  // nothing kept between messages
+    if (done && codecs_ && codecs_->inflater) {  // only the history stays between messages
         codecs_->inflater.reset();
         release_codecs_if_idle();
     }

@@ -36,6 +36,7 @@
 #include "websocket/close.hpp"
 #include "websocket/conn_handle.hpp"
 #include "websocket/deflate_params.hpp"
+#include "websocket/detail/window_history.hpp"
 #include "websocket/event_handlers.hpp"
 #include "websocket/frame_reader.hpp"
 #include "websocket/message_deflater.hpp"
@@ -182,12 +183,14 @@ class LoopConn final : public net::IoHandler {
     bool write_interest_ = false;
     bool dirty_ = false;  // in the loop's list of queues to flush at the end of the pass
     bool closed_ = false;
-    // permessage-deflate, when negotiated: the codecs that hold this connection's histories,
-    // only while it has any (context takeover, or a fragmented compressed message); without
-    // takeover the loop's shared ones serve (detail/loop_codecs.hpp).
+    // permessage-deflate, when negotiated: what this connection keeps of it, only while it
+    // keeps anything. With context takeover, its two histories (2^bits bytes each way); the
+    // loop's codecs (detail/loop_codecs.hpp: tables, windows, scratch) compress and inflate
+    // every message, starting from them. An inflater of its own only while a compressed
+    // message arrives in pieces (its decoding state spans reads).
     struct Codecs {
         std::unique_ptr<MessageInflater> inflater;
-        std::unique_ptr<MessageDeflater> deflater;
+        detail::WindowHistory sent, received;
     };
     Codecs& codecs();
     void release_codecs_if_idle() noexcept;

@@ -42,15 +42,18 @@ SendStatus LoopConn::send(Opcode op, std::span<const std::uint8_t> payload) {
     return write_or_queue(op, payload, rsv);
 }
 
-// The message compressed into the loop's scratch: by the loop's shared deflater without
-// context takeover, by the connection's own (its history) with it.
+// The message compressed into the loop's scratch by the loop's deflater: from an empty history
+// without context takeover, from the connection's history with it (RFC 7692 §7.2.3.2), which
+// then takes the message in.
 std::span<const std::uint8_t> LoopConn::compress(std::span<const std::uint8_t> payload) {
     detail::LoopCodecs& shared = state_.codecs();
-    if (has(kSendNoTakeover))
-        return shared.compress(shared.fresh_deflater(send_bits_, level_), payload);
-    auto& own = codecs().deflater;
-    if (!own) own = std::make_unique<MessageDeflater>(send_bits_, false, level_, &shared.tables);
-    return shared.compress(*own, payload);
+    MessageDeflater& d = shared.fresh_deflater(send_bits_, level_);
+    if (has(kSendNoTakeover)) return shared.compress(d, payload);
+    detail::WindowHistory& history = codecs().sent;
+    d.set_history(history.bytes());
+    const auto out = shared.compress(d, payload);
+    history.append(payload, send_bits_);
+    return out;
 }
 
 bool LoopConn::ping(std::span<const std::uint8_t> payload) {

@@ -35,6 +35,14 @@ void MessageDeflater::create() {
     level_changed_ = false;
 }
 
+void MessageDeflater::set_history(std::span<const std::uint8_t> history) {
+    if (!deflater_) create();
+    deflater_->reset();
+    // A raw stream's dictionary is history its back-references may reach (RFC 1951 §3.2.5):
+    // the receiver holds the same bytes, so the message decodes as if the stream had gone on.
+    if (!history.empty()) deflater_->set_dictionary(history);
+}
+
 void MessageDeflater::set_level(int level) {
     if (level == level_) return;
     level_ = level;

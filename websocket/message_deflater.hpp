@@ -43,6 +43,12 @@ class MessageDeflater {
     [[nodiscard]] DeflateStep deflate(std::span<const std::uint8_t> in, std::span<std::uint8_t> out,
                                       bool last) noexcept;
 
+    // Starts the next message from `history`, the last bytes this stream sent (context
+    // takeover, RFC 7692 §7.2.3.2, kept by the connection: detail/window_history.hpp), instead
+    // of where this deflater's own stream stands. For a deflater that serves many connections
+    // (made with no_context_takeover), between messages.
+    void set_history(std::span<const std::uint8_t> history);
+
     void set_level(int level);  // 0..9; from the next message
     [[nodiscard]] int level() const noexcept { return level_; }
     [[nodiscard]] int window_bits() const noexcept { return window_bits_; }

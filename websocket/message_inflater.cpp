@@ -33,6 +33,19 @@ void MessageInflater::begin_message(bool text) noexcept {
     utf8_.reset();
 }
 
+void MessageInflater::create() {
+    compress::InflateOptions options;
+    options.format = compress::Format::raw;
+    options.window_bits = window_bits_;
+    inflater_ = std::make_unique<compress::Inflater>(options);
+}
+
+void MessageInflater::set_history(std::span<const std::uint8_t> history) noexcept {
+    if (!inflater_) create();
+    inflater_->reset();
+    if (!history.empty()) inflater_->set_dictionary(history);
+}
+
 InflateStep MessageInflater::fail(InflateStep r, std::error_code ec) noexcept {
     r.error = ec;
     return r;
@@ -42,12 +55,7 @@ InflateStep MessageInflater::fail(InflateStep r, std::error_code ec) noexcept {
 InflateStep MessageInflater::inflate(std::span<const std::uint8_t> in, std::span<std::uint8_t> out,
                                      bool last) noexcept {
     InflateStep r;
-    if (!inflater_) {
-        compress::InflateOptions options;
-        options.format = compress::Format::raw;
-        options.window_bits = window_bits_;
-        inflater_ = std::make_unique<compress::Inflater>(options);
-    }
+    if (!inflater_) create();
     // 1. RFC 6455 §10.4 for what the message becomes: room for at most one byte past the limit,
     //    so a message that inflates beyond it is caught by its first extra byte.
     const std::uint64_t room = limit_ - produced_;

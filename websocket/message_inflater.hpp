@@ -53,6 +53,11 @@ class MessageInflater {
     void keep_memory(bool keep) noexcept { keep_memory_ = keep; }
     // A new compressed message (its first frame had RSV1).
     void begin_message(bool text) noexcept;
+    // After begin_message(): this message's back-references reach into `history`, the last
+    // bytes of the stream (context takeover, §7.2.3.2, kept by the connection:
+    // detail/window_history.hpp), not into this inflater's own past. For an inflater that
+    // serves many connections (made with no_context_takeover).
+    void set_history(std::span<const std::uint8_t> history) noexcept;
     // Inflates `in` (bytes of the message's payload, in order) into `out`. `last`: `in` ends
     // the message's payload. Call again with the bytes not consumed and more room while
     // neither message_done() nor an error; with last set and nothing left, pass an empty `in`.
@@ -69,6 +74,7 @@ class MessageInflater {
   private:
     InflateStep fail(InflateStep r, std::error_code ec) noexcept;
     void finish_message() noexcept;
+    void create();
 
     std::unique_ptr<compress::Inflater> inflater_;  // created at the first compressed message
     int window_bits_;

@@ -1,8 +1,9 @@
 // LoopCodecs: the permessage-deflate state an event loop shares among its connections, so that
-// a compressing connection keeps only its history windows (and one without context takeover
-// keeps nothing): the match finder's hash tables, one deflater and one inflater per window size
-// for messages that start from an empty history, and scratch buffers for what they produce.
-// Created with the loop's first compressed message; touched by the loop's thread only.
+// a compressing connection keeps only its history windows (detail/window_history.hpp; one
+// without context takeover keeps nothing): the match finder's hash tables, one deflater and one
+// inflater per window size, each message starting from an empty history or from the history
+// its connection hands over, and scratch buffers for what they produce. Created with the
+// loop's first compressed message; touched by the loop's thread only.
 // wire:glue
 #pragma once
 
@@ -36,9 +37,11 @@ class LoopCodecs {
   public:
     compress::DeflateTables tables;
 
-    // A deflater for messages without context takeover at `window_bits`, at `level`.
+    // A deflater for whole messages at `window_bits`, at `level`: each starts afresh, or from
+    // the history given to MessageDeflater::set_history().
     MessageDeflater& fresh_deflater(int window_bits, int level);
-    // An inflater for whole messages without context takeover (each starts afresh).
+    // An inflater for whole messages: each starts afresh, or from the history given to
+    // MessageInflater::set_history().
     MessageInflater& fresh_inflater(int window_bits, std::uint64_t limit);
 
     // Compresses a whole message with `d` into the deflate scratch; the view lives until the
