@@ -73,6 +73,14 @@ struct Server {
     Duration write_timeout = Duration::zero();
     // How long a keep-alive connection may wait for its next request.
     Duration idle_timeout = std::chrono::seconds(60);
+    // Shutdown and keep-alive. A client may send its next request just as the server closes the
+    // idle connection it reuses; the request then meets a closed connection and is lost unless
+    // the client retries it (RFC 9112 §9.3.1). So at shutdown a connection waiting for a request
+    // stays open until it has been quiet this long (since its last response, or since it was
+    // accepted), and a request that comes meanwhile is answered with "Connection: close". Busy
+    // clients send again within milliseconds and are all answered; connections quiet for longer
+    // close at once. Zero: every idle connection closes at once.
+    Duration shutdown_idle_grace = std::chrono::seconds(1);
     // The whole request head: start line, fields, CRLFs (431 beyond; Go's MaxHeaderBytes).
     // Overrides limits.max_head_bytes.
     std::size_t max_header_bytes = 64 * 1024;

@@ -55,6 +55,16 @@ struct BitBuffer {
         }
         return true;
     }
+    // With at least 8 bytes of input: takes as many whole bytes as fit (leaving 56 to 63 bits)
+    // with one load. Otherwise nothing.
+    void refill8(Input& in) noexcept {
+        if (in.available() < 8) return;
+        const unsigned take = (63 - count) >> 3;
+        bits |= load_le64(in.next) << count;
+        in.next += take;
+        count += 8 * take;
+        bits &= (std::uint64_t{1} << count) - 1;  // zero above them again
+    }
     // n bits starting `offset` bits in, without removing them.
     std::uint32_t peek(unsigned offset, unsigned n) const noexcept {
         return static_cast<std::uint32_t>((bits >> offset) & ((std::uint64_t{1} << n) - 1));

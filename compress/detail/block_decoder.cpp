@@ -186,37 +186,61 @@ BlockStatus BlockDecoder::code_length_lengths(BitBuffer& bits, Input& in) noexce
 // A repeat may run on from the literal/length lengths into the distance lengths.
 BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
     const unsigned total = literal_length_count_ + distance_count_;
-    while (lengths_read_ < total) {
+    // The bit buffer and the count live in locals here: every length stored is a byte store
+    // the compiler would otherwise assume may change them. They go back at every exit.
+    BitBuffer b = bits;
+    unsigned n = lengths_read_;
+    const std::uint8_t* const entry = in.next;
+    auto stop = [&](BlockStatus status) {
+        bits = b;
+        lengths_read_ = static_cast<std::uint16_t>(n);
+        return status;
+    };
+    // refill8() reads ahead: whole bytes it took in this call and no length used go back to
+    // the input, so the input used is exactly what the lengths took (as zlib counts it).
+    auto give_back = [&] {
+        const auto taken = static_cast<unsigned>(in.next - entry);
+        const unsigned unused = std::min(b.count >> 3, taken);
+        in.next -= unused;
+        b.count -= 8 * unused;
+        b.bits &= (std::uint64_t{1} << b.count) - 1;
+    };
+    while (n < total) {
+        // An item takes at most 7 + 7 bits: with 8 bytes of input at hand, one load tops the
+        // buffer up for several items at once (the careful fill below takes the last bytes).
+        if (b.count < 14) b.refill8(in);
         // The code-length code is at most 7 bits long, so a 7-bit table lookup finds the
         // symbol; the entry is right as soon as its code length is within the bits at hand.
-        DecodeEntry e = code_length_table_[bits.peek(0, code_length_root_bits)];
-        while (e.bits > bits.count) {
-            if (!bits.fill(in, bits.count + 1)) return BlockStatus::need_input;
-            e = code_length_table_[bits.peek(0, code_length_root_bits)];
+        DecodeEntry e = code_length_table_[b.peek(0, code_length_root_bits)];
+        while (e.bits > b.count) {
+            if (!b.fill(in, b.count + 1)) return stop(BlockStatus::need_input);
+            e = code_length_table_[b.peek(0, code_length_root_bits)];
         }
         const unsigned symbol = e.value, used = e.bits;
         if (symbol < 16) {
-            lengths_[lengths_read_++] = static_cast<std::uint8_t>(symbol);
-            bits.drop(used);
+            lengths_[n++] = static_cast<std::uint8_t>(symbol);
+            b.drop(used);
             continue;
         }
         static constexpr std::uint8_t extra_bits[3] = {2, 3, 7};
         static constexpr std::uint8_t base[3] = {3, 3, 11};
         const unsigned extra = extra_bits[symbol - 16];
-        if (!bits.fill(in, used + extra)) return BlockStatus::need_input;
-        const unsigned repeat = base[symbol - 16] + bits.peek(used, extra);
+        if (!b.fill(in, used + extra)) return stop(BlockStatus::need_input);
+        const unsigned repeat = base[symbol - 16] + b.peek(used, extra);
         std::uint8_t length = 0;
         if (symbol == 16) {
             // Why reject: "copy the previous length" with no previous length.
-            if (lengths_read_ == 0) return fail(Error::bad_code_lengths);
-            length = lengths_[lengths_read_ - 1u];
+            if (n == 0) return give_back(), stop(fail(Error::bad_code_lengths));
+            length = lengths_[n - 1];
         }
         // Why reject: a repeat past the last length would write lengths of no symbol.
-        if (lengths_read_ + repeat > total) return fail(Error::bad_code_lengths);
-        std::fill_n(lengths_.begin() + lengths_read_, repeat, length);
-        lengths_read_ = static_cast<std::uint16_t>(lengths_read_ + repeat);
-        bits.drop(used + extra);
+        if (n + repeat > total) return give_back(), stop(fail(Error::bad_code_lengths));
+        std::fill_n(lengths_.begin() + n, repeat, length);
+        n += repeat;
+        b.drop(used + extra);
     }
+    give_back();
+    stop(BlockStatus::next_step);
     return build_block_codes();
 }
 

@@ -1,6 +1,7 @@
 #include "compress/detail/block_writer.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "compress/detail/huffman_encoder.hpp"
 
@@ -46,6 +47,25 @@ std::uint64_t stored_bits(unsigned bit_offset, std::size_t n) {
     return (3 + first_pad) + (chunks - 1) * 8 + chunks * 32 + std::uint64_t{n} * 8;
 }
 
+// How many of lengths[i..n) equal lengths[i]: 8 at a time (the buffer has 8 bytes of slack
+// past n), the first difference found as the lowest set bit of the XOR.
+unsigned run_at(const std::uint8_t* lengths, unsigned i, unsigned n) {
+    const std::uint64_t pattern = lengths[i] * 0x0101010101010101ull;
+    unsigned j = i + 1;
+    for (;;) {
+        std::uint64_t v;
+        std::memcpy(&v, lengths + j, 8);
+        const std::uint64_t x = v ^ pattern;
+        if (x != 0) {
+            j += static_cast<unsigned>(__builtin_ctzll(x)) >> 3;
+            break;
+        }
+        j += 8;
+        if (j >= n) break;
+    }
+    return std::min(j, n) - i;
+}
+
 // RFC 1951 §3.2.7: the literal/length and distance code lengths, as one sequence, with runs
 // coded by 16 (repeat the previous length 3-6 times), 17 (3-10 zeros) and 18 (11-138 zeros).
 void run_length_code(const std::uint8_t* lengths, unsigned n, BlockPlan& plan,
@@ -59,9 +79,7 @@ void run_length_code(const std::uint8_t* lengths, unsigned n, BlockPlan& plan,
     };
     for (unsigned i = 0; i < n;) {
         const unsigned len = lengths[i];
-        unsigned run = 1;
-        while (i + run < n && lengths[i + run] == len)
-            ++run;
+        unsigned run = run_at(lengths, i, n);
         i += run;
         if (len == 0) {
             for (; run >= 11; run -= std::min(run, 138u))
@@ -78,11 +96,12 @@ void run_length_code(const std::uint8_t* lengths, unsigned n, BlockPlan& plan,
     plan.rle_count = out;
 }
 
-// The dynamic block's size; leaves its code lengths and header in `plan`.
+// The dynamic block's size, extra bits aside; leaves its code lengths and header in `plan`.
 std::uint64_t plan_dynamic(const BlockSymbols& b, BlockPlan& plan) {
     LitLenDistanceCodes& c = plan.codes;
-    build_code_lengths(b.lit_len_freq, num_lit_len_symbols, max_code_bits, c.lit_len_bits);
-    build_code_lengths(b.distance_freq, num_distance_symbols, max_code_bits, c.distance_bits);
+    std::uint64_t bits =
+        build_code_lengths(b.lit_len_freq, num_lit_len_symbols, max_code_bits, c.lit_len_bits) +
+        build_code_lengths(b.distance_freq, num_distance_symbols, max_code_bits, c.distance_bits);
     // §3.2.7: HLIT + 257 literal/length lengths, HDIST + 1 distance lengths; trailing zeros
     // need not be sent.
     plan.hlit = num_lit_len_symbols;
@@ -92,41 +111,34 @@ std::uint64_t plan_dynamic(const BlockSymbols& b, BlockPlan& plan) {
     while (plan.hdist > 1 && c.distance_bits[plan.hdist - 1] == 0)
         --plan.hdist;
 
-    std::uint8_t all[num_lit_len_symbols + num_distance_symbols];
+    std::uint8_t all[num_lit_len_symbols + num_distance_symbols + 8];  // 8: run_at's slack
     std::copy_n(c.lit_len_bits, plan.hlit, all);
     std::copy_n(c.distance_bits, plan.hdist, all + plan.hlit);
+    std::memset(all + plan.hlit + plan.hdist, 0xff, 8);  // no code length: ends every run
     std::uint32_t cl_freq[num_code_length_symbols] = {};
     run_length_code(all, plan.hlit + plan.hdist, plan, cl_freq);
-    build_code_lengths(cl_freq, num_code_length_symbols, max_code_length_code_bits,
-                       plan.code_length_bits);
+    bits += build_code_lengths(cl_freq, num_code_length_symbols, max_code_length_code_bits,
+                               plan.code_length_bits);
     plan.hclen = num_code_length_symbols;
     while (plan.hclen > 4 && plan.code_length_bits[code_length_order[plan.hclen - 1]] == 0)
         --plan.hclen;
-
-    std::uint64_t bits = 3 + 5 + 5 + 4 + 3 * plan.hclen;
-    for (unsigned s = 0; s < num_code_length_symbols; ++s)
-        bits += std::uint64_t{cl_freq[s]} * plan.code_length_bits[s];
-    bits += 2 * cl_freq[16] + 3 * cl_freq[17] + 7 * cl_freq[18];
-    return bits;
+    return bits + 3 + 5 + 5 + 4 + 3 * plan.hclen + 2 * cl_freq[16] + 3 * cl_freq[17] +
+           7 * cl_freq[18];
 }
 
-// The symbols' bits (extra bits aside) under the fixed and the dynamic codes, in one pass over
-// the symbols the dynamic header sends (the others do not occur).
-struct DataBits {
-    std::uint64_t fixed = 0, dynamic = 0;
-};
-DataBits data_bits(const BlockSymbols& b, const BlockPlan& plan) {
-    DataBits bits;
-    const LitLenDistanceCodes& c = plan.codes;
-    for (unsigned s = 0; s < plan.hlit; ++s) {
-        bits.fixed += std::uint64_t{b.lit_len_freq[s]} * fixed_codes.lit_len_bits[s];
-        bits.dynamic += std::uint64_t{b.lit_len_freq[s]} * c.lit_len_bits[s];
-    }
-    for (unsigned d = 0; d < plan.hdist; ++d) {
-        bits.fixed += std::uint64_t{b.distance_freq[d]} * fixed_distance_bits;
-        bits.dynamic += std::uint64_t{b.distance_freq[d]} * c.distance_bits[d];
-    }
-    return bits;
+// The symbols' bits (extra bits aside) under the fixed code (§3.2.6): 8 bits for literals
+// 0-143, 9 for 144-255, 7 for 256-279, 8 for 280-287, 5 for every distance.
+std::uint64_t fixed_data_bits(const BlockSymbols& b) {
+    auto sum = [](const std::uint32_t* f, unsigned n) {
+        std::uint64_t total = 0;
+        for (unsigned i = 0; i < n; ++i)
+            total += f[i];
+        return total;
+    };
+    const std::uint32_t* f = b.lit_len_freq;
+    return 8 * sum(f, 144) + 9 * sum(f + 144, 112) + 7 * sum(f + 256, 24) +
+           8 * sum(f + 280, num_lit_len_symbols - 280) +
+           fixed_distance_bits * sum(b.distance_freq, num_distance_symbols);
 }
 
 void write_symbols(BitWriter& out, const BlockSymbols& b, const LitLenDistanceCodes& c) {
@@ -177,10 +189,8 @@ void plan_block(const BlockSymbols& b, unsigned bit_offset, BlockPlan& plan) noe
     for (unsigned i = 0; i < num_distance_symbols; ++i)
         extra += std::uint64_t{b.distance_freq[i]} * distance_extra[i];
 
-    const std::uint64_t header = plan_dynamic(b, plan);
-    const DataBits data = data_bits(b, plan);
-    const std::uint64_t fixed = 3 + extra + data.fixed;
-    const std::uint64_t dynamic = extra + header + data.dynamic;
+    const std::uint64_t fixed = 3 + extra + fixed_data_bits(b);
+    const std::uint64_t dynamic = extra + plan_dynamic(b, plan);
     // A block whose input already left the window cannot be stored.
     const std::uint64_t stored =
         b.bytes != nullptr || b.byte_count == 0 ? stored_bits(bit_offset, b.byte_count) : ~0ull;

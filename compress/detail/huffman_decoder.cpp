@@ -1,5 +1,6 @@
 #include "compress/detail/huffman_decoder.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace wire::compress::detail {
@@ -61,13 +62,16 @@ DecodeEntry with_bits(DecodeEntry e, unsigned bits) noexcept {
 Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alphabet,
                       CanonicalCode& code) noexcept {
     code.count.fill(0);
-    for (std::size_t s = 0; s < n; ++s) {
-        if (s + 8 <= n && all_zero8(lengths + s)) {  // unused symbols come in long runs
-            s += 7;
-            continue;
-        }
-        ++code.count[lengths[s]];
+    // Unused symbols come in long runs: eight lengths of 0 are skipped with one test.
+    std::size_t s = 0;
+    for (; s + 8 <= n; s += 8) {
+        if (all_zero8(lengths + s)) continue;
+#pragma GCC unroll 8  // eight lengths: straight-line code
+        for (std::size_t k = 0; k < 8; ++k)
+            ++code.count[lengths[s + k]];
     }
+    for (; s < n; ++s)
+        ++code.count[lengths[s]];
     code.count[0] = 0;
 
     // §3.2.2, Kraft: each code of length L uses 2^(15-L) of the 2^15 patterns of 15 bits.
@@ -92,16 +96,23 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
     }
 
     // Sort the symbols by (length, symbol): offsets[len] is where that length's run begins.
+    // Unused symbols go after the used ones (offsets[0]), where nothing reads them: one store
+    // per symbol, no branch.
     std::array<std::uint16_t, max_code_bits + 2> offsets{};
     for (unsigned len = 1; len <= max_code_bits; ++len)
         offsets[len + 1] = static_cast<std::uint16_t>(offsets[len] + code.count[len]);
-    for (std::size_t s = 0; s < n; ++s) {
-        if (s + 8 <= n && all_zero8(lengths + s)) {
-            s += 7;
-            continue;
-        }
-        if (lengths[s] != 0) code.symbol[offsets[lengths[s]]++] = static_cast<std::uint16_t>(s);
+    offsets[0] = static_cast<std::uint16_t>(used);
+    auto place = [&](std::size_t t) {
+        code.symbol[offsets[lengths[t]]++] = static_cast<std::uint16_t>(t);
+    };
+    for (s = 0; s + 8 <= n; s += 8) {
+        if (all_zero8(lengths + s)) continue;
+#pragma GCC unroll 8  // eight lengths: straight-line code
+        for (std::size_t k = 0; k < 8; ++k)
+            place(s + k);
     }
+    for (; s < n; ++s)
+        place(s);
     code.symbols = static_cast<std::uint16_t>(used);
     return Error{};
 }

@@ -41,40 +41,101 @@ inline bool eight_unused(const std::uint8_t* lengths) noexcept {
     return v == 0;
 }
 
-// Huffman's algorithm, in the two-queue form: the leaves sorted by frequency form one queue,
-// the merged nodes another; nodes are made in non-decreasing weight, so the two lightest trees
-// are always at the heads of the queues. Writes each leaf's depth in the tree.
-void huffman_depths(const Leaf* leaves, unsigned count, std::uint16_t* depth) noexcept {
-    std::uint32_t node_weight[max_symbols];
-    std::uint16_t parent[2 * max_symbols];  // ids: leaf i is i, node j is count + j
-    unsigned next_leaf = 0, next_node = 0, nodes = 0;
-    auto weight = [&](unsigned id) {
-        return id < count ? freq_of(leaves[id]) : node_weight[id - count];
-    };
-    auto take_lightest = [&]() -> unsigned {
-        if (next_leaf < count &&
-            (next_node == nodes || freq_of(leaves[next_leaf]) <= node_weight[next_node]))
-            return next_leaf++;
-        return count + next_node++;
-    };
-    while (nodes < count - 1) {
-        const unsigned a = take_lightest();
-        const unsigned b = take_lightest();
-        node_weight[nodes] = weight(a) + weight(b);
-        parent[a] = parent[b] = static_cast<std::uint16_t>(count + nodes);
-        ++nodes;
-    }
-    // The last node made is the root. Every parent is made after its children, so walking the
-    // ids downwards from the root meets each parent before its children.
-    const unsigned root = count + nodes - 1;
-    std::uint16_t node_depth[2 * max_symbols];
-    node_depth[root] = 0;
-    for (unsigned id = root; id-- > 0;)
-        node_depth[id] = static_cast<std::uint16_t>(node_depth[parent[id]] + 1);
-    for (unsigned i = 0; i < count; ++i)
-        depth[i] = node_depth[i];
+// Eight frequencies of 0, tested with four loads.
+inline bool eight_zero(const std::uint32_t* freq) noexcept {
+    std::uint64_t v[4];
+    std::memcpy(v, freq, sizeof v);
+    return (v[0] | v[1] | v[2] | v[3]) == 0;
 }
 
+// The used symbols as leaves, in symbol order; unused ones get length 0. Blocks of small
+// messages use few of the 286 symbols, often in runs: eight unused ones are skipped at once.
+unsigned gather_leaves(const std::uint32_t* freq, unsigned n, std::uint8_t* lengths,
+                       Leaf* leaves) noexcept {
+    std::memset(lengths, 0, n);
+    unsigned count = 0, s = 0;
+    for (; s + 8 <= n; s += 8) {
+        if (eight_zero(freq + s)) continue;
+#pragma GCC unroll 8  // eight lengths: straight-line code
+        for (unsigned t = s; t < s + 8; ++t) {
+            leaves[count] = make_leaf(freq[t], t);  // kept only if used: no branch to predict
+            count += freq[t] != 0 ? 1 : 0;
+        }
+    }
+    for (; s < n; ++s) {
+        leaves[count] = make_leaf(freq[s], s);
+        count += freq[s] != 0 ? 1 : 0;
+    }
+    return count;
+}
+
+// Sorts the leaves by frequency, then symbol: a counting sort on the frequency (stable, and the
+// leaves come in symbol order), with one bucket per frequency below `count` and the last one
+// for all the larger ones, which are few and are then sorted as plain integers.
+void sort_leaves(Leaf* leaves, unsigned count) noexcept {
+    std::uint16_t start[max_symbols];
+    std::fill_n(start, count, std::uint16_t{0});
+    const std::uint32_t last = count - 1;
+    for (unsigned i = 0; i < count; ++i)
+        ++start[std::min(freq_of(leaves[i]), last)];
+    unsigned sum = 0;
+    for (unsigned b = 0; b < count; ++b) {
+        const unsigned n = start[b];
+        start[b] = static_cast<std::uint16_t>(sum);
+        sum += n;
+    }
+    Leaf sorted[max_symbols];
+    for (unsigned i = 0; i < count; ++i)
+        sorted[start[std::min(freq_of(leaves[i]), last)]++] = leaves[i];
+    std::sort(sorted + start[last - 1], sorted + count);  // start[b] is now bucket b + 1's
+    std::memcpy(leaves, sorted, count * sizeof(Leaf));
+}
+
+// Huffman's algorithm, in the two-queue form: the leaves sorted by frequency form one queue,
+// the merged nodes another; nodes are made in non-decreasing weight, so the two lightest trees
+// are always at the heads of the queues (a leaf first when weights tie). Done in place in one
+// array `a` of the leaves' weights: a[i] for i < next is a node made already; once a node is
+// taken as a child, its slot holds its parent's index instead of its weight. Counts the leaves
+// at each depth (the deepest ones clamped to max_bits) into count_of_len.
+void huffman_leaf_depths(std::uint32_t* a, unsigned count, unsigned max_bits,
+                         unsigned* count_of_len) noexcept {
+    // Which comes next is data, not a pattern a branch predictor could learn: the choice is
+    // made with selects. a[count] is a sentinel heavier than any tree, so an exhausted queue
+    // is never chosen.
+    unsigned leaf = 0, node = 0;
+    a[count] = ~std::uint32_t{0};
+    auto take = [&](unsigned next) -> std::uint32_t {
+        const std::uint32_t leaf_weight = a[leaf];
+        const std::uint32_t node_weight = node < next ? a[node] : ~std::uint32_t{0};
+        const std::uint32_t is_node = leaf_weight > node_weight ? 1 : 0;
+        const std::uint32_t node_mask = 0 - is_node;  // all ones when a node is taken
+        a[node] ^= (a[node] ^ next) & node_mask;      // which becomes a child of `next`
+        leaf += 1 - is_node;
+        node += is_node;
+        return leaf_weight ^ ((leaf_weight ^ node_weight) & node_mask);
+    };
+    for (unsigned next = 0; next + 1 < count; ++next) {
+        const std::uint32_t w = take(next);
+        a[next] = w + take(next);  // may read a[next] (a leaf) before it becomes the node
+    }
+    // Nodes 0 .. count-2, the root last; each parent comes after its children, so walking
+    // down from the root meets each parent first and turns parent indexes into depths.
+    const unsigned root = count - 2;
+    a[root] = 0;
+    for (unsigned i = root; i-- > 0;)
+        a[i] = a[a[i]] + 1;
+    // Depth by depth from the root: of the `slots` children at a depth, those that are nodes
+    // (a run of the array, deepest first) continue; the others are leaves.
+    int i = static_cast<int>(root);
+    unsigned slots = 1;
+    for (std::uint32_t depth = 0; slots > 0; ++depth) {
+        unsigned nodes = 0;
+        for (; i >= 0 && a[i] == depth; --i)
+            ++nodes;
+        count_of_len[std::min(depth, std::uint32_t{max_bits})] += slots - nodes;
+        slots = 2 * nodes;
+    }
+}
 // Limits the lengths to max_bits and keeps the code complete, working on the number of codes
 // of each length. Kraft's inequality in integer units: a code of length L uses 2^(max-L) of
 // the 2^max leaves of a full tree; a complete code uses exactly all of them.
@@ -108,43 +169,48 @@ void limit_lengths(unsigned* count_of_len, unsigned max_bits) noexcept {
 
 }  // namespace
 
-void build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits,
-                        std::uint8_t* lengths) noexcept {
+std::uint64_t build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits,
+                                 std::uint8_t* lengths) noexcept {
     Leaf leaves[max_symbols];
-    unsigned count = 0;
-    for (unsigned s = 0; s < n; ++s) {
-        lengths[s] = 0;
-        if (freq[s] != 0) leaves[count++] = make_leaf(freq[s], s);
-    }
+    unsigned count = gather_leaves(freq, n, lengths, leaves);
     // A complete code needs two symbols (one bit each); borrow unused ones if need be.
     for (unsigned s = 0; count < 2 && s < n; ++s)
         if (freq[s] == 0) leaves[count++] = make_leaf(0, s);
-    std::sort(leaves, leaves + count);  // by frequency, then symbol
+    sort_leaves(leaves, count);
 
-    std::uint16_t depth[max_symbols];
-    huffman_depths(leaves, count, depth);
-    unsigned count_of_len[max_code_bits + 2] = {};
+    std::uint32_t weights[max_symbols + 1];  // + huffman_leaf_depths' sentinel
     for (unsigned i = 0; i < count; ++i)
-        ++count_of_len[std::min<unsigned>(depth[i], max_bits)];
+        weights[i] = freq_of(leaves[i]);
+    unsigned count_of_len[max_code_bits + 2] = {};
+    huffman_leaf_depths(weights, count, max_bits, count_of_len);
     limit_lengths(count_of_len, max_bits);
 
     // Hand out the lengths: the rarest symbols (first in `leaves`) take the longest codes.
+    std::uint64_t bits = 0;
     unsigned i = 0;
-    for (unsigned len = max_bits; len >= 1; --len)
-        for (unsigned k = 0; k < count_of_len[len]; ++k)
-            lengths[symbol_of(leaves[i++])] = static_cast<std::uint8_t>(len);
+    for (unsigned len = max_bits; len >= 1; --len) {
+        for (const unsigned end = i + count_of_len[len]; i < end; ++i) {
+            lengths[symbol_of(leaves[i])] = static_cast<std::uint8_t>(len);
+            bits += std::uint64_t{freq_of(leaves[i])} * len;
+        }
+    }
+    return bits;
 }
 
 void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) noexcept {
-    // RFC 1951 §3.2.2 step 1: count the codes of each length.
+    // RFC 1951 §3.2.2 step 1: count the codes of each length (most lengths are 0: unused
+    // symbols come in runs, skipped 8 at a time).
     unsigned count_of_len[max_code_bits + 1] = {};
-    for (unsigned s = 0; s < n; ++s) {
-        if (s + 8 <= n && eight_unused(lengths + s)) {  // most are 0: skip them 8 at a time
-            s += 7;
-            continue;
-        }
-        if (lengths[s] != 0) ++count_of_len[lengths[s]];
+    unsigned s = 0;
+    for (; s + 8 <= n; s += 8) {
+        if (eight_unused(lengths + s)) continue;
+#pragma GCC unroll 8  // eight lengths: straight-line code
+        for (unsigned k = 0; k < 8; ++k)
+            ++count_of_len[lengths[s + k]];
     }
+    for (; s < n; ++s)
+        ++count_of_len[lengths[s]];
+    count_of_len[0] = 0;
     // Step 2: the smallest code of each length.
     unsigned next_code[max_code_bits + 1] = {};
     unsigned code = 0;
@@ -153,23 +219,25 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
         next_code[len] = code;
     }
     // Step 3: consecutive codes to the symbols of one length, in symbol order; reversed here so
-    // the bit writer can send them least significant bit first.
-    for (unsigned s = 0; s < n; ++s) {
-        if (s + 8 <= n && eight_unused(lengths + s)) {
-            std::fill_n(codes + s, 8, std::uint16_t{0});
-            s += 7;
-            continue;
-        }
-        const unsigned len = lengths[s];
-        if (len == 0) {
-            codes[s] = 0;
-            continue;
-        }
-        const unsigned c = next_code[len]++;
+    // the bit writer can send them least significant bit first. Unused symbols get code 0.
+    auto assign = [&](unsigned t) {
+        const unsigned len = lengths[t];
+        const unsigned c = next_code[len]++;  // next_code[0] counts on, unused
         const unsigned reversed16 =
-            static_cast<unsigned>(reversed_byte[c & 0xff]) << 8 | reversed_byte[c >> 8];
-        codes[s] = static_cast<std::uint16_t>(reversed16 >> (16 - len));
+            static_cast<unsigned>(reversed_byte[c & 0xff]) << 8 | reversed_byte[(c >> 8) & 0xff];
+        codes[t] = static_cast<std::uint16_t>(reversed16 >> (16 - len));  // len 0: code 0
+    };
+    for (s = 0; s + 8 <= n; s += 8) {
+        if (eight_unused(lengths + s)) {
+            std::fill_n(codes + s, 8, std::uint16_t{0});
+            continue;
+        }
+#pragma GCC unroll 8  // eight lengths: straight-line code
+        for (unsigned k = 0; k < 8; ++k)
+            assign(s + k);
     }
+    for (; s < n; ++s)
+        assign(s);
 }
 
 }  // namespace wire::compress::detail

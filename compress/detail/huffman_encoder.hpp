@@ -10,8 +10,9 @@ namespace wire::compress::detail {
 // unused symbols get 0, and the code is complete (its lengths fill the code space exactly, as
 // RFC 1951 §3.2.2's construction expects). At least two symbols get a code even when fewer are
 // used, so a decoder never meets a one-symbol (incomplete) code. n <= 288, 2^max_bits >= n.
-void build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits,
-                        std::uint8_t* lengths) noexcept;
+// Returns the bits the symbols take in this code: the sum of freq[s] * lengths[s].
+std::uint64_t build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits,
+                                 std::uint8_t* lengths) noexcept;
 
 // RFC 1951 §3.2.2: the canonical code of each symbol, from the lengths alone. The codes come
 // back bit-reversed, ready for BitWriter::put (Huffman codes are sent most significant bit

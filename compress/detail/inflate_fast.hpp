@@ -15,7 +15,7 @@ namespace wire::compress::detail {
 // iteration can neither read past the input nor write past the output without checking.
 inline constexpr unsigned fast_item_bits = 48;       // 15 + 5 bits of length, 15 + 13 of distance
 inline constexpr std::size_t fast_input_margin = 8;  // one 8-byte refill
-inline constexpr std::size_t fast_output_margin = max_match + 16;  // a match, copied 8 at a time
+inline constexpr std::size_t fast_output_margin = max_match + 32;  // a match, copied 16 at a time
 
 // Whether the fast path can decode at least one whole item here.
 inline bool fast_path_fits(const BitBuffer& bits, const Input& in, const Output& out) noexcept {

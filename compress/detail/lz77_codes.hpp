@@ -65,7 +65,8 @@ inline constexpr std::array<std::uint8_t, 512> distance_symbol_table = [] {
 
 inline unsigned distance_symbol_of(unsigned distance) noexcept {
     const unsigned d = distance - 1;
-    return d < 256 ? distance_symbol_table[d] : distance_symbol_table[256 + (d >> 7)];
+    const unsigned index = d < 256 ? d : 256 + (d >> 7);  // a select, then one load
+    return distance_symbol_table[index];
 }
 
 // RFC 1951 §3.2.6: the fixed Huffman code's lengths.

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -109,13 +110,42 @@ void ServerConn::arm(Wait wait) {
         case Wait::linger:
             ctx_->loop.arm_after(timer_, linger_time);
             break;
+        case Wait::quiet:
+            break;  // armed by close_when_quiet, at a time of its own
     }
 }
 
 void ServerConn::on_timer(net::Timer&, void* self) {
     auto* c = static_cast<ServerConn*>(self);
     if (c->state_ == State::handling) return;  // a worker holds it; its own I/O times out
+    if (c->wait_ == Wait::quiet && c->input_waiting()) {
+        // The grace is over but a request came in: the loop reads it next and answers it.
+        c->arm(Wait::head);
+        return;
+    }
     c->close_now();
+}
+
+void ServerConn::close_when_quiet() noexcept {
+    const Server& cfg = ctx_->core.config();
+    // When the connection last answered a request, or was accepted: an idle connection's timer
+    // was armed then, for idle_timeout (before its first request, for read_header_timeout).
+    const auto armed_for = wait_ == Wait::idle ? cfg.idle_timeout : cfg.read_header_timeout;
+    const auto until = timer_.deadline() - armed_for + cfg.shutdown_idle_grace;
+    const auto now = ctx_->loop.now();
+    // A request may already sit in the socket, its readiness not handled yet: closing now would
+    // reset the connection with the request unread, so it waits for the loop to answer it.
+    if ((!timer_.armed() || until <= now) && !input_waiting()) {
+        close_now();
+        return;
+    }
+    wait_ = Wait::quiet;
+    ctx_->loop.arm(timer_, std::max(until, now));
+}
+
+bool ServerConn::input_waiting() const noexcept {
+    char byte = 0;
+    return ::recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
 }
 
 void ServerConn::on_readable() {
@@ -177,7 +207,9 @@ void ServerConn::finish_batch(Next next, bool waiting_body) {
         return;
     }
     if (next == Next::handed_off) return;
-    if (next == Next::close || (ctx_->core.shutting_down() && in_.empty())) {
+    // Only a response that said "Connection: close" ends the connection: one that did not (the
+    // shutdown began after it was made) has told the client it may send another request.
+    if (next == Next::close) {
         close_after_write_ = true;
         if (pending_.empty()) linger();
         return;
@@ -187,8 +219,14 @@ void ServerConn::finish_batch(Next next, bool waiting_body) {
     } else if (!in_.empty()) {
         arm(waiting_body ? Wait::body : Wait::head);
     } else {
-        arm(Wait::idle);
+        wait_for_next_request();
     }
+}
+
+void ServerConn::wait_for_next_request() {
+    arm(Wait::idle);
+    // The loop's shutdown has already passed this connection by, while it was busy.
+    if (ctx_->closing()) close_when_quiet();
 }
 
 // Sends the batch; what the kernel refuses waits in pending_ for writability. False: the
@@ -246,11 +284,7 @@ void ServerConn::on_writable() {
         run(in_.data(), in_.size());
         return;
     }
-    if (ctx_->core.shutting_down()) {
-        close_now();
-        return;
-    }
-    arm(Wait::idle);
+    wait_for_next_request();
 }
 
 void ServerConn::on_error() {

@@ -69,6 +69,9 @@ class ServerConn final : public net::IoHandler {
     [[nodiscard]] bool on_loop_thread() const noexcept;
     // Closes at once (RST-free only if nothing is unread) and deletes this object.
     void close_now() noexcept;
+    // Shutdown found this idle connection: it closes once quiet for Server::shutdown_idle_grace,
+    // unless a request comes first (that one is answered, with "Connection: close").
+    void close_when_quiet() noexcept;
     // Shutdown deadline: close now, or abort the I/O of a worker that holds the connection.
     void abort() noexcept;
     void arm_first_request_timer();
@@ -88,7 +91,8 @@ class ServerConn final : public net::IoHandler {
   private:
     enum class Next : std::uint8_t { keep, close, gone, handed_off };
     enum class State : std::uint8_t { active, handling, lingering };
-    enum class Wait : std::uint8_t { idle, head, body, write, linger };
+    // What the timer waits for; `quiet`: the end of an idle connection's shutdown grace.
+    enum class Wait : std::uint8_t { idle, head, body, write, linger, quiet };
 
     void run(const char* buf, std::size_t len);
     Next process(const char* buf, std::size_t len, bool& waiting_body);
@@ -101,6 +105,9 @@ class ServerConn final : public net::IoHandler {
     bool write_batch(Serializer& out);
     bool drain_pending();
     void linger() noexcept;
+    [[nodiscard]] bool input_waiting() const noexcept;
+    // After a keep-alive response: the idle timer, or in a shutdown, close_when_quiet.
+    void wait_for_next_request();
     void arm(Wait wait);
     static void on_timer(net::Timer&, void* self);
 

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <cstdio>
+#include <optional>
 #include <utility>
 
 #include "http/content_type.hpp"
@@ -60,34 +61,48 @@ void LoopContext::on_readable() {
     // Bounded per wake-up, so a flood of connections cannot starve the loop's requests (and,
     // with a shared listener, so that the other loops get their share: net/loop_listener.hpp).
     std::size_t accepted = 0;
-    while (accepted < listener_.batch() && listener_.listening()) {
-        if (!core.admit()) {
-            // max_connections: stop accepting; a closing connection resumes it.
-            listener_.pause();
-            break;
-        }
-        auto socket = listener_.accept();
-        if (!socket) {
-            core.released();
-            // EAGAIN: none left, or another loop took it (a shared listener).
-            if (!net::would_block(socket.error())) {
-                core.log(net::describe("accept", {}, socket.error()));
-            }
-            break;
-        }
+    while (accepted < listener_.batch()) {
+        auto socket = accept_one();
+        if (!socket) break;
         ++accepted;
-        // A loop given more than its share passes the connection on (net/accept_balance.hpp).
+        // A loop given more than its share passes the connection on (net/accept_balance.hpp);
+        // in a shutdown every loop serves what it took.
         const std::size_t owner = listener_.assign();
-        if (owner == listener_.index()) {
-            serve(std::move(*socket));
-        } else {
-            core.hand_off(owner, std::move(*socket));
-        }
+        if (owner == listener_.index() || !core.hand_off(owner, *socket)) serve(std::move(*socket));
     }
     listener_.end_batch(accepted);
 }
 
-void LoopContext::serve(net::Socket socket) {
+std::optional<net::Socket> LoopContext::accept_one() {
+    if (!listener_.listening()) return std::nullopt;
+    if (!core.admit()) {
+        // max_connections: stop accepting; a closing connection resumes it.
+        listener_.pause();
+        return std::nullopt;
+    }
+    auto socket = listener_.accept();
+    if (!socket) {
+        core.released();
+        // EAGAIN: none left, or another loop took it (a shared listener).
+        if (!net::would_block(socket.error())) {
+            core.log(net::describe("accept", {}, socket.error()));
+        }
+        return std::nullopt;
+    }
+    return std::move(*socket);
+}
+
+void LoopContext::take_waiting() {
+    // The accept queue is bounded by the listen backlog; this bound only stops a flood of new
+    // connections from holding the loop for ever.
+    for (std::size_t i = 0; i < max_taken_at_shutdown; ++i) {
+        auto socket = accept_one();
+        if (!socket) return;
+        serve(std::move(*socket));  // here: the other loops are stopping too
+    }
+}
+
+ServerConn* LoopContext::serve(net::Socket socket) {
     (void)socket.set_no_delay(true);
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
@@ -97,19 +112,28 @@ void LoopContext::serve(net::Socket socket) {
     link(c);
     if (loop.add(fd, net::Interest::readable, c)) {
         c->close_now();
-        return;
+        return nullptr;
     }
     c->arm_first_request_timer();
+    return c;
+}
+
+void LoopContext::expect() noexcept {
+    incoming_.fetch_add(1);
 }
 
 void LoopContext::adopt(net::Socket socket) {
-    // Passed on by another loop after this one stopped accepting (a shutdown): it goes the way
-    // of the connections still in the accept queue.
-    if (closing_) {
-        core.released();
-        return;
-    }
-    serve(std::move(socket));
+    incoming_.fetch_sub(1);
+    ServerConn* c = serve(std::move(socket));
+    // Passed on before this loop began its shutdown and arrived after: the connection is
+    // treated as those taken from the accept queue then.
+    if (c != nullptr && closing_ && c->idle()) c->close_when_quiet();
+    maybe_done();
+}
+
+void LoopContext::not_coming() noexcept {
+    incoming_.fetch_sub(1);
+    maybe_done();
 }
 
 void LoopContext::link(ServerConn* c) noexcept {
@@ -141,12 +165,16 @@ void LoopContext::stop_listening() {
 }
 
 void LoopContext::begin_shutdown(std::chrono::steady_clock::time_point deadline) {
+    // Connections the kernel has completed but no loop accepted yet would be reset with the
+    // listener, though their clients may have sent a request already: take them first.
+    take_waiting();
     stop_listening();
     loop.arm(deadline_, deadline);
-    // Idle connections close now; the others close after their current response.
+    // Idle connections close once quiet (Server::shutdown_idle_grace); the others close after
+    // their current response, which says "Connection: close".
     for (ServerConn* c = first_; c != nullptr;) {
         ServerConn* next = c->list_next;
-        if (c->idle()) c->close_now();
+        if (c->idle()) c->close_when_quiet();
         c = next;
     }
     maybe_done();
@@ -169,7 +197,8 @@ void LoopContext::close_all() {
 }
 
 void LoopContext::maybe_done() {
-    if (count_ != 0 || reported_done_) return;
+    // Finished: no longer accepting, no connection left, none on its way from another loop.
+    if (!closing_ || count_ != 0 || incoming_.load() != 0 || reported_done_) return;
     reported_done_ = true;
     // The deadline timer stays armed: shutdown hooks may still hold the loops (expire_holds).
     core.loop_done();
@@ -266,12 +295,21 @@ net::Result<void> ServerCore::serve() {
     return ServerError::server_closed;
 }
 
-void ServerCore::hand_off(std::size_t loop, net::Socket socket) {
+bool ServerCore::hand_off(std::size_t loop, net::Socket& socket) {
     LoopContext* to = loops_[loop].get();
+    // Counted before the shutdown flag is read (both sequentially consistent). A loop in
+    // shutdown reports itself finished only when nothing is on its way to it, so either it sees
+    // this count and waits for the connection, or this loop sees the shutdown and keeps it.
+    to->expect();
+    if (shutting_down_.load()) {
+        to->loop.post([to] { to->not_coming(); });
+        return false;
+    }
     // A posted task must be copyable, so the socket travels in a shared_ptr: should the loop
     // stop before the task runs, the socket closes with it.
     auto moving = std::make_shared<net::Socket>(std::move(socket));
     to->loop.post([to, moving] { to->adopt(std::move(*moving)); });
+    return true;
 }
 
 bool ServerCore::admit() noexcept {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -95,8 +96,13 @@ class LoopContext final : public net::IoHandler {
     void close_all();
     void maybe_done();  // in shutdown: reports this loop finished when it has no connections
     void resume_accepting();
-    // On the loop thread: a connection another loop accepted and passed on (ServerCore::hand_off).
+    // Loop thread: this loop has begun its shutdown (or closed); it accepts no more.
+    [[nodiscard]] bool closing() const noexcept { return closing_; }
+    // A connection another loop accepted is passed on (ServerCore::hand_off): expect(), on the
+    // other loop's thread, then on this loop's thread either adopt() with it, or not_coming().
+    void expect() noexcept;
     void adopt(net::Socket socket);
+    void not_coming() noexcept;
 
     ServerCore& core;
     net::EventLoop& loop;
@@ -106,14 +112,21 @@ class LoopContext final : public net::IoHandler {
 
   private:
     static void on_deadline(net::Timer&, void* self);
+    // One connection from the listener, counted against max_connections; none when the queue
+    // is empty, the limit is reached (the listener pauses) or accept failed (logged).
+    std::optional<net::Socket> accept_one();
+    // At shutdown: the connections waiting in the accept queue, served by this loop.
+    void take_waiting();
+    static constexpr std::size_t max_taken_at_shutdown = 64 * 1024;
     void stop_listening();
-    void serve(net::Socket socket);  // a new connection of this loop
+    ServerConn* serve(net::Socket socket);  // a new connection of this loop (null: closed)
 
     net::LoopListener listener_;
     ServerConn* first_ = nullptr;
     std::size_t count_ = 0;
     net::Timer deadline_;
-    bool closing_ = false;  // stopped accepting: connections passed on now are dropped
+    bool closing_ = false;                  // stopped accepting
+    std::atomic<std::size_t> incoming_{0};  // connections other loops are passing on to this one
     bool reported_done_ = false;
 };
 
@@ -146,8 +159,9 @@ class ServerCore {
     void shutdown_on_signals(Server::Duration grace);
     net::Address address() const { return address_; }
 
-    // From loop thread to loop thread: `socket` was accepted by one loop for loop `loop`.
-    void hand_off(std::size_t loop, net::Socket socket);
+    // From loop thread to loop thread: `socket` was accepted by one loop for loop `loop`. It is
+    // taken, unless the server is shutting down (false): the loop that accepted it serves it.
+    bool hand_off(std::size_t loop, net::Socket& socket);
 
     // Connection accounting (every loop), for max_connections and shutdown.
     bool admit() noexcept;  // false at max_connections
