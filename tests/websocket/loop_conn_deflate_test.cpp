@@ -45,6 +45,9 @@ struct Fixture {
     Endpoint sub;
     std::atomic<std::size_t> memory{0};  // the echo connection's memory_usage after a reply
     std::atomic<int> subscribed{0};
+    // Written by the loop's thread (on_fragment): declared before `running`, so it is destroyed
+    // after the server has stopped (TSan: the handler's clear() raced its destruction).
+    std::string pieces;
     std::unique_ptr<websocket::test::Running> running;
 
     explicit Fixture(CompressionOptions prefs = {}, bool stream = false) {
@@ -87,7 +90,6 @@ struct Fixture {
     std::string url(std::string_view path) const {
         return "ws://127.0.0.1:" + std::to_string(server.address().port()) + std::string(path);
     }
-    std::string pieces;
 };
 
 Dialer compressing_dialer(CompressionOptions prefs = {}) {
