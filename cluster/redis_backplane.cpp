@@ -34,13 +34,28 @@ RedisBackplane::RedisBackplane(net::EventLoop& loop, RedisBackplaneOptions optio
 
 RedisBackplane::~RedisBackplane() = default;
 
-void RedisBackplane::start() {
+std::error_code RedisBackplane::start() {
+    // Why refused: a stream is a key, which SSUBSCRIBE does not follow; silently ignoring either
+    // option would hand the user a backplane other than the one asked for.
+    if (options_.streams && options_.sharded) return Error::streams_not_sharded;
+    // Why refused: XADD MAXLEN 0 trims every entry at once, and readers would hear nothing.
+    if (options_.streams && options_.stream_maxlen == 0) return Error::stream_maxlen_zero;
+    if (reader_) {
+        publisher_.set_on_ready(
+            [this, &loop = publisher_.loop(), alive = std::weak_ptr<bool>(alive_)] {
+                // Posted, not run inside the connection's handshake step.
+                loop.post([this, alive] {
+                    if (!alive.expired()) flush_outbox();
+                });
+            });
+    }
     publisher_.start();
     if (reader_) {
         reader_->start();
     } else {
         subscriber_.start();
     }
+    return {};
 }
 
 void RedisBackplane::stop() {
@@ -67,20 +82,47 @@ bool RedisBackplane::publish(std::string_view topic, std::span<const std::uint8_
     return publisher_.publish(channel, pieces, options_.sharded);
 }
 
-// XADD key MAXLEN ~ N * m <head+body>: "~" lets redis trim whole nodes, cheaper than an exact
-// length; the stream keeps at least N entries.
+// Streams mode: while the publisher is down, or anything still waits, the message joins the
+// outbox (in order); else it is appended at once.
 bool RedisBackplane::append(const std::string& key, std::span<const std::uint8_t> head,
                             std::span<const std::uint8_t> body) {
     thread_local std::string message;
     message.assign(text(head));
     message.append(text(body));
+    std::lock_guard lock(outbox_mu_);
+    if (outbox_.empty() && publisher_.connected() && xadd(key, message)) return true;
+    // Why counted lost: the outbox is bounded, memory must not follow an outage's length.
+    if (outbox_.size() >= options_.stream_outbox) {
+        stream_lost_.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
+    outbox_.push_back({key, message});
+    return true;
+}
+
+// XADD key MAXLEN ~ N * m <head+body>: "~" lets redis trim whole nodes, cheaper than an exact
+// length; the stream keeps at least N entries. False when it could not even be sent (the caller
+// keeps the message); a failure on the way (the connection lost with it in flight: it may or
+// may not be stored) is counted lost.
+bool RedisBackplane::xadd(const std::string& key, const std::string& message) {
     const std::string maxlen = std::to_string(options_.stream_maxlen);
     return publisher_.command(
         {"XADD", key, "MAXLEN", "~", maxlen, "*", StreamReader::field, message},
         [this](std::error_code error, const redis::Reply&) {
+            if (error == redis::Error::not_connected || error == redis::Error::queue_full) return;
             auto& counter = error ? stream_lost_ : stream_published_;
             counter.fetch_add(1, std::memory_order_relaxed);
         });
+}
+
+// On the loop thread after each (re)connect: what waited goes out first, in order. What cannot
+// be sent (lost again meanwhile) stays for the next connection.
+void RedisBackplane::flush_outbox() {
+    std::lock_guard lock(outbox_mu_);
+    while (!outbox_.empty()) {
+        if (!xadd(outbox_.front().key, outbox_.front().message)) return;
+        outbox_.pop_front();
+    }
 }
 
 void RedisBackplane::subscribe(std::string_view topic) {

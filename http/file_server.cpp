@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/accept_encoding.hpp"
+#include "http/content_type.hpp"
 #include "http/detail/content_source.hpp"
 #include "http/detail/dir_listing.hpp"
 #include "http/detail/safe_path.hpp"
@@ -135,9 +137,50 @@ void list_directory(ResponseWriter& w, Request& r, int fd, const struct stat& st
     detail::serve_source(w, r, "", st.st_mtim.tv_sec, page_content);
 }
 
+// The Content-Type of the original file `name` open at `fd`: by extension, else sniffed from
+// its first bytes (never from the compressed sibling's, which would read as application/gzip).
+std::string original_type(std::string_view name, int fd) {
+    const std::string_view by_name = content_type_for_extension(path_extension(name));
+    if (!by_name.empty()) return std::string(by_name);
+    char head[512];
+    const ssize_t n = ::pread(fd, head, sizeof head, 0);
+    return std::string(detect_content_type(std::string_view(head, n > 0 ? std::size_t(n) : 0)));
+}
+
+// nginx's gzip_static, Caddy's precompressed: serves "<file>.gz" when it sits beside the file
+// and the request accepts gzip. Returns false (nothing written) when there is none to serve.
+//   - The response is the original's representation with Content-Encoding: gzip (RFC 9110
+//     §8.4): its Content-Type, the sibling's bytes, length, validators and byte ranges (a range
+//     addresses the encoded bytes, §14.1.2 "the selected representation").
+//   - RFC 9110 §12.5.5: the answer depends on Accept-Encoding whenever a sibling exists, so
+//     Vary says so on both forms, served compressed or not.
+bool serve_precompressed(ResponseWriter& w, Request& r, const std::string& rel, int original_fd,
+                         const Opener& open) {
+    Fd gz;
+    struct stat gst {};
+    if (open(rel + ".gz", *gz.out()) || ::fstat(gz.get(), &gst) != 0 || !S_ISREG(gst.st_mode)) {
+        return false;
+    }
+    Header& h = w.header();
+    if (!h.has_token("Vary", "Accept-Encoding") && !h.has_token("Vary", "*")) {
+        h.add("Vary", "Accept-Encoding");
+    }
+    // RFC 9110 §12.5.3: gzip only when acceptable and preferred to identity (q-values, "*",
+    // "gzip;q=0").
+    const CodingChoice choice = choose_coding(parse_accept_encoding(r.header), true, false);
+    if (choice.coding != ContentCoding::gzip) return false;
+    const std::string name(base_of(rel));
+    if (!h.has("Content-Type")) h.set("Content-Type", original_type(name, original_fd));
+    h.set("Content-Encoding", "gzip");
+    if (!h.has("ETag")) h.set("ETag", etag_for(gst));
+    FileSource source(gz.get(), static_cast<std::uint64_t>(gst.st_size));
+    detail::serve_source(w, r, name, gst.st_mtim.tv_sec, source, true);
+    return true;
+}
+
 // Go's serveFile: `rel` is the path to open, `url_path` the request path as sent.
 void serve_path(ResponseWriter& w, Request& r, const std::string& rel, std::string_view url_path,
-                const Opener& open, bool redirect) {
+                const Opener& open, bool redirect, bool precompressed) {
     // Go: ".../index.html" is served as ".../".
     if (url_path.ends_with("/index.html")) return local_redirect(w, r, "./");
     Fd fd;
@@ -151,10 +194,11 @@ void serve_path(ResponseWriter& w, Request& r, const std::string& rel, std::stri
     if (redirect && !is_dir && slash) {
         return local_redirect(w, r, "../" + std::string(base_of(url_path)));
     }
+    std::string index_rel;
     if (is_dir) {
         Fd index;
         struct stat ist {};
-        const std::string index_rel = (rel == "." ? "" : rel + "/") + "index.html";
+        index_rel = (rel == "." ? "" : rel + "/") + "index.html";
         if (!open(index_rel, *index.out()) && ::fstat(index.get(), &ist) == 0 &&
             S_ISREG(ist.st_mode)) {
             fd = std::move(index);
@@ -165,6 +209,8 @@ void serve_path(ResponseWriter& w, Request& r, const std::string& rel, std::stri
     }
     // Why: only regular files have a size to serve (not devices, FIFOs or sockets).
     if (!S_ISREG(st.st_mode)) return error(w, "403 Forbidden", 403);
+    if (precompressed && serve_precompressed(w, r, is_dir ? index_rel : rel, fd.get(), open))
+        return;
     if (!w.header().has("ETag")) w.header().set("ETag", etag_for(st));
     FileSource source(fd.get(), static_cast<std::uint64_t>(st.st_size));
     const std::string name(base_of(rel));
@@ -173,7 +219,7 @@ void serve_path(ResponseWriter& w, Request& r, const std::string& rel, std::stri
 
 class FileServer final : public Handler {
   public:
-    explicit FileServer(std::string root) : root_(std::move(root)) {
+    FileServer(std::string root, FileOptions options) : root_(std::move(root)), options_(options) {
         root_fd_ = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
     ~FileServer() override {
@@ -192,21 +238,22 @@ class FileServer final : public Handler {
         const Opener open = [root](const std::string& p, int& fd) {
             return detail::open_beneath(root, p, fd);
         };
-        serve_path(w, r, rel, url_path, open, true);
+        serve_path(w, r, rel, url_path, open, true, options_.precompressed);
     }
 
   private:
     std::string root_;
+    FileOptions options_;
     int root_fd_ = -1;
 };
 
 }  // namespace
 
-HandlerPtr file_server(std::string root) {
-    return std::make_shared<FileServer>(std::move(root));
+HandlerPtr file_server(std::string root, FileOptions options) {
+    return std::make_shared<FileServer>(std::move(root), options);
 }
 
-void serve_file(ResponseWriter& w, Request& r, std::string_view path) {
+void serve_file(ResponseWriter& w, Request& r, std::string_view path, FileOptions options) {
     // Go: ServeFile refuses request paths with "..", whatever `path` is.
     std::string rel;
     if (detail::url_path_to_relative(r.path, rel)) return error(w, "invalid URL path", 400);
@@ -214,7 +261,7 @@ void serve_file(ResponseWriter& w, Request& r, std::string_view path) {
         fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
         return fd < 0 ? std::error_code(errno, std::generic_category()) : std::error_code{};
     };
-    serve_path(w, r, std::string(path), r.path, open, false);
+    serve_path(w, r, std::string(path), r.path, open, false, options.precompressed);
 }
 
 void serve_content(ResponseWriter& w, Request& r, std::string_view name,

@@ -19,11 +19,21 @@ void Body::start(const MessageHead& head, const ParseOptions& options, detail::B
     }
     reader_.start(head);
     source_ = source;
+    decoder_ = nullptr;
     limit_ = UINT64_MAX;
     first_read_ = true;
 }
 
+std::uint64_t Body::max_body() const noexcept {
+    return options_ != nullptr ? options_->limits.max_body : UINT64_MAX;
+}
+
 net::Result<std::size_t> Body::read(void* data, std::size_t size) {
+    if (decoder_ != nullptr) return decoder_->read(*this, data, size);
+    return read_framed(data, size);
+}
+
+net::Result<std::size_t> Body::read_framed(void* data, std::size_t size) {
     if (reader_.done() || size == 0) return std::size_t{0};
     if (source_ == nullptr) return net::Error::unexpected_eof;
     if (first_read_) {
@@ -65,8 +75,9 @@ net::Result<void> Body::read_all(std::string& out) {
 net::Result<void> Body::discard() {
     char chunk[8192];
     limit_ = UINT64_MAX;
+    decoder_ = nullptr;  // what is dropped need not be decoded
     for (;;) {
-        auto n = read(chunk, sizeof chunk);
+        auto n = read_framed(chunk, sizeof chunk);
         if (!n) return n.error();
         if (*n == 0) return {};
     }

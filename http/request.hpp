@@ -52,6 +52,18 @@ struct BasicAuth {
     std::string password;
 };
 
+class Body;
+
+// A stage between the body as framed and what Body::read() hands out: decodes a content coding
+// (decompress_request_handler). It reads its input with Body::read_framed().
+class BodyDecoder {
+  public:
+    virtual net::Result<std::size_t> read(Body& body, void* data, std::size_t size) = 0;
+
+  protected:
+    ~BodyDecoder() = default;
+};
+
 class Body {
   public:
     Body() = default;
@@ -60,8 +72,14 @@ class Body {
 
     // Up to `size` decoded body bytes; 0 once the body is complete. Errors: http::Error values
     // for bad chunked framing, ServerError::body_too_large past limit(), net errors (timeout,
-    // unexpected_eof) from the connection.
+    // unexpected_eof) from the connection. Through a BodyDecoder when one is set.
     net::Result<std::size_t> read(void* data, std::size_t size);
+    // The body with its framing removed but any content coding left as sent (the decoder's
+    // input): what read() returns when no decoder is set.
+    net::Result<std::size_t> read_framed(void* data, std::size_t size);
+    // Puts `decoder` (the caller's, alive until it is replaced or the handler returns) in
+    // front of read(); nullptr removes it.
+    void set_decoder(BodyDecoder* decoder) noexcept { decoder_ = decoder; }
     // Appends the rest of the body to `out`.
     net::Result<void> read_all(std::string& out);
     // Reads and drops the rest of the body (what the server does when a handler did not read it).
@@ -75,6 +93,8 @@ class Body {
         if (limit < limit_) limit_ = limit;
     }
     [[nodiscard]] std::uint64_t limit() const noexcept { return limit_; }
+    // The server's Limits::max_body for this request (UINT64_MAX before start()).
+    [[nodiscard]] std::uint64_t max_body() const noexcept;
 
     // Server side: begins the body of `head`, read through `source`.
     void start(const MessageHead& head, const ParseOptions& options, detail::BodySource* source);
@@ -83,6 +103,7 @@ class Body {
     BodyReader reader_;
     const ParseOptions* options_ = nullptr;  // what reader_ was made with
     detail::BodySource* source_ = nullptr;
+    BodyDecoder* decoder_ = nullptr;
     std::uint64_t limit_ = UINT64_MAX;
     bool first_read_ = true;
 };

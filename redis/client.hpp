@@ -47,6 +47,10 @@ class Client final : private detail::LinkEvents {
     void start();
     void stop();
 
+    // Before start(): runs on the loop thread each time a connection is ready for commands (the
+    // first and every one after a loss), for owners that keep work back while disconnected.
+    void set_on_ready(std::function<void()> on_ready) { on_ready_ = std::move(on_ready); }
+
     // Queues one command (an array of bulk strings, redis/command.hpp). False when it failed at
     // once (the callback has then run).
     bool command(std::span<const std::string_view> args, Callback callback);
@@ -82,13 +86,16 @@ class Client final : private detail::LinkEvents {
     bool refuse(std::error_code why, bool publish, const Callback& callback);
     void finish(Pending& p, std::error_code error, const Reply& reply);
 
-    void on_ready() override {}
+    void on_ready() override {
+        if (on_ready_) on_ready_();
+    }
     bool on_reply(const Reply& reply) override;
     bool on_push(const Reply&) override { return true; }  // RESP3 pushes (invalidations...)
     void on_lost(std::error_code error) override;
 
     detail::Link link_;
     std::deque<Pending> pending_;  // guarded by the link's lock
+    std::function<void()> on_ready_;
 };
 
 }  // namespace wire::redis

@@ -6,10 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "compress/detail/deflate_alphabet.hpp"
+
 namespace wire::compress::detail {
 
-// §3.2.7: Huffman codes are at most 15 bits long; the code-length code's at most 7.
-inline constexpr unsigned max_code_bits = 15;
+// §3.2.7: the code-length code's codes are at most 7 bits long.
 inline constexpr unsigned max_code_length_bits = 7;
 
 // §3.2.5: literal/length symbols 0..285 (286 and 287 never occur in data), distance symbols
@@ -22,25 +23,6 @@ inline constexpr unsigned end_of_block_symbol = 256;
 // §3.2.7: HLIT + 257 and HDIST + 1 count the lengths sent; more than 286 and 30 is an error.
 inline constexpr unsigned max_literal_length_codes = 286;
 inline constexpr unsigned max_distance_codes = 30;
-
-// §3.2.5: the longest match and the farthest distance.
-inline constexpr unsigned max_match = 258;
-inline constexpr unsigned max_distance = 32768;
-
-// §3.2.5: length symbols 257..285 stand for a base length plus that many extra bits.
-inline constexpr std::array<std::uint16_t, 29> length_base = {
-    3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-    31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-inline constexpr std::array<std::uint8_t, 29> length_extra = {
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-
-// §3.2.5: distance symbols 0..29 stand for a base distance plus that many extra bits.
-inline constexpr std::array<std::uint16_t, 30> distance_base = {
-    1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
-    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-inline constexpr std::array<std::uint8_t, 30> distance_extra = {
-    0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
-    6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 
 // §3.2.7: the order in which the code-length code's lengths are sent (the likely ones first,
 // so HCLEN can cut the unlikely ones off the end).

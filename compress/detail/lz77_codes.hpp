@@ -6,32 +6,16 @@
 #include <array>
 #include <cstdint>
 
+#include "compress/detail/deflate_alphabet.hpp"
+
 namespace wire::compress::detail {
 
-inline constexpr unsigned min_match = 3;  // RFC 1951 §3.2.5: lengths 3..258
-inline constexpr unsigned max_match = 258;
-inline constexpr unsigned max_distance = 32768;       // RFC 1951 §3.2.5: distances 1..32768
+inline constexpr unsigned min_match = 3;              // RFC 1951 §3.2.5: lengths 3..258
 inline constexpr unsigned end_of_block = 256;         // RFC 1951 §3.2.5: literal/length 256
 inline constexpr unsigned num_lit_len_symbols = 286;  // 0..255 literals, 256 EOB, 257..285 lengths
 inline constexpr unsigned num_distance_symbols = 30;
 inline constexpr unsigned num_code_length_symbols = 19;   // RFC 1951 §3.2.7
-inline constexpr unsigned max_code_bits = 15;             // RFC 1951 §3.2.7: lengths 0..15
 inline constexpr unsigned max_code_length_code_bits = 7;  // RFC 1951 §3.2.7: 3-bit fields
-
-// RFC 1951 §3.2.5, the length table: symbol 257 + i codes lengths base[i] .. base[i] + 2^extra - 1.
-inline constexpr std::array<std::uint16_t, 29> length_base = {
-    3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-    31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-inline constexpr std::array<std::uint8_t, 29> length_extra = {
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-
-// RFC 1951 §3.2.5, the distance table: symbol i codes distances base[i] .. base[i] + 2^extra - 1.
-inline constexpr std::array<std::uint16_t, 30> distance_base = {
-    1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
-    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-inline constexpr std::array<std::uint8_t, 30> distance_extra = {
-    0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
-    6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 
 // length - 3 (0..255) -> length symbol index 0..28 (add 257 for the literal/length symbol).
 inline constexpr std::array<std::uint8_t, 256> length_symbol_of = [] {

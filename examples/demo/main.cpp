@@ -4,6 +4,10 @@
 //   /echo.html  /chat.html  /push.html  /tail.html   the WebSocket pages
 //   /files/     a file server over examples/static/
 //   /inspect    the request inspector (seed 000)
+//
+// Everything is served through http::gzip_handler: pages, scripts, listings and the inspector
+// go gzip-compressed to a browser that accepts it (Vary: Accept-Encoding), and the WebSocket
+// routes behind it upgrade as before (the handler passes hijack and upgrade_on_loop through).
 //   /seed/001/client.html, /seed/002/   the seed tutorials' own pages
 //
 //   build/examples/demo [--port N] [--tail FILE]     (or PORT=N)
@@ -29,6 +33,7 @@
 #include "../example_flags.hpp"
 #include "cluster.hpp"
 #include "demo.hpp"
+#include "http/gzip_handler.hpp"
 #include "http/request.hpp"
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
@@ -130,7 +135,7 @@ int main(int argc, char** argv) {
     live.on_upgrade = [&log_file](const http::Request& r) { log_file.upgraded(r); };
 
     server.addr = example::listen_address(argc, argv);
-    server.handler = mux;
+    server.handler = http::gzip_handler(mux);
     server.access_log = [&log_file](const http::AccessLogEntry& e) { log_file(e); };
     // Upgraded connections are no longer the server's: it tells us when it shuts down, and
     // every WebSocket gets a close frame with 1001 (going away). The chat's connections live on

@@ -75,7 +75,7 @@ std::string_view content_type_of(std::string_view name, ContentSource& content, 
 }  // namespace
 
 void serve_source(ResponseWriter& w, Request& r, std::string_view name,
-                  std::optional<std::time_t> modtime, ContentSource& content) {
+                  std::optional<std::time_t> modtime, ContentSource& content, bool encoded) {
     Header& h = w.header();
     // Go: the zero time and the Unix epoch mean "unknown".
     if (modtime && *modtime <= 0) modtime.reset();
@@ -111,7 +111,7 @@ void serve_source(ResponseWriter& w, Request& r, std::string_view name,
     }
     const bool head = r.method == "HEAD";
     if (rs != RangeStatus::satisfiable) {
-        if (!h.has("Content-Encoding")) h.set("Content-Length", std::to_string(size));
+        if (encoded || !h.has("Content-Encoding")) h.set("Content-Length", std::to_string(size));
         w.write_header(200);
         if (!head) (void)copy_range(w, content, 0, size);
         return;

@@ -27,7 +27,10 @@ class ContentSource {
 };
 
 // Go's serveContent: Last-Modified, preconditions, Content-Type, ranges, then the bytes.
+// `encoded`: `content` is already in the Content-Encoding the header names (a precompressed
+// file), so its size is the Content-Length. Otherwise a Content-Encoding set by the handler
+// means someone downstream encodes the bytes, and no length is promised (Go's rule).
 void serve_source(ResponseWriter& w, Request& r, std::string_view name,
-                  std::optional<std::time_t> modtime, ContentSource& content);
+                  std::optional<std::time_t> modtime, ContentSource& content, bool encoded = false);
 
 }  // namespace wire::http::detail

@@ -44,7 +44,7 @@ struct Instance {
         o.redis.backoff_max = 100ms;
         o.sharded = sharded;
         backplane = std::make_unique<cluster::RedisBackplane>(redis_loop, o);
-        backplane->start();
+        REQUIRE_FALSE(backplane->start());
         redis_thread = std::thread([this] { (void)redis_loop.run(); });
 
         websocket::ServerOptions so;

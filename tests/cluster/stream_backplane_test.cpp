@@ -41,7 +41,7 @@ struct StreamInstance {
         o.streams = true;
         o.stream_maxlen = 1000;
         backplane = std::make_unique<cluster::RedisBackplane>(redis_loop, o);
-        backplane->start();
+        REQUIRE_FALSE(backplane->start());
         redis_thread = std::thread([this] { (void)redis_loop.run(); });
         websocket::ServerOptions so;
         so.loops = 1;
@@ -184,4 +184,71 @@ TEST_CASE("streams: redis restarted with its data (appendonly) loses nothing tha
     for (int i = kBefore; i < kBefore + kAfter; ++i)
         REQUIRE(ca.send(websocket::Opcode::text, "m" + std::to_string(i)));
     expect_sequence(cb, kBefore + kAfter);
+}
+
+TEST_CASE("streams: what is published while redis is down waits, and arrives once it is back") {
+    if (!RedisServer::available()) return;
+    RedisServer redis;  // no persistence: the streams start empty again after the restart
+    REQUIRE(redis.ready());
+    StreamInstance a(redis.address(), "inst-a"), b(redis.address(), "inst-b");
+    WsClient ca = WsClient::connect(a.server->port());
+    WsClient cb = WsClient::connect(b.server->port());
+    join(ca, cb);
+    const auto lost_before = a.backplane->stats().lost;
+    redis.stop();
+    REQUIRE(eventually([&] { return !a.backplane->publisher().connected(); }));
+    // Redis is down: local delivery goes on, and the other instance's share waits in the outbox.
+    constexpr int kGap = 50;
+    for (int i = 0; i < kGap; ++i)
+        REQUIRE(ca.send(websocket::Opcode::text, "m" + std::to_string(i)));
+    for (int i = 0; i < kGap; ++i)
+        REQUIRE(ca.read_message() == "m" + std::to_string(i));
+    CHECK(a.server->hub().backplane_lost() == 0);
+    REQUIRE(redis.start());
+    const auto back = std::chrono::steady_clock::now();
+    for (int i = 0; i < kGap; ++i) {
+        auto m = cb.read_message();
+        REQUIRE(m);
+        REQUIRE(*m == "m" + std::to_string(i));
+    }
+    CHECK(std::chrono::steady_clock::now() - back < 2s);
+    cb.set_timeout(300ms);
+    CHECK_FALSE(cb.read_message());  // each once
+    CHECK(a.backplane->stats().lost == lost_before);
+}
+
+TEST_CASE("streams: the outbox is bounded; beyond it messages are counted lost") {
+    if (!RedisServer::available()) return;
+    RedisServer redis;
+    REQUIRE(redis.ready());
+    net::EventLoop loop;
+    cluster::RedisBackplaneOptions o;
+    o.redis.address = redis.address();
+    o.streams = true;
+    o.stream_outbox = 3;
+    redis.stop();
+    cluster::RedisBackplane backplane(loop, o);
+    REQUIRE_FALSE(backplane.start());
+    const std::uint8_t byte = 'x';
+    for (int i = 0; i < 3; ++i)
+        CHECK(backplane.publish("room", {}, {&byte, 1}));
+    CHECK_FALSE(backplane.publish("room", {}, {&byte, 1}));
+    CHECK(backplane.stats().lost == 1);
+}
+
+TEST_CASE("streams and sharded pub/sub together are refused by start(), with their own error") {
+    net::EventLoop loop;
+    cluster::RedisBackplaneOptions o;
+    o.redis.address = "127.0.0.1:1";  // never dialled: start() refuses first
+    o.streams = true;
+    o.sharded = true;
+    cluster::RedisBackplane both(loop, o);
+    const std::error_code ec = both.start();
+    CHECK(ec == cluster::Error::streams_not_sharded);
+    CHECK(ec.message().find("Streams mode does not combine with sharded") != std::string::npos);
+    CHECK(both.publisher().stats().connects == 0);
+    o.sharded = false;
+    o.stream_maxlen = 0;
+    cluster::RedisBackplane empty(loop, o);
+    CHECK(empty.start() == cluster::Error::stream_maxlen_zero);
 }

@@ -2,8 +2,9 @@
 // redis-server, three demo instances joined through it (--redis, --instance) and nginx in front
 // as the load balancer, proxying WebSocket upgrades round robin. Clients connected through nginx
 // land on different instances; every chat message reaches every client once, in order per
-// publisher; an instance stopped with SIGTERM closes its clients with 1001, which nginx passes
-// on, and they reconnect through nginx to another instance.
+// publisher; a restarted redis-server is found again by every instance, which subscribes again,
+// and chat crosses instances within 2 s; an instance stopped with SIGTERM closes its clients
+// with 1001, which nginx passes on, and they reconnect through nginx to another instance.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -187,6 +188,26 @@ TEST_CASE("demo cluster: three instances behind nginx, one redis") {
             } while (m == "joined");
             CHECK(m == "Deploy finished");
         }
+    }
+
+    SUBCASE("redis restarts: every instance resubscribes, chat crosses again within 2 s") {
+        REQUIRE(clients[0].instance != clients[1].instance);
+        REQUIRE(redis.restart());
+        const auto back = std::chrono::steady_clock::now();
+        REQUIRE(eventually([&] { return subscriptions(probe) == 3; }, 3s));
+        // Probe from one instance until a client of another hears it.
+        clients[1].ws.set_timeout(50ms);
+        bool crossed = false;
+        for (int k = 0; !crossed && std::chrono::steady_clock::now() - back < 3s; ++k) {
+            REQUIRE(
+                clients[0].ws.send(wire::websocket::Opcode::text, "probe " + std::to_string(k)));
+            while (auto m = clients[1].ws.read_message()) {
+                CHECK(m->starts_with("probe "));
+                crossed = true;
+            }
+        }
+        REQUIRE(crossed);
+        CHECK(std::chrono::steady_clock::now() - back < 2s + 200ms);
     }
 
     SUBCASE("SIGTERM one instance: its clients get 1001 through nginx and reconnect elsewhere") {

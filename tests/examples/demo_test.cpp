@@ -157,3 +157,39 @@ TEST_CASE("demo: /favicon.ico is an icon, and every page of www/ names one") {
     }
     CHECK(demo.terminate() == 0);
 }
+
+TEST_CASE("demo: pages, scripts, files and the inspector go gzip-compressed through gzip_handler") {
+    DemoRoot root;
+    std::string page = "<!DOCTYPE html><title>home</title>\n";
+    while (page.size() < 4000)
+        page += "<p>a home page long enough to be worth compressing</p>\n";
+    std::ofstream(root.root / "examples/demo/www/index.html") << page;
+    std::ofstream(root.root / "examples/demo/www/wire.js") << std::string(3000, ';');
+    std::ofstream(root.root / "examples/static/big.txt") << std::string(5000, 'b');
+    ExampleProcess demo("demo", {}, {root.env()});
+    REQUIRE(demo.wait_listening());
+    const int port = demo.port();
+    // The check of the demo's own page: curl -s --compressed -D - http://127.0.0.1:8080/
+    const std::string home = curl("--compressed -D - " + local_url(port, "/"));
+    CHECK(home.find("Content-Encoding: gzip\r\n") != std::string::npos);
+    CHECK(home.find("Vary: Accept-Encoding\r\n") != std::string::npos);
+    CHECK(home.ends_with(page));  // curl decoded it
+    for (const std::string path : {"/wire.js", "/files/big.txt"}) {
+        CAPTURE(path);
+        CHECK(curl("--compressed -o /dev/null -D - " + local_url(port, path))
+                  .find("Content-Encoding: gzip\r\n") != std::string::npos);
+    }
+    // Without Accept-Encoding, identity, still with Vary.
+    const std::string plain = curl("-D - " + local_url(port, "/"));
+    CHECK(plain.find("Content-Encoding") == std::string::npos);
+    CHECK(plain.find("Vary: Accept-Encoding\r\n") != std::string::npos);
+    // The inspector shows what the client offered and what the handler picked.
+    const std::string seen =
+        curl("-H 'Accept-Encoding: deflate, gzip;q=0.5' " + local_url(port, "/inspect"));
+    CHECK(seen.find("content codings offered: deflate, gzip;q=0.5\n"
+                    "gzip_handler answers with: deflate") != std::string::npos);
+    CHECK(
+        curl(local_url(port, "/inspect")).find("content codings offered: (none: identity only)") !=
+        std::string::npos);
+    CHECK(demo.terminate() == 0);
+}

@@ -60,6 +60,8 @@ TEST_CASE("graceful shutdown: in-flight requests all finish, idle connections cl
 
 TEST_CASE("graceful shutdown on the loop: a request half sent when it starts is still served") {
     TestServer s(handler_func([](ResponseWriter& w, Request& r) { (void)w.write(r.path); }));
+    // Serving: a shutdown before serve() has started its loops would find nothing to wait for.
+    REQUIRE(roundtrip(s, get("/")).status == 200);
     Client c(s);
     const std::string request = get("/late");
     c.send(request.substr(0, 10));
@@ -75,6 +77,7 @@ TEST_CASE("graceful shutdown on the loop: a request half sent when it starts is 
 
 TEST_CASE("shutdown past its deadline closes what is left and reports a timeout") {
     TestServer s(handler_func([](ResponseWriter& w, Request&) { (void)w.write("x"); }));
+    REQUIRE(roundtrip(s, get("/")).status == 200);  // serving: the loops exist
     Client c(s);
     c.send("GET / HTTP/1.1\r\n");  // never completes
     std::this_thread::sleep_for(50ms);

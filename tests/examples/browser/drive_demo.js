@@ -3,7 +3,8 @@
 //
 //   NODE_PATH=/usr/share/nodejs node drive_demo.js http://127.0.0.1:PORT out.png [scenario...]
 //
-// Scenarios (all by default): echo, chat, push, tail, frames, screenshot. Prints "ok <scenario>"
+// Scenarios (all by default): echo, chat, push, tail, frames, screenshot; and, named only, instance
+// (a demo started with --instance $WIRE_INSTANCE: the chat page shows it). Prints "ok <scenario>"
 // for each that passed and "FAIL <scenario>: <why>" for each that did not; exits 0 only if all
 // passed. Chromium runs with a fresh profile, no sandbox (containers), no GPU, no background
 // networking.
@@ -132,6 +133,13 @@ const run = {
     await waitFor(b, logHas("alice: hi bob"), "tab 2 to see tab 1's message");
     await waitFor(a, logHas("alice: hi bob"), "tab 1 to see its own message");
     await a.close(); await b.close();
+  },
+  async instance(c) {
+    const tab = await openTab(c, base + "/chat.html");
+    const shown = `(() => { const e = document.getElementById('instance');
+                     return !e.hidden && e.textContent === ${JSON.stringify("on instance " + process.env.WIRE_INSTANCE)}; })()`;
+    await waitFor(tab, shown, "the chat page to show instance " + process.env.WIRE_INSTANCE);
+    await tab.close();
   },
   async push(c) {
     const sender = await openTab(c, base + "/push.html");
