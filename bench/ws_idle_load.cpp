@@ -7,7 +7,9 @@
 //
 //   build/bench/ws_idle_load --port 8190 --pid SERVER_PID --conns 100000 [--batch 200]
 //                            [--per-address 25000] [--first-address 0] [--settle 2] [--hold 0]
-//                            [--path /]
+//                            [--path /] [--extensions "permessage-deflate; ..."]
+// With --extensions the request offers them and phase 2's message is compressed (RSV1) when the
+// server accepted permessage-deflate, so that a server with context takeover holds its history.
 // Where RLIMIT_NOFILE is below N (it caps both ends), several servers on several ports, each with
 // its own ws_idle_load (--first-address apart, --hold to keep the connections while the others
 // finish), hold the N connections together: bench/bench-ws-event.sh does that.
@@ -47,6 +49,7 @@ struct Options {
     int settle = 2;
     int hold = 0;  // seconds to keep the connections open after the report
     std::string path = "/";
+    std::string extensions;  // offered in Sec-WebSocket-Extensions when set
 };
 
 // The RFC 6455 §1.3 example key and the accept value it must produce.
@@ -154,6 +157,8 @@ Options parse(int argc, char** argv) {
             o.hold = std::atoi(v);
         else if (k == "--path")
             o.path = v;
+        else if (k == "--extensions")
+            o.extensions = v;
     }
     if (o.batch == 0) o.batch = 1;
     if (o.per_address == 0) o.per_address = 25000;
@@ -172,10 +177,14 @@ int main(int argc, char** argv) {
     const int ep = ::epoll_create1(EPOLL_CLOEXEC);
     std::vector<int> fds(o.conns, not_open);
     std::vector<std::uint32_t> got(o.conns, 0);
-    const std::string request = "GET " + o.path +
-                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                                "Connection: Upgrade\r\nSec-WebSocket-Key: " +
-                                key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    const std::string request =
+        "GET " + o.path +
+        " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: " +
+        key + "\r\nSec-WebSocket-Version: 13\r\n" +
+        (o.extensions.empty() ? std::string()
+                              : "Sec-WebSocket-Extensions: " + o.extensions + "\r\n") +
+        "\r\n";
     const auto t0 = std::chrono::steady_clock::now();
     // Phase 1: connect and handshake. The request is sent once the connect completes; a small
     // request fits the empty send buffer, so one send() is enough.
@@ -207,23 +216,39 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::seconds(o.settle));
     const long rss_hs = o.pid > 0 ? rss_kb(o.pid) : -1;
     // Phase 2: one masked 16-byte binary message each, echoed unmasked (RFC 6455 §5.2).
-    const std::uint8_t frame[22] = {0x82,    0x90,    1,       2,       3,       4,
-                                    'i' ^ 1, 'd' ^ 2, 'l' ^ 3, 'e' ^ 4, '1' ^ 1, '2' ^ 2,
-                                    '3' ^ 3, '4' ^ 4, '5' ^ 1, '6' ^ 2, '7' ^ 3, '8' ^ 4,
-                                    '9' ^ 1, '0' ^ 2, 'a' ^ 3, 'b' ^ 4};
+    std::uint8_t frame[24] = {0x82,    0x90,    1,       2,       3,       4,
+                              'i' ^ 1, 'd' ^ 2, 'l' ^ 3, 'e' ^ 4, '1' ^ 1, '2' ^ 2,
+                              '3' ^ 3, '4' ^ 4, '5' ^ 1, '6' ^ 2, '7' ^ 3, '8' ^ 4,
+                              '9' ^ 1, '0' ^ 2, 'a' ^ 3, 'b' ^ 4};
+    std::size_t frame_len = 22;
+    if (!o.extensions.empty()) {
+        // The same 16 bytes compressed (RFC 7692 §7.2.1: raw DEFLATE, the sync tail removed),
+        // RSV1 set: a server that accepted the offer inflates it and keeps its history.
+        const std::uint8_t deflated[18] = {0xca, 0x4c, 0xc9, 0x49, 0x35, 0x34, 0x32, 0x36, 0x31,
+                                           0x35, 0x33, 0xb7, 0xb0, 0x34, 0x48, 0x4c, 0x02, 0x00};
+        frame[0] = 0xC2;  // FIN, RSV1, binary
+        frame[1] = 0x80 | sizeof deflated;
+        for (std::size_t k = 0; k < sizeof deflated; ++k)
+            frame[6 + k] = static_cast<std::uint8_t>(deflated[k] ^ frame[2 + k % 4]);
+        frame_len = 6 + sizeof deflated;
+    }
     std::fill(got.begin(), got.end(), 0);
+    std::vector<std::uint32_t> need(o.conns, 18);
     const std::size_t echoed = run_phase(
         ep, fds, o.batch, EPOLLIN,
         [&](std::size_t i) {
-            return ::send(fds[i], frame, sizeof frame, MSG_NOSIGNAL) == sizeof frame;
+            return ::send(fds[i], frame, frame_len, MSG_NOSIGNAL) ==
+                   static_cast<ssize_t>(frame_len);
         },
         [&](std::size_t i) -> int {
             std::uint8_t buf[64];
             const ssize_t n = ::recv(fds[i], buf, sizeof buf, 0);
             if (n < 0) return errno == EAGAIN ? 0 : -1;
             if (n == 0) return -1;
+            // The echo: a 2-byte header and the payload its length names (compressed or not).
+            if (got[i] == 0 && n >= 2) need[i] = 2 + (buf[1] & 0x7Fu);
             got[i] += static_cast<std::uint32_t>(n);
-            return got[i] >= 18 ? 1 : 0;
+            return got[i] >= need[i] ? 1 : 0;
         });
     std::this_thread::sleep_for(std::chrono::seconds(o.settle));
     const long rss_echo = o.pid > 0 ? rss_kb(o.pid) : -1;

@@ -408,7 +408,10 @@ void Inflater::set_dictionary(std::span<const std::uint8_t> dictionary) noexcept
     state_->history.clear();
     state_->history.append(dictionary.data(), dictionary.size());
     state_->dictionary_set = true;
-    state_->dictionary_id = adler32(adler32_initial, dictionary);
+    // RFC 1950 §2.2: only a zlib stream names its dictionary (DICTID); a raw one, such as each
+    // message of RFC 7692 context takeover, needs no checksum of it.
+    if (options_.format == Format::zlib)
+        state_->dictionary_id = adler32(adler32_initial, dictionary);
 }
 
 void Inflater::reset() noexcept {

@@ -2,7 +2,9 @@
 //   ws://127.0.0.1:PORT/           echoes each message to its sender, same opcode
 //   ws://127.0.0.1:PORT/broadcast  sends each message to every /broadcast connection (a Hub topic)
 // Options: --port N (or PORT), WORKERS loops (default 1), --busy-poll US (each loop stays awake
-// up to US microseconds after a busy pass: ServerOptions::busy_poll, docs/performance.md).
+// up to US microseconds after a busy pass: ServerOptions::busy_poll, docs/performance.md),
+// --deflate MODE to accept permessage-deflate (docs/websocket-compression.md): 15 or 12 (both
+// windows, context takeover) or no-takeover (15-bit windows, a fresh history per message).
 // SIGINT/SIGTERM: 1001 to every client, up to 2 s to drain, exit.
 #include <cstdio>
 #include <cstdlib>
@@ -28,7 +30,9 @@ unsigned env_number(const char* name, unsigned fallback) {
 int main(int argc, char** argv) {
     unsigned port = env_number("PORT", 8090);
     ServerOptions options;
+    std::string deflate = "off";
     for (int i = 1; i + 1 < argc; ++i) {
+        if (std::strcmp(argv[i], "--deflate") == 0) deflate = argv[i + 1];
         if (std::strcmp(argv[i], "--port") == 0)
             port = static_cast<unsigned>(std::atoi(argv[i + 1]));
         if (std::strcmp(argv[i], "--busy-poll") == 0)
@@ -37,13 +41,23 @@ int main(int argc, char** argv) {
     options.loops = env_number("WORKERS", 1);
     WebSocketServer server(options);
 
-    Endpoint echo;
+    EventOptions event;
+    if (deflate != "off") {
+        event.enable_compression = true;
+        event.compression.threshold = 0;
+        const int bits = deflate == "12" ? 12 : 15;
+        event.compression.server_max_window_bits = event.compression.client_max_window_bits = bits;
+        const bool fresh = deflate == "no-takeover";
+        event.compression.server_no_context_takeover = fresh;
+        event.compression.client_no_context_takeover = fresh;
+    }
+    Endpoint echo{event, {}};
     echo.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
         (void)c.send(m.opcode, m.payload);
     };
     server.route("/", echo);
 
-    Endpoint broadcast;
+    Endpoint broadcast{event, {}};
     Hub& hub = server.hub();
     broadcast.handlers.on_open = [](LoopConn& c) { c.subscribe("all"); };
     broadcast.handlers.on_message = [&hub](LoopConn&, const LoopMessage& m) {

@@ -22,6 +22,7 @@ ReaderOptions reader_options(const ConnOptions& o) {
     r.limits.max_message_size = o.read_limit;
     r.streaming = true;  // the Conn assembles messages itself, so no frame must fit a buffer
     r.allowed_rsv = o.allowed_rsv;
+    if (o.deflate) r.allowed_rsv |= rsv1;  // RFC 7692 §6: RSV1 marks a compressed message
     return r;
 }
 
@@ -38,6 +39,16 @@ ConnState::ConnState(net::Conn conn, const ConnOptions& o)
           o.write_buffer_pool ? o.write_buffer_pool->buffer_size() : o.write_buffer_size, 256)),
       pool(o.write_buffer_pool) {
     rbuf = std::make_unique_for_overwrite<std::uint8_t[]>(rcap);
+    if (o.deflate) {
+        // The codecs' memory comes with the first compressed message, not now.
+        inflater.emplace(o.deflate->receive_window_bits(role),
+                         o.deflate->receive_no_context_takeover(role), o.read_limit);
+        deflater.emplace(o.deflate->send_window_bits(role),
+                         o.deflate->send_no_context_takeover(role), o.compression.level);
+        write_compression = true;
+        compression_threshold = o.compression.threshold;
+        deflate_params = *o.deflate;
+    }
     if (!o.already_read.empty()) {
         std::memcpy(rbuf.get(), o.already_read.data(), o.already_read.size());
         rend = o.already_read.size();
@@ -166,6 +177,21 @@ void Conn::abort() noexcept {
 CloseError Conn::close_error() const {
     std::lock_guard lock(s_->state_mu);
     return s_->peer_close;
+}
+
+const DeflateParams* Conn::compression() const noexcept {
+    return s_->deflater ? &s_->deflate_params : nullptr;
+}
+
+void Conn::enable_write_compression(bool on) noexcept {
+    s_->write_compression = on && s_->deflater.has_value();
+}
+
+std::error_code Conn::set_compression_level(int level) {
+    // gorilla's SetCompressionLevel: -2..9 there; DEFLATE levels 0 (store) to 9 here.
+    if (level < 0 || level > 9) return std::make_error_code(std::errc::invalid_argument);
+    if (s_->deflater) s_->deflater->set_level(level);
+    return {};
 }
 
 const std::string& Conn::subprotocol() const noexcept {

@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@
 #include "net/result.hpp"
 #include "websocket/close.hpp"
 #include "websocket/close_error.hpp"
+#include "websocket/deflate_params.hpp"
 #include "websocket/opcode.hpp"
 
 namespace wire::websocket {
@@ -74,7 +76,11 @@ struct ConnOptions {
     std::uint64_t read_limit = 16 * 1024 * 1024;         // RFC 6455 §10.4; over it: 1009
     std::string_view already_read;  // bytes read past the handshake; served first (copied)
     std::string subprotocol;        // what the handshake agreed on, for subprotocol()
-    std::uint8_t allowed_rsv = 0;   // RSV bits of negotiated extensions
+    std::uint8_t allowed_rsv = 0;   // RSV bits of negotiated extensions (deflate adds rsv1)
+    // permessage-deflate (RFC 7692), when the handshake agreed on it, and this endpoint's
+    // level and threshold for what it sends.
+    std::optional<DeflateParams> deflate;
+    CompressionOptions compression;
     // Trace mode (websocket/trace.hpp): one annotated line per frame read or written. Empty
     // (off) unless set; the Upgrader and the Dialer pass on their own `trace`.
     http::TraceSink trace;
@@ -125,9 +131,11 @@ class MessageWriter {
 
   private:
     friend class Conn;
-    MessageWriter(detail::ConnState* s, Opcode t) noexcept : s_(s), type_(t) {}
+    MessageWriter(detail::ConnState* s, Opcode t, bool compressed) noexcept
+        : s_(s), type_(t), compressed_(compressed) {}
     detail::ConnState* s_;
-    Opcode type_;  // of the next frame: the message type, then continuation
+    Opcode type_;      // of the next frame: the message type, then continuation
+    bool compressed_;  // permessage-deflate: the message's frames carry DEFLATE data
 };
 
 class Conn {
@@ -169,6 +177,12 @@ class Conn {
             deadline);
     }
     void set_write_deadline(Clock::time_point t);  // safe from any thread
+    // permessage-deflate (RFC 7692), when the handshake agreed on it: gorilla's
+    // EnableWriteCompression (on by default then; off sends every message uncompressed, which
+    // a peer must accept, §6) and SetCompressionLevel (0 stores .. 9 best; 1 by default). For
+    // the writer's thread, between messages.
+    void enable_write_compression(bool on) noexcept;
+    std::error_code set_compression_level(int level);
 
     // ---- handlers (set them before reading starts; nullptr restores the default)
     void set_ping_handler(PingHandler h);
@@ -189,6 +203,8 @@ class Conn {
     // The close frame received from the peer (code 0 when none), or 1006 after an EOF.
     [[nodiscard]] CloseError close_error() const;
     [[nodiscard]] const std::string& subprotocol() const noexcept;
+    // What permessage-deflate runs with, or nullptr when it was not negotiated.
+    [[nodiscard]] const DeflateParams* compression() const noexcept;
     [[nodiscard]] Role role() const noexcept;
     [[nodiscard]] bool valid() const noexcept { return s_ != nullptr; }
     // The socket, for addresses and options; reading or writing it directly breaks the framing.

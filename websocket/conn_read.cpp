@@ -194,9 +194,47 @@ std::error_code ConnState::next_event_into(Event& ev, std::uint8_t* dst, std::si
     return {};
 }
 
+// Inflates `in`, the compressed message's next payload bytes (`last`: its final ones), onto the
+// end of `out`, which grows with what comes out: never to what a peer claims, and at most one
+// byte past the read limit (MessageInflater stops there).
+std::error_code ConnState::inflate_into(std::span<const std::uint8_t> in, bool last,
+                                        ByteBuffer& out) {
+    for (;;) {
+        if (out.capacity - out.size < 64) out.reserve(out.size + std::max(out.size, rcap));
+        const auto r =
+            inflater->inflate(in, {out.data.get() + out.size, out.capacity - out.size}, last);
+        out.size += r.produced;
+        in = in.subspan(r.consumed);
+        if (r.error) return fail_protocol(r.error);
+        if (inflater->message_done() || (in.empty() && !last)) return {};
+    }
+}
+
+// The rest of a compressed message nobody reads still goes through the inflater: with context
+// takeover the next message may refer back into it.
+std::error_code ConnState::skip_compressed() {
+    std::uint8_t sink[4096];
+    for (;;) {
+        while (!inflater->message_done() && (!pending.empty() || !msg_open)) {
+            const auto r = inflater->inflate(pending, sink, !msg_open);
+            pending = pending.subspan(r.consumed);
+            if (r.error) return fail_protocol(r.error);
+        }
+        if (!msg_open) return {};
+        pending = {};
+        Event ev;
+        if (auto ec = next_event(ev)) return ec;
+        msg_open = !ev.message_end;
+        pending = ev.payload;
+    }
+}
+
 // Skips what is left of the current message, then starts the next one.
 std::error_code ConnState::begin_message() {
     Event ev;
+    if (msg_compressed && !inflater->message_done()) {
+        if (auto ec = skip_compressed()) return ec;
+    }
     while (msg_open) {
         pending = {};
         if (auto ec = next_event(ev)) return ec;
@@ -209,7 +247,48 @@ std::error_code ConnState::begin_message() {
     msg_type = ev.opcode;
     pending = ev.payload;
     msg_open = !ev.message_end;
+    // RFC 7692 §6.1: RSV1 on the first frame (FrameReader allows it only when negotiated).
+    msg_compressed = (ev.rsv & rsv1) != 0;
+    if (msg_compressed) inflater->begin_message(msg_type == Opcode::text);
     return {};
+}
+
+// read_message for a compressed message: every frame inflated into the assembly buffer.
+Result<Message> ConnState::read_compressed() {
+    message.size = 0;
+    if (auto ec = inflate_into(pending, !msg_open, message)) return ec;
+    pending = {};
+    while (msg_open) {
+        Event ev;
+        if (auto ec = next_event(ev)) return ec;
+        msg_open = !ev.message_end;
+        if (auto ec = inflate_into(ev.payload, ev.message_end, message)) return ec;
+    }
+    if (trace) [[unlikely]]
+        trace_compression(trace, Direction::received, msg_type, inflater->message_input(),
+                          {message.data.get(), message.size}, message.size);
+    return Message{msg_type, {message.data.get(), message.size}};
+}
+
+// MessageReader::read for a compressed message: inflates straight into the caller's buffer.
+Result<std::size_t> ConnState::read_inflated(std::span<std::uint8_t> out) {
+    if (out.empty()) return std::size_t{0};
+    for (;;) {
+        if (inflater->message_done()) return std::size_t{0};  // the message's end
+        if (pending.empty() && msg_open) {
+            Event ev;
+            if (auto ec = next_event(ev)) return ec;
+            msg_open = !ev.message_end;
+            pending = ev.payload;
+        }
+        const auto r = inflater->inflate(pending, out, !msg_open);
+        pending = pending.subspan(r.consumed);
+        if (r.error) return fail_protocol(r.error);
+        if (inflater->message_done() && trace) [[unlikely]]
+            trace_compression(trace, Direction::received, msg_type, inflater->message_input(), {},
+                              inflater->message_size());
+        if (r.produced > 0) return r.produced;
+    }
 }
 
 }  // namespace detail
@@ -218,6 +297,7 @@ Result<Message> Conn::read_message() {
     auto& s = *s_;
     detail::ReadGuard guard(s);
     if (auto ec = s.begin_message()) return ec;
+    if (s.msg_compressed) return s.read_compressed();
     // An unfragmented message that arrived within the read buffer: no copy at all.
     if (!s.msg_open) {
         Message m{s.msg_type, s.pending};
@@ -263,6 +343,7 @@ Result<std::size_t> MessageReader::read(void* data, std::size_t size) {
     detail::ReadGuard guard(s);
     if (seq_ != s.msg_seq) return std::size_t{0};  // a later message has begun
     auto* out = static_cast<std::uint8_t*>(data);
+    if (s.msg_compressed) return s.read_inflated({out, size});
     while (s.pending.empty()) {
         if (!s.msg_open) {
             if (s.read_err) return s.read_err;
@@ -282,6 +363,7 @@ Result<std::size_t> MessageReader::read(void* data, std::size_t size) {
 
 void Conn::set_read_limit(std::uint64_t bytes) noexcept {
     s_->reader.set_read_limit(bytes);
+    if (s_->inflater) s_->inflater->set_limit(bytes);  // what compressed messages inflate to
 }
 
 void Conn::set_read_deadline(Clock::time_point t) {

@@ -97,12 +97,12 @@ Result<void> ConnState::send_frame(FrameHeader h, std::span<const std::uint8_t> 
 
 // The frame a MessageWriter gathered in wbuf[max_header_size, +wlen): the header goes right in
 // front of the payload, so the frame leaves in one write.
-Result<void> ConnState::send_buffered(Opcode type, bool fin) {
+Result<void> ConnState::send_buffered(Opcode type, bool fin, std::uint8_t rsv) {
     MaskKey key{};
     if (role == Role::client) {
         if (auto ec = next_mask_key(key)) return ec;
     }
-    FrameHeader h = make_header(type, fin, role, key);
+    FrameHeader h = make_header(type, fin, role, key, rsv);
     h.payload_length = wlen;
     const std::size_t hn = header_size(wlen, h.masked);
     std::uint8_t* payload = write_buffer() + max_header_size;
@@ -148,6 +148,52 @@ Result<void> ConnState::write_control_frame(Opcode type, std::span<const std::ui
     return r;
 }
 
+// Compresses `data` into the write buffer (after wlen bytes already there), sending a fragment
+// each time the buffer fills; with `last`, the message's final frame too. `type` is the next
+// frame's opcode: the message's own for its first frame, which alone carries RSV1 (RFC 7692
+// §6.1), then continuation. Takes write_mu per frame, so control frames can go in between.
+Result<void> ConnState::deflate_into_buffer(Opcode& type, std::span<const std::uint8_t> data,
+                                            bool last) {
+    const std::size_t room = wcap - max_header_size;
+    for (;;) {
+        std::uint8_t* payload = write_buffer() + max_header_size;
+        const auto r = deflater->deflate(data, {payload + wlen, room - wlen}, last);
+        data = data.subspan(r.consumed);
+        wlen += r.produced;
+        deflate_in += r.consumed;
+        deflate_out += r.produced;
+        // The deflater wants a little room to go on; one that stops short of it is full too.
+        const bool stuck = r.consumed == 0 && r.produced == 0 && !r.done && !data.empty();
+        if (stuck && wlen == 0) return Error::buffer_too_small;
+        const bool full = room - wlen < 64 || stuck;
+        if (!r.done && !full && data.empty()) return {};  // all taken; more of the message later
+        if (!r.done && !full) continue;
+        const std::uint8_t rsv = type == Opcode::continuation ? 0 : rsv1;
+        std::lock_guard lock(write_mu);
+        if (auto ec = write_state()) return ec;
+        const Opcode message_type = type == Opcode::continuation ? msg_out_type : type;
+        msg_out_type = message_type;
+        auto sent = send_buffered(type, r.done, rsv);
+        type = Opcode::continuation;
+        if (sent && r.done && trace) [[unlikely]]
+            trace_compression(trace, Direction::sent, message_type, deflate_out, {}, deflate_in);
+        if (!sent || r.done) {
+            if (r.done) deflate_in = deflate_out = 0;
+            return sent;
+        }
+    }
+}
+
+// A whole message, compressed (RFC 7692 §7.2.1): one frame when the compressed payload fits
+// the write buffer, else fragments of a buffer each (the memory a message costs is the
+// buffer, whatever its size).
+Result<void> ConnState::write_compressed(Opcode type, std::span<const std::uint8_t> data) {
+    wlen = 0;
+    auto r = deflate_into_buffer(type, data, /*last=*/true);
+    wlen = 0;
+    return r;
+}
+
 }  // namespace detail
 
 std::unique_ptr<std::uint8_t[]> WriteBufferPool::get() {
@@ -177,7 +223,11 @@ Result<void> Conn::write_message(Opcode type, std::span<const std::uint8_t> data
     auto& s = *s_;
     detail::begin_writing(s);
     Result<void> r;
-    {
+    if (s.write_compression && data.size() >= s.compression_threshold) {
+        r = s.write_compressed(type, data);
+        std::lock_guard lock(s.write_mu);
+        s.release_write_buffer();
+    } else {
         std::lock_guard lock(s.write_mu);
         MaskKey key{};
         if (auto ec = s.write_state()) {
@@ -207,7 +257,9 @@ Result<MessageWriter> Conn::next_writer(Opcode type) {
         return ec;
     }
     s.wlen = 0;
-    return MessageWriter(&s, type);
+    // A message written in pieces has no size to weigh against the threshold: compressed
+    // whenever write compression is on.
+    return MessageWriter(&s, type, s.write_compression);
 }
 
 Result<void> Conn::write_control(Opcode type, std::span<const std::uint8_t> payload,
@@ -222,7 +274,7 @@ void Conn::set_write_deadline(Clock::time_point t) {
 }
 
 MessageWriter::MessageWriter(MessageWriter&& other) noexcept
-    : s_(std::exchange(other.s_, nullptr)), type_(other.type_) {}
+    : s_(std::exchange(other.s_, nullptr)), type_(other.type_), compressed_(other.compressed_) {}
 
 MessageWriter::~MessageWriter() {
     if (s_ != nullptr) (void)close();
@@ -232,6 +284,10 @@ Result<std::size_t> MessageWriter::write(const void* data, std::size_t size) {
     assert(s_ != nullptr && "MessageWriter used after close()");
     auto& s = *s_;
     const auto* p = static_cast<const std::uint8_t*>(data);
+    if (compressed_) {
+        if (auto r = s.deflate_into_buffer(type_, {p, size}, /*last=*/false); !r) return r.error();
+        return size;
+    }
     const std::size_t room = s.wcap - max_header_size;
     std::size_t left = size;
     while (left > 0) {
@@ -268,7 +324,11 @@ Result<void> MessageWriter::close() {
     if (s_ == nullptr) return {};
     auto& s = *std::exchange(s_, nullptr);
     Result<void> r;
-    {
+    if (compressed_) {
+        r = s.deflate_into_buffer(type_, {}, /*last=*/true);
+        std::lock_guard lock(s.write_mu);
+        s.release_write_buffer();
+    } else {
         std::lock_guard lock(s.write_mu);
         if (auto ec = s.write_state()) {
             r = ec;

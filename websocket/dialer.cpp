@@ -12,6 +12,7 @@
 #include "http/parser.hpp"
 #include "net/dial.hpp"
 #include "net/error.hpp"
+#include "websocket/deflate_negotiation.hpp"
 #include "websocket/detail/fields.hpp"
 #include "websocket/error.hpp"
 #include "websocket/handshake.hpp"
@@ -187,13 +188,14 @@ std::string join(const std::vector<std::string>& list) {
 
 // RFC 6455 §4.1: the client's opening handshake.
 std::string upgrade_request(const WsUrl& url, const ClientKey& key, const std::string& protocols,
-                            const http::Header& extra) {
+                            const std::string& extensions, const http::Header& extra) {
     std::string req = "GET " + url.target + " HTTP/1.1\r\n";
     if (!extra.has("Host")) req += "Host: " + url.authority + "\r\n";
     req += "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ";
     req.append(key.view());
     req += "\r\nSec-WebSocket-Version: 13\r\n";
     if (!protocols.empty()) req += "Sec-WebSocket-Protocol: " + protocols + "\r\n";
+    if (!extensions.empty()) req += "Sec-WebSocket-Extensions: " + extensions + "\r\n";
     for (std::size_t i = 0; i < extra.size(); ++i) {
         req.append(extra[i].name).append(": ").append(extra[i].value).append("\r\n");
     }
@@ -266,7 +268,8 @@ Result<Conn> Dialer::dial(std::string_view url_text, const http::Header& header,
     ClientKey key;
     if (auto ec = generate_key(key)) return ec;
     const std::string protocols = join(subprotocols);
-    const std::string request = upgrade_request(*url, key, protocols, header);
+    const std::string offers = enable_compression ? deflate_offers(compression) : std::string();
+    const std::string request = upgrade_request(*url, key, protocols, offers, header);
     http::trace_head(trace, request, Direction::sent);
     if (auto w = conn->write(request); !w) return w.error();
 
@@ -300,7 +303,15 @@ Result<Conn> Dialer::dial(std::string_view url_text, const http::Header& header,
     if (head.status == 101 && !checked.accept.empty()) {
         trace_accept(trace, key.view(), Direction::received, checked.accept);
     }
-    if (auto ec = check_upgrade_response(checked, key.view(), protocols, "")) return ec;
+    if (auto ec = check_upgrade_response(checked, key.view(), protocols, offers)) return ec;
+    // RFC 7692 §7.1: the answer must accept one of our offers as it was made.
+    std::optional<DeflateParams> deflate;
+    if (enable_compression) {
+        bool accepted = false;
+        DeflateParams params;
+        if (auto ec = check_deflate_response(extensions, compression, accepted, params)) return ec;
+        if (accepted) deflate = params;
+    }
 
     // 4. The Conn, holding any frame bytes that came in right behind the 101.
     conn->set_deadline(net::Conn::no_deadline);
@@ -313,6 +324,8 @@ Result<Conn> Dialer::dial(std::string_view url_text, const http::Header& header,
     options.already_read = reader.rest(*head_len);
     options.subprotocol = std::string(checked.protocol);
     options.trace = trace;
+    options.deflate = deflate;
+    options.compression = compression;
     return Conn(std::move(*conn), std::move(options));
 }
 

@@ -61,6 +61,10 @@ struct Dialer {
     // User information becomes "Proxy-Authorization: Basic ..." (RFC 7617).
     std::string proxy;
     http::Header proxy_header;  // extra fields of the CONNECT request
+    // gorilla's EnableCompression: offer permessage-deflate (RFC 7692), the preferred parameters
+    // of `compression` first and a plain offer after. An answer that fits neither fails dial().
+    bool enable_compression = false;
+    CompressionOptions compression;
     // Trace mode (websocket/trace.hpp): the upgrade request sent, the answer's head received,
     // the check of its Sec-WebSocket-Accept against the key, then every frame of the Conn.
     // Starts as standard error when WIRE_TRACE is set; empty: off.

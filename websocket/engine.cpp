@@ -84,7 +84,7 @@ bool Engine::reserve() noexcept {
 
 LoopConn* Engine::adopt(net::EventLoop& loop, net::Socket socket,
                         std::span<const std::uint8_t> already_read, const Endpoint& endpoint,
-                        bool reserved) {
+                        bool reserved, const std::optional<DeflateParams>& deflate) {
     detail::LoopState& st = state(loop);
     (void)socket.set_no_delay(true);  // frames are whole when written: Nagle would only delay
     std::uint32_t generation = 0;
@@ -97,6 +97,7 @@ LoopConn* Engine::adopt(net::EventLoop& loop, net::Socket socket,
         return nullptr;
     }
     st.assign_slot(slot, conn);
+    if (deflate) conn->use_deflate(*deflate);
     if (!reserved) open_.fetch_add(1, std::memory_order_relaxed);
     detail::LoopCounters::add(st.counters.connections, 1);
     detail::LoopCounters::add(st.counters.accepted, 1);

@@ -24,12 +24,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "net/event_loop.hpp"
 #include "net/loop_group.hpp"
 #include "net/socket.hpp"
+#include "websocket/deflate_params.hpp"
 #include "websocket/event_handlers.hpp"
 #include "websocket/event_stats.hpp"
 #include "websocket/hub.hpp"
@@ -75,9 +77,10 @@ class Engine {
     // `loop`'s thread: takes over `socket` (non-blocking, the 101 already sent). `already_read`
     // holds bytes the peer sent after its handshake. Calls on_open, then handles those bytes.
     // `endpoint` must outlive the connection. Returns nullptr if the loop refused the fd.
+    // `deflate`: what permessage-deflate the handshake agreed on (RFC 7692), if any.
     LoopConn* adopt(net::EventLoop& loop, net::Socket socket,
                     std::span<const std::uint8_t> already_read, const Endpoint& endpoint,
-                    bool reserved = false);
+                    bool reserved = false, const std::optional<DeflateParams>& deflate = {});
 
     Hub& hub() noexcept { return hub_; }
     [[nodiscard]] EventStats stats() const noexcept;

@@ -40,6 +40,15 @@ constexpr ErrorInfo kErrors[] = {
      "(RFC 6455 §5.5.1)"},
     {Error::bad_close_code, 1002,
      "close frame carries a status code that may not be sent on the wire (RFC 6455 §7.4)"},
+    {Error::compressed_control_frame, 1002,
+     "control frame has RSV1 set; permessage-deflate never compresses control frames "
+     "(RFC 7692 §6.1)"},
+    {Error::compressed_continuation, 1002,
+     "continuation frame has RSV1 set; only the first frame of a compressed message carries it "
+     "(RFC 7692 §6.1)"},
+    {Error::bad_compressed_data, 1002,
+     "compressed message is not valid DEFLATE data for the negotiated window (RFC 7692 §6.2, "
+     "RFC 1951)"},
     {Error::invalid_utf8, 1007,
      "text message or close reason is not valid UTF-8 (RFC 6455 §8.1, RFC 3629)"},
     {Error::message_too_big, 1009,
@@ -60,6 +69,9 @@ constexpr ErrorInfo kErrors[] = {
      "'Sec-WebSocket-Key' must be the Base64 of exactly 16 random bytes (RFC 6455 §4.1)"},
     {Error::handshake_bad_origin, 0,
      "request 'Origin' is not allowed by the server's origin check (RFC 6455 §10.2)"},
+    {Error::handshake_bad_extensions, 0,
+     "'Sec-WebSocket-Extensions' is malformed (RFC 6455 §9.1), or names permessage-deflate twice "
+     "in an answer (RFC 7692 §5.1)"},
     {Error::handshake_bad_status, 0,
      "server did not answer the upgrade with '101 Switching Protocols' (RFC 6455 §4.1)"},
     {Error::handshake_bad_accept, 0,
@@ -68,6 +80,9 @@ constexpr ErrorInfo kErrors[] = {
      "server chose a subprotocol the client did not offer (RFC 6455 §4.1)"},
     {Error::handshake_unrequested_extension, 0,
      "server answered with an extension the client did not request (RFC 6455 §4.1)"},
+    {Error::handshake_bad_deflate_response, 0,
+     "server's permessage-deflate answer has a parameter or value the client did not offer "
+     "(RFC 7692 §7.1)"},
     {Error::close_sent, 0,
      "a close frame was already sent on this connection; no data may follow it (RFC 6455 §5.5.1)"},
     {Error::bad_write_opcode, 0,

@@ -21,6 +21,10 @@ enum class Error {
     data_frame_inside_message,
     bad_close_payload,
     bad_close_code,
+    // permessage-deflate (RFC 7692 §6): answered with 1002 protocol error.
+    compressed_control_frame,
+    compressed_continuation,
+    bad_compressed_data,
     // Payload data (RFC 6455 §8.1): answered with 1007 invalid frame payload data.
     invalid_utf8,
     // Limits: answered with 1009 message too big.
@@ -36,11 +40,13 @@ enum class Error {
     handshake_bad_version,
     handshake_bad_key,
     handshake_bad_origin,
+    handshake_bad_extensions,  // Sec-WebSocket-Extensions does not parse (RFC 6455 §9.1): 400
     // Handshake, client side (RFC 6455 §4.1): the connection fails before any frame.
     handshake_bad_status,
     handshake_bad_accept,
     handshake_unoffered_subprotocol,
     handshake_unrequested_extension,
+    handshake_bad_deflate_response,
     // Conn use (gorilla's ErrCloseSent, errBadWriteOpCode): returned to the caller, never sent.
     close_sent,
     bad_write_opcode,

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "http/trace.hpp"
+#include "websocket/deflate_params.hpp"
 #include "websocket/limits.hpp"
 
 namespace wire::websocket {
@@ -58,6 +59,12 @@ struct EventOptions {
     SlowConsumerPolicy slow_consumer = SlowConsumerPolicy::close_try_again_later;
     // Report data through on_fragment as it arrives instead of whole messages through on_message.
     bool stream_fragments = false;
+    // gorilla's EnableCompression: negotiate permessage-deflate (RFC 7692) when a client
+    // offers it, with these preferences (windows, context takeover, level, threshold). Without
+    // context takeover a connection keeps no compression state between messages: the loop's
+    // shared codecs serve it, and a Hub message is compressed once for all such receivers.
+    bool enable_compression = false;
+    CompressionOptions compression;
     // Trace mode (websocket/trace.hpp): one annotated line per frame read or written, from the
     // connection's loop; the handshake is traced by the server that upgraded it. Starts as
     // standard error when WIRE_TRACE is set; empty: off.

@@ -45,14 +45,21 @@ ConsumeResult FrameReader::on_header(std::span<std::uint8_t> buf) noexcept {
     if (hr.status == DecodeStatus::error) return fail(hr.error);
     if (hr.status == DecodeStatus::need_more) return {0, need_more(header_need(buf))};
 
-    // 2. Control frames may arrive between the fragments of a message (§5.4); they are small,
+    // 2. RFC 7692 §6.1: RSV1 (with permessage-deflate) marks the first frame of a compressed
+    //    message; a control frame is never compressed, and a continuation never carries it.
+    if ((h.rsv & rsv1) != 0) {
+        if (is_control(h.opcode)) return fail(Error::compressed_control_frame);
+        if (h.opcode == Opcode::continuation) return fail(Error::compressed_continuation);
+    }
+
+    // 3. Control frames may arrive between the fragments of a message (§5.4); they are small,
     //    so they are always reported whole.
     if (is_control(h.opcode)) return on_control(h, buf, hr.consumed);
 
-    // 3. A data frame: check it continues (or starts) a message correctly, and the read limit.
+    // 4. A data frame: check it continues (or starts) a message correctly, and the read limit.
     if (auto ec = check_data_frame(h)) return fail(ec);
 
-    // 4. Message mode waits for the whole frame so the caller gets it as one view: the same
+    // 5. Message mode waits for the whole frame so the caller gets it as one view: the same
     //    header is decoded again on the next call. Only text is looked at meanwhile, so that
     //    invalid UTF-8 fails before the rest of the frame arrives (check_ahead).
     if (!options_.streaming) {
@@ -66,7 +73,7 @@ ConsumeResult FrameReader::on_header(std::span<std::uint8_t> buf) noexcept {
                        hr.consumed);
     }
 
-    // 5. Streaming mode consumes the header now and delivers payload as it comes.
+    // 6. Streaming mode consumes the header now and delivers payload as it comes.
     begin_data_frame(h);
     in_payload_ = true;
     return deliver(buf.subspan(hr.consumed), hr.consumed);
@@ -80,7 +87,12 @@ std::error_code FrameReader::check_data_frame(const FrameHeader& h) const noexce
     if (!continuation && in_message_) return Error::data_frame_inside_message;
     // §10.4: refuse a message over the limit as soon as a header announces it, before its payload.
     const std::uint64_t so_far = continuation ? message_size_ : 0;
-    const std::uint64_t limit = options_.limits.max_message_size;
+    std::uint64_t limit = options_.limits.max_message_size;
+    // A compressed message (RFC 7692) is limited by what it inflates to, checked while
+    // inflating; its compressed size only needs a bound. Incompressible data grows by 5 bytes
+    // per 64 KiB stored block, so the limit plus 1/4096 and 1 KiB always has room for it.
+    const bool compressed = ((continuation ? message_rsv_ : h.rsv) & rsv1) != 0;
+    if (compressed && limit < (std::uint64_t{1} << 60)) limit += limit / 4096 + 1024;
     if (h.payload_length > limit || so_far > limit - h.payload_length) {
         return Error::message_too_big;
     }

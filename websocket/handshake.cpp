@@ -6,6 +6,8 @@
 #include "crypto/random.hpp"
 #include "crypto/sha1.hpp"
 #include "http/status.hpp"
+#include "websocket/deflate_negotiation.hpp"
+#include "websocket/frame.hpp"
 
 namespace wire::websocket {
 
@@ -200,6 +202,23 @@ HandshakeCheck accept_upgrade(const UpgradeRequest& request, const ServerHandsha
     out.accept = compute_accept(request.key);
     out.protocol = select_subprotocol(request.protocol, options.subprotocols);
     out.extensions = {};
+    out.deflate = false;
+    // RFC 7692 §5: permessage-deflate, if the server speaks it and an offer is acceptable.
+    if (options.compression != nullptr && !request.extensions.empty()) {
+        DeflateAgreement agreed = negotiate_deflate(request.extensions, *options.compression);
+        // A header we cannot read is the client's mistake: say where it breaks (400).
+        if (agreed.syntax != ExtensionSyntax::ok) {
+            return {make_error_code(Error::handshake_bad_extensions), 400,
+                    extension_syntax_text(agreed.syntax), {}};
+        }
+        if (agreed.accepted) {
+            out.deflate = true;
+            out.deflate_params = agreed.params;
+            out.extensions.response = std::move(agreed.response);
+            out.extensions.rsv = rsv1;  // the "Per-Message Compressed" bit (§6)
+            return check;
+        }
+    }
     // §9.1: the server accepts some, all or none of the offered extensions.
     if (options.negotiate_extensions && !request.extensions.empty()) {
         out.extensions = options.negotiate_extensions(request.extensions);

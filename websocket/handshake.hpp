@@ -14,6 +14,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "websocket/deflate_params.hpp"
 #include "websocket/error.hpp"
 
 namespace wire::websocket {
@@ -101,13 +102,20 @@ using ExtensionNegotiator = std::function<ExtensionAgreement(std::string_view of
 
 struct ServerHandshakeOptions {
     std::span<const std::string_view> subprotocols;  // in order of preference
-    ExtensionNegotiator negotiate_extensions;        // none: every extension offer is declined
+    // permessage-deflate (RFC 7692): set to negotiate it with these preferences. Then a
+    // Sec-WebSocket-Extensions that does not parse fails the handshake (400, naming the rule).
+    const CompressionOptions* compression = nullptr;
+    // Other extensions: none set, every offer is declined (RFC 6455 §9.1). Not asked when
+    // permessage-deflate was accepted.
+    ExtensionNegotiator negotiate_extensions;
 };
 
 struct UpgradeResponse {
     AcceptValue accept;
     std::string_view protocol;  // the chosen subprotocol (a view into the options), or empty
     ExtensionAgreement extensions;
+    bool deflate = false;  // permessage-deflate accepted, with deflate_params
+    DeflateParams deflate_params;
 };
 
 // Checks the request and decides the response: accept value, subprotocol, extensions.

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "net/error.hpp"
+#include "websocket/detail/loop_codecs.hpp"
 #include "websocket/detail/loop_state.hpp"
 #include "websocket/engine.hpp"
 #include "websocket/trace.hpp"
@@ -53,9 +54,48 @@ void LoopConn::unsubscribe(std::string_view topic) {
 
 std::size_t LoopConn::memory_usage() const noexcept {
     // The object, its heap buffers, and a 16-byte slot in the loop's fd table and in ours.
+    std::size_t codecs = 0;
+    if (codecs_) {
+        codecs = sizeof(Codecs) + codecs_->sent.memory_in_use() + codecs_->received.memory_in_use();
+        if (codecs_->inflater)
+            codecs += sizeof(MessageInflater) + codecs_->inflater->memory_in_use();
+    }
     return sizeof(LoopConn) + partial_cap_ + message_.capacity() +
            queue_.capacity() * sizeof(Queued) + topics_.capacity() * sizeof(detail::Topic*) +
-           close_reason_.capacity() + 16 + 16;
+           close_reason_.capacity() + codecs + 16 + 16;
+}
+
+// Called by Engine::adopt, before start(), when the handshake agreed on permessage-deflate.
+void LoopConn::use_deflate(const DeflateParams& params) {
+    set(kDeflate, true);
+    set(kWriteCompression, true);
+    reader_.set_allowed_rsv(rsv1);  // RFC 7692 §6: RSV1 marks a compressed message
+    send_bits_ = static_cast<std::uint8_t>(params.send_window_bits(Role::server));
+    recv_bits_ = static_cast<std::uint8_t>(params.receive_window_bits(Role::server));
+    set(kSendNoTakeover, params.send_no_context_takeover(Role::server));
+    set(kRecvNoTakeover, params.receive_no_context_takeover(Role::server));
+    (void)set_compression_level(endpoint_.options.compression.level);
+}
+
+bool LoopConn::compresses(std::size_t size) const noexcept {
+    return has(kWriteCompression) && size >= endpoint_.options.compression.threshold;
+}
+
+LoopConn::Codecs& LoopConn::codecs() {
+    if (!codecs_) codecs_ = std::make_unique<Codecs>();
+    return *codecs_;
+}
+
+// Without history to keep, the connection keeps nothing.
+void LoopConn::release_codecs_if_idle() noexcept {
+    if (codecs_ && !codecs_->inflater && codecs_->sent.empty() && codecs_->received.empty())
+        codecs_.reset();
+}
+
+bool LoopConn::set_compression_level(int level) noexcept {
+    if (level < 0 || level > 9) return false;
+    level_ = static_cast<std::uint8_t>(level);  // the loop's deflater takes it per message
+    return true;
 }
 
 // Called by Engine::adopt once the connection is registered.
@@ -188,6 +228,10 @@ std::size_t LoopConn::process(std::span<std::uint8_t> buf) {
 
 void LoopConn::on_data(const Event& ev) {
     if (ev.message_end) last_message_ = state_.loop.now();
+    // RFC 7692 §6.1: RSV1 on a message's first frame (FrameReader allows it only when
+    // negotiated) says the whole message is compressed.
+    if (ev.message_begin) set(kMsgCompressed, (ev.rsv & rsv1) != 0);
+    if (has(kMsgCompressed)) return on_compressed(ev);
     if (endpoint_.options.stream_fragments) {
         auto& c = state_.counters;
         if (ev.message_end) detail::LoopCounters::add(c.messages_in, 1);
@@ -212,6 +256,80 @@ void LoopConn::on_data(const Event& ev) {
     std::vector<std::uint8_t> whole;
     whole.swap(message_);  // the connection keeps no buffer once the message is out
     deliver(message_opcode_, whole);
+}
+
+// A compressed message's bytes (RFC 7692 §7.2.2), inflated as they arrive and handed on whole
+// (or piece by piece with stream_fragments). A message that arrives in one read goes through
+// the loop's shared inflater, starting from the connection's history with context takeover
+// (§7.2.3.2); one in pieces through an inflater of its own until it ends. Either way the
+// connection keeps at most its history between messages. The limit counts inflated bytes,
+// enforced while inflating (1009 at its first extra byte).
+void LoopConn::on_compressed(const Event& ev) {
+    detail::LoopCodecs& shared = state_.codecs();
+    const std::uint64_t limit = endpoint_.options.limits.frame.max_message_size;
+    const bool whole = ev.message_begin && ev.message_end;
+    const bool streaming = endpoint_.options.stream_fragments;
+    const bool fresh = has(kRecvNoTakeover);
+    MessageInflater* inf = nullptr;
+    if (whole) {
+        inf = &shared.fresh_inflater(recv_bits_, limit);
+    } else {
+        auto& own = codecs().inflater;
+        if (!own) own = std::make_unique<MessageInflater>(recv_bits_, true, limit);
+        inf = own.get();
+    }
+    if (ev.message_begin) {
+        inf->begin_message(ev.opcode == Opcode::text);
+        if (!fresh) inf->set_history(codecs().received.bytes());
+        message_opcode_ = ev.opcode;
+        message_.clear();
+    }
+    detail::Scratch& out = shared.inflated;
+    out.size = 0;
+    std::span<const std::uint8_t> in = ev.payload;
+    bool first = ev.message_begin;
+    for (;;) {
+        if (out.capacity - out.size < 1024)
+            out.reserve(out.size + std::max<std::size_t>(out.size, 16384));
+        const auto r = inf->inflate(in, out.room(), ev.message_end);
+        in = in.subspan(r.consumed);
+        if (r.error) return fail(r.error);
+        // §7.2.3.2: what the peer's next messages may refer back to.
+        if (!fresh) codecs().received.append(out.room().first(r.produced), recv_bits_);
+        out.size += r.produced;
+        const bool done = inf->message_done();
+        if (streaming && (out.size > 0 || done)) {
+            auto& c = state_.counters;
+            if (done) detail::LoopCounters::add(c.messages_in, 1);
+            detail::LoopCounters::add(c.bytes_in, out.size);
+            if (endpoint_.handlers.on_fragment)
+                endpoint_.handlers.on_fragment(*this,
+                                               Fragment{message_opcode_, out.bytes(), first, done});
+            first = false;
+            out.size = 0;
+            if (closed_) return;
+        }
+        if (done || (in.empty() && !ev.message_end)) break;
+    }
+    const bool done = inf->message_done();
+    if (done && endpoint_.options.trace) [[unlikely]] {
+        const auto whole_message = streaming ? std::span<const std::uint8_t>{} : out.bytes();
+        trace_compression(
+            endpoint_.options.trace, Direction::received, message_opcode_, inf->message_input(),
+            whole ? whole_message : std::span<const std::uint8_t>{}, inf->message_size());
+    }
+    if (done && codecs_ && codecs_->inflater) {  // only the history stays between messages
+        codecs_->inflater.reset();
+        release_codecs_if_idle();
+    }
+    if (streaming) return;
+    if (whole) return deliver(message_opcode_, out.bytes());
+    const auto piece = out.bytes();
+    message_.insert(message_.end(), piece.begin(), piece.end());
+    if (!done) return;
+    std::vector<std::uint8_t> joined;
+    joined.swap(message_);  // the connection keeps no buffer once the message is out
+    deliver(message_opcode_, joined);
 }
 
 void LoopConn::deliver(Opcode op, std::span<const std::uint8_t> payload) {

@@ -35,8 +35,12 @@
 #include "net/timer.hpp"
 #include "websocket/close.hpp"
 #include "websocket/conn_handle.hpp"
+#include "websocket/deflate_params.hpp"
+#include "websocket/detail/window_history.hpp"
 #include "websocket/event_handlers.hpp"
 #include "websocket/frame_reader.hpp"
+#include "websocket/message_deflater.hpp"
+#include "websocket/message_inflater.hpp"
 #include "websocket/shared_frame.hpp"
 
 namespace wire::websocket {
@@ -84,8 +88,17 @@ class LoopConn final : public net::IoHandler {
     void subscribe(std::string_view topic);
     void unsubscribe(std::string_view topic);
 
+    // permessage-deflate (RFC 7692), when the handshake agreed on it (EventOptions::
+    // enable_compression): whether it did, gorilla's EnableWriteCompression (on by default
+    // then; off sends messages uncompressed, which a peer must accept) and SetCompressionLevel
+    // (0 stores .. 9 best; false when out of range).
+    [[nodiscard]] bool compression() const noexcept { return has(kDeflate); }
+    void enable_write_compression(bool on) noexcept { set(kWriteCompression, on && has(kDeflate)); }
+    bool set_compression_level(int level) noexcept;
+
     // What this connection costs in user-space memory now: the object, its buffers, its queue
-    // entries and its slots in the loop's tables (not the kernel's socket buffers).
+    // entries, its compression history (none without context takeover) and its slots in the
+    // loop's tables (not the kernel's socket buffers).
     [[nodiscard]] std::size_t memory_usage() const noexcept;
 
     // Created by Engine::adopt.
@@ -110,6 +123,10 @@ class LoopConn final : public net::IoHandler {
     };
 
     void start(std::span<const std::uint8_t> already_read);
+    void use_deflate(const DeflateParams& params);
+    [[nodiscard]] bool compresses(std::size_t size) const noexcept;
+    std::span<const std::uint8_t> compress(std::span<const std::uint8_t> payload);
+    void on_compressed(const Event& ev);
     std::size_t process(std::span<std::uint8_t> buf);
     void keep_leftover(std::span<const std::uint8_t> rest, bool from_partial);
     [[nodiscard]] std::size_t partial_size(std::size_t held) const noexcept;
@@ -121,8 +138,9 @@ class LoopConn final : public net::IoHandler {
 
     SendStatus send_control(Opcode op, std::span<const std::uint8_t> payload);
     bool make_room(std::size_t size);
-    SendStatus write_or_queue(Opcode op, std::span<const std::uint8_t> payload);
-    SendStatus write_large(Opcode op, std::span<const std::uint8_t> payload);
+    SendStatus write_or_queue(Opcode op, std::span<const std::uint8_t> payload,
+                              std::uint8_t rsv = 0);
+    SendStatus write_large(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv);
     void enqueue(SharedFrame frame, std::size_t offset);
     void drop_front();
     void write_corked(std::span<const std::uint8_t> bytes);
@@ -165,6 +183,33 @@ class LoopConn final : public net::IoHandler {
     bool write_interest_ = false;
     bool dirty_ = false;  // in the loop's list of queues to flush at the end of the pass
     bool closed_ = false;
+    // permessage-deflate, when negotiated: what this connection keeps of it, only while it
+    // keeps anything. With context takeover, its two histories (2^bits bytes each way); the
+    // loop's codecs (detail/loop_codecs.hpp: tables, windows, scratch) compress and inflate
+    // every message, starting from them. An inflater of its own only while a compressed
+    // message arrives in pieces (its decoding state spans reads).
+    struct Codecs {
+        std::unique_ptr<MessageInflater> inflater;
+        detail::WindowHistory sent, received;
+    };
+    Codecs& codecs();
+    void release_codecs_if_idle() noexcept;
+    // The agreement fits in what was padding after the flags above; codecs_ adds 8 bytes to
+    // every connection, and an idle one without context takeover holds nothing behind it.
+    static constexpr std::uint8_t kDeflate = 1, kWriteCompression = 2, kSendNoTakeover = 4,
+                                  kRecvNoTakeover = 8, kMsgCompressed = 16;
+    std::uint8_t deflate_flags_ = 0;
+    std::uint8_t send_bits_ = 15;  // our window (the server's, RFC 7692 §7.1.2.1)
+    std::uint8_t recv_bits_ = 15;  // the client's
+    std::uint8_t level_ = 1;
+    std::unique_ptr<Codecs> codecs_;
+    [[nodiscard]] bool has(std::uint8_t flag) const noexcept {
+        return (deflate_flags_ & flag) != 0;
+    }
+    void set(std::uint8_t flag, bool on) noexcept {
+        deflate_flags_ =
+            static_cast<std::uint8_t>(on ? deflate_flags_ | flag : deflate_flags_ & ~flag);
+    }
 };
 
 }  // namespace wire::websocket

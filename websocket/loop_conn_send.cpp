@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "net/error.hpp"
+#include "websocket/detail/loop_codecs.hpp"
 #include "websocket/detail/loop_state.hpp"
 #include "websocket/engine.hpp"
 #include "websocket/frame_writer.hpp"
@@ -19,12 +20,40 @@ namespace wire::websocket {
 SendStatus LoopConn::send(Opcode op, std::span<const std::uint8_t> payload) {
     assert(state_.loop.in_loop_thread() && "LoopConn used off its loop: use handle()");
     assert((op == Opcode::text || op == Opcode::binary) && "send() is for data messages");
+    std::uint8_t rsv = 0;
+    if (is_open() && compresses(payload.size())) {
+        const std::span<const std::uint8_t> message = payload;
+        payload = compress(payload);  // RFC 7692 §7.2.1
+        rsv = rsv1;                   // §6.1: the first (here the only) frame says so
+        if (endpoint_.options.trace) [[unlikely]]
+            trace_compression(endpoint_.options.trace, Direction::sent, op, payload.size(), message,
+                              message.size());
+    }
     if (!is_open() || !make_room(frame_size(payload.size(), false))) {
+        // With context takeover the message just compressed is history the peer's next
+        // messages will refer to (RFC 7692 §7.2.3.2): dropping it would corrupt them, so the
+        // connection ends instead (a close policy has already begun that).
+        if (rsv != 0 && !has(kSendNoTakeover) && is_open())
+            close(close_code::try_again_later, "slow consumer");
         detail::LoopCounters::add(state_.counters.dropped, 1);
         return SendStatus::dropped;
     }
     detail::LoopCounters::add(state_.counters.messages_out, 1);
-    return write_or_queue(op, payload);
+    return write_or_queue(op, payload, rsv);
+}
+
+// The message compressed into the loop's scratch by the loop's deflater: from an empty history
+// without context takeover, from the connection's history with it (RFC 7692 §7.2.3.2), which
+// then takes the message in.
+std::span<const std::uint8_t> LoopConn::compress(std::span<const std::uint8_t> payload) {
+    detail::LoopCodecs& shared = state_.codecs();
+    MessageDeflater& d = shared.fresh_deflater(send_bits_, level_);
+    if (has(kSendNoTakeover)) return shared.compress(d, payload);
+    detail::WindowHistory& history = codecs().sent;
+    d.set_history(history.bytes());
+    const auto out = shared.compress(d, payload);
+    history.append(payload, send_bits_);
+    return out;
 }
 
 bool LoopConn::ping(std::span<const std::uint8_t> payload) {
@@ -66,6 +95,9 @@ bool LoopConn::make_room(std::size_t size) {
         case SlowConsumerPolicy::drop_newest:
             return false;
         case SlowConsumerPolicy::drop_oldest:
+            // A compressed message with context takeover is history the peer's next messages
+            // refer to (RFC 7692 §7.2.3.2): none may go, so the new one is dropped instead.
+            if (has(kDeflate) && !has(kSendNoTakeover)) return false;
             // Whole messages only: the first one may be half written and must finish.
             while (queued_bytes_ + size > limit &&
                    queue_.size() > (queue_.front().offset ? 1u : 0u)) {
@@ -92,19 +124,20 @@ void LoopConn::drop_front() {
     detail::LoopCounters::add(state_.counters.dropped, 1);
 }
 
-SendStatus LoopConn::write_or_queue(Opcode op, std::span<const std::uint8_t> payload) {
+SendStatus LoopConn::write_or_queue(Opcode op, std::span<const std::uint8_t> payload,
+                                    std::uint8_t rsv) {
     if (endpoint_.options.trace) [[unlikely]] {
-        FrameHeader h = make_header(op, true, Role::server);
+        FrameHeader h = make_header(op, true, Role::server, {}, rsv);
         h.payload_length = payload.size();
         trace_frame(endpoint_.options.trace, h, payload, Direction::sent);
     }
     const std::size_t size = frame_size(payload.size(), false);
-    if (size > detail::LoopState::cork_size) return write_large(op, payload);
+    if (size > detail::LoopState::cork_size) return write_large(op, payload, rsv);
     if (queue_.empty()) {
         // The cork holds one connection's bytes: another owner's go out first.
         if (state_.cork_owner() != this || state_.cork_room() < size) state_.flush_cork();
         if (!closed_ && queue_.empty()) {
-            const auto r = encode_frame(make_header(op, true, Role::server), payload,
+            const auto r = encode_frame(make_header(op, true, Role::server, {}, rsv), payload,
                                         {state_.cork_tail(), state_.cork_room()});
             assert(!r.error);
             state_.cork_append(*this, r.written);
@@ -112,21 +145,22 @@ SendStatus LoopConn::write_or_queue(Opcode op, std::span<const std::uint8_t> pay
         }
         if (closed_) return SendStatus::dropped;
     }
-    enqueue(SharedFrame::make(op, payload), 0);
+    enqueue(SharedFrame::make(op, payload, rsv), 0);
     return SendStatus::buffered;
 }
 
 // A frame larger than the cork: header and payload straight to the kernel with one writev,
 // no copy; a copy is made only of what the kernel did not take.
-SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payload) {
+SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payload,
+                                 std::uint8_t rsv) {
     if (state_.cork_owner() == this) state_.flush_cork();
     if (closed_) return SendStatus::dropped;
     if (!queue_.empty()) {
-        enqueue(SharedFrame::make(op, payload), 0);
+        enqueue(SharedFrame::make(op, payload, rsv), 0);
         return SendStatus::buffered;
     }
     std::array<std::uint8_t, max_header_size> header{};
-    FrameHeader h = make_header(op, true, Role::server);
+    FrameHeader h = make_header(op, true, Role::server, {}, rsv);
     h.payload_length = payload.size();
     const std::size_t hn = encode_header(h, header);
     const std::array<iovec, 2> iov{
@@ -139,7 +173,7 @@ SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payloa
     const std::size_t written = n ? *n : 0;
     count_written(written);
     if (written == hn + payload.size()) return SendStatus::sent;
-    enqueue(SharedFrame::make(op, payload), written);
+    enqueue(SharedFrame::make(op, payload, rsv), written);
     set_write_interest(true);
     return SendStatus::buffered;
 }

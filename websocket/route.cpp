@@ -2,6 +2,7 @@
 #include "websocket/route.hpp"
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -34,7 +35,9 @@ http::HandlerPtr upgrade_handler(Engine& engine, const Endpoint& endpoint, Route
             const UpgradeRequest req =
                 detail::upgrade_request_of(r.method, r.proto_minor, r.host, r.header, lists);
             UpgradeResponse resp;
-            HandshakeCheck check = accept_upgrade(req, {}, resp);
+            ServerHandshakeOptions hs;
+            if (endpoint.options.enable_compression) hs.compression = &endpoint.options.compression;
+            HandshakeCheck check = accept_upgrade(req, hs, resp);
             if (check.ok() && options.check_same_origin && !is_same_origin(req.origin, req.host)) {
                 check = handshake_failure(Error::handshake_bad_origin);
             }
@@ -48,11 +51,13 @@ http::HandlerPtr upgrade_handler(Engine& engine, const Endpoint& endpoint, Route
                 return;
             }
             // 3. Ask the server to hand the socket over on this loop once the 101 is out.
-            auto taken = w.upgrade_on_loop([&engine, &endpoint](http::LoopUpgrade&& u) {
+            std::optional<DeflateParams> deflate;
+            if (resp.deflate) deflate = resp.deflate_params;
+            auto taken = w.upgrade_on_loop([&engine, &endpoint, deflate](http::LoopUpgrade&& u) {
                 const std::span<const std::uint8_t> early{
                     reinterpret_cast<const std::uint8_t*>(u.already_read.data()),
                     u.already_read.size()};
-                (void)engine.adopt(*u.loop, std::move(u.socket), early, endpoint);
+                (void)engine.adopt(*u.loop, std::move(u.socket), early, endpoint, false, deflate);
             });
             if (!taken) {
                 w.write_header(500);
@@ -67,6 +72,8 @@ http::HandlerPtr upgrade_handler(Engine& engine, const Endpoint& endpoint, Route
             w.header().set("Connection", "Upgrade");
             w.header().set("Sec-WebSocket-Accept", resp.accept.view());
             if (!resp.protocol.empty()) w.header().set("Sec-WebSocket-Protocol", resp.protocol);
+            if (!resp.extensions.response.empty())
+                w.header().set("Sec-WebSocket-Extensions", resp.extensions.response);
             w.write_header(101);
         });
 }

@@ -177,6 +177,8 @@ std::string describe_frame(const FrameHeader& h, std::span<const std::uint8_t> p
     out += kHex[op & 0xF];
     out += ' ';
     out += opcode_name(op);
+    // RFC 7692 §6: RSV1 on a data frame is permessage-deflate's "Per-Message Compressed" bit.
+    if ((h.rsv & rsv1) != 0 && !is_control(h.opcode)) out += " compressed";
     pad_to(out, col, 33);
     out += " | ";
 
@@ -202,6 +204,42 @@ std::string describe_frame(const FrameHeader& h, std::span<const std::uint8_t> p
         out += preview_payload(payload, h.payload_length, options);
     }
     return out;
+}
+
+std::string describe_compression(Direction dir, Opcode op, std::uint64_t wire_bytes,
+                                 std::span<const std::uint8_t> message, std::uint64_t message_size,
+                                 const TraceOptions& options) {
+    std::string out = "ws ";
+    out += http::direction_word(dir);
+    out += " |   compressed ";
+    out += opcode_name(static_cast<std::uint8_t>(op));
+    out += " message: ";
+    out += std::to_string(wire_bytes);
+    out += " bytes on the wire, ";
+    out += std::to_string(message_size);
+    out += dir == Direction::received ? " inflated" : " before deflating";
+    if (wire_bytes > 0) {
+        // The ratio to one decimal, in integers (no locale, no floating point formatting).
+        const std::uint64_t tenths = message_size * 10 / wire_bytes;
+        out += " (" + std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + "x)";
+    }
+    if (!message.empty()) {
+        out += " | ";
+        out += preview_payload(message, message_size, options);
+    }
+    return out;
+}
+
+void trace_compression(const TraceSink& sink, Direction dir, Opcode op, std::uint64_t wire_bytes,
+                       std::span<const std::uint8_t> message, std::uint64_t message_size) noexcept {
+    if (!sink) return;
+    try {
+        std::string line = describe_compression(dir, op, wire_bytes, message, message_size);
+        line += '\n';
+        sink(line);
+    } catch (...) {
+        // As trace_frame: a line lost to a failing sink or allocation is not an error.
+    }
 }
 
 void trace_frame(const TraceSink& sink, const FrameHeader& h, std::span<const std::uint8_t> payload,

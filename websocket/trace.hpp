@@ -61,6 +61,20 @@ void trace_frame(const FrameHeader& h, std::span<const std::uint8_t> payload,
 [[nodiscard]] std::string preview_payload(std::span<const std::uint8_t> payload,
                                           std::uint64_t total, const TraceOptions& options = {});
 
+// permessage-deflate (RFC 7692): a frame with RSV1 is traced as "compressed" (its payload is
+// DEFLATE data); when the whole message has been inflated (received) or deflated (sent) one
+// more line gives both sizes and the message itself:
+//
+//   ws recv |   compressed text message: 94 bytes on the wire, 1024 inflated (10.9x) | "{\"id..."
+[[nodiscard]] std::string describe_compression(Direction dir, Opcode op, std::uint64_t wire_bytes,
+                                               std::span<const std::uint8_t> message,
+                                               std::uint64_t message_size,
+                                               const TraceOptions& options = {});
+// If `sink` is set: sink(describe_compression(...)). `message` may be empty (a message read in
+// pieces) with `message_size` its length.
+void trace_compression(const TraceSink& sink, Direction dir, Opcode op, std::uint64_t wire_bytes,
+                       std::span<const std::uint8_t> message, std::uint64_t message_size) noexcept;
+
 // The name of an opcode: "continuation", "text", "binary", "close", "ping", "pong", "reserved".
 [[nodiscard]] std::string_view opcode_name(std::uint8_t opcode) noexcept;
 

@@ -40,11 +40,13 @@ std::string bad_request(std::error_code ec) {
 }  // namespace
 
 HandshakeCheck Upgrader::prepare(const UpgradeRequest& request, const http::Header& response_header,
-                                 std::string& response, std::string& protocol) const {
+                                 std::string& response, std::string& protocol,
+                                 std::optional<DeflateParams>* deflate) const {
     // 1. The request itself (RFC 6455 §4.2.1): method, version, Upgrade, Connection, key...
     std::vector<std::string_view> supported(subprotocols.begin(), subprotocols.end());
     ServerHandshakeOptions options;
     options.subprotocols = supported;
+    if (enable_compression) options.compression = &compression;
     UpgradeResponse answer;
     HandshakeCheck check = accept_upgrade(request, options, answer);
     if (!check.ok()) return check;
@@ -61,6 +63,10 @@ HandshakeCheck Upgrader::prepare(const UpgradeRequest& request, const http::Head
     }
     response += "\r\n";
     protocol = std::string(answer.protocol);
+    if (deflate != nullptr) {
+        deflate->reset();
+        if (answer.deflate) *deflate = answer.deflate_params;
+    }
     return check;
 }
 
@@ -69,7 +75,7 @@ namespace {
 // The end every entry point shares: the 101 goes out, the Conn takes over the socket.
 Result<Conn> finish(const Upgrader& u, net::Conn conn, std::string_view key,
                     const std::string& response, std::string protocol,
-                    std::string_view already_read) {
+                    const std::optional<DeflateParams>& deflate, std::string_view already_read) {
     if (u.handshake_timeout.count() > 0)
         conn.set_write_deadline(Clock::now() + u.handshake_timeout);
     trace_accept(u.trace, key, Direction::sent);
@@ -85,6 +91,8 @@ Result<Conn> finish(const Upgrader& u, net::Conn conn, std::string_view key,
     options.already_read = already_read;
     options.subprotocol = std::move(protocol);
     options.trace = u.trace;
+    options.deflate = deflate;
+    options.compression = u.compression;
     return Conn(std::move(conn), std::move(options));
 }
 
@@ -95,14 +103,16 @@ Result<Conn> Upgrader::upgrade_parsed(net::Conn conn, const UpgradeRequest& requ
                                       const http::Header& response_header) const {
     if (handshake_timeout.count() > 0) conn.set_deadline(Clock::now() + handshake_timeout);
     std::string response, protocol;
-    const HandshakeCheck check = prepare(request, response_header, response, protocol);
+    std::optional<DeflateParams> deflate;
+    const HandshakeCheck check = prepare(request, response_header, response, protocol, &deflate);
     if (!check.ok()) {
         const std::string answer = format_error_response(check);
         http::trace_head(trace, answer, Direction::sent);
         answer_and_close(conn, answer);
         return check.error;
     }
-    return finish(*this, std::move(conn), request.key, response, std::move(protocol), already_read);
+    return finish(*this, std::move(conn), request.key, response, std::move(protocol), deflate,
+                  already_read);
 }
 
 Result<Conn> Upgrader::upgrade(http::ResponseWriter& w, http::Request& r,
@@ -112,7 +122,8 @@ Result<Conn> Upgrader::upgrade(http::ResponseWriter& w, http::Request& r,
     const UpgradeRequest request =
         detail::upgrade_request_of(r.method, r.proto_minor, r.host, r.header, lists);
     std::string response, protocol;
-    const HandshakeCheck check = prepare(request, response_header, response, protocol);
+    std::optional<DeflateParams> deflate;
+    const HandshakeCheck check = prepare(request, response_header, response, protocol, &deflate);
     if (!check.ok()) {
         // The fields the status needs (Allow for 405; Upgrade for 426, RFC 9110 §15.5.22) are
         // set before the error callback runs, as gorilla sets Sec-WebSocket-Version.
@@ -132,7 +143,7 @@ Result<Conn> Upgrader::upgrade(http::ResponseWriter& w, http::Request& r,
     if (!hijacked) return hijacked.error();
     const std::string already_read(hijacked->reader->buffered());
     return finish(*this, std::move(*hijacked->conn), request.key, response, std::move(protocol),
-                  already_read);
+                  deflate, already_read);
 }
 
 Result<Conn> Upgrader::upgrade_connection(net::Conn conn, std::string* target) const {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,8 +55,13 @@ struct Upgrader {
     std::function<void(http::ResponseWriter& w, http::Request& r, int status,
                        std::error_code reason)>
         error;
-    // permessage-deflate (RFC 7692) is not negotiated: offers are declined whatever this says.
+    // gorilla's EnableCompression: negotiate permessage-deflate (RFC 7692) when the client
+    // offers it; the Conn then compresses what it sends (Conn::enable_write_compression turns
+    // that off per connection) and inflates what it receives. A malformed
+    // Sec-WebSocket-Extensions is answered 400.
     bool enable_compression = false;
+    // The server's preferences: windows, context takeover, level, threshold (deflate_params.hpp).
+    CompressionOptions compression;
     // Trace mode (websocket/trace.hpp): the request head (upgrade_connection only: in upgrade()
     // the http::Server read it and traces it itself), how Sec-WebSocket-Accept follows from the
     // key, the 101 or the failure answer, then every frame of the Conn. Starts as standard error
@@ -88,10 +94,12 @@ struct Upgrader {
                                               std::string_view already_read,
                                               const http::Header& response_header = {}) const;
 
-    // The checks and the 101 response text, no I/O: what both entry points share.
+    // The checks and the 101 response text, no I/O: what both entry points share. `deflate`,
+    // when given, receives the permessage-deflate agreement (reset when none).
     [[nodiscard]] HandshakeCheck prepare(const UpgradeRequest& request,
                                          const http::Header& response_header, std::string& response,
-                                         std::string& protocol) const;
+                                         std::string& protocol,
+                                         std::optional<DeflateParams>* deflate = nullptr) const;
 };
 
 }  // namespace wire::websocket

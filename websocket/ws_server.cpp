@@ -127,7 +127,9 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
     const UpgradeRequest req =
         detail::upgrade_request_of(head.method, head.version_minor, head.host, head.fields, lists);
     UpgradeResponse resp;
-    HandshakeCheck check = accept_upgrade(req, {}, resp);
+    ServerHandshakeOptions hs;
+    if (endpoint->options.enable_compression) hs.compression = &endpoint->options.compression;
+    HandshakeCheck check = accept_upgrade(req, hs, resp);
     if (check.ok() && server.options().check_same_origin && !is_same_origin(req.origin, req.host)) {
         check = handshake_failure(Error::handshake_bad_origin);
     }
@@ -154,9 +156,11 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
     const int fd = socket.fd();
     (void)acceptor.loop.remove(fd);
     acceptor.pending[static_cast<std::size_t>(fd)].reset();  // deletes this: locals only below
+    std::optional<DeflateParams> deflate;
+    if (resp.deflate) deflate = resp.deflate_params;
     (void)server.engine().adopt(acceptor.loop, std::move(socket),
                                 {reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()},
-                                *endpoint, true);
+                                *endpoint, true, deflate);
 }
 
 }  // namespace

@@ -111,6 +111,10 @@ void send_message(Live& live, http::ResponseWriter& w, http::Request& r) {
 
 void add_sockets(http::ServeMux& mux, Live& live) {
     Live* l = &live;
+    // permessage-deflate (RFC 7692, docs/websocket-compression.md) when the browser offers it,
+    // as every browser does: WIRE_TRACE=1 shows each compressed frame and its sizes.
+    l->upgrader.enable_compression = true;
+    l->chat.options.enable_compression = true;
     mux.handle_func("GET /echo",
                     [l](http::ResponseWriter& w, http::Request& r) { run_conn(*l, w, r, echo); });
     // Every tab subscribes to one topic; each message goes to all of them, the sender included.

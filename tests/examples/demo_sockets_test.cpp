@@ -41,6 +41,31 @@ TEST_CASE("demo /echo sends back text and binary, same opcode") {
     CHECK(demo.process.terminate() == 0);
 }
 
+TEST_CASE("demo with WIRE_TRACE=1 logs compressed frames with both sizes") {
+    ExampleProcess demo("demo", {}, {"WIRE_TRACE=1"});
+    REQUIRE(demo.wait_listening());
+    ws::Dialer d;
+    d.enable_compression = true;
+    d.trace = {};
+    const std::string text(2000, 'a');
+    for (const char* path : {"/echo", "/chat"}) {
+        CAPTURE(path);
+        auto conn = d.dial(ws_url(demo.port(), path));
+        REQUIRE(conn);
+        REQUIRE(conn->compression() != nullptr);
+        REQUIRE(conn->write_message(ws::Opcode::text, text));
+        CHECK(next_text(*conn) == text);
+        // The frame, RSV1 set, then the message's sizes: compressed on the wire, inflated.
+        auto frame = demo.wait_for("ws recv | FIN=1 RSV=100 op=0x1 text compressed");
+        CHECK(frame);
+        auto sizes = demo.wait_for("ws recv |   compressed text message: ");
+        REQUIRE(sizes);
+        CHECK(sizes->find(" bytes on the wire, 2000 inflated") != std::string::npos);
+        CHECK(demo.wait_for("ws send | FIN=1 RSV=100 op=0x1 text compressed"));
+    }
+    CHECK(demo.terminate() == 0);
+}
+
 TEST_CASE("demo /chat broadcasts to every connection, the sender included") {
     Demo demo;
     REQUIRE(demo.process.wait_listening());

@@ -290,3 +290,54 @@ TEST_CASE("dial: a proxy that refuses CONNECT is reported with its answer") {
     CHECK(response.status == 407);
     CHECK(response.body == "auth");
 }
+
+TEST_CASE("dial: permessage-deflate offers, and answers that fit none of them fail") {
+    const auto answer_with = [](std::string extensions) {
+        return [extensions](net::Conn& c, std::string& request) {
+            request = read_head(c);
+            (void)c.write(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Accept: " +
+                accept_for(request) + "\r\n" +
+                (extensions.empty() ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n") +
+                "\r\n");
+        };
+    };
+    Dialer d;
+    d.enable_compression = true;
+    d.compression.server_max_window_bits = 10;
+    SUBCASE("the offer list: preferred first, plain after") {
+        ScriptServer server(answer_with(""));
+        auto conn = d.dial(server.url());
+        REQUIRE(conn);
+        CHECK(field(server.request, "Sec-WebSocket-Extensions") ==
+              "permessage-deflate; server_max_window_bits=10; client_max_window_bits, "
+              "permessage-deflate; client_max_window_bits");
+    }
+    SUBCASE("no offer without enable_compression, and an answer then is unrequested") {
+        ScriptServer server(answer_with("permessage-deflate"));
+        CHECK(Dialer{}.dial(server.url()).error() == Error::handshake_unrequested_extension);
+        CHECK(field(server.request, "Sec-WebSocket-Extensions").empty());
+    }
+    SUBCASE("a window the server may choose, since the plain offer named none") {
+        ScriptServer server(answer_with("permessage-deflate; server_max_window_bits=12"));
+        auto conn = d.dial(server.url());
+        REQUIRE(conn);
+        REQUIRE(conn->compression() != nullptr);
+        CHECK(conn->compression()->server_max_window_bits == 12);
+    }
+    SUBCASE("a value outside 8..15, or a client window without one") {
+        ScriptServer server(answer_with("permessage-deflate; server_max_window_bits=16"));
+        CHECK(d.dial(server.url()).error() == Error::handshake_bad_deflate_response);
+        ScriptServer again(answer_with("permessage-deflate; client_max_window_bits"));
+        CHECK(d.dial(again.url()).error() == Error::handshake_bad_deflate_response);
+    }
+    SUBCASE("a parameter never offered") {
+        ScriptServer server(answer_with("permessage-deflate; x_bits=1"));
+        CHECK(d.dial(server.url()).error() == Error::handshake_bad_deflate_response);
+    }
+    SUBCASE("another extension") {
+        ScriptServer server(answer_with("x-webkit-deflate-frame"));
+        CHECK(d.dial(server.url()).error() == Error::handshake_unrequested_extension);
+    }
+}

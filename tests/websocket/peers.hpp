@@ -6,6 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,9 +42,18 @@ inline bool file_exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0;
 }
 
-inline long mtime(const std::string& path) {
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 ? static_cast<long>(st.st_mtime) : 0;
+// A name for the content of `path` (FNV-1a, hex): builds of different sources of one peer,
+// from other checkouts of the repository, do not replace one another in /tmp.
+inline std::string content_tag(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::uint64_t h = 14695981039346656037ull;
+    for (std::istreambuf_iterator<char> it(f), end; it != end; ++it)
+        h = (h ^ static_cast<unsigned char>(*it)) * 1099511628211ull;
+    char hex[17];
+    for (int i = 15; i >= 0; --i, h >>= 4)
+        hex[i] = "0123456789abcdef"[h & 15];
+    hex[16] = '\0';
+    return hex;
 }
 
 // The built gorilla peer, or "" when Go or gorilla is missing or the build fails.
@@ -53,9 +65,9 @@ inline std::string gorilla_binary() {
             return std::string();
         }
         const std::string dir = "/tmp/wire-ws-peers-" + std::to_string(::getuid());
-        const std::string bin = dir + "/gorilla_peer";
+        const std::string bin = dir + "/gorilla_peer-" + content_tag(src);
         ::mkdir(dir.c_str(), 0700);
-        if (file_exists(bin) && mtime(bin) >= mtime(src)) return bin;
+        if (file_exists(bin)) return bin;
         wire::test::Process go(
             {"go", "build", "-o", bin, src},
             {"GO111MODULE=off", "GOPATH=/usr/share/gocode", "GOCACHE=" + dir + "/cache"});
@@ -104,9 +116,9 @@ struct PeerServer {
     bool absent = false;
 };
 
-inline PeerServer start_peer_server(PeerKind kind) {
+inline PeerServer start_peer_server(PeerKind kind, const std::string& mode = "server") {
     PeerServer s;
-    const auto argv = peer_command(kind, "server");
+    const auto argv = peer_command(kind, mode);
     if (argv.empty()) {
         s.absent = true;
         return s;

@@ -202,3 +202,40 @@ TEST_CASE("upgrader and dialer together: a round trip") {
     CHECK_FALSE(conn->close());
     server.join();
 }
+
+TEST_CASE("upgrader: permessage-deflate is answered only when enabled (RFC 7692 §5)") {
+    const std::string offer =
+        request("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+    SUBCASE("off: declined, no extension in the 101") {
+        auto out = run(Upgrader{}, offer);
+        REQUIRE(out.conn);
+        CHECK(out.answer.find("Sec-WebSocket-Extensions") == std::string::npos);
+    }
+    SUBCASE("on: accepted with the server's preferences") {
+        Upgrader u;
+        u.enable_compression = true;
+        u.compression.client_max_window_bits = 10;
+        auto out = run(u, offer);
+        REQUIRE(out.conn);
+        CHECK(out.answer.find("\r\nSec-WebSocket-Extensions: permessage-deflate; "
+                              "client_max_window_bits=10\r\n") != std::string::npos);
+    }
+    SUBCASE("on, two header lines: the first acceptable offer, from either line") {
+        Upgrader u;
+        u.enable_compression = true;
+        auto out = run(u, request("Sec-WebSocket-Extensions: permessage-deflate; bogus\r\n"
+                                  "Sec-WebSocket-Extensions: permessage-deflate; "
+                                  "server_max_window_bits=8\r\n"));
+        REQUIRE(out.conn);
+        CHECK(out.answer.find("\r\nSec-WebSocket-Extensions: permessage-deflate; "
+                              "server_max_window_bits=8\r\n") != std::string::npos);
+    }
+    SUBCASE("on, malformed: 400 with the reason") {
+        Upgrader u;
+        u.enable_compression = true;
+        auto out = run(u, request("Sec-WebSocket-Extensions: permessage-deflate; a=\"1\r\n"));
+        CHECK(out.conn.error() == Error::handshake_bad_extensions);
+        CHECK(out.answer.rfind("HTTP/1.1 400 ", 0) == 0);
+        CHECK(out.answer.find("quoted value") != std::string::npos);
+    }
+}

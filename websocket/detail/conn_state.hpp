@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <system_error>
@@ -21,6 +22,8 @@
 #include "websocket/frame.hpp"
 #include "websocket/frame_reader.hpp"
 #include "websocket/mask.hpp"
+#include "websocket/message_deflater.hpp"
+#include "websocket/message_inflater.hpp"
 #include "websocket/trace.hpp"
 
 namespace wire::websocket::detail {
@@ -42,6 +45,10 @@ struct ConnState {
     std::error_code next_event(Event& ev);
     std::error_code next_event_into(Event& ev, std::uint8_t* dst, std::size_t room);
     std::error_code begin_message();
+    std::error_code inflate_into(std::span<const std::uint8_t> in, bool last, ByteBuffer& out);
+    std::error_code skip_compressed();
+    Result<Message> read_compressed();
+    Result<std::size_t> read_inflated(std::span<std::uint8_t> out);
     std::error_code fill(std::uint64_t need);
     std::error_code on_control(const Event& ev);
     std::error_code fail_read(std::error_code ec);
@@ -54,7 +61,9 @@ struct ConnState {
                                      Clock::time_point deadline);  // takes write_mu itself
     // The rest need write_mu held.
     Result<void> send_frame(FrameHeader h, std::span<const std::uint8_t> payload);
-    Result<void> send_buffered(Opcode type, bool fin);
+    Result<void> send_buffered(Opcode type, bool fin, std::uint8_t rsv = 0);
+    Result<void> write_compressed(Opcode type, std::span<const std::uint8_t> data);
+    Result<void> deflate_into_buffer(Opcode& type, std::span<const std::uint8_t> data, bool last);
     std::error_code next_mask_key(MaskKey& key);
     Result<void> write_bytes(const iovec* iov, std::size_t count);
     std::error_code write_state() const noexcept;
@@ -89,7 +98,11 @@ struct ConnState {
     Opcode msg_type = Opcode::binary;
     std::uint64_t msg_seq = 0;  // bumped per message: a stale MessageReader reads nothing
     ByteBuffer message;         // read_message's assembly buffer
-    net::Mutex read_mu;         // held by whoever reads (one reader; close() may read)
+    // permessage-deflate (RFC 7692), when negotiated: the receiving half, and whether the
+    // message being read is compressed (its first frame had RSV1).
+    std::optional<MessageInflater> inflater;
+    bool msg_compressed = false;
+    net::Mutex read_mu;  // held by whoever reads (one reader; close() may read)
     // The handlers may be set on one thread while close() reads on another (a server shutting
     // down right after an upgrade): handler_mu guards them; they are copied out and called with
     // no lock held, so a handler may set another one.
@@ -113,7 +126,17 @@ struct ConnState {
     std::size_t wcap;
     std::shared_ptr<WriteBufferPool> pool;  // gives buffers of exactly wcap bytes
     std::size_t wlen = 0;                   // payload bytes buffered by a MessageWriter
-    std::error_code write_err;              // sticky
+    // permessage-deflate's sending half (writer side: one data writer at a time), whether data
+    // messages are compressed (Conn::enable_write_compression), and the size below which they
+    // are not.
+    std::optional<MessageDeflater> deflater;
+    DeflateParams deflate_params;  // what the handshake agreed (Conn::compression())
+    bool write_compression = false;
+    std::uint64_t deflate_in = 0;          // bytes of the message being compressed, so far (trace)
+    std::uint64_t deflate_out = 0;         // and of its payload on the wire
+    Opcode msg_out_type = Opcode::binary;  // the compressed message being written
+    std::size_t compression_threshold = 0;
+    std::error_code write_err;  // sticky
     std::atomic<bool> close_sent{false};
     std::mutex deadline_mu;  // orders changes of the socket's write deadline
     Clock::time_point write_deadline{};

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 
+#include "websocket/detail/loop_codecs.hpp"
 #include "websocket/engine.hpp"
+#include "websocket/frame.hpp"
 #include "websocket/loop_conn.hpp"
 
 namespace wire::websocket::detail {
@@ -166,14 +168,57 @@ void LoopState::drop_topic_if_empty(Topic* t) {
     topics_.erase(t->name);
 }
 
+LoopCodecs& LoopState::codecs() {
+    if (!codecs_) codecs_ = std::make_unique<LoopCodecs>();
+    return *codecs_;
+}
+
+namespace {
+
+// The data message inside an encoded server frame (unmasked, whole), or nothing for a control
+// frame or one already compressed.
+bool data_message_of(const SharedFrame& frame, Opcode& op, std::span<const std::uint8_t>& payload) {
+    FrameHeader h;
+    const auto r = decode_header(frame.bytes(), HeaderOptions{Role::client, rsv1}, h);
+    if (r.status != DecodeStatus::done || h.rsv != 0 || is_control(h.opcode) || !h.fin) {
+        return false;
+    }
+    op = h.opcode;
+    payload = frame.bytes().subspan(r.consumed);
+    return true;
+}
+
+}  // namespace
+
+// One message to every subscriber of the loop. RFC 7692: a subscriber that compresses without
+// context takeover gets a frame compressed once for every such subscriber with the same window
+// (the first one compresses it); one with context takeover needs its own compression (its
+// history is its own); the rest get the frame as it is.
 void LoopState::deliver(std::string_view name, const SharedFrame& frame) {
     Topic* t = topic(name, false);
     if (t == nullptr) return;
+    Opcode op = Opcode::binary;
+    std::span<const std::uint8_t> payload;
+    const bool data = data_message_of(frame, op, payload);
+    std::array<SharedFrame, 8> compressed;  // by window bits - 8, made when first needed
     // Backwards: a send that closes its connection (slow consumer) does not unsubscribe it
     // until the close completes, and a removal swaps in an element already visited.
     auto& subs = t->subscribers;
     for (std::size_t i = subs.size(); i-- > 0;) {
-        if (i < subs.size()) (void)subs[i]->send_frame(frame);
+        if (i >= subs.size()) continue;
+        LoopConn& c = *subs[i];
+        if (!data || !c.compresses(payload.size())) {
+            (void)c.send_frame(frame);
+        } else if (!c.has(LoopConn::kSendNoTakeover)) {
+            (void)c.send(op, payload);
+        } else {
+            SharedFrame& shared = compressed[static_cast<std::size_t>(c.send_bits_ - 8)];
+            if (!shared) {
+                MessageDeflater& d = codecs().fresh_deflater(c.send_bits_, c.level_);
+                shared = SharedFrame::make(op, codecs().compress(d, payload), rsv1);
+            }
+            (void)c.send_frame(shared);
+        }
     }
 }
 

@@ -36,6 +36,8 @@ class LoopConn;
 
 namespace detail {
 
+class LoopCodecs;
+
 // The connections of one loop subscribed to one topic.
 struct Topic {
     std::string name;
@@ -61,6 +63,8 @@ class LoopState {
     LoopCounters counters;
 
     std::uint8_t* rx() noexcept { return rx_.get(); }
+    // permessage-deflate's shared state (loop_codecs.hpp), made at the first use.
+    LoopCodecs& codecs();
 
     // The cork (see above).
     std::uint8_t* cork_tail() noexcept { return cork_.get() + cork_len_; }
@@ -116,6 +120,7 @@ class LoopState {
     void report_shutdown();
 
     std::unique_ptr<std::uint8_t[]> rx_;
+    std::unique_ptr<LoopCodecs> codecs_;
     std::unique_ptr<std::uint8_t[]> cork_;
     std::size_t cork_len_ = 0;
     LoopConn* cork_owner_ = nullptr;

@@ -1,7 +1,10 @@
 // Interop peer for tests/websocket/interop_test.cpp, built on gorilla/websocket (Debian
 // golang-github-gorilla-websocket-dev; GO111MODULE=off GOPATH=/usr/share/gocode go build).
-//   gorilla_peer server       echo server on 127.0.0.1:<free port>; prints "PORT <n>"
-//   gorilla_peer client URL   runs the exchange below against URL; prints "OK" or "FAIL ..."
+//
+//	gorilla_peer server       echo server on 127.0.0.1:<free port>; prints "PORT <n>"
+//	gorilla_peer client URL   runs the exchange below against URL; prints "OK" or "FAIL ..."
+//	gorilla_peer deflate-server / deflate-client URL: the same with EnableCompression
+//	(permessage-deflate without context takeover), messages of 0 B to 16 MiB
 package main
 
 import (
@@ -16,14 +19,15 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-func serve() {
-	upgrader := websocket.Upgrader{Subprotocols: []string{"chat"}}
+func serve(compress bool) {
+	upgrader := websocket.Upgrader{Subprotocols: []string{"chat"}, EnableCompression: compress}
 	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		c, err := upgrader.Upgrade(w, r, nil)
 		if err != nil {
 			return
 		}
 		defer c.Close()
+		c.SetReadLimit(64 << 20)
 		for {
 			mt, msg, err := c.ReadMessage()
 			if err != nil {
@@ -107,10 +111,59 @@ func client(url string) {
 	fmt.Println("OK")
 }
 
+// JSON-like text of n bytes: compresses as real traffic does.
+func jsonLike(n int) []byte {
+	var b bytes.Buffer
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "{\"id\":%d,\"name\":\"user%d\",\"active\":%t},", i, i%97, i%3 != 0)
+	}
+	return b.Bytes()[:n]
+}
+
+var deflateSizes = []int{0, 1, 125, 126, 65535, 65536, 1 << 20, 16 << 20}
+
+func deflateClient(url string) {
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, EnableCompression: true}
+	c, resp, err := d.Dial(url, nil)
+	if err != nil {
+		fail("dial: %v", err)
+	}
+	if !strings.Contains(resp.Header.Get("Sec-WebSocket-Extensions"), "permessage-deflate") {
+		fail("permessage-deflate not negotiated: %q", resp.Header.Get("Sec-WebSocket-Extensions"))
+	}
+	c.SetReadLimit(64 << 20)
+	c.SetReadDeadline(time.Now().Add(60 * time.Second))
+	for _, n := range deflateSizes {
+		for _, mt := range []int{websocket.TextMessage, websocket.BinaryMessage} {
+			data := jsonLike(n)
+			if err := c.WriteMessage(mt, data); err != nil {
+				fail("write %d: %v", n, err)
+			}
+			gotType, got, err := c.ReadMessage()
+			if err != nil || gotType != mt || !bytes.Equal(got, data) {
+				fail("echo mismatch at %d bytes: %v", n, err)
+			}
+		}
+	}
+	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "bye")
+	c.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+	_, _, err = c.ReadMessage()
+	if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		fail("close echo: %v", err)
+	}
+	c.Close()
+	fmt.Println("OK")
+}
+
 func main() {
-	if os.Args[1] == "server" {
-		serve()
-	} else {
+	switch os.Args[1] {
+	case "server":
+		serve(false)
+	case "deflate-server":
+		serve(true)
+	case "deflate-client":
+		deflateClient(os.Args[2])
+	default:
 		client(os.Args[2])
 	}
 }

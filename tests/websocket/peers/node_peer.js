@@ -1,6 +1,8 @@
 // Interop peer for tests/websocket/interop_test.cpp, built on Node's ws (Debian node-ws).
 //   node node_peer.js server       echo server on 127.0.0.1:<free port>; prints "PORT <n>"
 //   node node_peer.js client URL   runs the exchange below against URL; prints "OK" or "FAIL ..."
+//   node node_peer.js deflate-server / deflate-client URL: the same with perMessageDeflate
+//   (every message compressed), messages of 0 B to 16 MiB
 'use strict';
 const WebSocket = require('ws');
 
@@ -48,4 +50,58 @@ function client(url) {
   ws.on('error', (e) => fail('error ' + e.message));
 }
 
-if (process.argv[2] === 'server') serve(); else client(process.argv[3]);
+// JSON-like text of n bytes: compresses as real traffic does.
+function jsonLike(n) {
+  let s = '';
+  for (let i = 0; s.length < n; i++) {
+    s += '{"id":' + i + ',"name":"user' + (i % 97) + '","active":' + (i % 3 !== 0) + '},';
+  }
+  return s.slice(0, n);
+}
+
+const deflateOptions = {threshold: 0};
+
+function deflateServe() {
+  const wss = new WebSocket.Server({
+    host: '127.0.0.1', port: 0, perMessageDeflate: deflateOptions, maxPayload: 64 * 1024 * 1024,
+  });
+  wss.on('listening', () => console.log('PORT ' + wss.address().port));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => ws.send(data, {binary: isBinary}));
+  });
+}
+
+function deflateClient(url) {
+  const cases = [];
+  for (const n of [0, 1, 125, 126, 65535, 65536, 1 << 20, 16 << 20]) {
+    cases.push([jsonLike(n), false], [Buffer.from(jsonLike(n)), true]);
+  }
+  const ws = new WebSocket(url, {perMessageDeflate: deflateOptions, maxPayload: 64 * 1024 * 1024});
+  let i = 0;
+  const fail = (why) => { console.log('FAIL ' + why); process.exit(1); };
+  setTimeout(() => fail('timeout'), 60000).unref();
+  ws.on('open', () => {
+    if (!/permessage-deflate/.test(ws.extensions)) fail('not negotiated: ' + ws.extensions);
+    ws.send(cases[0][0], {binary: cases[0][1]});
+  });
+  ws.on('message', (data, isBinary) => {
+    const [sent, binary] = cases[i];
+    const same = Buffer.compare(Buffer.from(data), Buffer.from(sent)) === 0;
+    if (!same || isBinary !== binary) fail('echo mismatch at case ' + i);
+    i += 1;
+    if (i < cases.length) { ws.send(cases[i][0], {binary: cases[i][1]}); return; }
+    ws.close(1000, 'bye');
+  });
+  ws.on('close', (code) => {
+    if (code !== 1000) fail('close code ' + code);
+    console.log('OK');
+    process.exit(0);
+  });
+  ws.on('error', (e) => fail('error ' + e.message));
+}
+
+const mode = process.argv[2];
+if (mode === 'server') serve();
+else if (mode === 'deflate-server') deflateServe();
+else if (mode === 'deflate-client') deflateClient(process.argv[3]);
+else client(process.argv[3]);

@@ -2,6 +2,8 @@
 # Interop peer for tests/websocket/interop_test.cpp, built on python3-websockets (Debian).
 #   python_peer.py server        echo server on 127.0.0.1:<free port>; prints "PORT <n>"
 #   python_peer.py client URL    runs the exchange below against URL; prints "OK" or "FAIL ..."
+#   python_peer.py deflate-server / deflate-client URL: the same with the library's default
+#   permessage-deflate (12-bit windows), messages of 0 B to 16 MiB
 import asyncio
 import sys
 
@@ -44,9 +46,49 @@ async def client(url):
     return "OK"
 
 
+def json_like(n):
+    parts, size, i = [], 0, 0
+    while size < n:
+        part = '{"id":%d,"name":"user%d","active":%s},' % (i, i % 97, "true" if i % 3 else "false")
+        parts.append(part)
+        size += len(part)
+        i += 1
+    return "".join(parts)[:n]
+
+
+async def deflate_serve():
+    async with websockets.serve(echo, "127.0.0.1", 0, max_size=None) as server:
+        port = server.sockets[0].getsockname()[1]
+        print("PORT", port, flush=True)
+        await asyncio.Future()
+
+
+async def deflate_client(url):
+    async with websockets.connect(url, max_size=None) as ws:
+        answer = ws.response_headers.get("Sec-WebSocket-Extensions", "")
+        if "permessage-deflate" not in answer:
+            return "not negotiated: " + answer
+        for n in [0, 1, 125, 126, 65535, 65536, 1 << 20, 16 << 20]:
+            for sent in (json_like(n), json_like(n).encode()):
+                await ws.send(sent)
+                got = await ws.recv()
+                if got != sent or type(got) != type(sent):
+                    return "echo mismatch for a %s of %d" % (type(sent).__name__, len(sent))
+        await ws.close(1000, "bye")
+        if ws.close_code != 1000:
+            return "close code %s" % ws.close_code
+    return "OK"
+
+
 def main():
     if sys.argv[1] == "server":
         asyncio.run(serve())
+    elif sys.argv[1] == "deflate-server":
+        asyncio.run(deflate_serve())
+    elif sys.argv[1] == "deflate-client":
+        result = asyncio.run(asyncio.wait_for(deflate_client(sys.argv[2]), 60))
+        print(result if result == "OK" else "FAIL " + result, flush=True)
+        sys.exit(0 if result == "OK" else 1)
     else:
         result = asyncio.run(asyncio.wait_for(client(sys.argv[2]), 20))
         print(result if result == "OK" else "FAIL " + result, flush=True)

@@ -1,0 +1,42 @@
+// WindowHistory: the last bytes of one direction of a permessage-deflate stream, all that a
+// connection with context takeover keeps between messages (RFC 7692 §7.2.3.2: the next message
+// may refer back up to 2^window_bits bytes, §7.1.2). The codecs that use it (the inflater's
+// decoding tables, the deflater's hash tables, the buffers they work in) belong to the event
+// loop: a message starts by handing them this history, and what it adds is appended here.
+//
+//     d.set_history(history.bytes());    // the loop's deflater starts from this stream's past
+//     ... compress the message ...
+//     history.append(message, bits);     // the message is now the past
+//
+// Exactly 2^window_bits bytes once the first byte arrives, none before.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+namespace wire::websocket::detail {
+
+class WindowHistory {
+  public:
+    // The history, oldest byte first (at most 2^window_bits bytes).
+    [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept {
+        return {data_.get(), have_};
+    }
+    [[nodiscard]] bool empty() const noexcept { return have_ == 0; }
+
+    // Keeps the last 2^window_bits bytes of what was followed by `in`. `window_bits` is the same
+    // at every call (the negotiated window, 8..15).
+    void append(std::span<const std::uint8_t> in, int window_bits);
+
+    // Heap bytes held: 2^window_bits once anything was appended, else 0.
+    [[nodiscard]] std::size_t memory_in_use() const noexcept { return data_ ? size_ : 0; }
+
+  private:
+    std::unique_ptr<std::uint8_t[]> data_;
+    std::uint32_t size_ = 0;  // 2^window_bits, once allocated
+    std::uint32_t have_ = 0;
+};
+
+}  // namespace wire::websocket::detail
