@@ -23,14 +23,6 @@ bool is_token(std::string_view s) {
     return true;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 bool iequal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -121,7 +113,7 @@ std::vector<Cookie> parse_cookie_header(std::string_view header, std::string_vie
     std::vector<Cookie> out;
     while (!header.empty()) {
         const std::size_t semi = header.find(';');
-        const std::string_view part = trim(header.substr(0, semi));
+        const std::string_view part = detail::trim_ows(header.substr(0, semi));
         header.remove_prefix(semi == std::string_view::npos ? header.size() : semi + 1);
         const std::size_t eq = part.find('=');
         // Why: a cookie-pair is cookie-name "=" cookie-value (RFC 6265 §4.2.1).
@@ -200,9 +192,10 @@ bool parse_set_cookie(std::string_view value, Cookie& out) {
     const std::size_t eq = pair.find('=');
     // RFC 6265 §5.2 steps 2-5: no "=" or an empty name: ignore the whole Set-Cookie.
     if (eq == std::string_view::npos) return false;
-    const std::string_view name = trim(pair.substr(0, eq));
+    const std::string_view name = detail::trim_ows(pair.substr(0, eq));
     if (!is_token(name)) return false;
-    if (!parse_cookie_value(trim(pair.substr(eq + 1)), out.value, out.quoted)) return false;
+    if (!parse_cookie_value(detail::trim_ows(pair.substr(eq + 1)), out.value, out.quoted))
+        return false;
     out.name = name;
     std::string_view attrs = semi == std::string_view::npos ? "" : value.substr(semi + 1);
     while (!attrs.empty()) {
@@ -210,8 +203,9 @@ bool parse_set_cookie(std::string_view value, Cookie& out) {
         const std::string_view av = attrs.substr(0, next);
         attrs.remove_prefix(next == std::string_view::npos ? attrs.size() : next + 1);
         const std::size_t aeq = av.find('=');
-        const std::string_view an = trim(av.substr(0, aeq));
-        const std::string_view aval = aeq == std::string_view::npos ? "" : trim(av.substr(aeq + 1));
+        const std::string_view an = detail::trim_ows(av.substr(0, aeq));
+        const std::string_view aval =
+            aeq == std::string_view::npos ? "" : detail::trim_ows(av.substr(aeq + 1));
         apply_attribute(an, aval, out);
     }
     return true;

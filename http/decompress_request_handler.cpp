@@ -21,14 +21,6 @@ namespace {
 
 enum class RequestCoding { identity, gzip, deflate, unsupported };
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 // Content-Encoding = #content-coding (RFC 9110 §8.4), in the order the codings were applied.
 // One coding is decoded; "identity" entries add nothing (§8.4.1 lists no such coding, but
 // senders write it). Two real codings stacked are more than this handler undoes.
@@ -39,7 +31,7 @@ RequestCoding request_coding(const HeaderView& header) {
         std::string_view rest = f.value;
         while (!rest.empty()) {
             const std::size_t comma = rest.find(',');
-            const std::string_view coding = trim(rest.substr(0, comma));
+            const std::string_view coding = detail::trim_ows(rest.substr(0, comma));
             rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
             RequestCoding c = RequestCoding::unsupported;
             if (coding.empty() || detail::iequals(coding, "identity")) continue;

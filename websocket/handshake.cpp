@@ -5,6 +5,7 @@
 #include "crypto/base64.hpp"
 #include "crypto/random.hpp"
 #include "crypto/sha1.hpp"
+#include "http/detail/chars.hpp"
 #include "http/status.hpp"
 #include "websocket/deflate_negotiation.hpp"
 #include "websocket/frame.hpp"
@@ -25,21 +26,12 @@ bool equal_fold(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
-// RFC 9110 §5.6.3: OWS = *( SP / HTAB )
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 // RFC 9110 §5.6.1: #element = [ element ] *( OWS "," OWS [ element ] ). Empty elements skipped.
 template <class Fn>
 bool any_element(std::string_view list, Fn&& fn) {
     while (!list.empty()) {
         const std::size_t comma = list.find(',');
-        const std::string_view item = trim_ows(list.substr(0, comma));
+        const std::string_view item = http::detail::trim_ows(list.substr(0, comma));
         if (!item.empty() && fn(item)) return true;
         if (comma == std::string_view::npos) break;
         list.remove_prefix(comma + 1);
@@ -49,7 +41,7 @@ bool any_element(std::string_view list, Fn&& fn) {
 
 // RFC 6455 §9.1: extension = extension-token *( ";" extension-param ); the name is the token.
 std::string_view extension_name(std::string_view item) noexcept {
-    return trim_ows(item.substr(0, item.find(';')));
+    return http::detail::trim_ows(item.substr(0, item.find(';')));
 }
 
 // "HTTP/" 1*DIGIT "." 1*DIGIT, at least 1.1 (RFC 6455 §4.1: "HTTP/1.1 or higher").
@@ -208,8 +200,10 @@ HandshakeCheck accept_upgrade(const UpgradeRequest& request, const ServerHandsha
         DeflateAgreement agreed = negotiate_deflate(request.extensions, *options.compression);
         // A header we cannot read is the client's mistake: say where it breaks (400).
         if (agreed.syntax != ExtensionSyntax::ok) {
-            return {make_error_code(Error::handshake_bad_extensions), 400,
-                    extension_syntax_text(agreed.syntax), {}};
+            return {make_error_code(Error::handshake_bad_extensions),
+                    400,
+                    extension_syntax_text(agreed.syntax),
+                    {}};
         }
         if (agreed.accepted) {
             out.deflate = true;

@@ -1,22 +1,11 @@
 #include "http/detail/byte_range.hpp"
+#include "http/detail/chars.hpp"
 
 #include <charconv>
 #include <limits>
 
 namespace wire::http::detail {
 namespace {
-
-bool is_ows(char c) {
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_ows(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool ascii_iequal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -71,12 +60,12 @@ Spec parse_spec(std::string_view spec, std::uint64_t size, ByteRange& r) {
 
 RangeStatus parse_range(std::string_view value, std::uint64_t size, std::vector<ByteRange>& out) {
     out.clear();
-    value = trim(value);
+    value = trim_ows(value);
     if (value.empty()) return RangeStatus::ignore;
     const std::size_t eq = value.find('=');
     if (eq == std::string_view::npos) return RangeStatus::malformed;
     // RFC 9110 §14.2: a range unit the server does not understand is ignored.
-    if (!ascii_iequal(trim(value.substr(0, eq)), "bytes")) return RangeStatus::ignore;
+    if (!ascii_iequal(trim_ows(value.substr(0, eq)), "bytes")) return RangeStatus::ignore;
 
     std::string_view set = value.substr(eq + 1);
     std::size_t specs = 0;
@@ -84,7 +73,7 @@ RangeStatus parse_range(std::string_view value, std::uint64_t size, std::vector<
     bool any = false;
     while (true) {
         const std::size_t comma = set.find(',');
-        const std::string_view spec = trim(set.substr(0, comma));
+        const std::string_view spec = trim_ows(set.substr(0, comma));
         // RFC 9110 §5.6.1: empty list elements are allowed and do not count.
         if (!spec.empty()) {
             any = true;

@@ -1,20 +1,13 @@
 #include "http/detail/conditional.hpp"
 
 #include "http/date.hpp"
+#include "http/detail/chars.hpp"
 #include "http/detail/etag.hpp"
 
 namespace wire::http::detail {
 namespace {
 
 enum class Cond : unsigned char { none, yes, no };
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool get_or_head(std::string_view m) {
     return m == "GET" || m == "HEAD";
@@ -23,7 +16,7 @@ bool get_or_head(std::string_view m) {
 // RFC 9110 §13.1.1: "*" is true when a current representation exists (it does: we are
 // serving it); otherwise a strong match against the list.
 Cond if_match(std::string_view v, std::string_view etag) {
-    v = trim(v);
+    v = trim_ows(v);
     if (v.empty()) return Cond::none;
     if (v == "*") return Cond::yes;
     return etag_list_matches(v, etag, false) ? Cond::yes : Cond::no;
@@ -32,15 +25,15 @@ Cond if_match(std::string_view v, std::string_view etag) {
 // RFC 9110 §13.1.4: ignored when the date does not parse or the time is unknown; true when
 // the representation was not modified after the date.
 Cond if_unmodified_since(std::string_view v, std::optional<std::time_t> modtime) {
-    if (trim(v).empty() || !modtime) return Cond::none;
-    const auto t = parse_http_date(trim(v));
+    if (trim_ows(v).empty() || !modtime) return Cond::none;
+    const auto t = parse_http_date(trim_ows(v));
     if (!t) return Cond::none;
     return *modtime <= *t ? Cond::yes : Cond::no;
 }
 
 // RFC 9110 §13.1.2: false when "*" or any tag weakly matches.
 Cond if_none_match(std::string_view v, std::string_view etag) {
-    v = trim(v);
+    v = trim_ows(v);
     if (v.empty()) return Cond::none;
     if (v == "*") return Cond::no;
     return etag_list_matches(v, etag, true) ? Cond::no : Cond::yes;
@@ -49,8 +42,8 @@ Cond if_none_match(std::string_view v, std::string_view etag) {
 // RFC 9110 §13.1.3: GET and HEAD only; false when not modified after the date.
 Cond if_modified_since(std::string_view method, std::string_view v,
                        std::optional<std::time_t> modtime) {
-    if (!get_or_head(method) || trim(v).empty() || !modtime) return Cond::none;
-    const auto t = parse_http_date(trim(v));
+    if (!get_or_head(method) || trim_ows(v).empty() || !modtime) return Cond::none;
+    const auto t = parse_http_date(trim_ows(v));
     if (!t) return Cond::none;
     return *modtime <= *t ? Cond::no : Cond::yes;
 }
@@ -58,7 +51,7 @@ Cond if_modified_since(std::string_view method, std::string_view v,
 // RFC 9110 §13.1.5: an entity-tag must match strongly; a date must equal Last-Modified
 // exactly (a date is a weak validator otherwise).
 Cond if_range(std::string_view v, std::string_view etag, std::optional<std::time_t> modtime) {
-    v = trim(v);
+    v = trim_ows(v);
     if (v.empty()) return Cond::none;
     if (v.front() == '"' || v.starts_with("W/")) {
         ETag want, have;
