@@ -51,6 +51,12 @@ InflateStep MessageInflater::fail(InflateStep r, std::error_code ec) noexcept {
     return r;
 }
 
+InflateStep MessageInflater::fail_after(InflateStep r, std::span<const std::uint8_t> produced,
+                                        std::error_code ec) noexcept {
+    if (text_ && !utf8_.feed(produced)) return fail(r, Error::invalid_utf8);
+    return fail(r, ec);
+}
+
 // Steps for one call:
 InflateStep MessageInflater::inflate(std::span<const std::uint8_t> in, std::span<std::uint8_t> out,
                                      bool last) noexcept {
@@ -67,12 +73,14 @@ InflateStep MessageInflater::inflate(std::span<const std::uint8_t> in, std::span
         r.consumed = s.consumed;
         r.produced = s.produced;
         // Not DEFLATE, or a distance beyond the negotiated window (§7.1.2): fail (1002).
-        if (s.failed()) return fail(r, Error::bad_compressed_data);
+        if (s.failed()) return fail_after(r, out.first(r.produced), Error::bad_compressed_data);
         if (s.done()) stream_ended_ = true;
     }
     // A sender may end the stream with a final block (§7.2.3.4 allows BFINAL); payload after
     // it would be a second stream inside one message, which no sender produces.
-    if (stream_ended_ && r.consumed < in.size()) return fail(r, Error::bad_compressed_data);
+    if (stream_ended_ && r.consumed < in.size()) {
+        return fail_after(r, out.first(r.produced), Error::bad_compressed_data);
+    }
 
     // 3. The tail, once the whole payload is in and there is room for what it flushes.
     const bool payload_in = last && r.consumed == in.size();
@@ -81,14 +89,17 @@ InflateStep MessageInflater::inflate(std::span<const std::uint8_t> in, std::span
                                           out.subspan(r.produced), /*last_input=*/false);
         tail_fed_ = static_cast<std::uint8_t>(tail_fed_ + s.consumed);
         r.produced += s.produced;
-        if (s.failed()) return fail(r, Error::bad_compressed_data);
+        if (s.failed()) return fail_after(r, out.first(r.produced), Error::bad_compressed_data);
         if (s.done()) stream_ended_ = true;
     }
 
     // 4. The limit counts inflated bytes (RFC 6455 §10.4; never the compressed size).
     produced_ += r.produced;
     consumed_ += r.consumed;
-    if (produced_ > limit_) return fail(r, Error::message_too_big);
+    if (produced_ > limit_) {
+        const auto within = r.produced - static_cast<std::size_t>(produced_ - limit_);
+        return fail_after(r, out.first(within), Error::message_too_big);
+    }
     // 5. RFC 6455 §8.1: text is UTF-8, checked as it is inflated so the first bad byte fails.
     if (text_ && !utf8_.feed(out.first(r.produced))) return fail(r, Error::invalid_utf8);
 

@@ -73,6 +73,10 @@ class MessageInflater {
 
   private:
     InflateStep fail(InflateStep r, std::error_code ec) noexcept;
+    // A failure after `produced` came out: text checks those bytes first, so the verdict is the
+    // message's first error in its own order, however the reads and the output space were cut.
+    InflateStep fail_after(InflateStep r, std::span<const std::uint8_t> produced,
+                           std::error_code ec) noexcept;
     void finish_message() noexcept;
     void create();
 
