@@ -22,40 +22,17 @@
 #include <string>
 #include <thread>
 
+#include "bench/deflate_load_support.hpp"
 #include "net/event_loop.hpp"
 #include "net/fiber.hpp"
 #include "websocket/dialer.hpp"
 
 using namespace wire;
+using bench::cpu_ticks;
+using bench::json_like;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string json_like(std::size_t n) {
-    std::string s;
-    for (std::size_t i = 0; s.size() < n; ++i) {
-        s += "{\"id\":" + std::to_string(i) + ",\"user\":\"name" + std::to_string(i % 97) +
-             "\",\"score\":" + std::to_string((i * 7919) % 10007) +
-             ",\"tags\":[\"alpha\",\"beta\"],\"active\":" + (i % 3 ? "true" : "false") + "},";
-    }
-    s.resize(n);
-    return s;
-}
-
-// utime + stime of `pid`, in clock ticks (proc(5): fields 14 and 15).
-long cpu_ticks(long pid) {
-    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    std::getline(f, line);
-    std::istringstream in(line.substr(line.rfind(')') + 2));
-    std::string field;
-    long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && in >> field; ++i) {
-        if (i == 14) utime = std::atol(field.c_str());
-        if (i == 15) stime = std::atol(field.c_str());
-    }
-    return utime + stime;
-}
 
 struct Options {
     int port = 8190, subs = 1000, duration = 5, warmup = 1, depth = 4;
