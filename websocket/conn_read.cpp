@@ -39,22 +39,6 @@ constexpr auto control_write_wait = std::chrono::seconds(1);  // gorilla's write
 
 }  // namespace
 
-void ByteBuffer::reserve(std::size_t n) {
-    if (n <= capacity) return;
-    const std::size_t cap = std::max(n, capacity * 2);
-    auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(cap);
-    if (size > 0) std::memcpy(bigger.get(), data.get(), size);
-    data = std::move(bigger);
-    capacity = cap;
-}
-
-void ByteBuffer::append(std::span<const std::uint8_t> bytes) {
-    if (bytes.empty()) return;
-    reserve(size + bytes.size());
-    std::memcpy(data.get() + size, bytes.data(), bytes.size());
-    size += bytes.size();
-}
-
 std::error_code ConnState::fail_read(std::error_code ec) {
     read_err = ec;
     pending = {};

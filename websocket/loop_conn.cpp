@@ -284,7 +284,7 @@ void LoopConn::on_compressed(const Event& ev) {
         message_opcode_ = ev.opcode;
         message_.clear();
     }
-    detail::Scratch& out = shared.inflated;
+    detail::ByteBuffer& out = shared.inflated;
     out.size = 0;
     std::span<const std::uint8_t> in = ev.payload;
     bool first = ev.message_begin;

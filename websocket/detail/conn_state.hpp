@@ -19,6 +19,7 @@
 #include "net/mutex.hpp"
 #include "websocket/close_error.hpp"
 #include "websocket/conn.hpp"
+#include "websocket/detail/byte_buffer.hpp"
 #include "websocket/frame.hpp"
 #include "websocket/frame_reader.hpp"
 #include "websocket/mask.hpp"
@@ -27,15 +28,6 @@
 #include "websocket/trace.hpp"
 
 namespace wire::websocket::detail {
-
-// A byte buffer that grows and is reused: no allocation once it has reached the working size.
-struct ByteBuffer {
-    std::unique_ptr<std::uint8_t[]> data;
-    std::size_t capacity = 0;
-    std::size_t size = 0;
-    void reserve(std::size_t n);
-    void append(std::span<const std::uint8_t> bytes);
-};
 
 struct ConnState {
     ConnState(net::Conn conn, const ConnOptions& options);

@@ -6,15 +6,6 @@
 
 namespace wire::websocket::detail {
 
-void Scratch::reserve(std::size_t n) {
-    if (n <= capacity) return;
-    const std::size_t cap = std::max(n, capacity * 2);
-    auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(cap);
-    if (size > 0) std::memcpy(bigger.get(), data.get(), size);
-    data = std::move(bigger);
-    capacity = cap;
-}
-
 MessageDeflater& LoopCodecs::fresh_deflater(int window_bits, int level) {
     auto& d = deflaters_[static_cast<std::size_t>(window_bits - 8)];
     if (!d) d = std::make_unique<MessageDeflater>(window_bits, true, level, &tables);

@@ -14,24 +14,11 @@
 #include <span>
 
 #include "compress/deflater.hpp"
+#include "websocket/detail/byte_buffer.hpp"
 #include "websocket/message_deflater.hpp"
 #include "websocket/message_inflater.hpp"
 
 namespace wire::websocket::detail {
-
-// A growable byte buffer that is not zero-filled (only written bytes are read).
-struct Scratch {
-    std::unique_ptr<std::uint8_t[]> data;
-    std::size_t capacity = 0;
-    std::size_t size = 0;
-    void reserve(std::size_t n);  // keeps the first `size` bytes
-    [[nodiscard]] std::span<std::uint8_t> room() noexcept {
-        return {data.get() + size, capacity - size};
-    }
-    [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept {
-        return {data.get(), size};
-    }
-};
 
 class LoopCodecs {
   public:
@@ -48,8 +35,8 @@ class LoopCodecs {
     // next compress().
     std::span<const std::uint8_t> compress(MessageDeflater& d, std::span<const std::uint8_t> in);
 
-    Scratch inflated;  // a whole message inflated, handed to on_message as a view
-    Scratch deflated;  // compress()'s output
+    ByteBuffer inflated;  // a whole message inflated, handed to on_message as a view
+    ByteBuffer deflated;  // compress()'s output
 
   private:
     std::array<std::unique_ptr<MessageDeflater>, 8> deflaters_;
