@@ -22,7 +22,7 @@
 #include "websocket/close.hpp"
 
 using namespace std::chrono_literals;
-using wire::http::test::free_port;
+using wire::http::test::free_loopback_port;
 using wire::http::test::PeerProcess;
 using wire::http::test::TempDir;
 using wire::test::eventually;
@@ -111,7 +111,7 @@ TEST_CASE("demo cluster: three instances behind nginx, one redis") {
         ports.push_back(instances.back()->port());
     }
     TempDir dir;
-    const std::uint16_t port = free_port();
+    const std::uint16_t port = free_loopback_port();
     dir.write("tmp/.keep", "");
     dir.write("nginx.conf", balancer_config(dir.path(), port, ports));
     PeerProcess nginx(

@@ -169,7 +169,7 @@ TEST_CASE("client gzip: against nginx with gzip on") {
     TempDir dir;
     dir.write("www/page.html", page());
     std::filesystem::create_directories(dir.path() / "tmp");
-    const std::uint16_t port = free_port();
+    const std::uint16_t port = free_loopback_port();
     dir.write("nginx.conf", nginx_config(dir.path(), port, "  gzip on; gzip_min_length 20;\n"));
     PeerProcess nginx(
         {"nginx", "-p", dir.path().string(), "-e", (dir.path() / "error.log").string(), "-c",

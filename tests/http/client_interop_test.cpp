@@ -22,7 +22,7 @@ TEST_CASE("interop: client against nginx (keep-alive reuse, ranges, redirects, H
     dir.write("www/file.txt", "hello from nginx\n");
     dir.write("www/big.bin", big);
     std::filesystem::create_directories(dir.path() / "tmp");
-    const std::uint16_t port = free_port();
+    const std::uint16_t port = free_loopback_port();
     dir.write("nginx.conf", nginx_config(dir.path(), port));
     PeerProcess nginx(
         {"nginx", "-p", dir.path().string(), "-e", (dir.path() / "error.log").string(), "-c",
@@ -77,7 +77,7 @@ TEST_CASE("interop: client against python3 -m http.server (HTTP/1.0, connection 
     }
     TempDir dir;
     dir.write("hello.txt", "hello from python\n");
-    const std::uint16_t port = free_port();
+    const std::uint16_t port = free_loopback_port();
     PeerProcess py({"python3", "-m", "http.server", std::to_string(port), "--bind", "127.0.0.1",
                     "--directory", dir.path().string()},
                    port);

@@ -19,7 +19,7 @@
 namespace fs = std::filesystem;
 using namespace wire;
 using namespace wire::http;
-using wire::http::test::free_port;
+using wire::http::test::free_loopback_port;
 using wire::http::test::have_program;
 using wire::http::test::nginx_config;
 using wire::http::test::PeerProcess;
@@ -252,7 +252,7 @@ TEST_CASE("file_server precompressed with curl, side by side with nginx gzip_sta
         MESSAGE("nginx not installed: its half skipped");
         return;
     }
-    const std::uint16_t port = free_port();
+    const std::uint16_t port = free_loopback_port();
     t.dir.write("nginx.conf",
                 nginx_config(t.dir.path(), port, "  gzip_static on; gzip_vary on;\n"));
     PeerProcess nginx(

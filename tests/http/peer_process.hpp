@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "net/dial.hpp"
-#include "net/listener.hpp"
+#include "tests/support/free_port.hpp"
 
 extern char** environ;
 
@@ -46,11 +46,8 @@ class TempDir {
     std::filesystem::path path_;
 };
 
-// A loopback port that was free a moment ago.
-inline std::uint16_t free_port() {
-    auto l = net::Listener::listen(net::Address::ipv4_loopback(0));
-    return l ? l->address().port() : 0;
-}
+// A loopback port for a child process (tests/support/free_port.hpp says why not port 0).
+using wire::test::free_loopback_port;
 
 inline bool have_program(const std::string& name) {
     return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
@@ -83,6 +80,7 @@ class PeerProcess {
         if (pid_ <= 0) return false;
         const auto end = std::chrono::steady_clock::now() + limit;
         while (std::chrono::steady_clock::now() < end) {
+            if (exited()) return false;  // it could not start: say so now, not after `limit`
             if (net::dial(net::Address::ipv4_loopback(port_), std::chrono::milliseconds(200))) {
                 return true;
             }
@@ -95,7 +93,15 @@ class PeerProcess {
     }
 
   private:
-    pid_t pid_ = -1;
+    // Reaps the child if it has ended; the destructor then has nothing to stop.
+    bool exited() const {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+        pid_ = -1;
+        return true;
+    }
+
+    mutable pid_t pid_ = -1;
     std::uint16_t port_;
 };
 

@@ -65,13 +65,17 @@ TEST_CASE("threads: try_lock_until gives up at its deadline") {
 TEST_CASE("fibers of one loop: a waiter parks while the holder, parked too, keeps the lock") {
     LoopThread lt;
     Mutex mu;
-    std::atomic<int> ticks{0}, done{0};
+    std::atomic<int> ticks{0}, done{0}, ticks_while_held{0};
     std::vector<int> order;  // loop thread only
     std::atomic<bool> holder_in{false};
     go(lt.loop, [&] {
         std::lock_guard lock(mu);
         holder_in = true;
-        this_fiber::sleep_for(60ms);  // parked, holding the lock
+        // Parked, holding the lock, until the ticker below has run: it starts after the three
+        // waiters, so it only ticks if their parking left the loop free. Bounded, not timed.
+        for (int i = 0; i < 5000 && ticks.load() < 3; ++i)
+            this_fiber::sleep_for(1ms);
+        ticks_while_held = ticks.load();
         order.push_back(0);
         ++done;
     });
@@ -83,16 +87,15 @@ TEST_CASE("fibers of one loop: a waiter parks while the holder, parked too, keep
             order.push_back(i);
             ++done;
         });
-        std::this_thread::sleep_for(5ms);  // queued in this order
     }
-    go(lt.loop, [&] {
+    go(lt.loop, [&] {  // the loop runs what go() hands it in order: the waiters first
         for (int i = 0; i < 20; ++i) {
             ++ticks;
             this_fiber::sleep_for(1ms);
         }
     });
     wait_for(done, 4);
-    CHECK(ticks.load() > 0);
+    CHECK(ticks_while_held.load() >= 3);
     std::promise<std::vector<int>> seen;
     lt.loop.post([&] { seen.set_value(order); });
     CHECK(seen.get_future().get() == std::vector<int>{0, 1, 2, 3});  // first come, first served

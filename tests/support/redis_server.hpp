@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/free_port.hpp"
 #include "tests/support/process.hpp"
 
 namespace wire::test {
@@ -26,7 +27,7 @@ class RedisServer {
         char dir[] = "/tmp/wire-redis-XXXXXX";
         if (::mkdtemp(dir) == nullptr) return;
         dir_ = dir;
-        port_ = free_port();
+        port_ = free_loopback_port();
         start();
     }
     ~RedisServer() {
@@ -63,17 +64,6 @@ class RedisServer {
     }
 
   private:
-    static std::uint16_t free_port() {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        (void)::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        ::close(fd);
-        return ntohs(a.sin_port);
-    }
     bool wait_accepting(std::chrono::milliseconds limit) const {
         const auto end = std::chrono::steady_clock::now() + limit;
         while (std::chrono::steady_clock::now() < end) {
