@@ -142,13 +142,24 @@ std::uint64_t fixed_data_bits(const BlockSymbols& b) {
 }
 
 void write_symbols(BitWriter& out, const BlockSymbols& b, const LitLenDistanceCodes& c) {
-    for (std::size_t i = 0; i < b.count; ++i) {
-        const std::uint32_t item = b.items[i];
-        if (item < 256) {
-            out.put(c.lit_len_code[item], c.lit_len_bits[item]);
+    const std::uint32_t* item = b.items;
+    const std::uint32_t* const end = b.items + b.count;
+    auto put_literal = [&](std::uint32_t literal) {
+        out.put(c.lit_len_code[literal], c.lit_len_bits[literal]);
+    };
+    while (item != end) {
+        const std::uint32_t first = *item++;
+        if (first < 256) {
+            // Literals, up to three per flush: fewer than 8 bits are held after a flush and a
+            // literal's code has at most 15, so three fit the 64-bit accumulator.
+            put_literal(first);
+            if (item != end && *item < 256) {
+                put_literal(*item++);
+                if (item != end && *item < 256) put_literal(*item++);
+            }
         } else {
             // §3.2.5: a length symbol and its extra bits, then a distance symbol and its own.
-            const unsigned lc = item & 0xff, distance = item >> 8;
+            const unsigned lc = first & 0xff, distance = first >> 8;
             const unsigned ls = length_symbol_of[lc];
             out.put(c.lit_len_code[257 + ls], c.lit_len_bits[257 + ls]);
             out.put(lc + 3 - length_base[ls], length_extra[ls]);
