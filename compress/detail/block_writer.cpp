@@ -177,15 +177,21 @@ void write_dynamic_header(BitWriter& out, const BlockPlan& plan) {
     out.put(plan.hlit - 257, 5);
     out.put(plan.hdist - 1, 5);
     out.put(plan.hclen - 4, 4);
-    for (unsigned i = 0; i < plan.hclen; ++i) {
-        out.put(plan.code_length_bits[code_length_order[i]], 3);
+    out.flush();
+    // Fewer than 8 bits are held after a flush: eight 3-bit lengths, or four run-length items
+    // (a code of at most 7 bits and at most 7 extra bits each), fit the accumulator together.
+    for (unsigned i = 0; i < plan.hclen; i += 8) {
+        for (unsigned k = i; k < i + 8 && k < plan.hclen; ++k)
+            out.put(plan.code_length_bits[code_length_order[k]], 3);
         out.flush();
     }
     static constexpr std::uint8_t extra_bits[3] = {2, 3, 7};  // symbols 16, 17, 18
-    for (unsigned i = 0; i < plan.rle_count; ++i) {
-        const unsigned s = plan.rle_symbol[i];
-        out.put(plan.code_length_code[s], plan.code_length_bits[s]);
-        if (s >= 16) out.put(plan.rle_extra[i], extra_bits[s - 16]);
+    for (unsigned i = 0; i < plan.rle_count; i += 4) {
+        for (unsigned k = i; k < i + 4 && k < plan.rle_count; ++k) {
+            const unsigned s = plan.rle_symbol[k];
+            out.put(plan.code_length_code[s], plan.code_length_bits[s]);
+            if (s >= 16) out.put(plan.rle_extra[k], extra_bits[s - 16]);
+        }
         out.flush();
     }
 }
