@@ -184,13 +184,15 @@ void MatchFinder::insert_range(const MatchWindow& w, std::size_t from, std::size
     if (!hit0 && !hit1) return {0, 0};
     // RFC 1951 §3.2.5: lengths up to 258.
     const auto max_length =
-        static_cast<unsigned>(std::min<std::size_t>(max_match, w.data + w.end - here));
+        static_cast<unsigned>(std::min<std::ptrdiff_t>(max_match, w.data + w.end - here));
     Match best{0, 0};
     if (hit0) {
         best = {4 + common_length(here - d0 + 4, here + 4, max_length - 4), d0};
         if (best.length >= nice || best.length >= max_length) return best;
     }
-    if (hit1) {
+    // Longer than the first candidate only if it matches the 4 bytes that end one past it.
+    if (hit1 && (best.length == 0 || load32(here - d1 + best.length - 3) ==
+                                         load32(here + best.length - 3))) {
         const unsigned len = 4 + common_length(here - d1 + 4, here + 4, max_length - 4);
         if (len > best.length) best = {len, d1};
     }
