@@ -34,18 +34,18 @@ struct LevelConfig {
     std::size_t reindex_bytes;
 };
 
-// chain, nice, good, lazy, max_insert, lazy evaluation, skip ahead; re-indexed history.
+// chain, nice, good, lazy, max_insert, lazy evaluation, skip ahead, buckets; re-indexed history.
 constexpr LevelConfig level_configs[10] = {
-    {{0, 0, 0, 0, 0, false, false}, 0},  // 0: stored blocks only
-    {{3, 24, 0, 0, 6, false, true}, 2048},
-    {{6, 32, 0, 0, 8, false, true}, 4096},
-    {{12, 64, 0, 0, 16, false, false}, 8192},
-    {{16, 16, 4, 4, 0, true, false}, 8192},
-    {{32, 32, 8, 16, 0, true, false}, 16384},
-    {{128, 128, 8, 16, 0, true, false}, 16384},  // 6: the default
-    {{256, 128, 8, 32, 0, true, false}, 32768},
-    {{1024, 258, 32, 128, 0, true, false}, 32768},
-    {{4096, 258, 32, 258, 0, true, false}, 32768},
+    {{0, 0, 0, 0, 0, false, false, false}, 0},  // 0: stored blocks only
+    {{2, 24, 0, 0, 6, false, true, true}, 2048},
+    {{6, 32, 0, 0, 8, false, true, false}, 4096},
+    {{12, 64, 0, 0, 16, false, false, false}, 8192},
+    {{16, 16, 4, 4, 0, true, false, false}, 8192},
+    {{32, 32, 8, 16, 0, true, false, false}, 16384},
+    {{128, 128, 8, 16, 0, true, false, false}, 16384},  // 6: the default
+    {{256, 128, 8, 32, 0, true, false, false}, 32768},
+    {{1024, 258, 32, 128, 0, true, false, false}, 32768},
+    {{4096, 258, 32, 258, 0, true, false, false}, 32768},
 };
 
 // Input kept beyond the window before it is compressed, so the window slides (a memmove of the
@@ -380,8 +380,10 @@ void Deflater::State::prepare_tables() {
         finder = own_finder.get();
     }
     std::size_t from = indexed;
-    if (finder->owner != id) {
+    const bool bucketed = config->match.buckets;
+    if (finder->owner != id || finder->bucketed() != bucketed) {
         finder->owner = id;
+        finder->set_bucketed(bucketed);
         finder->clear_block();
         from = std::max(low, cur > config->reindex_bytes ? cur - config->reindex_bytes : 0);
     }

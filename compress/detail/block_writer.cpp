@@ -142,13 +142,24 @@ std::uint64_t fixed_data_bits(const BlockSymbols& b) {
 }
 
 void write_symbols(BitWriter& out, const BlockSymbols& b, const LitLenDistanceCodes& c) {
-    for (std::size_t i = 0; i < b.count; ++i) {
-        const std::uint32_t item = b.items[i];
-        if (item < 256) {
-            out.put(c.lit_len_code[item], c.lit_len_bits[item]);
+    const std::uint32_t* item = b.items;
+    const std::uint32_t* const end = b.items + b.count;
+    auto put_literal = [&](std::uint32_t literal) {
+        out.put(c.lit_len_code[literal], c.lit_len_bits[literal]);
+    };
+    while (item != end) {
+        const std::uint32_t first = *item++;
+        if (first < 256) {
+            // Literals, up to three per flush: fewer than 8 bits are held after a flush and a
+            // literal's code has at most 15, so three fit the 64-bit accumulator.
+            put_literal(first);
+            if (item != end && *item < 256) {
+                put_literal(*item++);
+                if (item != end && *item < 256) put_literal(*item++);
+            }
         } else {
             // §3.2.5: a length symbol and its extra bits, then a distance symbol and its own.
-            const unsigned lc = item & 0xff, distance = item >> 8;
+            const unsigned lc = first & 0xff, distance = first >> 8;
             const unsigned ls = length_symbol_of[lc];
             out.put(c.lit_len_code[257 + ls], c.lit_len_bits[257 + ls]);
             out.put(lc + 3 - length_base[ls], length_extra[ls]);
@@ -166,15 +177,21 @@ void write_dynamic_header(BitWriter& out, const BlockPlan& plan) {
     out.put(plan.hlit - 257, 5);
     out.put(plan.hdist - 1, 5);
     out.put(plan.hclen - 4, 4);
-    for (unsigned i = 0; i < plan.hclen; ++i) {
-        out.put(plan.code_length_bits[code_length_order[i]], 3);
+    out.flush();
+    // Fewer than 8 bits are held after a flush: eight 3-bit lengths, or four run-length items
+    // (a code of at most 7 bits and at most 7 extra bits each), fit the accumulator together.
+    for (unsigned i = 0; i < plan.hclen; i += 8) {
+        for (unsigned k = i; k < i + 8 && k < plan.hclen; ++k)
+            out.put(plan.code_length_bits[code_length_order[k]], 3);
         out.flush();
     }
     static constexpr std::uint8_t extra_bits[3] = {2, 3, 7};  // symbols 16, 17, 18
-    for (unsigned i = 0; i < plan.rle_count; ++i) {
-        const unsigned s = plan.rle_symbol[i];
-        out.put(plan.code_length_code[s], plan.code_length_bits[s]);
-        if (s >= 16) out.put(plan.rle_extra[i], extra_bits[s - 16]);
+    for (unsigned i = 0; i < plan.rle_count; i += 4) {
+        for (unsigned k = i; k < i + 4 && k < plan.rle_count; ++k) {
+            const unsigned s = plan.rle_symbol[k];
+            out.put(plan.code_length_code[s], plan.code_length_bits[s]);
+            if (s >= 16) out.put(plan.rle_extra[k], extra_bits[s - 16]);
+        }
         out.flush();
     }
 }
