@@ -255,9 +255,11 @@ BlockStatus BlockDecoder::build_block_codes() noexcept {
         e = build_canonical(distance_lengths, distance_count_, Alphabet::distance,
                             dynamic_.distance);
     if (e != Error{}) return fail(e);
-    build_decode_table(dynamic_.literal_length, Alphabet::literal_length, literal_length_root_bits,
-                       literal_length_table_.data());
-    build_decode_table(dynamic_.distance, Alphabet::distance, distance_root_bits,
+    dynamic_.literal_length_root = root_bits_for(dynamic_.literal_length, literal_length_root_bits);
+    dynamic_.distance_root = root_bits_for(dynamic_.distance, distance_root_bits);
+    build_decode_table(dynamic_.literal_length, Alphabet::literal_length,
+                       dynamic_.literal_length_root, literal_length_table_.data());
+    build_decode_table(dynamic_.distance, Alphabet::distance, dynamic_.distance_root,
                        distance_table_.data());
     dynamic_.literal_length_table = literal_length_table_.data();
     dynamic_.distance_table = distance_table_.data();

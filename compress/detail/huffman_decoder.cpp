@@ -114,6 +114,7 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
     for (; s < n; ++s)
         place(s);
     code.symbols = static_cast<std::uint16_t>(used);
+    code.longest = static_cast<std::uint8_t>(longest);
     return Error{};
 }
 
@@ -191,9 +192,12 @@ const BlockCodes& fixed_codes() noexcept {
                                   codes.literal_length);
             (void)build_canonical(d_lengths.data(), d_lengths.size(), Alphabet::distance,
                                   codes.distance);
+            codes.literal_length_root =
+                root_bits_for(codes.literal_length, literal_length_root_bits);
+            codes.distance_root = root_bits_for(codes.distance, distance_root_bits);
             build_decode_table(codes.literal_length, Alphabet::literal_length,
-                               literal_length_root_bits, literal_length.data());
-            build_decode_table(codes.distance, Alphabet::distance, distance_root_bits,
+                               codes.literal_length_root, literal_length.data());
+            build_decode_table(codes.distance, Alphabet::distance, codes.distance_root,
                                distance.data());
             codes.literal_length_table = literal_length.data();
             codes.distance_table = distance.data();

@@ -30,6 +30,7 @@ struct CanonicalCode {
     std::array<std::uint16_t, max_code_bits + 1> count{};        // codes of each length; [0] unused
     std::array<std::uint16_t, literal_length_symbols> symbol{};  // by (length, symbol)
     std::uint16_t symbols = 0;                                   // entries of symbol in use
+    std::uint8_t longest = 0;                                    // the longest code's length
     bool complete = false;  // every bit pattern starts a code (§3.2.2 Kraft equality)
 };
 
@@ -65,12 +66,22 @@ struct DecodeEntry {
 std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, unsigned root,
                                DecodeEntry* table) noexcept;
 
+// The first-level table's bits for `code`: `most` (the alphabet's root), or fewer when the
+// longest code is shorter. A short code needs no more: each entry stands for one code either
+// way, and the table to fill shrinks by half per bit (a 1 KiB message's codes are mostly 7 bits
+// or less, so 128 entries instead of 1024).
+constexpr unsigned root_bits_for(const CanonicalCode& code, unsigned most) noexcept {
+    return code.longest < 1 ? 1 : code.longest < most ? code.longest : most;
+}
+
 // The literal/length and distance codes of one block, in both forms.
 struct BlockCodes {
     CanonicalCode literal_length;
     CanonicalCode distance;
     const DecodeEntry* literal_length_table = nullptr;
     const DecodeEntry* distance_table = nullptr;
+    unsigned literal_length_root = literal_length_root_bits;  // the tables' first-level bits
+    unsigned distance_root = distance_root_bits;
 };
 
 // §3.2.6: the fixed codes, built once (thread-safe) on first use.

@@ -71,6 +71,10 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
 
     const DecodeEntry* const literal_length = codes.literal_length_table;
     const DecodeEntry* const distance_table = codes.distance_table;
+    const unsigned literal_length_root = codes.literal_length_root;
+    const unsigned distance_root = codes.distance_root;
+    const std::uint64_t literal_length_mask = low_bits(literal_length_root);
+    const std::uint64_t distance_mask = low_bits(distance_root);
     const std::uint32_t farthest = history.max_distance(), history_have = history.have();
     FastStop stop = FastStop::margin;
 
@@ -87,10 +91,10 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
             if (count < fast_item_bits) break;
         }
 
-        DecodeEntry e = literal_length[bits & low_bits(literal_length_root_bits)];
+        DecodeEntry e = literal_length[bits & literal_length_mask];
         if (e.kind == DecodeEntry::subtable) {
-            bits >>= literal_length_root_bits;
-            count -= literal_length_root_bits;
+            bits >>= literal_length_root;
+            count -= literal_length_root;
             e = literal_length[e.value + (bits & low_bits(e.bits))];
         }
         bits >>= e.bits;
@@ -100,7 +104,7 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
             // Text is mostly literals: two more may follow without a refill. At least 41 bits
             // are left, and a literal found in the first-level table takes at most 10.
             for (int more = 0; more < 2; ++more) {
-                e = literal_length[bits & low_bits(literal_length_root_bits)];
+                e = literal_length[bits & literal_length_mask];
                 if (e.kind != DecodeEntry::literal) break;
                 bits >>= e.bits;
                 count -= e.bits;
@@ -121,10 +125,10 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
         bits >>= e.kind;
         count -= e.kind;
 
-        e = distance_table[bits & low_bits(distance_root_bits)];
+        e = distance_table[bits & distance_mask];
         if (e.kind == DecodeEntry::subtable) {
-            bits >>= distance_root_bits;
-            count -= distance_root_bits;
+            bits >>= distance_root;
+            count -= distance_root;
             e = distance_table[e.value + (bits & low_bits(e.bits))];
         }
         bits >>= e.bits;
