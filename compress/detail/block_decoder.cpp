@@ -155,6 +155,7 @@ BlockStatus BlockDecoder::table_sizes(BitBuffer& bits, Input& in) noexcept {
         return fail(Error::bad_code_lengths);
     code_length_lengths_.fill(0);
     lengths_read_ = 0;
+    listed_ = 0;
     mode_ = Mode::code_length_lengths;
     return BlockStatus::next_step;
 }
@@ -190,10 +191,12 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
     // the compiler would otherwise assume may change them. They go back at every exit.
     BitBuffer b = bits;
     unsigned n = lengths_read_;
+    unsigned listed = listed_;  // entries of with_code_: the symbols given a length so far
     const std::uint8_t* const entry = in.next;
     auto stop = [&](BlockStatus status) {
         bits = b;
         lengths_read_ = static_cast<std::uint16_t>(n);
+        listed_ = static_cast<std::uint16_t>(listed);
         return status;
     };
     // refill8() reads ahead: whole bytes it took in this call and no length used go back to
@@ -218,7 +221,9 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
         }
         const unsigned symbol = e.value, used = e.bits;
         if (symbol < 16) {
-            lengths_[n++] = static_cast<std::uint8_t>(symbol);
+            lengths_[n] = static_cast<std::uint8_t>(symbol);
+            with_code_[listed] = static_cast<std::uint16_t>(n++);
+            listed += symbol != 0;  // listed when it has a code: a store, no branch
             b.drop(used);
             continue;
         }
@@ -236,6 +241,9 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
         // Why reject: a repeat past the last length would write lengths of no symbol.
         if (n + repeat > total) return give_back(), stop(fail(Error::bad_code_lengths));
         std::fill_n(lengths_.begin() + n, repeat, length);
+        if (length != 0)
+            for (unsigned k = 0; k < repeat; ++k)
+                with_code_[listed++] = static_cast<std::uint16_t>(n + k);
         n += repeat;
         b.drop(used + extra);
     }
@@ -248,12 +256,16 @@ BlockStatus BlockDecoder::build_block_codes() noexcept {
     // Why reject: a block whose end-of-block symbol has no code could never end (§3.2.5: every
     // block ends with 256).
     if (lengths_[end_of_block_symbol] == 0) return fail(Error::missing_end_of_block);
-    const std::uint8_t* distance_lengths = lengths_.data() + literal_length_count_;
-    Error e = build_canonical(lengths_.data(), literal_length_count_, Alphabet::literal_length,
-                              dynamic_.literal_length);
+    // The list of symbols with a code runs on from the literal/lengths into the distances.
+    std::size_t split = listed_;
+    while (split > 0 && with_code_[split - 1] >= literal_length_count_)
+        --split;
+    Error e = build_canonical_listed(lengths_.data(), with_code_.data(), split, 0,
+                                     Alphabet::literal_length, dynamic_.literal_length);
     if (e == Error{})
-        e = build_canonical(distance_lengths, distance_count_, Alphabet::distance,
-                            dynamic_.distance);
+        e = build_canonical_listed(lengths_.data() + literal_length_count_,
+                                   with_code_.data() + split, listed_ - split,
+                                   literal_length_count_, Alphabet::distance, dynamic_.distance);
     if (e != Error{}) return fail(e);
     dynamic_.literal_length_root = root_bits_for(dynamic_.literal_length, literal_length_root_bits);
     dynamic_.distance_root = root_bits_for(dynamic_.distance, distance_root_bits);

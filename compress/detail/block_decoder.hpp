@@ -89,6 +89,9 @@ class BlockDecoder {
     std::uint16_t code_length_count_ = 0;     // HCLEN + 4
     std::uint16_t lengths_read_ = 0;
     std::array<std::uint8_t, max_literal_length_codes + max_distance_codes> lengths_{};
+    // The positions in lengths_ given a length other than 0, in order, and how many.
+    std::array<std::uint16_t, max_literal_length_codes + max_distance_codes> with_code_{};
+    std::uint16_t listed_ = 0;
 
     // The current block's codes: the fixed ones, or these, built from the lengths.
     const BlockCodes* codes_ = nullptr;

@@ -61,28 +61,40 @@ DecodeEntry with_bits(DecodeEntry e, unsigned bits) noexcept {
 
 Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alphabet,
                       CanonicalCode& code) noexcept {
-    code.count.fill(0);
-    // Unused symbols come in long runs: eight lengths of 0 are skipped with one test.
-    std::size_t s = 0;
+    // List the symbols that have a code. Unused symbols come in long runs: eight lengths of 0
+    // are skipped with one test.
+    std::array<std::uint16_t, literal_length_symbols> with_code;
+    std::size_t listed = 0, s = 0;
+    auto list = [&](std::size_t t) {  // one store per symbol, no branch
+        with_code[listed] = static_cast<std::uint16_t>(t);
+        listed += lengths[t] != 0;
+    };
     for (; s + 8 <= n; s += 8) {
         if (all_zero8(lengths + s)) continue;
 #pragma GCC unroll 8  // eight lengths: straight-line code
         for (std::size_t k = 0; k < 8; ++k)
-            ++code.count[lengths[s + k]];
+            list(s + k);
     }
     for (; s < n; ++s)
-        ++code.count[lengths[s]];
-    code.count[0] = 0;
+        list(s);
+    return build_canonical_listed(lengths, with_code.data(), listed, 0, alphabet, code);
+}
+
+Error build_canonical_listed(const std::uint8_t* lengths, const std::uint16_t* with_code,
+                             std::size_t listed, std::uint16_t first, Alphabet alphabet,
+                             CanonicalCode& code) noexcept {
+    code.count.fill(0);
+    for (std::size_t k = 0; k < listed; ++k)
+        ++code.count[lengths[with_code[k] - first]];
 
     // §3.2.2, Kraft: each code of length L uses 2^(15-L) of the 2^15 patterns of 15 bits.
     // `left` counts the patterns still free at the current length.
-    int left = 1, longest = 0, used = 0;
+    int left = 1, longest = 0;
     for (unsigned len = 1; len <= max_code_bits; ++len) {
         left = left * 2 - code.count[len];
         // Why reject: more codes than patterns means two symbols would share a code.
         if (left < 0) return Error::oversubscribed_code;
         if (code.count[len] != 0) longest = static_cast<int>(len);
-        used += code.count[len];
     }
     code.complete = left == 0;
     if (!code.complete) {
@@ -91,29 +103,21 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
         // end-of-block, or only one distance), and a distance code with no symbols (a block
         // of literals only). The code-length code must always be complete.
         const bool one_symbol = longest == 1 && alphabet != Alphabet::code_lengths;
-        const bool empty = used == 0 && alphabet == Alphabet::distance;
+        const bool empty = listed == 0 && alphabet == Alphabet::distance;
         if (!one_symbol && !empty) return Error::incomplete_code;
     }
 
-    // Sort the symbols by (length, symbol): offsets[len] is where that length's run begins.
-    // Unused symbols go after the used ones (offsets[0]), where nothing reads them: one store
-    // per symbol, no branch.
-    std::array<std::uint16_t, max_code_bits + 2> offsets{};
-    for (unsigned len = 1; len <= max_code_bits; ++len)
+    // Sort the symbols by (length, symbol): offsets[len] is where that length's run begins,
+    // and the list is in symbol order already.
+    std::array<std::uint16_t, max_code_bits + 1> offsets;
+    offsets[0] = offsets[1] = 0;
+    for (unsigned len = 1; len < max_code_bits; ++len)
         offsets[len + 1] = static_cast<std::uint16_t>(offsets[len] + code.count[len]);
-    offsets[0] = static_cast<std::uint16_t>(used);
-    auto place = [&](std::size_t t) {
-        code.symbol[offsets[lengths[t]]++] = static_cast<std::uint16_t>(t);
-    };
-    for (s = 0; s + 8 <= n; s += 8) {
-        if (all_zero8(lengths + s)) continue;
-#pragma GCC unroll 8  // eight lengths: straight-line code
-        for (std::size_t k = 0; k < 8; ++k)
-            place(s + k);
+    for (std::size_t k = 0; k < listed; ++k) {
+        const auto symbol = static_cast<std::uint16_t>(with_code[k] - first);
+        code.symbol[offsets[lengths[symbol]]++] = symbol;
     }
-    for (; s < n; ++s)
-        place(s);
-    code.symbols = static_cast<std::uint16_t>(used);
+    code.symbols = static_cast<std::uint16_t>(listed);
     code.longest = static_cast<std::uint8_t>(longest);
     return Error{};
 }

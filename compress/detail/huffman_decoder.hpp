@@ -42,6 +42,17 @@ struct CanonicalCode {
 [[nodiscard]] Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alphabet,
                                     CanonicalCode& code) noexcept;
 
+// The same, from the symbols that have a code, listed in increasing order (offset by `first`:
+// symbol with_code[k] - first has length lengths[with_code[k] - first]); every other symbol
+// has none. The work follows the symbols listed, not the alphabet: a dynamic block lists them
+// as it reads their lengths (a 1 KiB message gives some 40 of its 275 literal/lengths a code).
+// Counting and sorting every symbol instead bumps the counter of length 0 once per unused
+// symbol, a chain of dependent memory updates that cost a fifth of such a message's time.
+[[nodiscard]] Error build_canonical_listed(const std::uint8_t* lengths,
+                                           const std::uint16_t* with_code, std::size_t listed,
+                                           std::uint16_t first, Alphabet alphabet,
+                                           CanonicalCode& code) noexcept;
+
 // Result of a bit-by-bit decode.
 inline constexpr int decode_needs_input = -1;  // the input ended inside the code
 inline constexpr int decode_invalid = -2;      // no code matches (an incomplete code's gap)
