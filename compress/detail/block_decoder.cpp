@@ -156,6 +156,7 @@ BlockStatus BlockDecoder::table_sizes(BitBuffer& bits, Input& in) noexcept {
     code_length_lengths_.fill(0);
     lengths_read_ = 0;
     listed_ = 0;
+    length_counts_.fill(0);
     mode_ = Mode::code_length_lengths;
     return BlockStatus::next_step;
 }
@@ -224,6 +225,7 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
             lengths_[n] = static_cast<std::uint8_t>(symbol);
             with_code_[listed] = static_cast<std::uint16_t>(n++);
             listed += symbol != 0;  // listed when it has a code: a store, no branch
+            ++length_counts_[symbol];
             b.drop(used);
             continue;
         }
@@ -241,6 +243,7 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
         // Why reject: a repeat past the last length would write lengths of no symbol.
         if (n + repeat > total) return give_back(), stop(fail(Error::bad_code_lengths));
         std::fill_n(lengths_.begin() + n, repeat, length);
+        length_counts_[length] = static_cast<std::uint16_t>(length_counts_[length] + repeat);
         if (length != 0)
             for (unsigned k = 0; k < repeat; ++k)
                 with_code_[listed++] = static_cast<std::uint16_t>(n + k);
@@ -260,6 +263,14 @@ BlockStatus BlockDecoder::build_block_codes() noexcept {
     std::size_t split = listed_;
     while (split > 0 && with_code_[split - 1] >= literal_length_count_)
         --split;
+    // The counts so far are of both codes: the distance code's few are set apart.
+    CanonicalCode& distance = dynamic_.distance;
+    distance.count.fill(0);
+    for (std::size_t k = split; k < listed_; ++k)
+        ++distance.count[lengths_[with_code_[k]]];
+    for (unsigned len = 1; len <= max_code_bits; ++len)
+        dynamic_.literal_length.count[len] =
+            static_cast<std::uint16_t>(length_counts_[len] - distance.count[len]);
     Error e = build_canonical_listed(lengths_.data(), with_code_.data(), split, 0,
                                      Alphabet::literal_length, dynamic_.literal_length);
     if (e == Error{})

@@ -92,6 +92,7 @@ class BlockDecoder {
     // The positions in lengths_ given a length other than 0, in order, and how many.
     std::array<std::uint16_t, max_literal_length_codes + max_distance_codes> with_code_{};
     std::uint16_t listed_ = 0;
+    std::array<std::uint16_t, max_code_bits + 1> length_counts_{};  // lengths read, by value
 
     // The current block's codes: the fixed ones, or these, built from the lengths.
     const BlockCodes* codes_ = nullptr;

@@ -77,16 +77,16 @@ Error build_canonical(const std::uint8_t* lengths, std::size_t n, Alphabet alpha
     }
     for (; s < n; ++s)
         list(s);
+    code.count.fill(0);
+    for (std::size_t k = 0; k < listed; ++k)
+        ++code.count[lengths[with_code[k]]];
     return build_canonical_listed(lengths, with_code.data(), listed, 0, alphabet, code);
 }
 
 Error build_canonical_listed(const std::uint8_t* lengths, const std::uint16_t* with_code,
                              std::size_t listed, std::uint16_t first, Alphabet alphabet,
                              CanonicalCode& code) noexcept {
-    code.count.fill(0);
-    for (std::size_t k = 0; k < listed; ++k)
-        ++code.count[lengths[with_code[k] - first]];
-
+    code.count[0] = 0;
     // §3.2.2, Kraft: each code of length L uses 2^(15-L) of the 2^15 patterns of 15 bits.
     // `left` counts the patterns still free at the current length.
     int left = 1, longest = 0;

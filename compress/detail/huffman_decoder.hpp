@@ -43,11 +43,13 @@ struct CanonicalCode {
                                     CanonicalCode& code) noexcept;
 
 // The same, from the symbols that have a code, listed in increasing order (offset by `first`:
-// symbol with_code[k] - first has length lengths[with_code[k] - first]); every other symbol
-// has none. The work follows the symbols listed, not the alphabet: a dynamic block lists them
-// as it reads their lengths (a 1 KiB message gives some 40 of its 275 literal/lengths a code).
-// Counting and sorting every symbol instead bumps the counter of length 0 once per unused
-// symbol, a chain of dependent memory updates that cost a fifth of such a message's time.
+// symbol with_code[k] - first has length lengths[with_code[k] - first]; every other symbol has
+// none), with code.count already holding the codes of each length. The work follows the
+// symbols listed, not the alphabet: a dynamic block lists and counts them as it reads their
+// lengths (a 1 KiB message gives some 40 of its 275 literal/lengths a code). Counting and
+// sorting every symbol here instead bumps the counter of length 0 once per unused symbol, and
+// counting here at all makes a chain of dependent memory updates: together a fifth of such a
+// message's time.
 [[nodiscard]] Error build_canonical_listed(const std::uint8_t* lengths,
                                            const std::uint16_t* with_code, std::size_t listed,
                                            std::uint16_t first, Alphabet alphabet,
