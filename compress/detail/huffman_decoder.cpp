@@ -125,22 +125,21 @@ Error build_canonical_listed(const std::uint8_t* lengths, const std::uint16_t* w
 std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, unsigned root,
                                DecodeEntry* table) noexcept {
     const DecodeEntry* const entries = entries_of(alphabet);
-    // Codes up to the root length, shortest first. A code of length L fills every entry whose
-    // low L bits are the code (reversed: see reverse_bits): whatever bits follow it, the code
-    // is the same. Built level by level: after the codes of length L, the table's first 2^L
-    // entries are final, and doubling it (a copy of itself above itself) extends each code by
-    // a 0 bit and by a 1 bit for the next level. Entries that no code reaches (an incomplete
-    // code) keep the invalid entry they start with.
-    table[0] = table[1] = DecodeEntry{};
+    // Codes up to the root length. A code of length L fills every entry whose low L bits are
+    // the code (reversed: see reverse_bits), whatever bits follow it: 2^(root - L) entries, one
+    // every 2^L. A complete code fills every entry this way, each once; an incomplete one
+    // leaves entries no code reaches, which start invalid.
+    const std::size_t size = std::size_t{1} << root;
+    if (!code.complete) std::fill_n(table, size, DecodeEntry{});
     unsigned next_code = 0;  // §3.2.2: consecutive within a length, doubled to the next
     std::size_t index = 0;   // into code.symbol
-    std::size_t size = 2;    // entries final so far: 2^len
     for (unsigned len = 1; len <= root; ++len, next_code <<= 1) {
-        for (unsigned k = 0; k < code.count[len]; ++k, ++index, ++next_code)
-            table[reverse_bits(next_code, len)] = with_bits(entries[code.symbol[index]], len);
-        if (len < root) {
-            std::memcpy(table + size, table, size * sizeof(DecodeEntry));
-            size *= 2;
+        const unsigned codes = code.count[len];  // (in a local: the stores below may alias it)
+        const std::size_t step = std::size_t{1} << len;
+        for (unsigned k = 0; k < codes; ++k, ++index, ++next_code) {
+            const DecodeEntry e = with_bits(entries[code.symbol[index]], len);
+            for (std::size_t i = reverse_bits(next_code, len); i < size; i += step)
+                table[i] = e;
         }
     }
 
