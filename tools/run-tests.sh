@@ -10,7 +10,9 @@
 #
 # The doctest binaries run TEST_JOBS at a time (default 4): they spend most of their time waiting
 # on sockets, timers and peer processes, not on the CPU. Each one's report is printed, in the
-# order given, once it has finished. TEST_JOBS=1 runs them one after the other.
+# order given, once it has finished. TEST_JOBS=1 runs them one after the other. The static checks
+# (which compile: every public header alone, the install test's programs) run beside them and
+# take that idle CPU; their results are printed at the end.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -71,6 +73,23 @@ run_doctests() {
     rm -rf "$logs"
 }
 
+# static_checks DIR: check-layers, check-headers and the install test, each writing DIR/NAME.log
+# and, when it passed, DIR/NAME.ok. Run in the background while the doctest binaries run.
+static_checks() {
+    local dir=$1
+    make --no-print-directory check-layers >"$dir/check-layers.log" 2>&1 && touch "$dir/check-layers.ok"
+    make --no-print-directory check-headers CXX="${CXX:-g++}" >"$dir/check-headers.log" 2>&1 &&
+        touch "$dir/check-headers.ok"
+    bash tools/install-test.sh >"$dir/install-test.log" 2>&1 && touch "$dir/install-test.ok"
+}
+
+static_dir=""
+if [ "$SUITES" = all ]; then
+    static_dir=$(mktemp -d)
+    static_checks "$static_dir" &
+    static_pid=$!
+fi
+
 run_doctests "$@"
 
 [ "$SUITES" = doctest ] || echo "== fuzz corpus replay"
@@ -81,15 +100,15 @@ for replay in "$BUILD"/fuzz-replay/*; do
     if "$replay" "fuzz/corpus/$name" >/dev/null 2>&1; then pass "replay $name"; else fail "replay $name"; fi
 done
 
-if [ "$SUITES" = all ]; then
-    echo "== static checks"
-    if make --no-print-directory check-layers >/tmp/wire-check-layers.log 2>&1; then pass check-layers
-    else cat /tmp/wire-check-layers.log; fail check-layers; fi
-    if make --no-print-directory check-headers CXX="${CXX:-g++}" >/tmp/wire-check-headers.log 2>&1; then pass check-headers
-    else tail -40 /tmp/wire-check-headers.log; fail check-headers; fi
-    echo "== install into a temporary prefix and build a program against it"
-    if bash tools/install-test.sh >/tmp/wire-install-test.log 2>&1; then pass install-test
-    else tail -40 /tmp/wire-install-test.log; fail install-test; fi
+if [ -n "$static_dir" ]; then
+    wait "$static_pid"
+    echo "== static checks (check-headers: every public header compiles alone), and an install"
+    echo "   into a temporary prefix with a program built against it"
+    for check in check-layers check-headers install-test; do
+        if [ -e "$static_dir/$check.ok" ]; then pass "$check"
+        else tail -40 "$static_dir/$check.log"; fail "$check"; fi
+    done
+    rm -rf "$static_dir"
 fi
 
 if [ ${#failures[@]} -gt 0 ]; then
