@@ -35,6 +35,7 @@ ConnState::~ConnState() {
     give_back(std::move(inflater));
     give_back(std::move(deflater));
     give_back(std::move(lent_wbuf));
+    give_back(std::move(inflated));
 }
 
 ConnState::ConnState(net::Conn conn, const ConnOptions& o)
@@ -206,8 +207,8 @@ std::size_t Conn::memory_usage() const noexcept {
     std::size_t codecs = 0;
     if (s.inflater) codecs += sizeof(MessageInflater) + s.inflater->memory_in_use();
     if (s.deflater) codecs += sizeof(MessageDeflater) + s.deflater->memory_in_use();
-    codecs +=
-        s.received_history.memory_in_use() + s.sent_history.memory_in_use() + s.lent_wbuf.capacity;
+    codecs += s.received_history.memory_in_use() + s.sent_history.memory_in_use() +
+              s.lent_wbuf.capacity + s.inflated.capacity;
     return sizeof(detail::ConnState) + s.rcap + (s.wbuf ? s.wcap : 0) + s.message.capacity +
            s.subprotocol.capacity() + codecs;
 }

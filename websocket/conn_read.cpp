@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "net/error.hpp"
 #include "websocket/conn.hpp"
@@ -241,6 +242,8 @@ std::error_code ConnState::skip_compressed() {
 
 // Skips what is left of the current message, then starts the next one.
 std::error_code ConnState::begin_message() {
+    // The last message's view is dead: its inflated bytes' buffer goes back to the thread.
+    if (inflated.data) give_back(std::exchange(inflated, ByteBuffer{}));
     Event ev;
     // A compressed message still holds its inflater until its end.
     if (msg_compressed && inflater) {
@@ -266,20 +269,20 @@ std::error_code ConnState::begin_message() {
 
 // read_message for a compressed message: every frame inflated into the assembly buffer.
 Result<Message> ConnState::read_compressed() {
-    message.size = 0;
-    if (auto ec = inflate_into(pending, !msg_open, message)) return ec;
+    inflated = take_buffer(256);
+    if (auto ec = inflate_into(pending, !msg_open, inflated)) return ec;
     pending = {};
     while (msg_open) {
         Event ev;
         if (auto ec = next_event(ev)) return ec;
         msg_open = !ev.message_end;
-        if (auto ec = inflate_into(ev.payload, ev.message_end, message)) return ec;
+        if (auto ec = inflate_into(ev.payload, ev.message_end, inflated)) return ec;
     }
     if (trace) [[unlikely]]
         trace_compression(trace, Direction::received, msg_type, inflater->message_input(),
-                          {message.data.get(), message.size}, message.size);
+                          inflated.bytes(), inflated.size);
     end_inflate();
-    return Message{msg_type, {message.data.get(), message.size}};
+    return Message{msg_type, inflated.bytes()};
 }
 
 // MessageReader::read for a compressed message: inflates straight into the caller's buffer.

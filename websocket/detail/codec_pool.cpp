@@ -72,7 +72,8 @@ void give_back(std::unique_ptr<MessageInflater> inflater) noexcept {
 }
 
 void give_back(ByteBuffer buffer) noexcept {
-    if (buffer.data) (void)pool.buffers.put(buffer);
+    // A buffer that grew for a large message is not kept idle.
+    if (buffer.data && buffer.capacity <= max_pooled_buffer) (void)pool.buffers.put(buffer);
 }
 
 std::size_t pooled_memory() noexcept {

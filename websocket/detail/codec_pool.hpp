@@ -14,7 +14,8 @@
 // message be read or written from one thread after another). A codec is therefore never shared
 // while a message is open: fibers on one thread (net/fiber.hpp) that park in the middle of a
 // message each hold their own. A thread keeps at most `pool_depth` idle codecs of each kind and
-// window size; more are freed.
+// window size, and at most `pool_depth` buffers of up to `max_pooled_buffer` bytes; more are
+// freed.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +29,7 @@
 namespace wire::websocket::detail {
 
 inline constexpr std::size_t pool_depth = 4;
+inline constexpr std::size_t max_pooled_buffer = 256 * 1024;
 
 // A deflater for `window_bits` at `level`, which keeps its stream between calls until the next
 // set_history() (call it when the message begins: from the connection's history, or from none).

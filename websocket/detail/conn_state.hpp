@@ -102,6 +102,9 @@ struct ConnState {
     bool msg_compressed = false;
     std::unique_ptr<MessageInflater> inflater;
     WindowHistory received_history;
+    // read_message's compressed message, inflated into a buffer the thread lends until the
+    // next read call (when the view dies), so an idle connection waiting for data holds none.
+    ByteBuffer inflated;
     std::uint64_t read_limit;
     net::Mutex read_mu;  // held by whoever reads (one reader; close() may read)
     // The handlers may be set on one thread while close() reads on another (a server shutting
