@@ -208,7 +208,7 @@ class Conn {
     [[nodiscard]] Role role() const noexcept;
     // What this connection holds in user-space memory now: its state, its buffers and, with
     // permessage-deflate, its history windows and any codec lent to it for a message in
-    // progress (not the socket's kernel buffers). For the reading or the writing thread.
+    // progress (not the socket's kernel buffers). While no other thread reads or writes.
     [[nodiscard]] std::size_t memory_usage() const noexcept;
     [[nodiscard]] bool valid() const noexcept { return s_ != nullptr; }
     // The socket, for addresses and options; reading or writing it directly breaks the framing.
