@@ -559,6 +559,14 @@ std::uint64_t Deflater::total_out() const noexcept {
     return state_->total_out;
 }
 
+std::size_t Deflater::copy_history(std::span<std::uint8_t> out) const noexcept {
+    const State& s = *state_;
+    const std::size_t reach = std::min<std::size_t>(s.end - s.low, s.window_size);
+    const std::size_t n = std::min(reach, out.size());
+    if (n != 0) std::memcpy(out.data(), s.window.get() + (s.end - n), n);
+    return n;
+}
+
 std::size_t Deflater::memory_in_use() const noexcept {
     const State& s = *state_;
     return sizeof(State) + s.capacity + s.pending_capacity +

@@ -86,6 +86,10 @@ class Deflater {
     // deflateBound: the size to reserve so one call completes.
     static std::size_t bound(std::size_t n, Format format = Format::raw) noexcept;
 
+    // Copies the last input bytes of the stream (the dictionary counts), at most out.size() and
+    // at most 2^window_bits, what a back-reference could still reach (RFC 1951 §3.2.5), to the
+    // start of `out`; returns how many. After a sync flush it is the history a receiver holds.
+    std::size_t copy_history(std::span<std::uint8_t> out) const noexcept;
     std::uint64_t total_in() const noexcept;
     std::uint64_t total_out() const noexcept;
     std::size_t memory_in_use() const noexcept;  // heap bytes held by this stream now

@@ -424,6 +424,14 @@ void Inflater::reset_keep_history() noexcept {
     if (state_) state_->restart(options_.format);
 }
 
+std::size_t Inflater::copy_history(std::span<std::uint8_t> out) const noexcept {
+    if (!state_) return 0;
+    const detail::History& h = state_->history;
+    const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(h.have(), out.size()));
+    if (n != 0) h.copy_out(out.data(), n, n);
+    return n;
+}
+
 std::uint64_t Inflater::total_in() const noexcept {
     return state_ ? state_->total_in : 0;
 }

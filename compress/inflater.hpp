@@ -80,6 +80,10 @@ class Inflater {
     // set_max_output(total_out() + max_message_size) before inflating it.
     void set_max_output(std::uint64_t max_output) noexcept { options_.max_output = max_output; }
 
+    // Copies the last bytes of output kept as history (at most out.size() and 2^window_bits:
+    // what a back-reference of a stream that goes on could reach) to the start of `out`;
+    // returns how many.
+    std::size_t copy_history(std::span<std::uint8_t> out) const noexcept;
     std::uint64_t total_in() const noexcept;
     std::uint64_t total_out() const noexcept;
     const GzipHeader& gzip_header() const noexcept;

@@ -7,6 +7,7 @@
 
 #include "net/error.hpp"
 #include "net/fiber.hpp"
+#include "websocket/detail/codec_pool.hpp"
 #include "websocket/detail/conn_state.hpp"
 #include "websocket/error.hpp"
 
@@ -28,6 +29,15 @@ ReaderOptions reader_options(const ConnOptions& o) {
 
 }  // namespace
 
+ConnState::~ConnState() {
+    release_write_buffer();
+    // Codecs lent for a message that never ended go back; the next message resets them.
+    give_back(std::move(inflater));
+    give_back(std::move(deflater));
+    give_back(std::move(lent_wbuf));
+    give_back(std::move(inflated));
+}
+
 ConnState::ConnState(net::Conn conn, const ConnOptions& o)
     : net(std::move(conn)),
       role(o.role),
@@ -35,19 +45,17 @@ ConnState::ConnState(net::Conn conn, const ConnOptions& o)
       trace(o.trace),
       rcap(std::max({o.read_buffer_size, min_buffer_size, o.already_read.size()})),
       reader(reader_options(o)),
+      read_limit(o.read_limit),
       wcap(std::max<std::size_t>(
           o.write_buffer_pool ? o.write_buffer_pool->buffer_size() : o.write_buffer_size, 256)),
       pool(o.write_buffer_pool) {
     rbuf = std::make_unique_for_overwrite<std::uint8_t[]>(rcap);
     if (o.deflate) {
-        // The codecs' memory comes with the first compressed message, not now.
-        inflater.emplace(o.deflate->receive_window_bits(role),
-                         o.deflate->receive_no_context_takeover(role), o.read_limit);
-        deflater.emplace(o.deflate->send_window_bits(role),
-                         o.deflate->send_no_context_takeover(role), o.compression.level);
+        // The codecs are lent by the thread for each compressed message (detail/codec_pool.hpp).
+        deflate_params = o.deflate;
+        compression_level = o.compression.level;
         write_compression = true;
         compression_threshold = o.compression.threshold;
-        deflate_params = *o.deflate;
     }
     if (!o.already_read.empty()) {
         std::memcpy(rbuf.get(), o.already_read.data(), o.already_read.size());
@@ -180,18 +188,29 @@ CloseError Conn::close_error() const {
 }
 
 const DeflateParams* Conn::compression() const noexcept {
-    return s_->deflater ? &s_->deflate_params : nullptr;
+    return s_->deflate_params ? &*s_->deflate_params : nullptr;
 }
 
 void Conn::enable_write_compression(bool on) noexcept {
-    s_->write_compression = on && s_->deflater.has_value();
+    s_->write_compression = on && s_->deflate_params.has_value();
 }
 
 std::error_code Conn::set_compression_level(int level) {
     // gorilla's SetCompressionLevel: -2..9 there; DEFLATE levels 0 (store) to 9 here.
     if (level < 0 || level > 9) return std::make_error_code(std::errc::invalid_argument);
-    if (s_->deflater) s_->deflater->set_level(level);
+    s_->compression_level = level;  // the deflater lent for the next message takes it
     return {};
+}
+
+std::size_t Conn::memory_usage() const noexcept {
+    const auto& s = *s_;
+    std::size_t codecs = 0;
+    if (s.inflater) codecs += sizeof(MessageInflater) + s.inflater->memory_in_use();
+    if (s.deflater) codecs += sizeof(MessageDeflater) + s.deflater->memory_in_use();
+    codecs += s.received_history.memory_in_use() + s.sent_history.memory_in_use() +
+              s.lent_wbuf.capacity + s.inflated.capacity;
+    return sizeof(detail::ConnState) + s.rcap + (s.wbuf ? s.wcap : 0) + s.message.capacity +
+           s.subprotocol.capacity() + codecs;
 }
 
 const std::string& Conn::subprotocol() const noexcept {

@@ -206,6 +206,10 @@ class Conn {
     // What permessage-deflate runs with, or nullptr when it was not negotiated.
     [[nodiscard]] const DeflateParams* compression() const noexcept;
     [[nodiscard]] Role role() const noexcept;
+    // What this connection holds in user-space memory now: its state, its buffers and, with
+    // permessage-deflate, its history windows and any codec lent to it for a message in
+    // progress (not the socket's kernel buffers). While no other thread reads or writes.
+    [[nodiscard]] std::size_t memory_usage() const noexcept;
     [[nodiscard]] bool valid() const noexcept { return s_ != nullptr; }
     // The socket, for addresses and options; reading or writing it directly breaks the framing.
     [[nodiscard]] net::Conn& net_conn() noexcept;

@@ -5,9 +5,11 @@
 #include <cassert>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "net/error.hpp"
 #include "websocket/conn.hpp"
+#include "websocket/detail/codec_pool.hpp"
 #include "websocket/detail/conn_state.hpp"
 #include "websocket/error.hpp"
 
@@ -178,13 +180,35 @@ std::error_code ConnState::next_event_into(Event& ev, std::uint8_t* dst, std::si
     return {};
 }
 
+// A compressed message begins (its first frame had RSV1, RFC 7692 §6.1): an inflater from the
+// thread's pool, starting from this connection's history with context takeover (§7.2.3.2),
+// from none without.
+void ConnState::begin_inflate() {
+    const int bits = deflate_params->receive_window_bits(role);
+    if (!inflater) inflater = take_inflater(bits, read_limit);
+    inflater->begin_message(msg_type == Opcode::text);
+    inflater->set_history(deflate_params->receive_no_context_takeover(role)
+                              ? std::span<const std::uint8_t>{}
+                              : received_history.bytes());
+}
+
+// The message is inflated: with context takeover its last bytes are what the peer's next
+// message may refer back to; the inflater goes back to the thread.
+void ConnState::end_inflate() noexcept {
+    if (!deflate_params->receive_no_context_takeover(role))
+        received_history.take_from(*inflater, deflate_params->receive_window_bits(role));
+    give_back(std::move(inflater));
+}
+
 // Inflates `in`, the compressed message's next payload bytes (`last`: its final ones), onto the
 // end of `out`, which grows with what comes out: never to what a peer claims, and at most one
 // byte past the read limit (MessageInflater stops there).
 std::error_code ConnState::inflate_into(std::span<const std::uint8_t> in, bool last,
                                         ByteBuffer& out) {
     for (;;) {
-        if (out.capacity - out.size < 64) out.reserve(out.size + std::max(out.size, rcap));
+        // From 256 bytes, doubling: a small message leaves a small buffer behind.
+        if (out.capacity - out.size < 64)
+            out.reserve(out.size + std::max<std::size_t>(out.size, 256));
         const auto r =
             inflater->inflate(in, {out.data.get() + out.size, out.capacity - out.size}, last);
         out.size += r.produced;
@@ -204,7 +228,10 @@ std::error_code ConnState::skip_compressed() {
             pending = pending.subspan(r.consumed);
             if (r.error) return fail_protocol(r.error);
         }
-        if (!msg_open) return {};
+        if (!msg_open) {
+            end_inflate();
+            return {};
+        }
         pending = {};
         Event ev;
         if (auto ec = next_event(ev)) return ec;
@@ -215,8 +242,11 @@ std::error_code ConnState::skip_compressed() {
 
 // Skips what is left of the current message, then starts the next one.
 std::error_code ConnState::begin_message() {
+    // The last message's view is dead: its inflated bytes' buffer goes back to the thread.
+    if (inflated.data) give_back(std::exchange(inflated, ByteBuffer{}));
     Event ev;
-    if (msg_compressed && !inflater->message_done()) {
+    // A compressed message still holds its inflater until its end.
+    if (msg_compressed && inflater) {
         if (auto ec = skip_compressed()) return ec;
     }
     while (msg_open) {
@@ -233,32 +263,33 @@ std::error_code ConnState::begin_message() {
     msg_open = !ev.message_end;
     // RFC 7692 §6.1: RSV1 on the first frame (FrameReader allows it only when negotiated).
     msg_compressed = (ev.rsv & rsv1) != 0;
-    if (msg_compressed) inflater->begin_message(msg_type == Opcode::text);
+    if (msg_compressed) begin_inflate();
     return {};
 }
 
 // read_message for a compressed message: every frame inflated into the assembly buffer.
 Result<Message> ConnState::read_compressed() {
-    message.size = 0;
-    if (auto ec = inflate_into(pending, !msg_open, message)) return ec;
+    inflated = take_buffer(256);
+    if (auto ec = inflate_into(pending, !msg_open, inflated)) return ec;
     pending = {};
     while (msg_open) {
         Event ev;
         if (auto ec = next_event(ev)) return ec;
         msg_open = !ev.message_end;
-        if (auto ec = inflate_into(ev.payload, ev.message_end, message)) return ec;
+        if (auto ec = inflate_into(ev.payload, ev.message_end, inflated)) return ec;
     }
     if (trace) [[unlikely]]
         trace_compression(trace, Direction::received, msg_type, inflater->message_input(),
-                          {message.data.get(), message.size}, message.size);
-    return Message{msg_type, {message.data.get(), message.size}};
+                          inflated.bytes(), inflated.size);
+    end_inflate();
+    return Message{msg_type, inflated.bytes()};
 }
 
 // MessageReader::read for a compressed message: inflates straight into the caller's buffer.
 Result<std::size_t> ConnState::read_inflated(std::span<std::uint8_t> out) {
     if (out.empty()) return std::size_t{0};
     for (;;) {
-        if (inflater->message_done()) return std::size_t{0};  // the message's end
+        if (!inflater) return std::size_t{0};  // the message's end (the inflater went back)
         if (pending.empty() && msg_open) {
             Event ev;
             if (auto ec = next_event(ev)) return ec;
@@ -268,9 +299,12 @@ Result<std::size_t> ConnState::read_inflated(std::span<std::uint8_t> out) {
         const auto r = inflater->inflate(pending, out, !msg_open);
         pending = pending.subspan(r.consumed);
         if (r.error) return fail_protocol(r.error);
-        if (inflater->message_done() && trace) [[unlikely]]
-            trace_compression(trace, Direction::received, msg_type, inflater->message_input(), {},
-                              inflater->message_size());
+        if (inflater->message_done()) {
+            if (trace) [[unlikely]]
+                trace_compression(trace, Direction::received, msg_type, inflater->message_input(),
+                                  {}, inflater->message_size());
+            end_inflate();
+        }
         if (r.produced > 0) return r.produced;
     }
 }
@@ -347,7 +381,8 @@ Result<std::size_t> MessageReader::read(void* data, std::size_t size) {
 
 void Conn::set_read_limit(std::uint64_t bytes) noexcept {
     s_->reader.set_read_limit(bytes);
-    if (s_->inflater) s_->inflater->set_limit(bytes);  // what compressed messages inflate to
+    s_->read_limit = bytes;                            // what compressed messages inflate to
+    if (s_->inflater) s_->inflater->set_limit(bytes);  // the message being read, too
 }
 
 void Conn::set_read_deadline(Clock::time_point t) {

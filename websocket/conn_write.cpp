@@ -9,6 +9,7 @@
 #include "crypto/random.hpp"
 #include "net/error.hpp"
 #include "websocket/conn.hpp"
+#include "websocket/detail/codec_pool.hpp"
 #include "websocket/detail/conn_state.hpp"
 #include "websocket/error.hpp"
 #include "websocket/frame_writer.hpp"
@@ -40,6 +41,7 @@ std::error_code ConnState::write_state() const noexcept {
 }
 
 std::uint8_t* ConnState::write_buffer() {
+    if (lent_wbuf.data) return lent_wbuf.data.get();  // a compressed message's, from the thread
     if (!wbuf) wbuf = pool ? pool->get() : std::make_unique_for_overwrite<std::uint8_t[]>(wcap);
     return wbuf.get();
 }
@@ -148,6 +150,28 @@ Result<void> ConnState::write_control_frame(Opcode type, std::span<const std::ui
     return r;
 }
 
+// A compressed message begins: a deflater from the thread's pool, starting from the history of
+// what this connection sent with context takeover (RFC 7692 §7.2.3.2), from none without; and,
+// for a connection that keeps no write buffer (a server without a pool: its plain messages
+// need none), a buffer lent by the thread too.
+void ConnState::begin_deflate() {
+    deflater = take_deflater(deflate_params->send_window_bits(role), compression_level);
+    deflater->set_history(deflate_params->send_no_context_takeover(role)
+                              ? std::span<const std::uint8_t>{}
+                              : sent_history.bytes());
+    if (!wbuf && !pool && role == Role::server) lent_wbuf = take_buffer(wcap);
+}
+
+// The message is compressed: with context takeover it is now the history (what the peer's
+// inflater holds); the deflater and any buffer go back to the thread.
+void ConnState::end_deflate() noexcept {
+    if (!deflate_params->send_no_context_takeover(role))
+        sent_history.take_from(*deflater, deflate_params->send_window_bits(role));
+    give_back(std::move(deflater));
+    give_back(std::move(lent_wbuf));
+    lent_wbuf = {};
+}
+
 // Compresses `data` into the write buffer (after wlen bytes already there), sending a fragment
 // each time the buffer fills; with `last`, the message's final frame too. `type` is the next
 // frame's opcode: the message's own for its first frame, which alone carries RSV1 (RFC 7692
@@ -155,6 +179,7 @@ Result<void> ConnState::write_control_frame(Opcode type, std::span<const std::ui
 Result<void> ConnState::deflate_into_buffer(Opcode& type, std::span<const std::uint8_t> data,
                                             bool last) {
     const std::size_t room = wcap - max_header_size;
+    if (!deflater) begin_deflate();
     for (;;) {
         std::uint8_t* payload = write_buffer() + max_header_size;
         const auto r = deflater->deflate(data, {payload + wlen, room - wlen}, last);
@@ -178,7 +203,10 @@ Result<void> ConnState::deflate_into_buffer(Opcode& type, std::span<const std::u
         if (sent && r.done && trace) [[unlikely]]
             trace_compression(trace, Direction::sent, message_type, deflate_out, {}, deflate_in);
         if (!sent || r.done) {
-            if (r.done) deflate_in = deflate_out = 0;
+            if (r.done) {
+                deflate_in = deflate_out = 0;
+                end_deflate();
+            }
             return sent;
         }
     }

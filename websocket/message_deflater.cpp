@@ -38,6 +38,7 @@ void MessageDeflater::create() {
 void MessageDeflater::set_history(std::span<const std::uint8_t> history) {
     if (!deflater_) create();
     deflater_->reset();
+    held_len_ = 0;  // a new message (also after one that was given up half-way)
     // A raw stream's dictionary is history its back-references may reach (RFC 1951 §3.2.5):
     // the receiver holds the same bytes, so the message decodes as if the stream had gone on.
     if (!history.empty()) deflater_->set_dictionary(history);
@@ -90,6 +91,10 @@ DeflateStep MessageDeflater::deflate(std::span<const std::uint8_t> in, std::span
     }
     step.produced = total;
     return step;
+}
+
+std::size_t MessageDeflater::copy_history(std::span<std::uint8_t> out) const noexcept {
+    return deflater_ ? deflater_->copy_history(out) : 0;
 }
 
 std::size_t MessageDeflater::memory_in_use() const noexcept {

@@ -49,6 +49,10 @@ class MessageDeflater {
     // (made with no_context_takeover), between messages.
     void set_history(std::span<const std::uint8_t> history);
 
+    // The last bytes of this stream (at most out.size()), what the next message could refer
+    // back to: after a message, the history its connection keeps (WindowHistory::take_from).
+    [[nodiscard]] std::size_t copy_history(std::span<std::uint8_t> out) const noexcept;
+
     void set_level(int level);  // 0..9; from the next message
     [[nodiscard]] int level() const noexcept { return level_; }
     [[nodiscard]] int window_bits() const noexcept { return window_bits_; }

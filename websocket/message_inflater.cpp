@@ -124,6 +124,10 @@ void MessageInflater::finish_message() noexcept {
     }
 }
 
+std::size_t MessageInflater::copy_history(std::span<std::uint8_t> out) const noexcept {
+    return inflater_ ? inflater_->copy_history(out) : 0;
+}
+
 std::size_t MessageInflater::memory_in_use() const noexcept {
     return inflater_ ? sizeof(compress::Inflater) + inflater_->memory_in_use() : 0;
 }

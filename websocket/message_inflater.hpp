@@ -68,6 +68,11 @@ class MessageInflater {
     // Compressed bytes of this message taken so far (trace mode reports the ratio).
     [[nodiscard]] std::uint64_t message_input() const noexcept { return consumed_; }
 
+    // The last bytes inflated (at most out.size()), what the next message could refer back
+    // to: after a message, the history its connection keeps (WindowHistory::take_from).
+    [[nodiscard]] std::size_t copy_history(std::span<std::uint8_t> out) const noexcept;
+    [[nodiscard]] int window_bits() const noexcept { return window_bits_; }
+
     // Heap bytes held now (0 between messages without context takeover).
     [[nodiscard]] std::size_t memory_in_use() const noexcept;
 

@@ -161,16 +161,20 @@ TEST_CASE("client gzip: a bomb stops at the body limit; corrupt and truncated st
     }
 }
 
-TEST_CASE("client gzip: against nginx with gzip on") {
+TEST_CASE("client gzip: against nginx with gzip on and gzip_static") {
     if (!have_program("nginx")) {
         MESSAGE("nginx not installed: skipped");
         return;
     }
     TempDir dir;
     dir.write("www/page.html", page());
+    // A precompressed sibling whose content differs from the file's, to tell which one came.
+    dir.write("www/app.txt", "the plain file\n");
+    dir.write("www/app.txt.gz", gzip("the .gz sibling, served by gzip_static\n"));
     std::filesystem::create_directories(dir.path() / "tmp");
     const std::uint16_t port = free_loopback_port();
-    dir.write("nginx.conf", nginx_config(dir.path(), port, "  gzip on; gzip_min_length 20;\n"));
+    dir.write("nginx.conf",
+              nginx_config(dir.path(), port, "  gzip on; gzip_min_length 20; gzip_static on;\n"));
     PeerProcess nginx(
         {"nginx", "-p", dir.path().string(), "-e", (dir.path() / "error.log").string(), "-c",
          (dir.path() / "nginx.conf").string()},
@@ -199,4 +203,15 @@ TEST_CASE("client gzip: against nginx with gzip on") {
     REQUIRE(h);
     CHECK(!h->uncompressed);
     CHECK(!h->header.has("Content-Encoding"));
+    // gzip_static: the client asked, nginx sent the .gz file as it is, the client decoded it.
+    auto s = c.get(nginx.url("/app.txt"));
+    REQUIRE(s);
+    CHECK(s->uncompressed);
+    CHECK(!s->header.has("Content-Encoding"));
+    CHECK(s->read_all().value() == "the .gz sibling, served by gzip_static\n");
+    // Not asked (HEAD): the plain file's header.
+    auto sh = c.head(nginx.url("/app.txt"));
+    REQUIRE(sh);
+    CHECK(!sh->header.has("Content-Encoding"));
+    CHECK(sh->header.get("Content-Length") == "15");
 }

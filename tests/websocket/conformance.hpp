@@ -76,12 +76,18 @@ inline Craft craft(std::uint8_t opcode, std::string payload) {
 class Harness {
   public:
     // `our_role`: what our Conn plays; the raw peer plays the other side.
-    explicit Harness(Role our_role, std::uint64_t read_limit = 16 * 1024 * 1024) : role_(our_role) {
+    // `deflate`: permessage-deflate agreed as these parameters (RFC 7692), our Conn compressing
+    // every message it sends; the raw peer then may set RSV1 and must accept it.
+    explicit Harness(Role our_role, std::uint64_t read_limit = 16 * 1024 * 1024,
+                     std::optional<DeflateParams> deflate = std::nullopt)
+        : role_(our_role), allowed_rsv_(deflate ? 0x40 : 0) {
         auto [a, b] = net::test::conn_pair();
         raw_ = std::move(a);
         ConnOptions o;
         o.role = our_role;
         o.read_limit = read_limit;
+        o.deflate = deflate;
+        o.compression.threshold = 0;
         conn_ = Conn(std::move(b), o);
         if (std::getenv("WIRE_CONFORMANCE_FIBERS") != nullptr) {
             loop_ = std::make_unique<net::EventLoop>();
@@ -168,7 +174,7 @@ class Harness {
         }
         // RFC 6455 §5.1: a client masks every frame, a server none.
         CHECK(f.masked == (role_ == Role::client));
-        CHECK(f.rsv == 0);
+        CHECK((f.rsv & ~allowed_rsv_) == 0);
         return f;
     }
 
@@ -258,6 +264,7 @@ class Harness {
     }
 
     Role role_;
+    std::uint8_t allowed_rsv_;
     std::unique_ptr<net::EventLoop> loop_;  // fiber mode only; outlives conn_
     net::Conn raw_;
     Conn conn_;

@@ -3,6 +3,7 @@
 // every way a peer can get it wrong (1002, 1007, 1009), against raw frames on loopback.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "tests/support/alloc_probe.hpp"
 #include "websocket/close_error.hpp"
 #include "websocket/conn.hpp"
+#include "websocket/detail/codec_pool.hpp"
 #include "websocket/error.hpp"
 #include "websocket/frame_writer.hpp"
 #include "websocket/message_deflater.hpp"
@@ -451,4 +453,77 @@ TEST_CASE("describe_compression: sizes, ratio and preview") {
           "\"hello hello hello hello\"");
     CHECK(describe_compression(Direction::sent, Opcode::binary, 0, {}, 0) ==
           "ws send |   compressed binary message: 0 bytes on the wire, 0 before deflating");
+}
+
+namespace {
+
+// Two messages each way, the first read with read_message, the second through next_reader
+// (the call that starts it ends the first's view), then what each end holds while idle:
+// {client, server}.
+std::pair<std::size_t, std::size_t> idle_memory(std::optional<DeflateParams> params,
+                                                const std::string& text) {
+    auto [c, s] = net::test::conn_pair();
+    ConnOptions co, so;
+    co.role = Role::client;
+    so.role = Role::server;
+    co.deflate = so.deflate = params;
+    Conn client(std::move(c), co), server(std::move(s), so);
+    std::string got;
+    auto read_into = [&got](Conn& conn) {
+        got.clear();
+        auto r = conn.next_reader();
+        REQUIRE(r);
+        char buf[1024];
+        for (;;) {
+            auto n = r->read(buf, sizeof buf);
+            REQUIRE(n);
+            if (*n == 0) break;
+            got.append(buf, *n);
+        }
+    };
+    REQUIRE(client.write_message(Opcode::text, text));
+    auto m = server.read_message();
+    REQUIRE(m);
+    CHECK(m->text() == text);
+    REQUIRE(server.write_message(Opcode::text, text));
+    m = client.read_message();
+    REQUIRE(m);
+    CHECK(m->text() == text);
+    REQUIRE(client.write_message(Opcode::text, text));
+    read_into(server);
+    CHECK(got == text);
+    REQUIRE(server.write_message(Opcode::text, text));
+    read_into(client);
+    CHECK(got == text);
+    return {client.memory_usage(), server.memory_usage()};
+}
+
+}  // namespace
+
+TEST_CASE("permessage-deflate: an idle Conn keeps its two windows with takeover, nothing without") {
+    // Within the read buffer: a plain read_message is a view into it, with no assembly buffer.
+    const std::string text = json_like(3000);
+    const auto [plain_client, plain_server] = idle_memory(std::nullopt, text);
+    MESSAGE("idle, uncompressed: client " << plain_client << " B, server " << plain_server << " B");
+    for (const int bits : {15, 12}) {
+        CAPTURE(bits);
+        const auto [client, server] = idle_memory(DeflateParams{false, false, bits, bits}, text);
+        MESSAGE("takeover at " << bits << " bits: client +" << client - plain_client
+                               << " B, server +" << server - plain_server << " B");
+        // RFC 7692 §7.2.3.2: the two history windows the next messages may refer to, and under
+        // 1 KiB besides; tables, windows and buffers the codecs work in belong to the thread.
+        for (const std::size_t extra : {client - plain_client, server - plain_server}) {
+            CHECK(extra >= (std::size_t{2} << bits));
+            CHECK(extra < (std::size_t{2} << bits) + 1024);
+        }
+    }
+    const auto [client, server] = idle_memory(DeflateParams{true, true, 15, 15}, text);
+    MESSAGE("no takeover: client +" << client - plain_client << " B, server +"
+                                    << server - plain_server << " B");
+    CHECK(client == plain_client);
+    CHECK(server == plain_server);
+    // The codecs went back to this thread (both ends ran here), which frees them on request.
+    CHECK(detail::pooled_memory() > 0);
+    detail::release_pooled();
+    CHECK(detail::pooled_memory() == 0);
 }

@@ -313,3 +313,96 @@ TEST_CASE("a writer fiber's close() completes while a reader fiber of the same l
     while (fibers_left.load() > 0)
         std::this_thread::sleep_for(1ms);
 }
+
+// permessage-deflate's codecs are lent per message by the thread (websocket/detail/
+// codec_pool.hpp). Two server Conns on fibers of one loop thread, with context takeover: A parks
+// in the middle of writing a compressed message and in the middle of reading one, while B
+// compresses and inflates whole messages on the same thread. Sharing one codec across A's parked
+// message would corrupt A's stream or B's; each decodes exactly.
+TEST_CASE("permessage-deflate on fibers: a fiber parked mid-message keeps its own codecs") {
+    // Letters at random: they compress by a third only, so a message leaves in fragments.
+    auto noise = [](std::size_t size, std::uint32_t seed) {
+        std::string s(size, '\0');
+        for (auto& c : s) {
+            seed = seed * 1664525u + 1013904223u;
+            c = static_cast<char>('a' + (seed >> 24) % 26);
+        }
+        return s;
+    };
+    LoopThread lt;
+    ws::ConnOptions server_options;
+    server_options.role = ws::Role::server;
+    server_options.deflate = ws::DeflateParams{};
+    server_options.compression.threshold = 0;
+    ws::ConnOptions client_options = server_options;
+    client_options.role = ws::Role::client;
+    auto [ca, sa] = net::test::conn_pair();
+    auto [cb, sb] = net::test::conn_pair();
+    ws::Conn a_client(std::move(ca), client_options);
+    ws::Conn b_client(std::move(cb), client_options);
+    constexpr int rounds = 3;
+    const std::string x = noise(60000, 1);
+    std::atomic<bool> a_mid{false};
+    std::atomic<int> b_overlapped{0};
+    std::atomic<int> a_ok{0}, b_ok{0}, fibers_left{2};
+    net::go(lt.loop, [&, s = std::make_shared<net::Conn>(std::move(sa))] {
+        ws::Conn a(std::move(*s), server_options);
+        for (int i = 0; i < rounds; ++i) {
+            auto w = a.next_writer(ws::Opcode::binary);
+            if (!w || !w->write(x.substr(0, 30000))) break;
+            a_mid = true;
+            net::this_fiber::sleep_for(30ms);  // parked with a deflater mid-stream
+            a_mid = false;
+            if (!w->write(x.substr(30000)) || !w->close()) break;
+            a_mid = true;  // the client sends half a message, then waits: this read parks
+            auto m = a.read_message();
+            a_mid = false;
+            if (m && m->text() == x) ++a_ok;
+        }
+        (void)a.close(ws::close_code::normal, "", 1s);
+        --fibers_left;
+    });
+    net::go(lt.loop, [&, s = std::make_shared<net::Conn>(std::move(sb))] {
+        ws::Conn b(std::move(*s), server_options);
+        for (;;) {  // echoes until the client closes
+            auto m = b.read_message();
+            if (!m) break;
+            const bool overlapped = a_mid.load();
+            if (!b.write_message(m->type, m->data)) break;
+            if (overlapped && a_mid.load()) ++b_overlapped;
+            ++b_ok;
+        }
+        --fibers_left;
+    });
+    std::thread b_peer([&] {
+        for (int i = 0; i < 40; ++i) {
+            const std::string y =
+                noise(20000 + static_cast<std::size_t>(i), 7u + static_cast<std::uint32_t>(i));
+            if (!b_client.write_message(ws::Opcode::binary, y)) break;
+            auto m = b_client.read_message();
+            CHECK((m && m->text() == y));
+            std::this_thread::sleep_for(5ms);
+        }
+        (void)b_client.close(ws::close_code::normal, "", 1s);
+    });
+    for (int i = 0; i < rounds; ++i) {
+        a_client.set_read_deadline(ws::Clock::now() + 5s);
+        auto m = a_client.read_message();
+        REQUIRE(m);
+        CHECK(m->text() == x);
+        auto w = a_client.next_writer(ws::Opcode::binary);
+        REQUIRE(w);
+        REQUIRE(w->write(x.substr(0, 30000)));  // leaves in fragments as the buffer fills
+        std::this_thread::sleep_for(30ms);
+        REQUIRE(w->write(x.substr(30000)));
+        REQUIRE(w->close());
+    }
+    (void)a_client.close(ws::close_code::normal, "", 1s);
+    b_peer.join();
+    while (fibers_left.load() > 0)
+        std::this_thread::sleep_for(1ms);
+    CHECK(a_ok.load() == rounds);
+    CHECK(b_ok.load() == 40);
+    MESSAGE("B's messages while A was parked mid-message: " << b_overlapped.load());
+    CHECK(b_overlapped.load() > 0);
+}

@@ -20,6 +20,7 @@
 #include "websocket/close_error.hpp"
 #include "websocket/conn.hpp"
 #include "websocket/detail/byte_buffer.hpp"
+#include "websocket/detail/window_history.hpp"
 #include "websocket/frame.hpp"
 #include "websocket/frame_reader.hpp"
 #include "websocket/mask.hpp"
@@ -31,12 +32,14 @@ namespace wire::websocket::detail {
 
 struct ConnState {
     ConnState(net::Conn conn, const ConnOptions& options);
-    ~ConnState() { release_write_buffer(); }
+    ~ConnState();
 
     // ---- reading (read_mu held by the reading thread)
     std::error_code next_event(Event& ev);
     std::error_code next_event_into(Event& ev, std::uint8_t* dst, std::size_t room);
     std::error_code begin_message();
+    void begin_inflate();
+    void end_inflate() noexcept;
     std::error_code inflate_into(std::span<const std::uint8_t> in, bool last, ByteBuffer& out);
     std::error_code skip_compressed();
     Result<Message> read_compressed();
@@ -56,6 +59,8 @@ struct ConnState {
     Result<void> send_buffered(Opcode type, bool fin, std::uint8_t rsv = 0);
     Result<void> write_compressed(Opcode type, std::span<const std::uint8_t> data);
     Result<void> deflate_into_buffer(Opcode& type, std::span<const std::uint8_t> data, bool last);
+    void begin_deflate();
+    void end_deflate() noexcept;
     std::error_code next_mask_key(MaskKey& key);
     Result<void> write_bytes(const iovec* iov, std::size_t count);
     std::error_code write_state() const noexcept;
@@ -90,10 +95,17 @@ struct ConnState {
     Opcode msg_type = Opcode::binary;
     std::uint64_t msg_seq = 0;  // bumped per message: a stale MessageReader reads nothing
     ByteBuffer message;         // read_message's assembly buffer
-    // permessage-deflate (RFC 7692), when negotiated: the receiving half, and whether the
-    // message being read is compressed (its first frame had RSV1).
-    std::optional<MessageInflater> inflater;
+    // permessage-deflate (RFC 7692), when negotiated: whether the message being read is
+    // compressed (its first frame had RSV1), the inflater the thread lends for it until it
+    // ends (detail/codec_pool.hpp), and with context takeover the history the peer's next
+    // message may refer back to (§7.2.3.2), all that stays between messages.
     bool msg_compressed = false;
+    std::unique_ptr<MessageInflater> inflater;
+    WindowHistory received_history;
+    // read_message's compressed message, inflated into a buffer the thread lends until the
+    // next read call (when the view dies), so an idle connection waiting for data holds none.
+    ByteBuffer inflated;
+    std::uint64_t read_limit;
     net::Mutex read_mu;  // held by whoever reads (one reader; close() may read)
     // The handlers may be set on one thread while close() reads on another (a server shutting
     // down right after an upgrade): handler_mu guards them; they are copied out and called with
@@ -118,11 +130,16 @@ struct ConnState {
     std::size_t wcap;
     std::shared_ptr<WriteBufferPool> pool;  // gives buffers of exactly wcap bytes
     std::size_t wlen = 0;                   // payload bytes buffered by a MessageWriter
-    // permessage-deflate's sending half (writer side: one data writer at a time), whether data
-    // messages are compressed (Conn::enable_write_compression), and the size below which they
-    // are not.
-    std::optional<MessageDeflater> deflater;
-    DeflateParams deflate_params;  // what the handshake agreed (Conn::compression())
+    // permessage-deflate's sending half (writer side: one data writer at a time): the deflater
+    // the thread lends for the message being written, the buffer it lends too when this
+    // connection keeps none (a server without a pool), and with context takeover the history
+    // of what was sent; whether data messages are compressed (Conn::enable_write_compression),
+    // and the size below which they are not.
+    std::unique_ptr<MessageDeflater> deflater;
+    ByteBuffer lent_wbuf;
+    WindowHistory sent_history;
+    std::optional<DeflateParams> deflate_params;  // what the handshake agreed
+    int compression_level = 1;
     bool write_compression = false;
     std::uint64_t deflate_in = 0;          // bytes of the message being compressed, so far (trace)
     std::uint64_t deflate_out = 0;         // and of its payload on the wire

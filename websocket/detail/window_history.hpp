@@ -30,6 +30,18 @@ class WindowHistory {
     // at every call (the negotiated window, 8..15).
     void append(std::span<const std::uint8_t> in, int window_bits);
 
+    // Replaces the history with the last bytes of `codec` (a MessageDeflater or
+    // MessageInflater that ran a message from this history: its copy_history()), so that a
+    // message read or written in any number of pieces costs one copy at its end.
+    template <class Codec>
+    void take_from(const Codec& codec, int window_bits) {
+        if (!data_) {
+            size_ = std::uint32_t{1} << window_bits;
+            data_ = std::make_unique_for_overwrite<std::uint8_t[]>(size_);
+        }
+        have_ = static_cast<std::uint32_t>(codec.copy_history({data_.get(), size_}));
+    }
+
     // Heap bytes held: 2^window_bits once anything was appended, else 0.
     [[nodiscard]] std::size_t memory_in_use() const noexcept { return data_ ? size_ : 0; }
 

@@ -79,3 +79,40 @@ TEST_CASE("shared codecs carry a stream with context takeover through the connec
         }
     }
 }
+
+// take_from(): the history copied out of the codecs that ran a message, as the blocking Conn
+// keeps it between messages; both directions end up with the same last 2^bits bytes.
+TEST_CASE("WindowHistory::take_from copies the last 2^bits bytes a codec ran through") {
+    std::string message;
+    for (int i = 0; message.size() < 3000; ++i)
+        message += "item " + std::to_string(i * 7919 % 1000) + ", ";
+    for (const int bits : {8, 9, 11}) {
+        CAPTURE(bits);
+        const std::size_t window = std::size_t{1} << bits;
+        MessageDeflater d(bits, false, 6);
+        std::vector<std::uint8_t> payload(MessageDeflater::bound(message.size()));
+        d.set_history({});
+        const auto r = d.deflate(bytes(message), payload, true);
+        REQUIRE(r.done);
+        MessageInflater inf(bits, false, 1 << 20);
+        inf.begin_message(false);
+        inf.set_history({});
+        std::vector<std::uint8_t> out(message.size() + 16);
+        const auto s = inf.inflate({payload.data(), r.produced}, out, true);
+        REQUIRE_FALSE(s.error);
+        REQUIRE(inf.message_done());
+        const std::string last = message.substr(message.size() - window);
+        WindowHistory sent, received;
+        sent.take_from(d, bits);
+        received.take_from(inf, bits);
+        CHECK(text(sent.bytes()) == last);
+        CHECK(text(received.bytes()) == last);
+        CHECK(sent.memory_in_use() == window);
+        // A short buffer gets the most recent bytes.
+        std::uint8_t few[10];
+        REQUIRE(d.copy_history(few) == 10);
+        CHECK(text(few) == message.substr(message.size() - 10));
+        REQUIRE(inf.copy_history(few) == 10);
+        CHECK(text(few) == message.substr(message.size() - 10));
+    }
+}

@@ -3,7 +3,7 @@
 #   python_peer.py server        echo server on 127.0.0.1:<free port>; prints "PORT <n>"
 #   python_peer.py client URL    runs the exchange below against URL; prints "OK" or "FAIL ..."
 #   python_peer.py deflate-server / deflate-client URL: the same with the library's default
-#   permessage-deflate (12-bit windows), messages of 0 B to 16 MiB
+#   permessage-deflate (12-bit windows), messages of 0 B to 16 MiB, and (client) one in fragments
 import asyncio
 import sys
 
@@ -74,6 +74,11 @@ async def deflate_client(url):
                 got = await ws.recv()
                 if got != sent or type(got) != type(sent):
                     return "echo mismatch for a %s of %d" % (type(sent).__name__, len(sent))
+        # One compressed message in fragments (RSV1 on the first frame only, RFC 7692 §6.1).
+        text = json_like(70000)
+        await ws.send([text[i:i + 7000] for i in range(0, len(text), 7000)])
+        if await ws.recv() != text:
+            return "echo mismatch for a fragmented message"
         await ws.close(1000, "bye")
         if ws.close_code != 1000:
             return "close code %s" % ws.close_code
