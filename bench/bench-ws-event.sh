@@ -6,7 +6,7 @@
 #   2. server RSS per idle connection (KIND=ws: after the handshake and after one echo)
 #   3. the same at BIG_N (100,000) connections with bench/ws_idle_load.cpp (several source addresses)
 # Targets (ratio to gorilla, msgs per server CPU-second): >= 2x at 16 B, >= 4x at 4 KiB,
-# >= 5x at 64 KiB, fan-out >= 17x; <= 512 B per idle connection; 100,000 idle under 100 MiB RSS.
+# >= 5x at 64 KiB, fan-out >= 17x; <= 256 B per idle connection; 100,000 idle under 32 MiB RSS.
 # env: ROUNDS=3 DURATION=5 CONNS="1 100 1000" SIZES="16 4096 65536" FANOUT_CONNS=1000
 #      BUSY_POLL=50 (wire-event-bp: the same server with --busy-poll 50; 0 leaves it out)
 #      ECHO=1 (0 skips part 1) IDLE_N=10000 (0 skips part 2) BIG_N=100000 (0 skips) BIG_PEERS=0
@@ -70,7 +70,7 @@ fi
 
 # 3. Past the kit's reach: wsload connects from one source address, so ip_local_port_range
 #    (~28,000 ports) caps it. build/bench/ws_idle_load spreads connections over 127.0.0.2, .3, ...
-#    Target: 100,000 idle connections under 100 MiB RSS. BIG_N=0 skips; BIG_PEERS=1 adds gorilla.
+#    Target: 100,000 idle connections under 32 MiB RSS (one process: start-up + growth). BIG_N=0 skips; BIG_PEERS=1 adds gorilla.
 #    RLIMIT_NOFILE caps both ends: where it cannot be raised to BIG_N (a container without
 #    CAP_SYS_RESOURCE), SHARDS servers on consecutive ports, each with its own client, hold the
 #    connections together, and the table adds up their RSS (each shard's start-up RSS included,

@@ -80,28 +80,28 @@ std::error_code EventLoop::add_exclusive(int fd, IoHandler* handler) {
 
 std::error_code EventLoop::modify(int fd, Interest interest) {
     const auto index = static_cast<std::size_t>(fd);
-    if (fd < 0 || index >= slots_.size() || slots_[index].handler == nullptr) {
+    if (fd < 0 || index >= slots_.size() || slots_[index].handler() == nullptr) {
         return std::make_error_code(std::errc::bad_file_descriptor);
     }
     Slot& slot = slots_[index];
-    if (slot.interest == interest) return {};
+    if (slot.interest() == interest) return {};
     // Why: an exclusive registration is readable interest or none at all.
-    if (slot.exclusive && has(interest, Interest::writable)) {
+    if (slot.exclusive() && has(interest, Interest::writable)) {
         return std::make_error_code(std::errc::invalid_argument);
     }
-    if (auto ec = poller_->modify(fd, slot.interest, interest, slot.exclusive)) return ec;
-    slot.interest = interest;
+    if (auto ec = poller_->modify(fd, slot.interest(), interest, slot.exclusive())) return ec;
+    slot.set_interest(interest);
     return {};
 }
 
 std::error_code EventLoop::requeue(int fd) {
     const auto index = static_cast<std::size_t>(fd);
-    if (fd < 0 || index >= slots_.size() || !slots_[index].exclusive) {
+    if (fd < 0 || index >= slots_.size() || !slots_[index].exclusive()) {
         return std::make_error_code(std::errc::bad_file_descriptor);
     }
-    if (slots_[index].interest == Interest::none) return {};  // not registered now
+    if (slots_[index].interest() == Interest::none) return {};  // not registered now
     if (auto ec = poller_->requeue(fd)) {
-        slots_[index].interest = Interest::none;  // what the kernel now holds
+        slots_[index].set_interest(Interest::none);  // what the kernel now holds
         return ec;
     }
     return {};
@@ -109,17 +109,17 @@ std::error_code EventLoop::requeue(int fd) {
 
 std::error_code EventLoop::remove(int fd) {
     const auto index = static_cast<std::size_t>(fd);
-    if (fd < 0 || index >= slots_.size() || slots_[index].handler == nullptr) {
+    if (fd < 0 || index >= slots_.size() || slots_[index].handler() == nullptr) {
         return std::make_error_code(std::errc::bad_file_descriptor);
     }
     const Slot slot = slots_[index];
     slots_[index] = {};
-    return poller_->remove(fd, slot.interest, slot.exclusive);
+    return poller_->remove(fd, slot.interest(), slot.exclusive());
 }
 
 Interest EventLoop::interest(int fd) const noexcept {
     const auto index = static_cast<std::size_t>(fd);
-    return fd >= 0 && index < slots_.size() ? slots_[index].interest : Interest::none;
+    return fd >= 0 && index < slots_.size() ? slots_[index].interest() : Interest::none;
 }
 
 void EventLoop::dispatch(int fd, std::uint32_t events) {
@@ -127,21 +127,21 @@ void EventLoop::dispatch(int fd, std::uint32_t events) {
     // which can move the table) while we are here.
     const auto index = static_cast<std::size_t>(fd);
     const auto slot = [&]() -> Slot { return index < slots_.size() ? slots_[index] : Slot{}; };
-    IoHandler* const handler = slot().handler;
+    IoHandler* const handler = slot().handler();
     if (handler == nullptr) return;  // removed earlier in this batch
     const bool failed = (events & (POLLERR | POLLHUP)) != 0;
     bool delivered = false;
-    if (has(slot().interest, Interest::readable) &&
+    if (has(slot().interest(), Interest::readable) &&
         (events & (POLLIN | POLLRDHUP | POLLERR | POLLHUP)) != 0) {
         handler->on_readable();
         delivered = true;
     }
-    if (slot().handler == handler && has(slot().interest, Interest::writable) &&
+    if (slot().handler() == handler && has(slot().interest(), Interest::writable) &&
         (events & (POLLOUT | POLLERR | POLLHUP)) != 0) {
         handler->on_writable();
         delivered = true;
     }
-    if (failed && !delivered && slot().handler == handler) handler->on_error();
+    if (failed && !delivered && slot().handler() == handler) handler->on_error();
 }
 
 int EventLoop::poll_timeout_ms() const {

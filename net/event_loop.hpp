@@ -90,11 +90,13 @@ class EventLoop {
     // from a handler is fine too. Wakes the loop through an eventfd only when the queue was empty.
     void post(Task task);
 
-    // Interest in an fd: one handler per fd. Registering costs 16 bytes in a table indexed by fd.
+    // Interest in an fd: one handler per fd. Registering costs slot_bytes in a table indexed by
+    // fd (one word: net/event_loop.hpp, Slot).
     std::error_code add(int fd, Interest interest, IoHandler* handler);
     std::error_code modify(int fd, Interest interest);  // no syscall if unchanged
     std::error_code remove(int fd);                     // before close(fd)
     Interest interest(int fd) const noexcept;
+    static constexpr std::size_t slot_bytes = sizeof(void*);
 
     // One listening socket that several loops accept from (each through its own descriptor, a
     // dup of the others). Registered plainly, every loop waiting on it would wake for each new
@@ -168,11 +170,30 @@ class EventLoop {
     std::weak_ptr<const void> lifetime() const noexcept { return lifetime_; }
 
   private:
-    struct Slot {
-        IoHandler* handler = nullptr;
-        Interest interest = Interest::none;
-        bool exclusive = false;  // added with add_exclusive; with interest none, not in epoll
+    // One word per fd: the handler's address, whose three low bits are zero (a handler is
+    // aligned to at least 8 bytes: it holds a vtable pointer), carries the interest (bits 0-1)
+    // and whether the fd was added with add_exclusive (bit 2; with interest none, it is then
+    // not in the kernel's set).
+    class Slot {
+      public:
+        Slot() = default;
+        Slot(IoHandler* handler, Interest interest, bool exclusive) noexcept
+            : bits_(reinterpret_cast<std::uintptr_t>(handler) |
+                    static_cast<std::uintptr_t>(interest) | (exclusive ? kExclusive : 0)) {}
+        IoHandler* handler() const noexcept {
+            return reinterpret_cast<IoHandler*>(bits_ & ~kLowBits);
+        }
+        Interest interest() const noexcept { return static_cast<Interest>(bits_ & kInterest); }
+        bool exclusive() const noexcept { return (bits_ & kExclusive) != 0; }
+        void set_interest(Interest interest) noexcept {
+            bits_ = (bits_ & ~kInterest) | static_cast<std::uintptr_t>(interest);
+        }
+
+      private:
+        static constexpr std::uintptr_t kInterest = 3, kExclusive = 4, kLowBits = 7;
+        std::uintptr_t bits_ = 0;
     };
+    static_assert(alignof(IoHandler) >= 8 && sizeof(Slot) == slot_bytes);
     // The loop's own fds (eventfd, signalfd) are handled like any other.
     struct WakeHandler final : IoHandler {
         EventLoop* loop;

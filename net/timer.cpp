@@ -13,7 +13,7 @@ TimerHeap::~TimerHeap() {
 
 void TimerHeap::place(std::size_t i, Timer* t) noexcept {
     entries_[i] = t;
-    t->index_ = i;
+    t->index_ = static_cast<std::uint32_t>(i);
 }
 
 void TimerHeap::sift_up(std::size_t i) noexcept {

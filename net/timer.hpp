@@ -41,13 +41,19 @@ class Timer {
     Callback callback_;
     void* user_;
     TimerHeap* heap_ = nullptr;  // set while armed
-    std::size_t index_ = 0;      // position in heap_->entries_
-    std::uint64_t seq_ = 0;      // arming order: equal deadlines fire first-armed first
-    TimePoint key_{};            // the time the heap orders by (<= deadline_)
-    TimePoint deadline_{};       // when the timer really fires
+    std::uint32_t index_ = 0;    // position in heap_->entries_
+    // Arming order: equal deadlines fire first-armed first. 32 bits, compared as a sequence
+    // number (RFC 1982's serial arithmetic): timers with the same key are armed within far fewer
+    // than 2^31 arms of each other, and the 8 bytes saved are paid by every idle connection.
+    std::uint32_t seq_ = 0;
+    TimePoint key_{};       // the time the heap orders by (<= deadline_)
+    TimePoint deadline_{};  // when the timer really fires
 };
 
 // A binary min-heap of armed Timers. Single-threaded: the event loop's thread only.
+// Every connection holds one: its size is part of an idle connection's cost.
+static_assert(sizeof(Timer) <= 48 || sizeof(void*) > 8);
+
 class TimerHeap {
   public:
     using TimePoint = Timer::TimePoint;
@@ -73,7 +79,8 @@ class TimerHeap {
 
   private:
     static bool before(const Timer* a, const Timer* b) noexcept {
-        return a->key_ < b->key_ || (a->key_ == b->key_ && a->seq_ < b->seq_);
+        return a->key_ < b->key_ ||
+               (a->key_ == b->key_ && static_cast<std::int32_t>(a->seq_ - b->seq_) < 0);
     }
     void place(std::size_t i, Timer* t) noexcept;
     void sift_up(std::size_t i) noexcept;
@@ -81,7 +88,7 @@ class TimerHeap {
     void remove_at(std::size_t i) noexcept;
 
     std::vector<Timer*> entries_;
-    std::uint64_t next_seq_ = 0;
+    std::uint32_t next_seq_ = 0;
 };
 
 }  // namespace wire::net

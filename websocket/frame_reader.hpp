@@ -91,6 +91,12 @@ class FrameReader {
 
     [[nodiscard]] const ReaderOptions& options() const noexcept { return options_; }
     [[nodiscard]] bool in_message() const noexcept { return in_message_; }
+    // Between messages, holding nothing a fresh reader with the same options would not: no
+    // message or frame begun, no text checked ahead (which unmasked bytes in the caller's
+    // buffer). A connection may then drop this reader and read on with a new one.
+    [[nodiscard]] bool at_message_boundary() const noexcept {
+        return !in_message_ && !in_payload_ && checked_ == 0;
+    }
     [[nodiscard]] std::error_code error() const noexcept { return error_; }
     // The header of the frame the last data or control event came from (see Event::frame_begin).
     [[nodiscard]] const FrameHeader& frame_header() const noexcept { return frame_; }

@@ -37,18 +37,21 @@ void Hub::subscribe(LoopConn& conn, std::string_view topic) {
     detail::LoopState& st = conn.state_;
     if (conn.closed_) return;
     detail::Topic* t = st.topic(topic, true);
-    if (std::find(conn.topics_.begin(), conn.topics_.end(), t) != conn.topics_.end()) return;
+    auto& topics = conn.extra().topics;
+    if (std::find(topics.begin(), topics.end(), t) != topics.end()) return;
     t->subscribers.push_back(&conn);
-    conn.topics_.push_back(t);
+    topics.push_back(t);
 }
 
 void Hub::unsubscribe(LoopConn& conn, std::string_view topic) {
     detail::LoopState& st = conn.state_;
     detail::Topic* t = st.topic(topic, false);
     if (t == nullptr) return;
-    const auto it = std::find(conn.topics_.begin(), conn.topics_.end(), t);
-    if (it == conn.topics_.end()) return;
-    conn.topics_.erase(it);
+    if (!conn.extra_) return;
+    auto& topics = conn.extra_->topics;
+    const auto it = std::find(topics.begin(), topics.end(), t);
+    if (it == topics.end()) return;
+    topics.erase(it);
     auto& subs = t->subscribers;
     // Order among subscribers does not matter: swap with the last and pop.
     *std::find(subs.begin(), subs.end(), &conn) = subs.back();

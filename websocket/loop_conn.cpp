@@ -21,7 +21,16 @@ constexpr bool on(net::EventLoop::Duration d) {
     return d > net::EventLoop::Duration::zero();
 }
 
+// An idle connection costs at most 256 bytes of the server's memory (docs/performance.md,
+// "Idle connections"): this object in a 144-byte malloc block, its timer's 8-byte entry in the
+// loop's heap, its 8-byte slot in the loop's fd table and 16 in the connection table, with
+// room left for those tables' growth (and, on io_uring, the backend's 12 bytes an fd). What
+// only a busy connection needs waits behind extra_.
+constexpr std::size_t idle_object_budget = 136;
+
 }  // namespace
+
+static_assert(sizeof(LoopConn) <= idle_object_budget || sizeof(void*) > 8);
 
 LoopConn::LoopConn(detail::LoopState& state, net::Socket socket, const Endpoint& endpoint,
                    std::uint32_t slot, std::uint32_t generation)
@@ -30,8 +39,6 @@ LoopConn::LoopConn(detail::LoopState& state, net::Socket socket, const Endpoint&
       socket_(std::move(socket)),
       slot_(slot),
       generation_(generation),
-      reader_(ReaderOptions{Role::server, endpoint.options.limits.frame,
-                            endpoint.options.stream_fragments, 0}),
       timer_([](net::Timer&, void* me) { static_cast<LoopConn*>(me)->on_timer(); }, this) {}
 
 LoopConn::~LoopConn() = default;
@@ -53,23 +60,46 @@ void LoopConn::unsubscribe(std::string_view topic) {
 }
 
 std::size_t LoopConn::memory_usage() const noexcept {
-    // The object, its heap buffers, and a 16-byte slot in the loop's fd table and in ours.
-    std::size_t codecs = 0;
-    if (codecs_) {
-        codecs = sizeof(Codecs) + codecs_->sent.memory_in_use() + codecs_->received.memory_in_use();
-        if (codecs_->inflater)
-            codecs += sizeof(MessageInflater) + codecs_->inflater->memory_in_use();
+    // The object, what it holds while busy, its timer's entry in the loop's heap, and its slots
+    // in the loop's fd table and in ours.
+    std::size_t extra = 0;
+    if (const Extra* x = extra_.get()) {
+        extra = sizeof(Extra) + x->partial_cap + x->message.capacity() +
+                x->queue.capacity() * sizeof(Queued) +
+                x->topics.capacity() * sizeof(detail::Topic*) + x->close_reason.capacity() +
+                x->sent.memory_in_use() + x->received.memory_in_use();
+        if (x->inflater) extra += sizeof(MessageInflater) + x->inflater->memory_in_use();
     }
-    return sizeof(LoopConn) + partial_cap_ + message_.capacity() +
-           queue_.capacity() * sizeof(Queued) + topics_.capacity() * sizeof(detail::Topic*) +
-           close_reason_.capacity() + codecs + 16 + 16;
+    return sizeof(LoopConn) + extra + sizeof(void*) + net::EventLoop::slot_bytes +
+           detail::LoopState::slot_bytes;
+}
+
+bool LoopConn::Extra::empty() const noexcept {
+    return queue.empty() && !partial && message.capacity() == 0 && topics.empty() &&
+           close_reason.empty() && !reader && !inflater && sent.empty() && received.empty();
+}
+
+LoopConn::Extra& LoopConn::extra() {
+    if (!extra_) extra_ = std::make_unique<Extra>();
+    return *extra_;
+}
+
+// An idle connection keeps nothing but its object.
+void LoopConn::release_extra_if_idle() noexcept {
+    if (extra_ && !closed_ && extra_->empty()) extra_.reset();
+}
+
+ReaderOptions LoopConn::reader_options() const noexcept {
+    // RFC 7692 §6: RSV1 marks a compressed message, allowed once permessage-deflate is agreed.
+    return ReaderOptions{Role::server, endpoint_.options.limits.frame,
+                         endpoint_.options.stream_fragments,
+                         has(kDeflate) ? rsv1 : std::uint8_t{0}};
 }
 
 // Called by Engine::adopt, before start(), when the handshake agreed on permessage-deflate.
 void LoopConn::use_deflate(const DeflateParams& params) {
     set(kDeflate, true);
     set(kWriteCompression, true);
-    reader_.set_allowed_rsv(rsv1);  // RFC 7692 §6: RSV1 marks a compressed message
     send_bits_ = static_cast<std::uint8_t>(params.send_window_bits(Role::server));
     recv_bits_ = static_cast<std::uint8_t>(params.receive_window_bits(Role::server));
     set(kSendNoTakeover, params.send_no_context_takeover(Role::server));
@@ -79,17 +109,6 @@ void LoopConn::use_deflate(const DeflateParams& params) {
 
 bool LoopConn::compresses(std::size_t size) const noexcept {
     return has(kWriteCompression) && size >= endpoint_.options.compression.threshold;
-}
-
-LoopConn::Codecs& LoopConn::codecs() {
-    if (!codecs_) codecs_ = std::make_unique<Codecs>();
-    return *codecs_;
-}
-
-// Without history to keep, the connection keeps nothing.
-void LoopConn::release_codecs_if_idle() noexcept {
-    if (codecs_ && !codecs_->inflater && codecs_->sent.empty() && codecs_->received.empty())
-        codecs_.reset();
 }
 
 bool LoopConn::set_compression_level(int level) noexcept {
@@ -110,33 +129,37 @@ void LoopConn::start(std::span<const std::uint8_t> already_read) {
     // long handshakes), so that none is lost.
     const bool own = already_read.size() > detail::LoopState::rx_size;
     if (own) {
-        partial_ = std::make_unique_for_overwrite<std::uint8_t[]>(already_read.size());
-        partial_len_ = partial_cap_ = static_cast<std::uint32_t>(already_read.size());
+        Extra& x = extra();
+        x.partial = std::make_unique_for_overwrite<std::uint8_t[]>(already_read.size());
+        x.partial_len = x.partial_cap = static_cast<std::uint32_t>(already_read.size());
     }
-    const std::span<std::uint8_t> buf{own ? partial_.get() : state_.rx(), already_read.size()};
+    const std::span<std::uint8_t> buf{own ? extra_->partial.get() : state_.rx(),
+                                      already_read.size()};
     std::memcpy(buf.data(), already_read.data(), buf.size());
     state_.in_read = true;
     const std::size_t used = process(buf);
     if (!closed_) keep_leftover(buf.subspan(used), own);
     state_.in_read = false;
     state_.flush_cork();
+    release_extra_if_idle();
 }
 
 // Level-triggered: one read per readiness (event_loop.hpp explains why).
 void LoopConn::on_readable() {
     assert(state_.loop.in_loop_thread());
     if (closed_) return;
-    const bool from_partial = partial_len_ > 0;
+    const std::uint32_t held = partial_len();
+    const bool from_partial = held > 0;
     std::uint8_t* base = state_.rx();
     std::size_t room = detail::LoopState::rx_size;
     if (from_partial) {
         // Read behind the bytes already held, growing the buffer with them (see partial_size).
-        const std::size_t want = partial_size(partial_len_);
-        if (partial_cap_ < want) reallocate_partial(want);
-        base = partial_.get();
-        room = partial_cap_ - partial_len_;
+        const std::size_t want = partial_size(held);
+        if (extra_->partial_cap < want) reallocate_partial(want);
+        base = extra_->partial.get();
+        room = extra_->partial_cap - held;
     }
-    const std::size_t before = from_partial ? partial_len_ : 0;
+    const std::size_t before = held;
     auto n = socket_.read(base + before, room);
     if (!n) {
         if (!net::would_block(n.error())) terminate(close_code::abnormal);
@@ -157,6 +180,7 @@ void LoopConn::on_readable() {
     if (!closed_) keep_leftover(buf.subspan(used), from_partial);
     state_.in_read = false;
     state_.flush_cork();
+    release_extra_if_idle();
 }
 
 // The buffer for an incomplete frame holding `held` bytes: room for the frame the reader waits
@@ -172,41 +196,61 @@ std::size_t LoopConn::partial_size(std::size_t held) const noexcept {
 
 // Moves the held bytes into a buffer of `cap` bytes (not zero-filled: only read bytes are used).
 void LoopConn::reallocate_partial(std::size_t cap) {
+    Extra& x = extra();
     auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(cap);
-    if (partial_len_ > 0) std::memcpy(bigger.get(), partial_.get(), partial_len_);
-    partial_ = std::move(bigger);
-    partial_cap_ = static_cast<std::uint32_t>(cap);
+    if (x.partial_len > 0) std::memcpy(bigger.get(), x.partial.get(), x.partial_len);
+    x.partial = std::move(bigger);
+    x.partial_cap = static_cast<std::uint32_t>(cap);
 }
 
 // Keeps the bytes of an incomplete frame for the next read; an idle connection keeps none.
 void LoopConn::keep_leftover(std::span<const std::uint8_t> rest, bool from_partial) {
     if (rest.empty()) {
-        partial_.reset();
-        partial_len_ = partial_cap_ = 0;
+        if (extra_) {
+            extra_->partial.reset();
+            extra_->partial_len = extra_->partial_cap = 0;
+        }
         return;
     }
+    Extra& x = extra();
     const std::size_t want = partial_size(rest.size());
     // A buffer grown for a large frame that has now completed shrinks back to the next one's
     // share (otherwise a peer could pin its largest frame's buffer by stalling right after it).
-    if (from_partial && partial_cap_ <= 4 * want) {
-        std::memmove(partial_.get(), rest.data(), rest.size());
+    if (from_partial && x.partial_cap <= 4 * want) {
+        std::memmove(x.partial.get(), rest.data(), rest.size());
     } else {
         auto fresh = std::make_unique_for_overwrite<std::uint8_t[]>(want);
         std::memcpy(fresh.get(), rest.data(), rest.size());  // `rest` may be in the old buffer
-        partial_ = std::move(fresh);
-        partial_cap_ = static_cast<std::uint32_t>(want);
+        x.partial = std::move(fresh);
+        x.partial_cap = static_cast<std::uint32_t>(want);
     }
-    partial_len_ = static_cast<std::uint32_t>(rest.size());
+    x.partial_len = static_cast<std::uint32_t>(rest.size());
 }
 
-// Hands `buf` to the frame reader until it needs more; returns the bytes consumed.
+// Hands `buf` to the frame reader until it needs more; returns the bytes consumed. Between
+// messages the reader holds nothing of the connection, so a read starts from a fresh one on the
+// stack; only a reader left inside a message or a frame is kept (in Extra) for the next read.
 std::size_t LoopConn::process(std::span<std::uint8_t> buf) {
+    if (extra_ && extra_->reader) {
+        // The saved reader stays in Extra while it works (a handler may send, growing Extra's
+        // queue, but Extra itself stays put); it goes once back at a boundary.
+        const std::size_t used = process_with(*extra_->reader, buf);
+        if (!closed_ && extra_->reader->at_message_boundary()) extra_->reader.reset();
+        return used;
+    }
+    FrameReader fresh(reader_options());
+    const std::size_t used = process_with(fresh, buf);
+    if (!closed_ && !fresh.at_message_boundary()) extra().reader.emplace(fresh);
+    return used;
+}
+
+std::size_t LoopConn::process_with(FrameReader& reader, std::span<std::uint8_t> buf) {
     std::size_t off = 0;
     while (!closed_ && !close_received_ && !fail_) {
-        const auto [consumed, ev] = reader_.consume(buf.subspan(off));
+        const auto [consumed, ev] = reader.consume(buf.subspan(off));
         off += consumed;
         if (endpoint_.options.trace && ev.frame_begin) [[unlikely]]
-            trace_frame(endpoint_.options.trace, reader_.frame_header(), ev.payload,
+            trace_frame(endpoint_.options.trace, reader.frame_header(), ev.payload,
                         Direction::received);
         switch (ev.type) {
             case EventType::need_more:
@@ -247,14 +291,15 @@ void LoopConn::on_data(const Event& ev) {
         return;
     }
     // RFC 6455 §5.4: a fragmented message is joined (FrameReader bounds its total size).
+    auto& message = extra().message;
     if (ev.message_begin) {
-        message_.clear();
+        message.clear();
         message_opcode_ = ev.opcode;
     }
-    message_.insert(message_.end(), ev.payload.begin(), ev.payload.end());
+    message.insert(message.end(), ev.payload.begin(), ev.payload.end());
     if (!ev.message_end) return;
     std::vector<std::uint8_t> whole;
-    whole.swap(message_);  // the connection keeps no buffer once the message is out
+    whole.swap(message);  // the connection keeps no buffer once the message is out
     deliver(message_opcode_, whole);
 }
 
@@ -274,15 +319,15 @@ void LoopConn::on_compressed(const Event& ev) {
     if (whole) {
         inf = &shared.fresh_inflater(recv_bits_, limit);
     } else {
-        auto& own = codecs().inflater;
+        auto& own = extra().inflater;
         if (!own) own = std::make_unique<MessageInflater>(recv_bits_, true, limit);
         inf = own.get();
     }
     if (ev.message_begin) {
         inf->begin_message(ev.opcode == Opcode::text);
-        if (!fresh) inf->set_history(codecs().received.bytes());
+        if (!fresh) inf->set_history(extra().received.bytes());
         message_opcode_ = ev.opcode;
-        message_.clear();
+        if (extra_) extra_->message.clear();
     }
     detail::ByteBuffer& out = shared.inflated;
     out.size = 0;
@@ -295,7 +340,7 @@ void LoopConn::on_compressed(const Event& ev) {
         in = in.subspan(r.consumed);
         if (r.error) return fail(r.error);
         // §7.2.3.2: what the peer's next messages may refer back to.
-        if (!fresh) codecs().received.append(out.room().first(r.produced), recv_bits_);
+        if (!fresh) extra().received.append(out.room().first(r.produced), recv_bits_);
         out.size += r.produced;
         const bool done = inf->message_done();
         if (streaming && (out.size > 0 || done)) {
@@ -318,17 +363,17 @@ void LoopConn::on_compressed(const Event& ev) {
             endpoint_.options.trace, Direction::received, message_opcode_, inf->message_input(),
             whole ? whole_message : std::span<const std::uint8_t>{}, inf->message_size());
     }
-    if (done && codecs_ && codecs_->inflater) {  // only the history stays between messages
-        codecs_->inflater.reset();
-        release_codecs_if_idle();
+    if (done && extra_ && extra_->inflater) {  // only the history stays between messages
+        extra_->inflater.reset();
     }
     if (streaming) return;
     if (whole) return deliver(message_opcode_, out.bytes());
     const auto piece = out.bytes();
-    message_.insert(message_.end(), piece.begin(), piece.end());
+    auto& message = extra().message;
+    message.insert(message.end(), piece.begin(), piece.end());
     if (!done) return;
     std::vector<std::uint8_t> joined;
-    joined.swap(message_);  // the connection keeps no buffer once the message is out
+    joined.swap(message);  // the connection keeps no buffer once the message is out
     deliver(message_opcode_, joined);
 }
 
@@ -353,7 +398,7 @@ void LoopConn::on_control(const Event& ev) {
         case Opcode::close:
             close_received_ = true;
             close_code_ = ev.close.code;
-            close_reason_.assign(ev.close.reason);
+            if (!ev.close.reason.empty()) extra().close_reason.assign(ev.close.reason);
             if (!close_sent_) {
                 // RFC 6455 §5.5.1: answer with a close frame, typically echoing the status code.
                 std::array<std::uint8_t, 2 + max_close_reason> body{};
@@ -400,7 +445,7 @@ void LoopConn::close(std::uint16_t code, std::string_view reason) {
 // Closes TCP once both close frames have passed (or we failed the connection) and ours is out.
 void LoopConn::finish_if_done() {
     if (closed_ || !close_sent_ || !(close_received_ || fail_)) return;
-    if (!queue_.empty() || state_.cork_owner() == this) return;  // our close frame is still here
+    if (!queue_empty() || state_.cork_owner() == this) return;  // our close frame is still here
     // A peer that closed gets its answer; with no peer close the report says why we ended it.
     terminate(close_code_);
 }
@@ -461,23 +506,27 @@ void LoopConn::terminate(std::uint16_t code) {
     (void)socket_.close();
     state_.loop.cancel(timer_);
     state_.discard_cork(*this);
-    detail::LoopCounters::sub(state_.counters.queued_bytes, queued_bytes_);
-    queue_.clear();
-    queued_bytes_ = 0;
-    // partial_ stays: a handler up the stack may be reading a payload in it (a send that
-    // failed inside on_message ends the connection there). It goes with the object.
-    for (detail::Topic* t : topics_) {
-        auto& subs = t->subscribers;
-        subs.erase(std::find(subs.begin(), subs.end(), this));
-        state_.drop_topic_if_empty(t);
+    // Extra stays (only emptied): a handler up the stack may be reading a payload in its
+    // partial frame (a send that failed inside on_message ends the connection there). It goes
+    // with the object.
+    if (Extra* x = extra_.get()) {
+        detail::LoopCounters::sub(state_.counters.queued_bytes, x->queued_bytes);
+        x->queue.clear();
+        x->queued_bytes = 0;
+        for (detail::Topic* t : x->topics) {
+            auto& subs = t->subscribers;
+            subs.erase(std::find(subs.begin(), subs.end(), this));
+            state_.drop_topic_if_empty(t);
+        }
+        x->topics.clear();
     }
-    topics_.clear();
     state_.release_slot(slot_);
     detail::LoopCounters::sub(state_.counters.connections, 1);
     state_.engine.open_connections().fetch_sub(1, std::memory_order_relaxed);
     state_.counters.count_close(code);
     if (opened_ && endpoint_.handlers.on_close) {
-        endpoint_.handlers.on_close(*this, code, close_reason_);
+        endpoint_.handlers.on_close(*this, code,
+                                    extra_ ? std::string_view(extra_->close_reason) : "");
     }
     state_.bury(this);
 }

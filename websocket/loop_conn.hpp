@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -71,7 +72,7 @@ class LoopConn final : public net::IoHandler {
     void close(std::uint16_t code = close_code::normal, std::string_view reason = {});
 
     // Bytes accepted by send() and not yet handed to the kernel.
-    [[nodiscard]] std::size_t buffered_amount() const noexcept { return queued_bytes_; }
+    [[nodiscard]] std::size_t buffered_amount() const noexcept { return queued_bytes(); }
     // Open: no close frame sent or received yet.
     [[nodiscard]] bool is_open() const noexcept {
         return !close_sent_ && !close_received_ && !closed_;
@@ -128,6 +129,7 @@ class LoopConn final : public net::IoHandler {
     std::span<const std::uint8_t> compress(std::span<const std::uint8_t> payload);
     void on_compressed(const Event& ev);
     std::size_t process(std::span<std::uint8_t> buf);
+    std::size_t process_with(FrameReader& reader, std::span<std::uint8_t> buf);
     void keep_leftover(std::span<const std::uint8_t> rest, bool from_partial);
     [[nodiscard]] std::size_t partial_size(std::size_t held) const noexcept;
     void reallocate_partial(std::size_t cap);
@@ -153,56 +155,74 @@ class LoopConn final : public net::IoHandler {
     void on_timer();
     void terminate(std::uint16_t code);
 
+    // What a connection holds only while it is busy or closing: a send queue, an incomplete
+    // frame, a fragmented message, topics, the peer's close reason, the reader's state between
+    // the fragments of a message, permessage-deflate's histories and its inflater for a message
+    // in pieces. An idle connection has none of it, so it lives behind one pointer, made when
+    // first needed and freed when empty again (release_extra_if_idle).
+    struct Extra {
+        std::vector<Queued> queue;
+        std::size_t queued_bytes = 0;
+        std::unique_ptr<std::uint8_t[]> partial;  // a frame cut by a read, only while incomplete
+        std::uint32_t partial_len = 0;
+        std::uint32_t partial_cap = 0;
+        std::vector<std::uint8_t> message;  // a fragmented message being joined
+        std::vector<detail::Topic*> topics;
+        std::string close_reason;
+        // The reader, while a read has left it inside a message or a frame (between the
+        // fragments of a message, or a text frame checked ahead); at a message boundary each
+        // read starts from a fresh reader, which holds nothing of the connection.
+        std::optional<FrameReader> reader;
+        // permessage-deflate: with context takeover, the two histories (2^bits bytes each way);
+        // the loop's codecs (detail/loop_codecs.hpp: tables, windows, scratch) compress and
+        // inflate every message, starting from them. An inflater of its own only while a
+        // compressed message arrives in pieces (its decoding state spans reads).
+        std::unique_ptr<MessageInflater> inflater;
+        detail::WindowHistory sent, received;
+
+        [[nodiscard]] bool empty() const noexcept;
+    };
+    Extra& extra();
+    void release_extra_if_idle() noexcept;
+    [[nodiscard]] bool queue_empty() const noexcept { return !extra_ || extra_->queue.empty(); }
+    [[nodiscard]] std::size_t queued_bytes() const noexcept {
+        return extra_ ? extra_->queued_bytes : 0;
+    }
+    [[nodiscard]] std::uint32_t partial_len() const noexcept {
+        return extra_ ? extra_->partial_len : 0;
+    }
+    [[nodiscard]] ReaderOptions reader_options() const noexcept;
+
+    // What every connection holds (static_assert'ed in loop_conn.cpp: idle_object_budget).
     detail::LoopState& state_;
     const Endpoint& endpoint_;
     net::Socket socket_;
     std::uint32_t slot_;
     std::uint32_t generation_;
-    FrameReader reader_;
+    std::uint32_t need_ = 0;  // the reader's last need_more hint
     net::Timer timer_;
     TimePoint last_read_{};     // anything received: the peer is alive
     TimePoint last_message_{};  // a data message received: the peer is not idle
     TimePoint mark_{};          // when our ping or our close frame went out
-    std::vector<Queued> queue_;
-    std::size_t queued_bytes_ = 0;
-    std::unique_ptr<std::uint8_t[]> partial_;  // a frame cut by a read, only while incomplete
-    std::uint32_t partial_len_ = 0;
-    std::uint32_t partial_cap_ = 0;
-    std::uint32_t need_ = 0;             // the reader's last need_more hint
-    std::vector<std::uint8_t> message_;  // a fragmented message being joined
-    Opcode message_opcode_ = Opcode::binary;
     void* user_data_ = nullptr;
-    std::vector<detail::Topic*> topics_;
-    std::string close_reason_;
+    std::unique_ptr<Extra> extra_;
     std::uint16_t close_code_ = close_code::abnormal;  // what on_close will report
-    bool opened_ = false;
-    bool close_sent_ = false;
-    bool close_received_ = false;
-    bool fail_ = false;  // we failed the connection: close TCP once our close frame is out
-    bool ping_outstanding_ = false;
-    bool write_interest_ = false;
-    bool dirty_ = false;  // in the loop's list of queues to flush at the end of the pass
-    bool closed_ = false;
-    // permessage-deflate, when negotiated: what this connection keeps of it, only while it
-    // keeps anything. With context takeover, its two histories (2^bits bytes each way); the
-    // loop's codecs (detail/loop_codecs.hpp: tables, windows, scratch) compress and inflate
-    // every message, starting from them. An inflater of its own only while a compressed
-    // message arrives in pieces (its decoding state spans reads).
-    struct Codecs {
-        std::unique_ptr<MessageInflater> inflater;
-        detail::WindowHistory sent, received;
-    };
-    Codecs& codecs();
-    void release_codecs_if_idle() noexcept;
-    // The agreement fits in what was padding after the flags above; codecs_ adds 8 bytes to
-    // every connection, and an idle one without context takeover holds nothing behind it.
+    Opcode message_opcode_ = Opcode::binary;           // of the message being joined
+    // permessage-deflate, when negotiated: the agreement.
     static constexpr std::uint8_t kDeflate = 1, kWriteCompression = 2, kSendNoTakeover = 4,
                                   kRecvNoTakeover = 8, kMsgCompressed = 16;
     std::uint8_t deflate_flags_ = 0;
     std::uint8_t send_bits_ = 15;  // our window (the server's, RFC 7692 §7.1.2.1)
     std::uint8_t recv_bits_ = 15;  // the client's
     std::uint8_t level_ = 1;
-    std::unique_ptr<Codecs> codecs_;
+    bool opened_ : 1 = false;
+    bool close_sent_ : 1 = false;
+    bool close_received_ : 1 = false;
+    bool fail_ : 1 = false;  // we failed the connection: close TCP once our close frame is out
+    bool ping_outstanding_ : 1 = false;
+    bool write_interest_ : 1 = false;
+    bool dirty_ : 1 = false;  // in the loop's list of queues to flush at the end of the pass
+    bool closed_ : 1 = false;
     [[nodiscard]] bool has(std::uint8_t flag) const noexcept {
         return (deflate_flags_ & flag) != 0;
     }

@@ -49,7 +49,7 @@ std::span<const std::uint8_t> LoopConn::compress(std::span<const std::uint8_t> p
     detail::LoopCodecs& shared = state_.codecs();
     MessageDeflater& d = shared.fresh_deflater(send_bits_, level_);
     if (has(kSendNoTakeover)) return shared.compress(d, payload);
-    detail::WindowHistory& history = codecs().sent;
+    detail::WindowHistory& history = extra().sent;
     d.set_history(history.bytes());
     const auto out = shared.compress(d, payload);
     history.append(payload, send_bits_);
@@ -80,7 +80,7 @@ SendStatus LoopConn::send_frame(const SharedFrame& frame) {
     // that every publish of this pass reaches this connection in one writev.
     if (state_.cork_owner() == this) state_.flush_cork();
     if (closed_) return SendStatus::dropped;
-    const bool was_empty = queue_.empty();
+    const bool was_empty = queue_empty();
     enqueue(frame, 0);
     detail::LoopCounters::add(state_.counters.messages_out, 1);
     if (!write_interest_) state_.mark_dirty(*this);
@@ -90,7 +90,7 @@ SendStatus LoopConn::send_frame(const SharedFrame& frame) {
 // Applies the SlowConsumerPolicy when `size` more bytes would exceed max_queued_bytes.
 bool LoopConn::make_room(std::size_t size) {
     const std::size_t limit = endpoint_.options.limits.max_queued_bytes;
-    if (queued_bytes_ + size <= limit) return true;
+    if (queued_bytes() + size <= limit) return true;
     switch (endpoint_.options.slow_consumer) {
         case SlowConsumerPolicy::drop_newest:
             return false;
@@ -99,11 +99,11 @@ bool LoopConn::make_room(std::size_t size) {
             // refer to (RFC 7692 §7.2.3.2): none may go, so the new one is dropped instead.
             if (has(kDeflate) && !has(kSendNoTakeover)) return false;
             // Whole messages only: the first one may be half written and must finish.
-            while (queued_bytes_ + size > limit &&
-                   queue_.size() > (queue_.front().offset ? 1u : 0u)) {
+            while (queued_bytes() + size > limit && !queue_empty() &&
+                   extra_->queue.size() > (extra_->queue.front().offset ? 1u : 0u)) {
                 drop_front();
             }
-            return queued_bytes_ + size <= limit;
+            return queued_bytes() + size <= limit;
         case SlowConsumerPolicy::close_policy_violation:
             close(close_code::policy_violation, "slow consumer");
             return false;
@@ -116,10 +116,11 @@ bool LoopConn::make_room(std::size_t size) {
 
 // Drops the oldest whole queued message (the one after a half-written first entry).
 void LoopConn::drop_front() {
-    const auto it = queue_.begin() + (queue_.front().offset ? 1 : 0);
+    auto& queue = extra_->queue;
+    const auto it = queue.begin() + (queue.front().offset ? 1 : 0);
     const std::size_t n = it->frame.size();
-    queue_.erase(it);
-    queued_bytes_ -= n;
+    queue.erase(it);
+    extra_->queued_bytes -= n;
     detail::LoopCounters::sub(state_.counters.queued_bytes, n);
     detail::LoopCounters::add(state_.counters.dropped, 1);
 }
@@ -133,10 +134,10 @@ SendStatus LoopConn::write_or_queue(Opcode op, std::span<const std::uint8_t> pay
     }
     const std::size_t size = frame_size(payload.size(), false);
     if (size > detail::LoopState::cork_size) return write_large(op, payload, rsv);
-    if (queue_.empty()) {
+    if (queue_empty()) {
         // The cork holds one connection's bytes: another owner's go out first.
         if (state_.cork_owner() != this || state_.cork_room() < size) state_.flush_cork();
-        if (!closed_ && queue_.empty()) {
+        if (!closed_ && queue_empty()) {
             const auto r = encode_frame(make_header(op, true, Role::server, {}, rsv), payload,
                                         {state_.cork_tail(), state_.cork_room()});
             assert(!r.error);
@@ -155,7 +156,7 @@ SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payloa
                                  std::uint8_t rsv) {
     if (state_.cork_owner() == this) state_.flush_cork();
     if (closed_) return SendStatus::dropped;
-    if (!queue_.empty()) {
+    if (!queue_empty()) {
         enqueue(SharedFrame::make(op, payload, rsv), 0);
         return SendStatus::buffered;
     }
@@ -180,8 +181,9 @@ SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payloa
 
 void LoopConn::enqueue(SharedFrame frame, std::size_t offset) {
     const std::size_t n = frame.size() - offset;
-    queue_.push_back(Queued{std::move(frame), static_cast<std::uint32_t>(offset)});
-    queued_bytes_ += n;
+    Extra& x = extra();
+    x.queue.push_back(Queued{std::move(frame), static_cast<std::uint32_t>(offset)});
+    x.queued_bytes += n;
     detail::LoopCounters::add(state_.counters.queued_bytes, n);
 }
 
@@ -204,35 +206,37 @@ void LoopConn::write_corked(std::span<const std::uint8_t> bytes) {
 // pass for queues filled by broadcasts.
 void LoopConn::flush_queue() {
     dirty_ = false;
-    if (closed_ || queue_.empty()) return finish_if_done();
+    if (closed_ || queue_empty()) return finish_if_done();
+    auto& queue = extra_->queue;
     std::array<iovec, 64> iov;
     std::size_t count = 0;
-    for (; count < iov.size() && count < queue_.size(); ++count) {
-        const auto bytes = queue_[count].frame.bytes().subspan(queue_[count].offset);
+    for (; count < iov.size() && count < queue.size(); ++count) {
+        const auto bytes = queue[count].frame.bytes().subspan(queue[count].offset);
         iov[count] = iovec{const_cast<std::uint8_t*>(bytes.data()), bytes.size()};
     }
     auto n = socket_.writev({iov.data(), count});
     if (!n && !net::would_block(n.error())) return terminate(close_code::abnormal);
     std::size_t left = n ? *n : 0;
     count_written(left);
-    queued_bytes_ -= left;
+    extra_->queued_bytes -= left;
     detail::LoopCounters::sub(state_.counters.queued_bytes, left);
     std::size_t done = 0;
-    while (done < queue_.size() && left > 0) {
-        const std::size_t rest = queue_[done].frame.size() - queue_[done].offset;
+    while (done < queue.size() && left > 0) {
+        const std::size_t rest = queue[done].frame.size() - queue[done].offset;
         if (left < rest) {
-            queue_[done].offset += static_cast<std::uint32_t>(left);
+            queue[done].offset += static_cast<std::uint32_t>(left);
             break;
         }
         left -= rest;
         ++done;
     }
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(done));
-    if (!queue_.empty()) return set_write_interest(true);
-    if (queue_.capacity() > 16) queue_ = {};  // a burst is over: give the memory back
+    queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(done));
+    if (!queue.empty()) return set_write_interest(true);
+    queue = {};  // the burst is over: give the memory back
     set_write_interest(false);
     if (endpoint_.handlers.on_drain && !close_sent_) endpoint_.handlers.on_drain(*this);
     finish_if_done();
+    if (!state_.in_read) release_extra_if_idle();
 }
 
 void LoopConn::on_writable() {

@@ -41,7 +41,7 @@ void LoopState::detach() {
         LoopConn* c = s.conn;
         if (!c) continue;
         (void)loop.remove(c->socket_.fd());
-        LoopCounters::sub(counters.queued_bytes, c->queued_bytes_);
+        LoopCounters::sub(counters.queued_bytes, c->queued_bytes());
         counters.count_close(close_code::abnormal);
         delete c;
     }

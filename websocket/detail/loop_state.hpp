@@ -83,6 +83,8 @@ class LoopState {
     LoopConn* find(std::uint32_t slot, std::uint32_t generation) const noexcept;
     std::size_t live() const noexcept { return live_; }
     std::size_t slot_count() const noexcept { return slots_.size(); }
+    // What one connection's entry in the table costs (a pointer and a generation).
+    static constexpr std::size_t slot_bytes = 16;
 
     // End of pass work: dirty queues, cork, graveyard.
     void mark_dirty(LoopConn& conn);
@@ -114,6 +116,7 @@ class LoopState {
         LoopConn* conn = nullptr;
         std::uint32_t generation = 0;
     };
+    static_assert(sizeof(Slot) == slot_bytes);
     void run_flush();
     void begin_shutdown(net::EventLoop::Duration drain);
     void finish_shutdown();
