@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/deflate_load_support.hpp"
 #include "net/dial.hpp"
 #include "net/listener.hpp"
 #include "websocket/conn.hpp"
@@ -34,16 +35,6 @@ long rss_kb() {
         if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
     }
     return -1;
-}
-
-std::string json_like(std::size_t n) {
-    std::string s;
-    for (std::size_t i = 0; s.size() < n; ++i) {
-        s += "{\"id\":" + std::to_string(i) + ",\"name\":\"user" + std::to_string(i % 97) +
-             "\",\"active\":" + (i % 3 ? "true" : "false") + "},";
-    }
-    s.resize(n);
-    return s;
 }
 
 }  // namespace
@@ -68,7 +59,7 @@ int main(int argc, char** argv) {
     if (mode == "none") params = ws::DeflateParams{true, true, 15, 15};
     auto listener = net::Listener::listen(net::Address::ipv4_loopback(0));
     if (!listener) return 1;
-    const std::string text = json_like(size);
+    const std::string text = wire::bench::json_like(size);
     std::vector<ws::Conn> all;
     all.reserve(2 * conns);
     auto pair = [&] {

@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <future>
 #include <string>
@@ -14,8 +13,10 @@
 #include "net/event_loop.hpp"
 #include "net/socket.hpp"
 #include "tests/http/server_support.hpp"
+#include "tests/support/run_command.hpp"
 
 using namespace wire;
+using wire::test::run_command;
 using namespace wire::http;
 using namespace wire::http::test;
 
@@ -56,17 +57,6 @@ HandlerPtr app(GzipOptions options = {}) {
                             (void)w.write(page());
                         }),
                         std::move(options));
-}
-
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf;
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p))
-        out.append(buf.data(), n);
-    ::pclose(p);
-    return out;
 }
 
 bool have(const char* tool) {
@@ -323,10 +313,10 @@ TEST_CASE("gzip_handler: curl --compressed and Python's gzip module decode it") 
     TestServer s(app());
     const std::string url = "http://" + s.address() + "/";
     if (have("curl")) {
-        const std::string out = run("curl -sS --max-time 10 --compressed " + url);
+        const std::string out = run_command("curl -sS --max-time 10 --compressed " + url);
         CHECK(out == page());
         const std::string head =
-            run("curl -sS --max-time 10 --compressed -o /dev/null -D - " + url);
+            run_command("curl -sS --max-time 10 --compressed -o /dev/null -D - " + url);
         CHECK(head.find("Content-Encoding: gzip") != std::string::npos);
         CHECK(head.find("Vary: Accept-Encoding") != std::string::npos);
     } else {
@@ -340,7 +330,7 @@ TEST_CASE("gzip_handler: curl --compressed and Python's gzip module decode it") 
             "',headers={'Accept-Encoding':'gzip'}),timeout=10);"
             "assert r.headers['Content-Encoding']=='gzip';"
             "print(gzip.decompress(r.read()).decode(),end='')\"";
-        CHECK(run(py) == page());
+        CHECK(run_command(py) == page());
     } else {
         MESSAGE("python3 not installed: skipped");
     }

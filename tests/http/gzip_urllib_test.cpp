@@ -4,9 +4,7 @@
 // event stream decoded piece by piece before the server writes the next event.
 #include <doctest/doctest.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <future>
 #include <mutex>
 #include <string>
@@ -14,8 +12,10 @@
 #include "http/gzip_handler.hpp"
 #include "tests/http/peer_process.hpp"
 #include "tests/http/server_support.hpp"
+#include "tests/support/run_command.hpp"
 
 using namespace wire;
+using wire::test::run_command;
 using namespace wire::http;
 using namespace wire::http::test;
 using namespace std::chrono_literals;
@@ -32,18 +32,6 @@ std::string page() {
     for (int i = 0; s.size() < 6000; ++i)
         s += "<li>entry " + std::to_string(i) + " of a list that repeats itself</li>\n";
     return s;
-}
-
-// Runs `command`, returning what it printed (stdout and stderr).
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf;
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p))
-        out.append(buf.data(), n);
-    ::pclose(p);
-    return out;
 }
 
 }  // namespace
@@ -76,7 +64,7 @@ TEST_CASE("gzip_handler with Python's urllib and a gzip decoder") {
                      }
                  })),
                  [](Server& cfg) { cfg.worker_threads = 4; });
-    const std::string out = run("python3 " + script() + " http://" + s.address());
+    const std::string out = run_command("python3 " + script() + " http://" + s.address());
     CAPTURE(out);
     CHECK(out.find("FAIL") == std::string::npos);
     CHECK(out.size() >= 3);

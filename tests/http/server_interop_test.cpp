@@ -3,30 +3,18 @@
 #include <doctest/doctest.h>
 #include <sys/resource.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "http/serve_mux.hpp"
 #include "tests/http/server_support.hpp"
+#include "tests/support/run_command.hpp"
 
 using namespace wire::http;
+using wire::test::run_command;
 using namespace wire::http::test;
 
 namespace {
-
-// Runs a shell command; its standard output and error, together.
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf;
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p))
-        out.append(buf.data(), n);
-    ::pclose(p);
-    return out;
-}
 
 bool have(const char* tool) {
     return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0;
@@ -53,25 +41,28 @@ TEST_CASE("curl: keep-alive, chunked upload, 100-continue, HEAD, HTTP/1.0") {
     TestServer s(app());
     const std::string base = "curl -sS --max-time 10 http://" + s.address();
 
-    const std::string twice = run("curl -sv --max-time 10 http://" + s.address() + "/ http://" +
-                                  s.address() + "/ -o /dev/null -o /dev/null");
+    const std::string twice =
+        run_command("curl -sv --max-time 10 http://" + s.address() + "/ http://" + s.address() +
+                    "/ -o /dev/null -o /dev/null");
     CHECK(twice.find("Re-using existing connection") != std::string::npos);
 
-    const std::string chunked = run("head -c 100000 /dev/zero | " + base +
-                                    "/upload -H 'Transfer-Encoding: chunked' --data-binary @-");
+    const std::string chunked =
+        run_command("head -c 100000 /dev/zero | " + base +
+                    "/upload -H 'Transfer-Encoding: chunked' --data-binary @-");
     CHECK(chunked == "received 100000 bytes\n");
 
     const std::string expect =
-        run("head -c 5000 /dev/zero | curl -sv --max-time 10 http://" + s.address() +
-            "/upload -H 'Expect: 100-continue' --data-binary @-");
+        run_command("head -c 5000 /dev/zero | curl -sv --max-time 10 http://" + s.address() +
+                    "/upload -H 'Expect: 100-continue' --data-binary @-");
     CHECK(expect.find("HTTP/1.1 100 Continue") != std::string::npos);
     CHECK(expect.find("received 5000 bytes") != std::string::npos);
 
-    const std::string head = run(base + "/ -I");
+    const std::string head = run_command(base + "/ -I");
     CHECK(head.find("HTTP/1.1 200 OK") != std::string::npos);
     CHECK(head.find("Content-Length: 13") != std::string::npos);
 
-    const std::string old = run("curl -sv --max-time 10 --http1.0 http://" + s.address() + "/");
+    const std::string old =
+        run_command("curl -sv --max-time 10 --http1.0 http://" + s.address() + "/");
     CHECK(old.find("HTTP/1.1 200 OK") != std::string::npos);  // RFC 9110 §6.2: our version
     CHECK(old.find("hello world!") != std::string::npos);
 }
@@ -89,7 +80,8 @@ TEST_CASE("wrk: a thousand keep-alive connections, no socket errors, no non-2xx"
         ::setrlimit(RLIMIT_NOFILE, &lim);
     }
     TestServer s(app());
-    const std::string out = run("wrk -t1 -c1000 -d2s --timeout 5s http://" + s.address() + "/");
+    const std::string out =
+        run_command("wrk -t1 -c1000 -d2s --timeout 5s http://" + s.address() + "/");
     INFO(out);
     CHECK(out.find("requests in") != std::string::npos);
     CHECK(out.find("Socket errors") == std::string::npos);

@@ -193,8 +193,10 @@ TEST_CASE("a subscriber resubscribes after redis restarts, and hears again withi
             CHECK(got == std::vector<std::string>{"a=1", "s=2", "a=3", "s=4"});
         }
         const Stats s = sub->stats();
-        CHECK(s.reconnects == 1);
-        CHECK(s.resubscribes == 2);
+        // One reconnect, or more when a loaded machine lets a first one miss its PING deadline;
+        // each resubscribes the two topics still wanted.
+        CHECK(s.reconnects >= 1);
+        CHECK(s.resubscribes == 2 * s.reconnects);
         CHECK(s.received == 4);
         lt.run([&] { sub.reset(); });
     }

@@ -11,6 +11,7 @@
 #include "net/error.hpp"
 #include "tests/net/helpers.hpp"
 #include "tests/support/alloc_probe.hpp"
+#include "tests/support/json_like.hpp"
 #include "websocket/close_error.hpp"
 #include "websocket/conn.hpp"
 #include "websocket/detail/codec_pool.hpp"
@@ -21,6 +22,7 @@
 #include "websocket/trace.hpp"
 
 using namespace wire;
+using wire::test::json_like;
 using namespace wire::websocket;
 using namespace std::chrono_literals;
 
@@ -43,17 +45,6 @@ Pair deflate_pair(DeflateParams params = {}, std::size_t threshold = 0) {
     auto [c, s] = net::test::conn_pair();
     return {Conn(std::move(c), with_deflate(Role::client, params, threshold)),
             Conn(std::move(s), with_deflate(Role::server, params, threshold))};
-}
-
-// JSON-like text: compresses well, as real traffic does.
-std::string json_like(std::size_t n) {
-    std::string s;
-    for (std::size_t i = 0; s.size() < n; ++i) {
-        s += "{\"id\":" + std::to_string(i) + ",\"name\":\"user" + std::to_string(i % 97) +
-             "\",\"active\":" + (i % 3 ? "true" : "false") + "},";
-    }
-    s.resize(n);
-    return s;
 }
 
 std::span<const std::uint8_t> bytes(std::string_view s) {

@@ -9,6 +9,7 @@
 
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
+#include "tests/support/json_like.hpp"
 #include "tests/websocket/echo_server.hpp"
 #include "tests/websocket/peers.hpp"
 #include "tests/websocket/serving.hpp"
@@ -17,21 +18,12 @@
 #include "websocket/route.hpp"
 
 using namespace wire;
+using wire::test::json_like;
 using namespace wire::websocket;
 using namespace wire::websocket::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string json_like(std::size_t n) {
-    std::string s;
-    for (std::size_t i = 0; s.size() < n; ++i) {
-        s += "{\"id\":" + std::to_string(i) + ",\"name\":\"user" + std::to_string(i % 97) +
-             "\",\"active\":" + (i % 3 ? "true" : "false") + "},";
-    }
-    s.resize(n);
-    return s;
-}
 
 const std::size_t kSizes[] = {0, 1, 125, 126, 65535, 65536, 1u << 20, 16u << 20};
 

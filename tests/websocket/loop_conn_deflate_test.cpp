@@ -11,6 +11,7 @@
 
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
+#include "tests/support/json_like.hpp"
 #include "tests/websocket/serving.hpp"
 #include "websocket/close_error.hpp"
 #include "websocket/dialer.hpp"
@@ -21,20 +22,11 @@
 #include "websocket/route.hpp"
 
 using namespace wire;
+using wire::test::json_like;
 using namespace wire::websocket;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string json_like(std::size_t n) {
-    std::string s;
-    for (std::size_t i = 0; s.size() < n; ++i) {
-        s += "{\"id\":" + std::to_string(i) + ",\"name\":\"user" + std::to_string(i % 97) +
-             "\",\"active\":" + (i % 3 ? "true" : "false") + "},";
-    }
-    s.resize(n);
-    return s;
-}
 
 // An HTTP server with a compressing echo route at /echo and a Hub route at /sub.
 struct Fixture {
