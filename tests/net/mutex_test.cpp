@@ -65,7 +65,7 @@ TEST_CASE("threads: try_lock_until gives up at its deadline") {
 TEST_CASE("fibers of one loop: a waiter parks while the holder, parked too, keeps the lock") {
     LoopThread lt;
     Mutex mu;
-    std::atomic<int> ticks{0}, done{0}, ticks_while_held{0};
+    std::atomic<int> ticks{0}, done{0}, ticks_while_held{0}, ticker_ended{0};
     std::vector<int> order;  // loop thread only
     std::atomic<bool> holder_in{false};
     go(lt.loop, [&] {
@@ -93,8 +93,10 @@ TEST_CASE("fibers of one loop: a waiter parks while the holder, parked too, keep
             ++ticks;
             this_fiber::sleep_for(1ms);
         }
+        ++ticker_ended;
     });
     wait_for(done, 4);
+    wait_for(ticker_ended, 1);  // a fiber still sleeping when the loop stops would never end
     CHECK(ticks_while_held.load() >= 3);
     std::promise<std::vector<int>> seen;
     lt.loop.post([&] { seen.set_value(order); });
