@@ -25,6 +25,13 @@ failures=()
 pass() { passed=$((passed + 1)); printf '  ok   %s\n' "$1"; }
 fail() { failed=$((failed + 1)); failures+=("$1"); printf '  FAIL %s\n' "$1"; }
 
+# The names of the test cases with a failure in a doctest log, each once.
+failed_test_cases() {
+    awk '/^=+$/ { tc = "" }
+         /^TEST CASE: / { tc = $0; sub(/^TEST CASE: +/, "", tc) }
+         tc != "" && /ERROR|FAILED|Sanitizer|runtime error/ { print tc; tc = "" }' "$1" | sort -u
+}
+
 # A doctest binary's report from its output in `log`: add its summary line's numbers; a crash
 # without a summary is one failure.
 report_doctest() {
@@ -44,7 +51,12 @@ report_doctest() {
         s=$(sed -E 's/.*\| *([0-9]+) skipped.*/\1/' <<<"$line")
         echo "   $line"
         passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-        [ "$f" = 0 ] || failures+=("$bin: $f test cases failed")
+        if [ "$f" != 0 ]; then
+            failures+=("$bin: $f test cases failed")
+            # Their names too, so that the closing lines alone say what to rerun.
+            local name
+            while IFS= read -r name; do failures+=("  $name"); done < <(failed_test_cases "$log")
+        fi
         if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|runtime error:' "$log"; then
             fail "$bin (sanitizer report)"
         fi
