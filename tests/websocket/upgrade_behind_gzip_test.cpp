@@ -5,17 +5,15 @@
 // work, and the frame trace must show every message compressed both ways.
 #include <doctest/doctest.h>
 
-#include <list>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "http/gzip_handler.hpp"
 #include "http/request.hpp"
 #include "http/response_writer.hpp"
 #include "http/serve_mux.hpp"
 #include "http/server.hpp"
+#include "tests/websocket/echo_server.hpp"
 #include "tests/websocket/frame_log.hpp"
 #include "tests/websocket/peers.hpp"
 #include "tests/websocket/serving.hpp"
@@ -29,27 +27,6 @@ using namespace wire::websocket::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Blocking connections upgraded by a handler, each echoed on a thread of its own.
-struct EchoThreads {
-    std::mutex mu;
-    std::list<std::thread> threads;
-    void start(Conn conn) {
-        std::lock_guard lock(mu);
-        threads.emplace_back([c = std::move(conn)]() mutable {
-            c.set_read_deadline(Clock::now() + 20s);
-            for (;;) {
-                auto m = c.read_message();
-                if (!m || !c.write_message(m->type, m->data)) break;
-            }
-            (void)c.close(close_code::normal, "", 2s);
-        });
-    }
-    ~EchoThreads() {
-        for (auto& t : threads)
-            t.join();
-    }
-};
 
 void check_compressed_both_ways(FrameLog& log) {
     const FrameTally in = log.tally("recv"), out = log.tally("send");
