@@ -1,6 +1,7 @@
 #include "compress/detail/huffman_decoder.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace wire::compress::detail {
@@ -125,23 +126,43 @@ Error build_canonical_listed(const std::uint8_t* lengths, const std::uint16_t* w
 std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, unsigned root,
                                DecodeEntry* table) noexcept {
     const DecodeEntry* const entries = entries_of(alphabet);
-    // Codes up to the root length. A code of length L fills every entry whose low L bits are
-    // the code (reversed: see reverse_bits), whatever bits follow it: 2^(root - L) entries, one
-    // every 2^L. A complete code fills every entry this way, each once; an incomplete one
-    // leaves entries no code reaches, which start invalid.
+    // Codes up to the root length. A code of length L stands for every entry whose low L bits
+    // are the code (reversed: see reverse_bits), whatever bits follow it: 2^(root - L) entries,
+    // one every 2^L. They are filled by doubling, length by length: the codes of length L go
+    // into the first 2^L entries, one store each; then those 2^L entries are copied above
+    // themselves, which gives each of them its copy with bit L set, and the table is right for
+    // L + 1 bits. A complete code writes every entry this way (an entry its code does not
+    // reach yet is a longer code's, written at that code's length before it is copied on); an
+    // incomplete one leaves entries no code reaches, which start invalid.
     const std::size_t size = std::size_t{1} << root;
     if (!code.complete) std::fill_n(table, size, DecodeEntry{});
-    unsigned next_code = 0;  // §3.2.2: consecutive within a length, doubled to the next
-    std::size_t index = 0;   // into code.symbol
-    for (unsigned len = 1; len <= root; ++len, next_code <<= 1) {
+    unsigned len = 1;  // from the shortest code: below it there is nothing to copy
+    while (len < root && code.count[len] == 0)
+        ++len;
+    std::size_t filled = std::size_t{1} << len;
+    // §3.2.2: the codes of one length are consecutive, and a code one bit longer than the
+    // next one of length L is that code followed by a 0. Kept reversed, adding 1 carries from
+    // the top bit down, and appending a 0 changes nothing. Its bits are L here.
+    unsigned reversed = 0;
+    std::size_t index = 0;  // into code.symbol
+    for (;;) {
         const unsigned codes = code.count[len];  // (in a local: the stores below may alias it)
-        const std::size_t step = std::size_t{1} << len;
-        for (unsigned k = 0; k < codes; ++k, ++index, ++next_code) {
-            const DecodeEntry e = with_bits(entries[code.symbol[index]], len);
-            for (std::size_t i = reverse_bits(next_code, len); i < size; i += step)
-                table[i] = e;
+        const auto last = static_cast<unsigned>(filled - 1);
+        for (unsigned k = 0; k < codes; ++k, ++index) {
+            table[reversed] = with_bits(entries[code.symbol[index]], len);
+            // Reversed increment: the highest 0 bit becomes 1 and the 1 bits above it 0. (When
+            // every bit is 1 the code is full and no code follows; `| 1` only keeps the bit
+            // scan defined then.)
+            const unsigned bit = 1u << (std::bit_width((reversed ^ last) | 1) - 1);
+            reversed = (reversed & (bit - 1)) | bit;
         }
+        if (len == root) break;
+        std::memcpy(table + filled, table, filled * sizeof(DecodeEntry));
+        filled *= 2;
+        ++len;
     }
+    // The next code of length root, in its usual order, for the codes longer than the root.
+    unsigned next_code = code.longest > root ? reverse_bits(reversed, root) << 1 : 0;
 
     // Codes longer than the root: all codes that share their first `root` bits share a
     // second-level table, indexed by the bits after the root. Its size is fixed by the
@@ -150,11 +171,11 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
     std::size_t used = size;
     unsigned prefix = ~0u, sub_bits = 0;
     DecodeEntry* sub = nullptr;
-    for (unsigned len = root + 1; len <= max_code_bits; ++len, next_code <<= 1) {
+    for (len = root + 1; len <= max_code_bits; ++len, next_code <<= 1) {
         for (; remaining[len] > 0; --remaining[len], ++index, ++next_code) {
-            const unsigned reversed = reverse_bits(next_code, len);
-            if ((reversed & (size - 1)) != prefix) {
-                prefix = reversed & static_cast<unsigned>(size - 1);
+            const unsigned bits = reverse_bits(next_code, len);
+            if ((bits & (size - 1)) != prefix) {
+                prefix = bits & static_cast<unsigned>(size - 1);
                 // How deep this prefix's subtree goes: fill it level by level with the codes
                 // still to place until it is full.
                 sub_bits = len - root;
@@ -172,7 +193,7 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
             }
             // Every entry whose low bits are the code's bits after the root.
             const DecodeEntry e = with_bits(entries[code.symbol[index]], len - root);
-            for (std::size_t i = reversed >> root; i < (std::size_t{1} << sub_bits);
+            for (std::size_t i = bits >> root; i < (std::size_t{1} << sub_bits);
                  i += std::size_t{1} << (len - root))
                 sub[i] = e;
         }
