@@ -200,14 +200,22 @@ void write_dynamic_header(BitWriter& out, const BlockPlan& plan) {
 
 void plan_block(const BlockSymbols& b, unsigned bit_offset, BlockPlan& plan) noexcept {
     // The extra bits of lengths and distances cost the same in a fixed and a dynamic block.
-    std::uint64_t extra = 0;
-    for (unsigned i = 0; i < 29; ++i)
+    std::uint64_t extra = 0, matches = 0;
+    for (unsigned i = 0; i < 29; ++i) {
         extra += std::uint64_t{b.lit_len_freq[257 + i]} * length_extra[i];
+        matches += b.lit_len_freq[257 + i];
+    }
     for (unsigned i = 0; i < num_distance_symbols; ++i)
         extra += std::uint64_t{b.distance_freq[i]} * distance_extra[i];
 
-    const std::uint64_t fixed = 3 + extra + fixed_data_bits(b);
     const std::uint64_t dynamic = extra + plan_dynamic(b, plan);
+    // §3.2.6: no fixed literal code is shorter than 8 bits, no length or end-of-block code
+    // than 7, and distance codes have 5. When the dynamic block is smaller than even that, the
+    // fixed codes cannot win and their exact size (a sum over every symbol) is not needed.
+    const std::uint64_t literals = b.count - matches;
+    const std::uint64_t fixed_at_least = 3 + extra + 8 * literals + (7 + 5) * matches + 7;
+    const std::uint64_t fixed =
+        dynamic < fixed_at_least ? fixed_at_least : 3 + extra + fixed_data_bits(b);
     // A block whose input already left the window cannot be stored.
     const std::uint64_t stored =
         b.bytes != nullptr || b.byte_count == 0 ? stored_bits(bit_offset, b.byte_count) : ~0ull;
