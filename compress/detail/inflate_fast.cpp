@@ -15,6 +15,7 @@
 // Whatever it leaves, the careful path finishes.
 #include "compress/detail/inflate_fast.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace wire::compress::detail {
@@ -23,6 +24,15 @@ namespace {
 constexpr std::uint64_t low_bits(unsigned n) noexcept {
     return (std::uint64_t{1} << n) - 1;
 }
+
+// low_bits() of a length's or distance's extra bits (0 to 13), looked up: one load instead of
+// building the mask with a shift for every extra-bits field.
+constexpr std::array<std::uint32_t, 16> extra_mask = [] {
+    std::array<std::uint32_t, 16> m{};
+    for (unsigned n = 0; n < m.size(); ++n)
+        m[n] = static_cast<std::uint32_t>(low_bits(n));
+    return m;
+}();
 
 // Copies a match whose source lies inside this call's output, with room to spare behind it.
 inline std::uint8_t* copy_in_output(std::uint8_t* op, std::uint32_t distance,
@@ -112,16 +122,17 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
             }
             continue;
         }
-        if (e.kind == DecodeEntry::end_of_block) {
-            stop = FastStop::end_of_block;
+        if (e.kind > DecodeEntry::literal) {  // not a length: one test for both rare cases
+            if (e.kind == DecodeEntry::end_of_block) {
+                stop = FastStop::end_of_block;
+            } else {  // invalid: see decode_one() for why
+                error = Error::invalid_symbol;
+                stop = FastStop::failed;
+            }
             break;
         }
-        if (e.kind == DecodeEntry::invalid) {  // see decode_one() for why
-            error = Error::invalid_symbol;
-            stop = FastStop::failed;
-            break;
-        }
-        const std::uint32_t length = e.value + static_cast<std::uint32_t>(bits & low_bits(e.kind));
+        const std::uint32_t length =
+            e.value + (static_cast<std::uint32_t>(bits) & extra_mask[e.kind]);
         bits >>= e.kind;
         count -= e.kind;
 
@@ -139,7 +150,7 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
             break;
         }
         const std::uint32_t distance =
-            e.value + static_cast<std::uint32_t>(bits & low_bits(e.kind));
+            e.value + (static_cast<std::uint32_t>(bits) & extra_mask[e.kind]);
         bits >>= e.kind;
         count -= e.kind;
 
