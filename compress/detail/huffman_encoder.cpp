@@ -170,7 +170,7 @@ void limit_lengths(unsigned* count_of_len, unsigned max_bits) noexcept {
 }  // namespace
 
 std::uint64_t build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits,
-                                 std::uint8_t* lengths) noexcept {
+                                 std::uint8_t* lengths, LengthCounts* counts) noexcept {
     Leaf leaves[max_symbols];
     unsigned count = gather_leaves(freq, n, lengths, leaves);
     // A complete code needs two symbols (one bit each); borrow unused ones if need be.
@@ -184,6 +184,11 @@ std::uint64_t build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned
     unsigned count_of_len[max_code_bits + 2] = {};
     huffman_leaf_depths(weights, count, max_bits, count_of_len);
     limit_lengths(count_of_len, max_bits);
+    if (counts != nullptr) {
+        counts->fill(0);
+        for (unsigned len = 1; len <= max_bits; ++len)
+            (*counts)[len] = static_cast<std::uint16_t>(count_of_len[len]);
+    }
 
     // Hand out the lengths: the rarest symbols (first in `leaves`) take the longest codes.
     std::uint64_t bits = 0;
@@ -210,12 +215,19 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
     }
     for (; s < n; ++s)
         ++count_of_len[lengths[s]];
-    count_of_len[0] = 0;
+    LengthCounts counts{};
+    for (unsigned len = 1; len <= max_code_bits; ++len)
+        counts[len] = static_cast<std::uint16_t>(count_of_len[len]);
+    build_codes(lengths, n, counts, codes);
+}
+
+void build_codes(const std::uint8_t* lengths, unsigned n, const LengthCounts& counts,
+                 std::uint16_t* codes) noexcept {
     // Step 2: the smallest code of each length.
     unsigned next_code[max_code_bits + 1] = {};
     unsigned code = 0;
     for (unsigned len = 1; len <= max_code_bits; ++len) {
-        code = (code + count_of_len[len - 1]) << 1;
+        code = (code + counts[len - 1]) << 1;  // counts[0] is 0
         next_code[len] = code;
     }
     // Step 3: consecutive codes to the symbols of one length, in symbol order; reversed here so
@@ -227,7 +239,8 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
             static_cast<unsigned>(reversed_byte[c & 0xff]) << 8 | reversed_byte[(c >> 8) & 0xff];
         codes[t] = static_cast<std::uint16_t>(reversed16 >> (16 - len));  // len 0: code 0
     };
-    for (s = 0; s + 8 <= n; s += 8) {
+    unsigned s = 0;
+    for (; s + 8 <= n; s += 8) {
         if (eight_unused(lengths + s)) {
             std::fill_n(codes + s, 8, std::uint16_t{0});
             continue;

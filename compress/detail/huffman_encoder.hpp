@@ -2,6 +2,7 @@
 // longer than a limit, and from code lengths to the canonical codes DEFLATE transmits.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 namespace wire::compress::detail {
@@ -11,12 +12,18 @@ namespace wire::compress::detail {
 // RFC 1951 §3.2.2's construction expects). At least two symbols get a code even when fewer are
 // used, so a decoder never meets a one-symbol (incomplete) code. n <= 288, 2^max_bits >= n.
 // Returns the bits the symbols take in this code: the sum of freq[s] * lengths[s].
+// With `counts`, also says how many codes of each length it gave, which
+// build_codes() would otherwise count again ([0] is 0).
+using LengthCounts = std::array<std::uint16_t, 16>;
 std::uint64_t build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits,
-                                 std::uint8_t* lengths) noexcept;
+                                 std::uint8_t* lengths, LengthCounts* counts = nullptr) noexcept;
 
 // RFC 1951 §3.2.2: the canonical code of each symbol, from the lengths alone. The codes come
 // back bit-reversed, ready for BitWriter::put (Huffman codes are sent most significant bit
 // first, every other field least significant bit first: §3.1.1).
 void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) noexcept;
+// The same, with the codes of each length already counted (by build_code_lengths()).
+void build_codes(const std::uint8_t* lengths, unsigned n, const LengthCounts& counts,
+                 std::uint16_t* codes) noexcept;
 
 }  // namespace wire::compress::detail
