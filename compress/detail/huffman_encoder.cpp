@@ -97,7 +97,7 @@ void sort_leaves(Leaf* leaves, unsigned count) noexcept {
 // array `a` of the leaves' weights: a[i] for i < next is a node made already; once a node is
 // taken as a child, its slot holds its parent's index instead of its weight. Counts the leaves
 // at each depth (the deepest ones clamped to max_bits) into count_of_len.
-void huffman_leaf_depths(std::uint32_t* a, unsigned count, unsigned max_bits,
+bool huffman_leaf_depths(std::uint32_t* a, unsigned count, unsigned max_bits,
                          unsigned* count_of_len) noexcept {
     // Which comes next is data, not a pattern a branch predictor could learn: the choice is
     // made with selects. a[count] is a sentinel heavier than any tree, so an exhausted queue
@@ -128,13 +128,15 @@ void huffman_leaf_depths(std::uint32_t* a, unsigned count, unsigned max_bits,
     // (a run of the array, deepest first) continue; the others are leaves.
     int i = static_cast<int>(root);
     unsigned slots = 1;
-    for (std::uint32_t depth = 0; slots > 0; ++depth) {
+    std::uint32_t depth = 0;
+    for (; slots > 0; ++depth) {
         unsigned nodes = 0;
         for (; i >= 0 && a[i] == depth; --i)
             ++nodes;
         count_of_len[std::min(depth, std::uint32_t{max_bits})] += slots - nodes;
         slots = 2 * nodes;
     }
+    return depth - 1 > max_bits;  // leaves were clamped: the lengths need limiting
 }
 // Limits the lengths to max_bits and keeps the code complete, working on the number of codes
 // of each length. Kraft's inequality in integer units: a code of length L uses 2^(max-L) of
@@ -182,8 +184,9 @@ std::uint64_t build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned
     for (unsigned i = 0; i < count; ++i)
         weights[i] = freq_of(leaves[i]);
     unsigned count_of_len[max_code_bits + 2] = {};
-    huffman_leaf_depths(weights, count, max_bits, count_of_len);
-    limit_lengths(count_of_len, max_bits);
+    // Huffman's code is complete; only a code clamped to max_bits needs its lengths repaired.
+    if (huffman_leaf_depths(weights, count, max_bits, count_of_len))
+        limit_lengths(count_of_len, max_bits);
     if (counts != nullptr) {
         counts->fill(0);
         for (unsigned len = 1; len <= max_bits; ++len)
