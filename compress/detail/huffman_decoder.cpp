@@ -89,14 +89,21 @@ Error build_canonical_listed(const std::uint8_t* lengths, const std::uint16_t* w
                              CanonicalCode& code) noexcept {
     code.count[0] = 0;
     // §3.2.2, Kraft: each code of length L uses 2^(15-L) of the 2^15 patterns of 15 bits.
-    // `left` counts the patterns still free at the current length.
-    int left = 1, longest = 0;
-    for (unsigned len = 1; len <= max_code_bits; ++len) {
+    // `left` counts the patterns still free at the current length. The same pass finds where
+    // each length's run begins in the symbols sorted by (length, symbol), and it stops at the
+    // longest code: past it no pattern is used, so `left` would only double.
+    int left = 1;
+    unsigned len = 0, placed = 0;
+    std::array<std::uint16_t, max_code_bits + 1> offsets;
+    while (placed < listed && len < max_code_bits) {
+        ++len;
+        offsets[len] = static_cast<std::uint16_t>(placed);
         left = left * 2 - code.count[len];
         // Why reject: more codes than patterns means two symbols would share a code.
         if (left < 0) return Error::oversubscribed_code;
-        if (code.count[len] != 0) longest = static_cast<int>(len);
+        placed += code.count[len];
     }
+    const unsigned longest = len;
     code.complete = left == 0;
     if (!code.complete) {
         // Why reject: unused patterns are bits a decoder cannot interpret. Two shapes are
@@ -108,12 +115,7 @@ Error build_canonical_listed(const std::uint8_t* lengths, const std::uint16_t* w
         if (!one_symbol && !empty) return Error::incomplete_code;
     }
 
-    // Sort the symbols by (length, symbol): offsets[len] is where that length's run begins,
-    // and the list is in symbol order already.
-    std::array<std::uint16_t, max_code_bits + 1> offsets;
-    offsets[0] = offsets[1] = 0;
-    for (unsigned len = 1; len < max_code_bits; ++len)
-        offsets[len + 1] = static_cast<std::uint16_t>(offsets[len] + code.count[len]);
+    // Sort the symbols by (length, symbol): the list is in symbol order already.
     for (std::size_t k = 0; k < listed; ++k) {
         const auto symbol = static_cast<std::uint16_t>(with_code[k] - first);
         code.symbol[offsets[lengths[symbol]]++] = symbol;
