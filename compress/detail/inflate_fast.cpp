@@ -3,7 +3,7 @@
 // What it does differently, and why:
 //   - Symbols are found by table lookup (huffman_decoder.hpp), one or two per code, instead of
 //     one step per bit.
-//   - Up to three literals are decoded per refill.
+//   - Up to four literals are decoded per refill.
 //   - The bit buffer is refilled 8 bytes at a time with one unaligned load, keeping as many
 //     whole bytes as fit: afterwards it holds at least 56 bits, and a whole item (15 + 5 bits
 //     of length, 15 + 13 of distance: at most 48) decodes with no "is there input?" check.
@@ -111,9 +111,10 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
         count -= e.bits;
         if (e.kind == DecodeEntry::literal) {
             *op++ = static_cast<std::uint8_t>(e.value);
-            // Text is mostly literals: two more may follow without a refill. At least 41 bits
-            // are left, and a literal found in the first-level table takes at most 10.
-            for (int more = 0; more < 2; ++more) {
+            // Text is mostly literals: three more may follow without a refill. At least 33 bits
+            // are left (48 near the end of the input, 56 elsewhere, less at most 15 for the
+            // first code), and a literal found in the first-level table takes at most 10.
+            for (int more = 0; more < 3; ++more) {
                 e = literal_length[bits & literal_length_mask];
                 if (e.kind != DecodeEntry::literal) break;
                 bits >>= e.bits;
