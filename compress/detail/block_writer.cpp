@@ -100,9 +100,9 @@ void run_length_code(const std::uint8_t* lengths, unsigned n, BlockPlan& plan,
 std::uint64_t plan_dynamic(const BlockSymbols& b, BlockPlan& plan) {
     LitLenDistanceCodes& c = plan.codes;
     std::uint64_t bits = build_code_lengths(b.lit_len_freq, num_lit_len_symbols, max_code_bits,
-                                            c.lit_len_bits, &plan.lit_len_counts) +
+                                            c.lit_len_bits, &plan.lit_len_shape) +
                          build_code_lengths(b.distance_freq, num_distance_symbols, max_code_bits,
-                                            c.distance_bits, &plan.distance_counts);
+                                            c.distance_bits, &plan.distance_shape);
     // §3.2.7: HLIT + 257 literal/length lengths, HDIST + 1 distance lengths; trailing zeros
     // need not be sent.
     plan.hlit = num_lit_len_symbols;
@@ -119,7 +119,7 @@ std::uint64_t plan_dynamic(const BlockSymbols& b, BlockPlan& plan) {
     std::uint32_t cl_freq[num_code_length_symbols] = {};
     run_length_code(all, plan.hlit + plan.hdist, plan, cl_freq);
     bits += build_code_lengths(cl_freq, num_code_length_symbols, max_code_length_code_bits,
-                               plan.code_length_bits, &plan.code_length_counts);
+                               plan.code_length_bits, &plan.code_length_shape);
     plan.hclen = num_code_length_symbols;
     while (plan.hclen > 4 && plan.code_length_bits[code_length_order[plan.hclen - 1]] == 0)
         --plan.hclen;
@@ -229,9 +229,9 @@ void plan_block(const BlockSymbols& b, unsigned bit_offset, BlockPlan& plan) noe
         plan.type = BlockType::dynamic, plan.bits = dynamic;
         LitLenDistanceCodes& c = plan.codes;
         // Symbols past HLIT and HDIST do not occur: they need no code.
-        build_codes(c.lit_len_bits, plan.hlit, plan.lit_len_counts, c.lit_len_code);
-        build_codes(c.distance_bits, plan.hdist, plan.distance_counts, c.distance_code);
-        build_codes(plan.code_length_bits, num_code_length_symbols, plan.code_length_counts,
+        build_codes(c.lit_len_bits, plan.hlit, plan.lit_len_shape, c.lit_len_code);
+        build_codes(c.distance_bits, plan.hdist, plan.distance_shape, c.distance_code);
+        build_codes(plan.code_length_bits, num_code_length_symbols, plan.code_length_shape,
                     plan.code_length_code);
     }
 }
