@@ -173,7 +173,7 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
     std::size_t used = size;
     unsigned prefix = ~0u, sub_bits = 0;
     DecodeEntry* sub = nullptr;
-    for (len = root + 1; len <= max_code_bits; ++len, next_code <<= 1) {
+    for (len = root + 1; len <= code.longest; ++len, next_code <<= 1) {
         for (; remaining[len] > 0; --remaining[len], ++index, ++next_code) {
             const unsigned bits = reverse_bits(next_code, len);
             if ((bits & (size - 1)) != prefix) {
