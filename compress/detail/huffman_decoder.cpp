@@ -1,7 +1,6 @@
 #include "compress/detail/huffman_decoder.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
 namespace wire::compress::detail {
@@ -142,29 +141,21 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
     while (len < root && code.count[len] == 0)
         ++len;
     std::size_t filled = std::size_t{1} << len;
-    // §3.2.2: the codes of one length are consecutive, and a code one bit longer than the
-    // next one of length L is that code followed by a 0. Kept reversed, adding 1 carries from
-    // the top bit down, and appending a 0 changes nothing. Its bits are L here.
-    unsigned reversed = 0;
-    std::size_t index = 0;  // into code.symbol
+    unsigned next_code = 0;  // §3.2.2: consecutive within a length, doubled to the next
+    std::size_t index = 0;   // into code.symbol
     for (;;) {
         const unsigned codes = code.count[len];  // (in a local: the stores below may alias it)
-        const auto last = static_cast<unsigned>(filled - 1);
-        for (unsigned k = 0; k < codes; ++k, ++index) {
-            table[reversed] = with_bits(entries[code.symbol[index]], len);
-            // Reversed increment: the highest 0 bit becomes 1 and the 1 bits above it 0. (When
-            // every bit is 1 the code is full and no code follows; `| 1` only keeps the bit
-            // scan defined then.)
-            const unsigned bit = 1u << (std::bit_width((reversed ^ last) | 1) - 1);
-            reversed = (reversed & (bit - 1)) | bit;
-        }
+        // (Each entry's place is looked up reversed from a plain counter: the stores do not
+        // wait on one another, as they would with the counter itself kept reversed.)
+        for (unsigned k = 0; k < codes; ++k, ++index, ++next_code)
+            table[reverse_bits(next_code, len)] = with_bits(entries[code.symbol[index]], len);
         if (len == root) break;
         std::memcpy(table + filled, table, filled * sizeof(DecodeEntry));
         filled *= 2;
         ++len;
+        next_code <<= 1;
     }
-    // The next code of length root, in its usual order, for the codes longer than the root.
-    unsigned next_code = code.longest > root ? reverse_bits(reversed, root) << 1 : 0;
+    next_code <<= 1;  // the first code one bit longer than the root
 
     // Codes longer than the root: all codes that share their first `root` bits share a
     // second-level table, indexed by the bits after the root. Its size is fixed by the
