@@ -98,7 +98,23 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
             // The last few bytes: one at a time, and only while a whole item may still fit.
             for (; count <= 56 && ip < in.end; ++ip, count += 8)
                 bits |= std::uint64_t{*ip} << count;
-            if (count < fast_item_bits) break;
+            if (count < fast_item_bits) {
+                // Fewer bits than the longest item: a literal or the end of the block whose code
+                // lies within the bits at hand still decodes here (a message's last items, which
+                // are followed by fewer than 48 bits); anything else goes to the careful path.
+                const DecodeEntry last = literal_length[bits & literal_length_mask];
+                if (last.bits > count || last.kind < DecodeEntry::literal ||
+                    last.kind > DecodeEntry::end_of_block)
+                    break;
+                bits >>= last.bits;
+                count -= last.bits;
+                if (last.kind == DecodeEntry::end_of_block) {
+                    stop = FastStop::end_of_block;
+                    break;
+                }
+                *op++ = static_cast<std::uint8_t>(last.value);
+                continue;
+            }
         }
 
         DecodeEntry e = literal_length[bits & literal_length_mask];
