@@ -99,9 +99,10 @@ void run_length_code(const std::uint8_t* lengths, unsigned n, BlockPlan& plan,
 // The dynamic block's size, extra bits aside; leaves its code lengths and header in `plan`.
 std::uint64_t plan_dynamic(const BlockSymbols& b, BlockPlan& plan) {
     LitLenDistanceCodes& c = plan.codes;
-    std::uint64_t bits =
-        build_code_lengths(b.lit_len_freq, num_lit_len_symbols, max_code_bits, c.lit_len_bits) +
-        build_code_lengths(b.distance_freq, num_distance_symbols, max_code_bits, c.distance_bits);
+    std::uint64_t bits = build_code_lengths(b.lit_len_freq, num_lit_len_symbols, max_code_bits,
+                                            c.lit_len_bits, &plan.lit_len_shape) +
+                         build_code_lengths(b.distance_freq, num_distance_symbols, max_code_bits,
+                                            c.distance_bits, &plan.distance_shape);
     // §3.2.7: HLIT + 257 literal/length lengths, HDIST + 1 distance lengths; trailing zeros
     // need not be sent.
     plan.hlit = num_lit_len_symbols;
@@ -118,7 +119,7 @@ std::uint64_t plan_dynamic(const BlockSymbols& b, BlockPlan& plan) {
     std::uint32_t cl_freq[num_code_length_symbols] = {};
     run_length_code(all, plan.hlit + plan.hdist, plan, cl_freq);
     bits += build_code_lengths(cl_freq, num_code_length_symbols, max_code_length_code_bits,
-                               plan.code_length_bits);
+                               plan.code_length_bits, &plan.code_length_shape);
     plan.hclen = num_code_length_symbols;
     while (plan.hclen > 4 && plan.code_length_bits[code_length_order[plan.hclen - 1]] == 0)
         --plan.hclen;
@@ -200,14 +201,22 @@ void write_dynamic_header(BitWriter& out, const BlockPlan& plan) {
 
 void plan_block(const BlockSymbols& b, unsigned bit_offset, BlockPlan& plan) noexcept {
     // The extra bits of lengths and distances cost the same in a fixed and a dynamic block.
-    std::uint64_t extra = 0;
-    for (unsigned i = 0; i < 29; ++i)
+    std::uint64_t extra = 0, matches = 0;
+    for (unsigned i = 0; i < 29; ++i) {
         extra += std::uint64_t{b.lit_len_freq[257 + i]} * length_extra[i];
+        matches += b.lit_len_freq[257 + i];
+    }
     for (unsigned i = 0; i < num_distance_symbols; ++i)
         extra += std::uint64_t{b.distance_freq[i]} * distance_extra[i];
 
-    const std::uint64_t fixed = 3 + extra + fixed_data_bits(b);
     const std::uint64_t dynamic = extra + plan_dynamic(b, plan);
+    // §3.2.6: no fixed literal code is shorter than 8 bits, no length or end-of-block code
+    // than 7, and distance codes have 5. When the dynamic block is smaller than even that, the
+    // fixed codes cannot win and their exact size (a sum over every symbol) is not needed.
+    const std::uint64_t literals = b.count - matches;
+    const std::uint64_t fixed_at_least = 3 + extra + 8 * literals + (7 + 5) * matches + 7;
+    const std::uint64_t fixed =
+        dynamic < fixed_at_least ? fixed_at_least : 3 + extra + fixed_data_bits(b);
     // A block whose input already left the window cannot be stored.
     const std::uint64_t stored =
         b.bytes != nullptr || b.byte_count == 0 ? stored_bits(bit_offset, b.byte_count) : ~0ull;
@@ -220,9 +229,10 @@ void plan_block(const BlockSymbols& b, unsigned bit_offset, BlockPlan& plan) noe
         plan.type = BlockType::dynamic, plan.bits = dynamic;
         LitLenDistanceCodes& c = plan.codes;
         // Symbols past HLIT and HDIST do not occur: they need no code.
-        build_codes(c.lit_len_bits, plan.hlit, c.lit_len_code);
-        build_codes(c.distance_bits, plan.hdist, c.distance_code);
-        build_codes(plan.code_length_bits, num_code_length_symbols, plan.code_length_code);
+        build_codes(c.lit_len_bits, plan.hlit, plan.lit_len_shape, c.lit_len_code);
+        build_codes(c.distance_bits, plan.hdist, plan.distance_shape, c.distance_code);
+        build_codes(plan.code_length_bits, num_code_length_symbols, plan.code_length_shape,
+                    plan.code_length_code);
     }
 }
 

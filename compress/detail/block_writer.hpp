@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "compress/detail/bit_writer.hpp"
+#include "compress/detail/huffman_encoder.hpp"
 #include "compress/detail/lz77_codes.hpp"
 
 namespace wire::compress::detail {
@@ -48,6 +49,8 @@ struct BlockPlan {
     std::uint8_t rle_symbol[num_lit_len_symbols + num_distance_symbols];
     std::uint8_t rle_extra[num_lit_len_symbols + num_distance_symbols];
     unsigned rle_count = 0;
+    // What the three codes' canonical codes are built from.
+    CodeShape lit_len_shape, distance_shape, code_length_shape;
 
     // Output space write_block() needs, with the bit writer's 8 bytes of slack.
     std::size_t max_bytes() const noexcept { return static_cast<std::size_t>(bits / 8) + 10; }

@@ -88,14 +88,21 @@ Error build_canonical_listed(const std::uint8_t* lengths, const std::uint16_t* w
                              CanonicalCode& code) noexcept {
     code.count[0] = 0;
     // §3.2.2, Kraft: each code of length L uses 2^(15-L) of the 2^15 patterns of 15 bits.
-    // `left` counts the patterns still free at the current length.
-    int left = 1, longest = 0;
-    for (unsigned len = 1; len <= max_code_bits; ++len) {
+    // `left` counts the patterns still free at the current length. The same pass finds where
+    // each length's run begins in the symbols sorted by (length, symbol), and it stops at the
+    // longest code: past it no pattern is used, so `left` would only double.
+    int left = 1;
+    unsigned len = 0, placed = 0;
+    std::array<std::uint16_t, max_code_bits + 1> offsets;
+    while (placed < listed && len < max_code_bits) {
+        ++len;
+        offsets[len] = static_cast<std::uint16_t>(placed);
         left = left * 2 - code.count[len];
         // Why reject: more codes than patterns means two symbols would share a code.
         if (left < 0) return Error::oversubscribed_code;
-        if (code.count[len] != 0) longest = static_cast<int>(len);
+        placed += code.count[len];
     }
+    const unsigned longest = len;
     code.complete = left == 0;
     if (!code.complete) {
         // Why reject: unused patterns are bits a decoder cannot interpret. Two shapes are
@@ -107,12 +114,7 @@ Error build_canonical_listed(const std::uint8_t* lengths, const std::uint16_t* w
         if (!one_symbol && !empty) return Error::incomplete_code;
     }
 
-    // Sort the symbols by (length, symbol): offsets[len] is where that length's run begins,
-    // and the list is in symbol order already.
-    std::array<std::uint16_t, max_code_bits + 1> offsets;
-    offsets[0] = offsets[1] = 0;
-    for (unsigned len = 1; len < max_code_bits; ++len)
-        offsets[len + 1] = static_cast<std::uint16_t>(offsets[len] + code.count[len]);
+    // Sort the symbols by (length, symbol): the list is in symbol order already.
     for (std::size_t k = 0; k < listed; ++k) {
         const auto symbol = static_cast<std::uint16_t>(with_code[k] - first);
         code.symbol[offsets[lengths[symbol]]++] = symbol;
@@ -125,23 +127,35 @@ Error build_canonical_listed(const std::uint8_t* lengths, const std::uint16_t* w
 std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, unsigned root,
                                DecodeEntry* table) noexcept {
     const DecodeEntry* const entries = entries_of(alphabet);
-    // Codes up to the root length. A code of length L fills every entry whose low L bits are
-    // the code (reversed: see reverse_bits), whatever bits follow it: 2^(root - L) entries, one
-    // every 2^L. A complete code fills every entry this way, each once; an incomplete one
-    // leaves entries no code reaches, which start invalid.
+    // Codes up to the root length. A code of length L stands for every entry whose low L bits
+    // are the code (reversed: see reverse_bits), whatever bits follow it: 2^(root - L) entries,
+    // one every 2^L. They are filled by doubling, length by length: the codes of length L go
+    // into the first 2^L entries, one store each; then those 2^L entries are copied above
+    // themselves, which gives each of them its copy with bit L set, and the table is right for
+    // L + 1 bits. A complete code writes every entry this way (an entry its code does not
+    // reach yet is a longer code's, written at that code's length before it is copied on); an
+    // incomplete one leaves entries no code reaches, which start invalid.
     const std::size_t size = std::size_t{1} << root;
     if (!code.complete) std::fill_n(table, size, DecodeEntry{});
+    unsigned len = 1;  // from the shortest code: below it there is nothing to copy
+    while (len < root && code.count[len] == 0)
+        ++len;
+    std::size_t filled = std::size_t{1} << len;
     unsigned next_code = 0;  // §3.2.2: consecutive within a length, doubled to the next
     std::size_t index = 0;   // into code.symbol
-    for (unsigned len = 1; len <= root; ++len, next_code <<= 1) {
+    for (;;) {
         const unsigned codes = code.count[len];  // (in a local: the stores below may alias it)
-        const std::size_t step = std::size_t{1} << len;
-        for (unsigned k = 0; k < codes; ++k, ++index, ++next_code) {
-            const DecodeEntry e = with_bits(entries[code.symbol[index]], len);
-            for (std::size_t i = reverse_bits(next_code, len); i < size; i += step)
-                table[i] = e;
-        }
+        // (Each entry's place is looked up reversed from a plain counter: the stores do not
+        // wait on one another, as they would with the counter itself kept reversed.)
+        for (unsigned k = 0; k < codes; ++k, ++index, ++next_code)
+            table[reverse_bits(next_code, len)] = with_bits(entries[code.symbol[index]], len);
+        if (len == root) break;
+        std::memcpy(table + filled, table, filled * sizeof(DecodeEntry));
+        filled *= 2;
+        ++len;
+        next_code <<= 1;
     }
+    next_code <<= 1;  // the first code one bit longer than the root
 
     // Codes longer than the root: all codes that share their first `root` bits share a
     // second-level table, indexed by the bits after the root. Its size is fixed by the
@@ -150,11 +164,11 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
     std::size_t used = size;
     unsigned prefix = ~0u, sub_bits = 0;
     DecodeEntry* sub = nullptr;
-    for (unsigned len = root + 1; len <= max_code_bits; ++len, next_code <<= 1) {
+    for (len = root + 1; len <= code.longest; ++len, next_code <<= 1) {
         for (; remaining[len] > 0; --remaining[len], ++index, ++next_code) {
-            const unsigned reversed = reverse_bits(next_code, len);
-            if ((reversed & (size - 1)) != prefix) {
-                prefix = reversed & static_cast<unsigned>(size - 1);
+            const unsigned bits = reverse_bits(next_code, len);
+            if ((bits & (size - 1)) != prefix) {
+                prefix = bits & static_cast<unsigned>(size - 1);
                 // How deep this prefix's subtree goes: fill it level by level with the codes
                 // still to place until it is full.
                 sub_bits = len - root;
@@ -172,7 +186,7 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
             }
             // Every entry whose low bits are the code's bits after the root.
             const DecodeEntry e = with_bits(entries[code.symbol[index]], len - root);
-            for (std::size_t i = reversed >> root; i < (std::size_t{1} << sub_bits);
+            for (std::size_t i = bits >> root; i < (std::size_t{1} << sub_bits);
                  i += std::size_t{1} << (len - root))
                 sub[i] = e;
         }

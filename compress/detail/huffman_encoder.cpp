@@ -97,7 +97,7 @@ void sort_leaves(Leaf* leaves, unsigned count) noexcept {
 // array `a` of the leaves' weights: a[i] for i < next is a node made already; once a node is
 // taken as a child, its slot holds its parent's index instead of its weight. Counts the leaves
 // at each depth (the deepest ones clamped to max_bits) into count_of_len.
-void huffman_leaf_depths(std::uint32_t* a, unsigned count, unsigned max_bits,
+bool huffman_leaf_depths(std::uint32_t* a, unsigned count, unsigned max_bits,
                          unsigned* count_of_len) noexcept {
     // Which comes next is data, not a pattern a branch predictor could learn: the choice is
     // made with selects. a[count] is a sentinel heavier than any tree, so an exhausted queue
@@ -128,13 +128,15 @@ void huffman_leaf_depths(std::uint32_t* a, unsigned count, unsigned max_bits,
     // (a run of the array, deepest first) continue; the others are leaves.
     int i = static_cast<int>(root);
     unsigned slots = 1;
-    for (std::uint32_t depth = 0; slots > 0; ++depth) {
+    std::uint32_t depth = 0;
+    for (; slots > 0; ++depth) {
         unsigned nodes = 0;
         for (; i >= 0 && a[i] == depth; --i)
             ++nodes;
         count_of_len[std::min(depth, std::uint32_t{max_bits})] += slots - nodes;
         slots = 2 * nodes;
     }
+    return depth - 1 > max_bits;  // leaves were clamped: the lengths need limiting
 }
 // Limits the lengths to max_bits and keeps the code complete, working on the number of codes
 // of each length. Kraft's inequality in integer units: a code of length L uses 2^(max-L) of
@@ -170,20 +172,33 @@ void limit_lengths(unsigned* count_of_len, unsigned max_bits) noexcept {
 }  // namespace
 
 std::uint64_t build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned max_bits,
-                                 std::uint8_t* lengths) noexcept {
+                                 std::uint8_t* lengths, CodeShape* shape) noexcept {
     Leaf leaves[max_symbols];
     unsigned count = gather_leaves(freq, n, lengths, leaves);
     // A complete code needs two symbols (one bit each); borrow unused ones if need be.
+    const bool borrow = count < 2;
     for (unsigned s = 0; count < 2 && s < n; ++s)
         if (freq[s] == 0) leaves[count++] = make_leaf(0, s);
+    if (shape != nullptr) {  // the leaves are in symbol order until they are sorted
+        for (unsigned i = 0; i < count; ++i)
+            shape->symbols[i] = static_cast<std::uint16_t>(symbol_of(leaves[i]));
+        if (borrow) std::sort(shape->symbols.begin(), shape->symbols.begin() + count);
+        shape->used = count;
+    }
     sort_leaves(leaves, count);
 
     std::uint32_t weights[max_symbols + 1];  // + huffman_leaf_depths' sentinel
     for (unsigned i = 0; i < count; ++i)
         weights[i] = freq_of(leaves[i]);
     unsigned count_of_len[max_code_bits + 2] = {};
-    huffman_leaf_depths(weights, count, max_bits, count_of_len);
-    limit_lengths(count_of_len, max_bits);
+    // Huffman's code is complete; only a code clamped to max_bits needs its lengths repaired.
+    if (huffman_leaf_depths(weights, count, max_bits, count_of_len))
+        limit_lengths(count_of_len, max_bits);
+    if (shape != nullptr) {
+        shape->counts.fill(0);
+        for (unsigned len = 1; len <= max_bits; ++len)
+            shape->counts[len] = static_cast<std::uint16_t>(count_of_len[len]);
+    }
 
     // Hand out the lengths: the rarest symbols (first in `leaves`) take the longest codes.
     std::uint64_t bits = 0;
@@ -197,36 +212,48 @@ std::uint64_t build_code_lengths(const std::uint32_t* freq, unsigned n, unsigned
     return bits;
 }
 
+namespace {
+
+// §3.2.2 step 2: the smallest code of each length, from the codes of each length ([0] is 0).
+void first_codes(const std::uint16_t* counts, unsigned* next_code) noexcept {
+    unsigned code = 0;
+    next_code[0] = 0;
+    for (unsigned len = 1; len <= max_code_bits; ++len) {
+        code = (code + counts[len - 1]) << 1;
+        next_code[len] = code;
+    }
+}
+
+// §3.2.2 step 3 for one symbol: the next code of its length, reversed so the bit writer can
+// send it least significant bit first. A symbol without a code gets code 0.
+inline void assign_code(const std::uint8_t* lengths, unsigned t, unsigned* next_code,
+                        std::uint16_t* codes) noexcept {
+    const unsigned len = lengths[t];
+    const unsigned c = next_code[len]++;  // next_code[0] counts on, unused
+    const unsigned reversed16 =
+        static_cast<unsigned>(reversed_byte[c & 0xff]) << 8 | reversed_byte[(c >> 8) & 0xff];
+    codes[t] = static_cast<std::uint16_t>(reversed16 >> (16 - len));  // len 0: code 0
+}
+
+}  // namespace
+
 void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) noexcept {
     // RFC 1951 §3.2.2 step 1: count the codes of each length (most lengths are 0: unused
     // symbols come in runs, skipped 8 at a time).
-    unsigned count_of_len[max_code_bits + 1] = {};
+    std::uint16_t counts[max_code_bits + 1] = {};
     unsigned s = 0;
     for (; s + 8 <= n; s += 8) {
         if (eight_unused(lengths + s)) continue;
 #pragma GCC unroll 8  // eight lengths: straight-line code
         for (unsigned k = 0; k < 8; ++k)
-            ++count_of_len[lengths[s + k]];
+            ++counts[lengths[s + k]];
     }
     for (; s < n; ++s)
-        ++count_of_len[lengths[s]];
-    count_of_len[0] = 0;
-    // Step 2: the smallest code of each length.
-    unsigned next_code[max_code_bits + 1] = {};
-    unsigned code = 0;
-    for (unsigned len = 1; len <= max_code_bits; ++len) {
-        code = (code + count_of_len[len - 1]) << 1;
-        next_code[len] = code;
-    }
-    // Step 3: consecutive codes to the symbols of one length, in symbol order; reversed here so
-    // the bit writer can send them least significant bit first. Unused symbols get code 0.
-    auto assign = [&](unsigned t) {
-        const unsigned len = lengths[t];
-        const unsigned c = next_code[len]++;  // next_code[0] counts on, unused
-        const unsigned reversed16 =
-            static_cast<unsigned>(reversed_byte[c & 0xff]) << 8 | reversed_byte[(c >> 8) & 0xff];
-        codes[t] = static_cast<std::uint16_t>(reversed16 >> (16 - len));  // len 0: code 0
-    };
+        ++counts[lengths[s]];
+    counts[0] = 0;
+    unsigned next_code[max_code_bits + 1];
+    first_codes(counts, next_code);
+    // Step 3: consecutive codes to the symbols of one length, in symbol order.
     for (s = 0; s + 8 <= n; s += 8) {
         if (eight_unused(lengths + s)) {
             std::fill_n(codes + s, 8, std::uint16_t{0});
@@ -234,10 +261,19 @@ void build_codes(const std::uint8_t* lengths, unsigned n, std::uint16_t* codes) 
         }
 #pragma GCC unroll 8  // eight lengths: straight-line code
         for (unsigned k = 0; k < 8; ++k)
-            assign(s + k);
+            assign_code(lengths, s + k, next_code, codes);
     }
     for (; s < n; ++s)
-        assign(s);
+        assign_code(lengths, s, next_code, codes);
+}
+
+void build_codes(const std::uint8_t* lengths, unsigned n, const CodeShape& shape,
+                 std::uint16_t* codes) noexcept {
+    unsigned next_code[max_code_bits + 1];
+    first_codes(shape.counts.data(), next_code);
+    std::fill_n(codes, n, std::uint16_t{0});
+    for (unsigned k = 0; k < shape.used; ++k)  // in symbol order, as step 3 wants
+        assign_code(lengths, shape.symbols[k], next_code, codes);
 }
 
 }  // namespace wire::compress::detail

@@ -3,7 +3,7 @@
 // What it does differently, and why:
 //   - Symbols are found by table lookup (huffman_decoder.hpp), one or two per code, instead of
 //     one step per bit.
-//   - Up to three literals are decoded per refill.
+//   - Up to four literals are decoded per refill.
 //   - The bit buffer is refilled 8 bytes at a time with one unaligned load, keeping as many
 //     whole bytes as fit: afterwards it holds at least 56 bits, and a whole item (15 + 5 bits
 //     of length, 15 + 13 of distance: at most 48) decodes with no "is there input?" check.
@@ -15,6 +15,7 @@
 // Whatever it leaves, the careful path finishes.
 #include "compress/detail/inflate_fast.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace wire::compress::detail {
@@ -23,6 +24,15 @@ namespace {
 constexpr std::uint64_t low_bits(unsigned n) noexcept {
     return (std::uint64_t{1} << n) - 1;
 }
+
+// low_bits() of a length's or distance's extra bits (0 to 13), looked up: one load instead of
+// building the mask with a shift for every extra-bits field.
+constexpr std::array<std::uint32_t, 16> extra_mask = [] {
+    std::array<std::uint32_t, 16> m{};
+    for (unsigned n = 0; n < m.size(); ++n)
+        m[n] = static_cast<std::uint32_t>(low_bits(n));
+    return m;
+}();
 
 // Copies a match whose source lies inside this call's output, with room to spare behind it.
 inline std::uint8_t* copy_in_output(std::uint8_t* op, std::uint32_t distance,
@@ -88,7 +98,23 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
             // The last few bytes: one at a time, and only while a whole item may still fit.
             for (; count <= 56 && ip < in.end; ++ip, count += 8)
                 bits |= std::uint64_t{*ip} << count;
-            if (count < fast_item_bits) break;
+            if (count < fast_item_bits) {
+                // Fewer bits than the longest item: a literal or the end of the block whose code
+                // lies within the bits at hand still decodes here (a message's last items, which
+                // are followed by fewer than 48 bits); anything else goes to the careful path.
+                const DecodeEntry last = literal_length[bits & literal_length_mask];
+                if (last.bits > count || last.kind < DecodeEntry::literal ||
+                    last.kind > DecodeEntry::end_of_block)
+                    break;
+                bits >>= last.bits;
+                count -= last.bits;
+                if (last.kind == DecodeEntry::end_of_block) {
+                    stop = FastStop::end_of_block;
+                    break;
+                }
+                *op++ = static_cast<std::uint8_t>(last.value);
+                continue;
+            }
         }
 
         DecodeEntry e = literal_length[bits & literal_length_mask];
@@ -101,9 +127,10 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
         count -= e.bits;
         if (e.kind == DecodeEntry::literal) {
             *op++ = static_cast<std::uint8_t>(e.value);
-            // Text is mostly literals: two more may follow without a refill. At least 41 bits
-            // are left, and a literal found in the first-level table takes at most 10.
-            for (int more = 0; more < 2; ++more) {
+            // Text is mostly literals: three more may follow without a refill. At least 33 bits
+            // are left (48 near the end of the input, 56 elsewhere, less at most 15 for the
+            // first code), and a literal found in the first-level table takes at most 10.
+            for (int more = 0; more < 3; ++more) {
                 e = literal_length[bits & literal_length_mask];
                 if (e.kind != DecodeEntry::literal) break;
                 bits >>= e.bits;
@@ -112,16 +139,17 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
             }
             continue;
         }
-        if (e.kind == DecodeEntry::end_of_block) {
-            stop = FastStop::end_of_block;
+        if (e.kind > DecodeEntry::literal) {  // not a length: one test for both rare cases
+            if (e.kind == DecodeEntry::end_of_block) {
+                stop = FastStop::end_of_block;
+            } else {  // invalid: see decode_one() for why
+                error = Error::invalid_symbol;
+                stop = FastStop::failed;
+            }
             break;
         }
-        if (e.kind == DecodeEntry::invalid) {  // see decode_one() for why
-            error = Error::invalid_symbol;
-            stop = FastStop::failed;
-            break;
-        }
-        const std::uint32_t length = e.value + static_cast<std::uint32_t>(bits & low_bits(e.kind));
+        const std::uint32_t length =
+            e.value + (static_cast<std::uint32_t>(bits) & extra_mask[e.kind]);
         bits >>= e.kind;
         count -= e.kind;
 
@@ -139,7 +167,7 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
             break;
         }
         const std::uint32_t distance =
-            e.value + static_cast<std::uint32_t>(bits & low_bits(e.kind));
+            e.value + (static_cast<std::uint32_t>(bits) & extra_mask[e.kind]);
         bits >>= e.kind;
         count -= e.kind;
 
