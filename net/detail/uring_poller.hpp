@@ -7,6 +7,12 @@
 // loop wants it). Interest changes and re-arms are queued in memory and reach the kernel with
 // the next wait: one io_uring_enter per loop pass, whatever the number of fds that changed.
 //
+// Not one multishot poll per fd (IORING_POLL_ADD_MULTI): it completes when the socket's wait
+// queue is woken, when bytes arrive, not while bytes wait unread (edge triggering), and the
+// kernel refuses IORING_POLL_ADD_LEVEL on it (EINVAL). The one-shot re-arm is the level check,
+// and it rides in the wait's io_uring_enter: no system call of its own (docs/performance.md,
+// "io_uring: where the system calls go").
+//
 // Every request carries the fd and a generation number; a change of interest bumps the
 // generation and cancels the request in flight (IORING_OP_POLL_REMOVE), so a completion of an
 // older request, already on its way, is recognised and dropped.
