@@ -6,6 +6,8 @@
 # more requests waiting: read the per-request calls at c=1 as exact, at c=100 as a lower bound.)
 #
 #   bash bench/bench-loop-syscalls.sh          (CONNS="1 100" DURATION=3; needs wrk, strace, perf)
+#   CONNECT=1 CONNS=20 bash bench/bench-loop-syscalls.sh   (a connection per request, 2,000 of
+#   them; wire only: the ceiling servers never close, so stop the script after its two rows)
 #
 # Server pinned to CPU 0, wrk to CPU 1, one loop (WORKERS=1). For each server and connection
 # count: one wrk run under `strace -c -f` (calls per request, by name) and one under
@@ -40,8 +42,26 @@ wait_port() {
     return 1
 }
 
-# load C -> requests completed by wrk
+# A connection per request (CONNECT=1): N connections one after the other, one GET each.
+cat >"$work/connect.py" <<'PY'
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+req = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+for _ in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(req)
+    while s.recv(65536):
+        pass
+    s.close()
+print(n)
+PY
+
+# load C -> requests completed by wrk (or by connect.py with CONNECT=1: C x 100 connections)
 load() {
+    if [ "${CONNECT:-0}" = 1 ]; then
+        taskset -c 1 python3 "$work/connect.py" "$PORT" "$(($1 * 100))"
+        return
+    fi
     taskset -c 1 wrk -t1 -c"$1" -d"${DURATION}s" "http://127.0.0.1:$PORT/" >"$work/wrk" 2>&1
     awk '/requests in/{print $1}' "$work/wrk"
 }

@@ -25,15 +25,17 @@
 // builds a new one, arming the fds that are still registered.
 //
 // A listening socket of one loop (accept_ahead; not one shared through add_exclusive, whose
-// loops take turns) gets one multishot accept instead of its poll while its
-// interest is readable: the kernel accepts each connection as it comes and the completion
-// carries the fd (net/detail/uring_accepts.hpp keeps them), so no accept4(2) per connection.
+// loops take turns) gets one multishot accept instead of its poll while its interest is
+// readable: the kernel accepts each connection as it comes and the completion carries the fd
+// (net/detail/uring_accepts.hpp keeps them), so no accept4(2) per connection. The request keeps
+// the RLIMIT_NOFILE of the moment it was armed (the kernel reads it once).
 // The handler is told the listener is readable while connections wait, as often as it leaves
 // some (level triggering again). A paused listener (interest none) has its accept cancelled:
 // connections wait in the kernel's queue again. When the kernel ends the multishot (a completion
 // without IORING_CQE_F_MORE: an error such as EMFILE, or the kernel's own reasons) the handler
 // hears of it, its own accept4 reports the error, and the accept is armed again at the next
-// pass. Kernels before 5.19 refuse the flag (EINVAL): polls from then on.
+// pass. Kernels before 5.19 refuse the flag (EINVAL): polls from then on. A connection that
+// arrives for a listener that has gone is closed (its client sees the end).
 // WIRE_URING_ACCEPT=poll (read when the loop is made) keeps polls for listening sockets too.
 //
 // io_uring reports a peer's FIN (POLLRDHUP) to every poll of the socket, whatever it asked for.
