@@ -328,11 +328,14 @@ void LoopConn::on_compressed(const Event& ev) {
         if (!fresh) inf->set_history(extra().received.bytes());
         message_opcode_ = ev.opcode;
         if (extra_) extra_->message.clear();
+        // §6.1 lets the sender cut the compressed data anywhere: the first frame may inflate to
+        // nothing (no bytes, or one byte of a block header), so `first` marks the first piece
+        // handed on, whichever frame it comes from.
+        set(kMsgFirstPiece, true);
     }
     detail::ByteBuffer& out = shared.inflated;
     out.size = 0;
     std::span<const std::uint8_t> in = ev.payload;
-    bool first = ev.message_begin;
     for (;;) {
         if (out.capacity - out.size < 1024)
             out.reserve(out.size + std::max<std::size_t>(out.size, 16384));
@@ -347,10 +350,11 @@ void LoopConn::on_compressed(const Event& ev) {
             auto& c = state_.counters;
             if (done) detail::LoopCounters::add(c.messages_in, 1);
             detail::LoopCounters::add(c.bytes_in, out.size);
+            const bool first = has(kMsgFirstPiece);
+            set(kMsgFirstPiece, false);
             if (endpoint_.handlers.on_fragment)
                 endpoint_.handlers.on_fragment(*this,
                                                Fragment{message_opcode_, out.bytes(), first, done});
-            first = false;
             out.size = 0;
             if (closed_) return;
         }

@@ -208,9 +208,10 @@ class LoopConn final : public net::IoHandler {
     std::unique_ptr<Extra> extra_;
     std::uint16_t close_code_ = close_code::abnormal;  // what on_close will report
     Opcode message_opcode_ = Opcode::binary;           // of the message being joined
-    // permessage-deflate, when negotiated: the agreement.
+    // permessage-deflate, when negotiated: the agreement; then the message being received:
+    // compressed, and (stream_fragments) its first inflated piece not yet handed on.
     static constexpr std::uint8_t kDeflate = 1, kWriteCompression = 2, kSendNoTakeover = 4,
-                                  kRecvNoTakeover = 8, kMsgCompressed = 16;
+                                  kRecvNoTakeover = 8, kMsgCompressed = 16, kMsgFirstPiece = 32;
     std::uint8_t deflate_flags_ = 0;
     std::uint8_t send_bits_ = 15;  // our window (the server's, RFC 7692 §7.1.2.1)
     std::uint8_t recv_bits_ = 15;  // the client's

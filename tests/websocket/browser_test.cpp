@@ -1,6 +1,7 @@
 // Interop with a browser: headless Chromium opens a page served by a small thread-per-connection
 // server, exchanges text and binary messages with our server Conn over /ws, and reports the
-// outcome by requesting /result?<outcome>.
+// outcome by requesting /result?<outcome>. (With permessage-deflate, on both our faces:
+// browser_deflate_test.cpp.)
 #include <doctest/doctest.h>
 
 #include <array>
@@ -33,24 +34,10 @@ const big = 'x'.repeat(70000);
 const bytes = new Uint8Array(100000);
 for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) & 255;
 const sent = ['hello from chromium \u00e9\u{1F600}', new Uint8Array([0, 1, 2, 254, 255]), big, bytes];
-// "/?deflate": the server accepts permessage-deflate (RFC 7692), which Chromium offers; the
-// page checks it was agreed and adds a 1 MiB JSON-like text, compressed both ways.
-const deflate = location.search === '?deflate';
-if (deflate) {
-  let json = '';
-  for (let i = 0; json.length < (1 << 20); i++) json += '{"id":' + i + ',"name":"user' + (i % 97) + '"},';
-  sent.push(json, '');
-}
 let step = 0;
 const ws = new WebSocket('ws://' + location.host + '/ws');
 ws.binaryType = 'arraybuffer';
-ws.onopen = () => {
-  if (deflate && !ws.extensions.includes('permessage-deflate')) {
-    report('fail:extensions=' + ws.extensions);
-    return;
-  }
-  ws.send(sent[0]);
-};
+ws.onopen = () => ws.send(sent[0]);
 ws.onmessage = (e) => {
   const want = sent[step];
   let same;
@@ -73,7 +60,7 @@ ws.onerror = () => report('fail:error');
 // Serves "/" (the page), "/ws" (echo over our Conn) and "/result?..." (records the outcome).
 class PageServer {
   public:
-    explicit PageServer(bool compress = false) : compress_(compress) {
+    PageServer() {
         auto l = net::Listener::listen(net::Address::ipv4_loopback(0));
         REQUIRE(l);
         listener_ = std::move(*l);
@@ -124,7 +111,7 @@ class PageServer {
             return;
         }
         std::string body, type = "text/plain";
-        if (head.target == "/" || head.target == "/?deflate") {
+        if (head.target == "/") {
             body = kPage;
             type = "text/html; charset=utf-8";
         } else if (head.target.rfind("/result?", 0) == 0) {
@@ -153,15 +140,9 @@ class PageServer {
         req.extensions = head.fields.get("Sec-WebSocket-Extensions");
         req.origin = head.fields.get("Origin");  // same-origin: the page came from this server
         Upgrader upgrader;
-        upgrader.enable_compression = compress_;
         upgrader.trace = {};
         auto ws = upgrader.upgrade_parsed(std::move(conn), req, rest);
         if (!ws) return;
-        {
-            std::lock_guard lock(mu_);
-            offer_ = std::string(req.extensions);
-            negotiated_ = ws->compression() != nullptr;
-        }
         for (;;) {
             auto m = ws->read_message();
             if (!m) break;
@@ -170,20 +151,7 @@ class PageServer {
         (void)ws->close(close_code::normal, "", 2s);
     }
 
-  public:
-    std::string offer() {
-        std::lock_guard lock(mu_);
-        return offer_;
-    }
-    bool negotiated() {
-        std::lock_guard lock(mu_);
-        return negotiated_;
-    }
-
   private:
-    bool compress_;
-    std::string offer_;
-    bool negotiated_ = false;
     net::Listener listener_;
     std::atomic<bool> stop_{false};
     std::thread accept_;
@@ -201,43 +169,6 @@ std::string chromium_binary() {
 }
 
 }  // namespace
-
-namespace {
-
-// Opens the page in headless Chromium and waits for its verdict.
-std::string run_page(PageServer& server, const std::string& chromium, const std::string& query) {
-    char profile[] = "/tmp/wire-chromium-XXXXXX";
-    REQUIRE(::mkdtemp(profile) != nullptr);
-    std::string result;
-    {
-        wire::test::Process browser(
-            {chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-dev-shm-usage", std::string("--user-data-dir=") + profile,
-             "--remote-debugging-port=0",  // keeps the browser open until the page reports
-             "http://127.0.0.1:" + std::to_string(server.port()) + "/" + query},
-            {}, /*quiet=*/true);  // Chromium logs D-Bus complaints that are not ours
-        REQUIRE(browser.running());
-        result = server.wait_result(60s);
-    }  // the browser is killed here
-    wire::test::Process cleanup({"rm", "-rf", profile});
-    (void)cleanup.wait(10s);
-    return result;
-}
-
-}  // namespace
-
-TEST_CASE("interop: headless Chromium with permessage-deflate (it offers client_max_window_bits)") {
-    const std::string chromium = chromium_binary();
-    if (chromium.empty()) {
-        MESSAGE("skipped: chromium is not installed");
-        return;
-    }
-    PageServer server(/*compress=*/true);
-    CHECK(run_page(server, chromium, "?deflate") == "ok");
-    CHECK(server.offer().find("permessage-deflate; client_max_window_bits") != std::string::npos);
-    CHECK(server.negotiated());
-}
 
 TEST_CASE("interop: headless Chromium exchanges text and binary messages with our server") {
     const std::string chromium = chromium_binary();

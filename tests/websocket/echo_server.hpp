@@ -1,5 +1,6 @@
 // An in-process echo server for the tests: thread per connection, Upgrader::upgrade_connection,
-// every message echoed with its type. Stops (and joins every thread) on destruction.
+// every message echoed with its type (whole, or with `write_piece` set, through next_writer in
+// pieces of that size: fragments). Stops (and joins every thread) on destruction.
 #pragma once
 
 #include <atomic>
@@ -37,7 +38,8 @@ struct EchoThreads {
 
 class EchoServer {
   public:
-    explicit EchoServer(Upgrader upgrader = {}) : upgrader_(std::move(upgrader)) {
+    explicit EchoServer(Upgrader upgrader = {}, std::size_t write_piece = 0)
+        : upgrader_(std::move(upgrader)), write_piece_(write_piece) {
         auto l = net::Listener::listen(net::Address::ipv4_loopback(0));
         if (!l) throw std::system_error(l.error(), "listen");
         listener_ = std::move(*l);
@@ -92,14 +94,26 @@ class EchoServer {
                 ending = m.error();
                 break;
             }
-            if (!c->write_message(m->type, m->data)) break;
+            if (!echo(*c, *m)) break;
         }
         (void)c->close(close_code::normal, "", std::chrono::seconds(2));
         std::lock_guard lock(mu_);
         endings_.push_back(ending);
     }
 
+    bool echo(Conn& c, const Message& m) {
+        if (write_piece_ == 0) return c.write_message(m.type, m.data).has_value();
+        auto w = c.next_writer(m.type);
+        if (!w) return false;
+        const std::string_view data = m.text();
+        for (std::size_t at = 0; at < data.size(); at += write_piece_) {
+            if (!w->write(data.substr(at, write_piece_))) return false;
+        }
+        return w->close().has_value();
+    }
+
     Upgrader upgrader_;
+    std::size_t write_piece_;
     net::Listener listener_;
     std::atomic<bool> stop_{false};
     std::thread accept_thread_;

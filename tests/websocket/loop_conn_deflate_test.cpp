@@ -40,6 +40,7 @@ struct Fixture {
     // Written by the loop's thread (on_fragment): declared before `running`, so it is destroyed
     // after the server has stopped (TSan: the handler's clear() raced its destruction).
     std::string pieces;
+    bool in_message = false;
     std::unique_ptr<websocket::test::Running> running;
 
     explicit Fixture(CompressionOptions prefs = {}, bool stream = false) {
@@ -55,12 +56,19 @@ struct Fixture {
         }
         echo.options.stream_fragments = stream;
         if (stream) {
+            // Each message must begin with a piece marked `first`; the echo says when not.
             echo.handlers.on_fragment = [this](LoopConn& c, const Fragment& f) {
+                if (f.first) in_message = true;
+                if (!in_message) {
+                    (void)c.send_text("a piece before the message's first");
+                    return;
+                }
                 pieces.append(reinterpret_cast<const char*>(f.payload.data()), f.payload.size());
                 if (!f.last) return;
                 (void)c.send(f.opcode,
                              {reinterpret_cast<const std::uint8_t*>(pieces.data()), pieces.size()});
                 pieces.clear();
+                in_message = false;
             };
         } else {
             echo.handlers.on_message = [](LoopConn& c, const LoopMessage& m) {
@@ -186,6 +194,31 @@ TEST_CASE("LoopConn permessage-deflate: stream_fragments hands on inflated piece
         auto back = conn->read_message();
         REQUIRE(back);
         CHECK(back->text() == text);
+    }
+}
+
+// RFC 7692 §6.1 lets a peer cut the compressed data anywhere: a first frame may carry too few
+// bytes to inflate to anything (one byte of a block header), or none at all. The message's
+// first piece is still the one marked `first`.
+TEST_CASE(
+    "LoopConn permessage-deflate: stream_fragments marks the first piece after a mute "
+    "first frame") {
+    Fixture f({}, /*stream=*/true);
+    auto conn = compressing_dialer().dial(f.url("/echo"));
+    REQUIRE(conn);
+    REQUIRE(conn->compression() != nullptr);
+    conn->set_read_deadline(Clock::now() + 5s);
+    const std::string text = json_like(3000);
+    const std::string data = deflated(text);
+    for (const std::size_t cut : {std::size_t{1}, std::size_t{0}}) {
+        CAPTURE(cut);
+        REQUIRE(conn->net_conn().write(
+            raw_masked(Opcode::text, false, std::string_view(data).substr(0, cut), rsv1) +
+            raw_masked(Opcode::continuation, true, std::string_view(data).substr(cut), 0)));
+        auto back = conn->read_message();
+        REQUIRE(back);
+        INFO("echo: " << back->text().substr(0, 60));
+        CHECK((back->text() == text));
     }
 }
 

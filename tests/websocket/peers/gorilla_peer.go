@@ -5,6 +5,8 @@
 //	gorilla_peer client URL   runs the exchange below against URL; prints "OK" or "FAIL ..."
 //	gorilla_peer deflate-server / deflate-client URL: the same with EnableCompression
 //	(permessage-deflate without context takeover), messages of 0 B to 16 MiB
+//	gorilla_peer deflate-frag-client URL: compressed messages written through NextWriter in
+//	pieces, which leave as fragments each time the 1 KiB write buffer fills
 package main
 
 import (
@@ -155,6 +157,66 @@ func deflateClient(url string) {
 	fmt.Println("OK")
 }
 
+// Bytes that do not compress (a linear congruential sequence): many frames after deflate.
+func noise(n int) []byte {
+	b := make([]byte, n)
+	x := uint32(12345)
+	for i := range b {
+		x = x*1103515245 + 12345
+		b[i] = byte(x >> 24)
+	}
+	return b
+}
+
+func deflateFragClient(url string) {
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, EnableCompression: true,
+		WriteBufferSize: 1024}
+	c, _, err := d.Dial(url, nil)
+	if err != nil {
+		fail("dial: %v", err)
+	}
+	c.SetReadLimit(64 << 20)
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	cases := []struct {
+		mt   int
+		data []byte
+	}{
+		{websocket.TextMessage, jsonLike(200000)},
+		{websocket.BinaryMessage, noise(300000)},
+		{websocket.TextMessage, []byte("h\u00e9llo \U0001f600")},
+	}
+	for i, k := range cases {
+		w, err := c.NextWriter(k.mt)
+		if err != nil {
+			fail("next writer %d: %v", i, err)
+		}
+		for at := 0; at < len(k.data); at += 3000 {
+			end := at + 3000
+			if end > len(k.data) {
+				end = len(k.data)
+			}
+			if _, err := w.Write(k.data[at:end]); err != nil {
+				fail("write %d: %v", i, err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			fail("close writer %d: %v", i, err)
+		}
+		mt, got, err := c.ReadMessage()
+		if err != nil || mt != k.mt || !bytes.Equal(got, k.data) {
+			fail("echo mismatch at case %d: %v", i, err)
+		}
+	}
+	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "bye")
+	c.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+	_, _, err = c.ReadMessage()
+	if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		fail("close echo: %v", err)
+	}
+	c.Close()
+	fmt.Println("OK")
+}
+
 func main() {
 	switch os.Args[1] {
 	case "server":
@@ -163,6 +225,8 @@ func main() {
 		serve(true)
 	case "deflate-client":
 		deflateClient(os.Args[2])
+	case "deflate-frag-client":
+		deflateFragClient(os.Args[2])
 	default:
 		client(os.Args[2])
 	}
