@@ -117,6 +117,14 @@ std::error_code EventLoop::remove(int fd) {
     return poller_->remove(fd, slot.interest(), slot.exclusive());
 }
 
+void EventLoop::accept_ahead(int fd) {
+    poller_->accept_ahead(fd);
+}
+
+int EventLoop::take_accepted(int fd) noexcept {
+    return poller_->take_accepted(fd);
+}
+
 Interest EventLoop::interest(int fd) const noexcept {
     const auto index = static_cast<std::size_t>(fd);
     return fd >= 0 && index < slots_.size() ? slots_[index].interest() : Interest::none;

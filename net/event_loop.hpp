@@ -115,6 +115,13 @@ class EventLoop {
     // Two epoll_ctl calls.
     std::error_code requeue(int fd);
 
+    // For a listening socket already added: on io_uring the kernel accepts its connections as
+    // they come, one multishot accept (net/detail/uring_poller.hpp); on epoll nothing changes.
+    // The handler still hears of them as readable and takes each with take_accepted(), which
+    // returns -1 when none is waiting: the caller then calls accept4(2) itself, as always.
+    void accept_ahead(int fd);
+    [[nodiscard]] int take_accepted(int fd) noexcept;
+
     // Timers (loop thread). arm_after counts from now(). See timer.hpp for costs.
     void arm(Timer& timer, TimePoint when) { timers_.arm(timer, when); }
     void arm_after(Timer& timer, Duration delay) { timers_.arm(timer, now_ + delay); }

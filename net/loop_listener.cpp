@@ -7,6 +7,7 @@ std::error_code LoopListener::start(IoHandler* handler) {
     const std::error_code ec = shared_ ? loop_.add_exclusive(listener_.fd(), handler)
                                        : loop_.add(listener_.fd(), Interest::readable, handler);
     registered_ = !ec;
+    if (registered_) loop_.accept_ahead(listener_.fd());
     return ec;
 }
 

@@ -64,7 +64,12 @@ class LoopListener {
     // Loop thread: registers the listener with `handler`, whose on_readable calls accept() up
     // to batch() times, or until it fails, then end_batch().
     std::error_code start(IoHandler* handler);
-    [[nodiscard]] Result<Socket> accept() { return listener_.accept(); }
+    // A connection the loop's kernel side accepted ahead (EventLoop::accept_ahead), else one
+    // accept4(2).
+    [[nodiscard]] Result<Socket> accept() {
+        if (const int fd = loop_.take_accepted(listener_.fd()); fd >= 0) return Socket(fd);
+        return listener_.accept();
+    }
     // After an accept: the loop that should serve that connection, index() or another.
     [[nodiscard]] std::size_t assign() noexcept {
         return balance_ ? balance_->assign(index_) : index_;

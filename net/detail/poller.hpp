@@ -41,6 +41,12 @@ class Poller {
     // An exclusive fd steps to the back of the kernel's wait queue.
     virtual std::error_code requeue(int fd) = 0;
 
+    // A registered listening socket whose connections the kernel may accept ahead of the
+    // handler (io_uring's multishot accept); the handler is still told of them as readable.
+    // take_accepted: one of those connections, or -1 when none waits (the caller accepts).
+    virtual void accept_ahead(int) {}
+    virtual int take_accepted(int) noexcept { return -1; }
+
     // run() starts and ends on the calling thread.
     virtual std::error_code attach() { return {}; }
     virtual void detach() noexcept {}

@@ -5,20 +5,41 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 namespace wire::net::detail {
 namespace {
 
 std::atomic<int> forced_failure{0};
+std::atomic<bool> refuse_accept{false};
 
-// A request's user_data: the fd in the low half, its generation in the high half. An fd of -1
-// marks the requests whose completions mean nothing to us (cancellations).
+// A request's user_data: the fd in the low half, its generation in the next 31 bits, and the top
+// bit set for a multishot accept (whose completions carry fds, which must not be lost). All bits
+// set marks the requests whose completions mean nothing to us (cancellations).
 constexpr std::uint64_t ignored = ~std::uint64_t{0};
+constexpr std::uint64_t accept_bit = std::uint64_t{1} << 63;
+constexpr std::uint32_t gen_mask = 0x7fffffff;
 
-std::uint64_t user_data(int fd, std::uint32_t gen) noexcept {
-    return (std::uint64_t{gen} << 32) | static_cast<std::uint32_t>(fd);
+std::uint64_t user_data(int fd, std::uint32_t gen, bool accept = false) noexcept {
+    return (accept ? accept_bit : 0) | (std::uint64_t{gen & gen_mask} << 32) |
+           static_cast<std::uint32_t>(fd);
+}
+int fd_of(std::uint64_t data) noexcept {
+    return static_cast<int>(static_cast<std::uint32_t>(data));
+}
+std::uint32_t gen_of(std::uint64_t data) noexcept {
+    return static_cast<std::uint32_t>(data >> 32) & gen_mask;
+}
+
+bool accept_by_poll() noexcept {
+    if (refuse_accept.load(std::memory_order_relaxed)) return true;
+    const char* v = std::getenv("WIRE_URING_ACCEPT");
+    return v != nullptr && std::strcmp(v, "poll") == 0;
 }
 
 std::uint32_t poll_events(Interest interest, bool exclusive) noexcept {
@@ -45,6 +66,10 @@ void fail_uring_setup_for_tests(int err) noexcept {
     forced_failure.store(err, std::memory_order_relaxed);
 }
 
+void refuse_multishot_accept_for_tests(bool refuse) noexcept {
+    refuse_accept.store(refuse, std::memory_order_relaxed);
+}
+
 std::unique_ptr<UringPoller> UringPoller::create(std::error_code& ec) {
     if (const int err = forced_failure.load(std::memory_order_relaxed); err != 0) {
         ec = {err, std::system_category()};
@@ -52,7 +77,18 @@ std::unique_ptr<UringPoller> UringPoller::create(std::error_code& ec) {
     }
     auto ring = UringRing::create(ring_entries, ec);
     if (!ring) return nullptr;
-    return std::unique_ptr<UringPoller>(new UringPoller(std::move(ring)));
+    std::unique_ptr<UringPoller> poller(new UringPoller(std::move(ring)));
+    poller->multishot_accept_ = !accept_by_poll();
+    return poller;
+}
+
+// Completions already posted may carry accepted fds: they are closed with the rest.
+UringPoller::~UringPoller() {
+    if (!ring_) return;
+    ring_->drain([](const io_uring_cqe& cqe) {
+        if (cqe.user_data != ignored && (cqe.user_data & accept_bit) != 0 && cqe.res >= 0)
+            ::close(cqe.res);
+    });
 }
 
 UringPoller::FdState* UringPoller::state(int fd) noexcept {
@@ -72,6 +108,8 @@ std::error_code UringPoller::add(int fd, Interest interest, bool exclusive) {
     s.registered = true;
     s.exclusive = exclusive;
     s.in_flight = false;
+    s.accepts = false;
+    s.accepting = false;
     s.events = poll_events(interest, exclusive);
     ++s.gen;
     if (wants_poll(s)) queue_arm(fd, s);
@@ -84,16 +122,34 @@ std::error_code UringPoller::modify(int fd, Interest, Interest to, bool exclusiv
         return std::make_error_code(std::errc::no_such_file_or_directory);
     const std::uint32_t events = poll_events(to, exclusive);
     if (s->in_flight && s->events == events) return {};
-    if (s->in_flight) {
-        // The request in flight asks for the old events: cancelled, and its completion, should
-        // it come all the same, belongs to an older generation.
-        cancel_.push_back(user_data(fd, s->gen));
-        s->in_flight = false;
-    }
+    // The request in flight asks for the old events: cancelled, and its completion, should it
+    // come all the same, belongs to an older generation.
+    if (s->in_flight) cancel(fd, *s);
     ++s->gen;
     s->events = events;
     if (wants_poll(*s)) queue_arm(fd, *s);
     return {};
+}
+
+void UringPoller::cancel(int fd, FdState& s) {
+    cancel_.push_back(user_data(fd, s.gen, s.accepting));
+    s.in_flight = false;
+    s.accepting = false;
+}
+
+void UringPoller::accept_ahead(int fd) {
+    FdState* s = state(fd);
+    if (!multishot_accept_ || s == nullptr || !s->registered || s->accepts) return;
+    // Why: a socket shared by several loops keeps its exclusive poll. A multishot accept stays
+    // first in the socket's wait queue and would take every connection into this loop, where
+    // the exclusive polls and requeue() hand each waiting loop its turn.
+    if (s->exclusive) return;
+    s->accepts = true;
+    accepts_.watch(fd);
+    // A poll already in the kernel gives way to the accept.
+    if (s->in_flight) cancel(fd, *s);
+    ++s->gen;
+    if (wants_poll(*s)) queue_arm(fd, *s);
 }
 
 std::error_code UringPoller::remove(int fd, Interest, bool) {
@@ -101,11 +157,14 @@ std::error_code UringPoller::remove(int fd, Interest, bool) {
     if (s == nullptr || !s->registered)
         return std::make_error_code(std::errc::no_such_file_or_directory);
     s->registered = false;
+    if (s->accepts) accepts_.forget(fd);  // connections it had not taken are closed
+    s->accepts = false;
     if (s->in_flight) {
-        s->in_flight = false;
         if (running_ && ::gettid() == owner_) {
-            cancel_.push_back(user_data(fd, s->gen));
+            cancel(fd, *s);
         } else {
+            s->in_flight = false;
+            s->accepting = false;
             // The fd is about to close and no io_uring_enter may come soon: the request would
             // keep the socket open. Closing the ring ends every request at once.
             drop_ring();
@@ -122,12 +181,17 @@ void UringPoller::queue_arm(int fd, FdState& s) {
 }
 
 void UringPoller::drop_ring() noexcept {
+    // Completions already posted are taken in first: accepted fds among them stay with their
+    // listener (or are closed); the polls' events come again from the new ring.
+    std::vector<PollEvent> dropped;
+    if (ring_) ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, dropped); });
     ring_.reset();
     cancel_.clear();
     retry_.clear();
     for (std::size_t i = 0; i < fds_.size(); ++i) {
         FdState& s = fds_[i];
         s.in_flight = false;
+        s.accepting = false;
         ++s.gen;
         if (s.registered && wants_poll(s)) queue_arm(static_cast<int>(i), s);
     }
@@ -169,7 +233,8 @@ std::error_code UringPoller::flush() {
     for (const std::uint64_t target : cancel_) {
         io_uring_sqe* sqe = next_sqe();
         if (sqe == nullptr) return std::make_error_code(std::errc::resource_unavailable_try_again);
-        sqe->opcode = IORING_OP_POLL_REMOVE;
+        // A poll is removed by its user_data; other requests, the accepts, are cancelled by it.
+        sqe->opcode = (target & accept_bit) != 0 ? IORING_OP_ASYNC_CANCEL : IORING_OP_POLL_REMOVE;
         sqe->fd = -1;
         sqe->addr = target;
         sqe->user_data = ignored;
@@ -181,22 +246,37 @@ std::error_code UringPoller::flush() {
         if (!s.registered || s.in_flight || !wants_poll(s)) continue;
         io_uring_sqe* sqe = next_sqe();
         if (sqe == nullptr) return std::make_error_code(std::errc::resource_unavailable_try_again);
-        sqe->opcode = IORING_OP_POLL_ADD;
-        sqe->fd = fd;
-        sqe->poll32_events = s.events;
-        sqe->user_data = user_data(fd, s.gen);
-        s.in_flight = true;
+        prep_arm(*sqe, fd, s);
     }
     arm_.clear();
     return {};
 }
 
+void UringPoller::prep_arm(io_uring_sqe& sqe, int fd, FdState& s) noexcept {
+    s.in_flight = true;
+    s.accepting = s.accepts && multishot_accept_ && (s.events & POLLIN) != 0;
+    sqe.fd = fd;
+    sqe.user_data = user_data(fd, s.gen, s.accepting);
+    if (!s.accepting) {
+        sqe.opcode = IORING_OP_POLL_ADD;
+        sqe.poll32_events = s.events;
+        return;
+    }
+    // io_uring_enter(2), IORING_OP_ACCEPT: the multishot flag goes in ioprio; the new fds are
+    // non-blocking and close-on-exec, as Listener::accept's accept4 makes them.
+    sqe.opcode = IORING_OP_ACCEPT;
+    sqe.ioprio = IORING_ACCEPT_MULTISHOT;
+    sqe.accept_flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
+}
+
 void UringPoller::complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out) {
     if (cqe.user_data == ignored) return;
-    const int fd = static_cast<int>(static_cast<std::uint32_t>(cqe.user_data));
+    if ((cqe.user_data & accept_bit) != 0) return complete_accept(cqe);
+    const int fd = fd_of(cqe.user_data);
     FdState* s = state(fd);
-    const auto gen = static_cast<std::uint32_t>(cqe.user_data >> 32);
-    if (s == nullptr || !s->in_flight || s->gen != gen) return;  // an older request's
+    if (s == nullptr || !s->in_flight || s->accepting ||
+        (s->gen & gen_mask) != gen_of(cqe.user_data))
+        return;  // an older request's
     s->in_flight = false;
     if (cqe.res < 0) {
         // The kernel refused the poll (the fd was closed without leaving the loop): reported as
@@ -213,6 +293,25 @@ void UringPoller::complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out)
     }
     out.push_back({fd, events});
     queue_arm(fd, *s);
+}
+
+void UringPoller::complete_accept(const io_uring_cqe& cqe) {
+    const int fd = fd_of(cqe.user_data);
+    FdState* s = state(fd);
+    const bool current = s != nullptr && s->in_flight && s->accepting &&
+                         (s->gen & gen_mask) == gen_of(cqe.user_data);
+    // A connection for a listener that has gone (or paused, its accept cancelled but this one
+    // already taken): closed unless the listener is still there to take it.
+    if (cqe.res >= 0 && !accepts_.push(fd, cqe.res)) ::close(cqe.res);
+    if (!current || (cqe.flags & IORING_CQE_F_MORE) != 0) return;
+    // The kernel ended the multishot: armed again at the next wait, and the handler hears of it
+    // so that its own accept4 meets the error, if any (EMFILE: Listener sheds a connection).
+    s->in_flight = false;
+    s->accepting = false;
+    // Why: a kernel before 5.19 does not know the flag; polls from now on.
+    if (cqe.res == -EINVAL) multishot_accept_ = false;
+    if (cqe.res < 0) accepts_.flag(fd);
+    if (wants_poll(*s)) queue_arm(fd, *s);
 }
 
 // Due retries are queued for arming; the wait ends when the next one falls due.
@@ -239,9 +338,25 @@ std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
     out.clear();
     timeout_ms = take_retries(timeout_ms);
     if (auto ec = flush()) return ec;
-    if (ring_->has_completions()) timeout_ms = 0;
+    // Listeners with connections waiting are readable, pass after pass until they are taken; a
+    // paused one (interest none) hears of them when it resumes.
+    const auto readable = [&](int fd) {
+        const FdState* s = state(fd);
+        return s != nullptr && s->registered && (s->events & POLLIN) != 0;
+    };
+    bool waiting = false;
+    (void)accepts_.each_pending([&](int fd) {
+        if (readable(fd)) waiting = true;
+        return false;  // only looking
+    });
+    if (ring_->has_completions() || waiting) timeout_ms = 0;
     if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;
     ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, out); });
+    (void)accepts_.each_pending([&](int fd) {
+        if (!readable(fd)) return false;
+        out.push_back({fd, POLLIN});
+        return true;
+    });
     return {};
 }
 

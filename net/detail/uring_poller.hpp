@@ -7,6 +7,12 @@
 // loop wants it). Interest changes and re-arms are queued in memory and reach the kernel with
 // the next wait: one io_uring_enter per loop pass, whatever the number of fds that changed.
 //
+// Not one multishot poll per fd (IORING_POLL_ADD_MULTI): it completes when the socket's wait
+// queue is woken, when bytes arrive, not while bytes wait unread (edge triggering), and the
+// kernel refuses IORING_POLL_ADD_LEVEL on it (EINVAL). The one-shot re-arm is the level check,
+// and it rides in the wait's io_uring_enter: no system call of its own (docs/performance.md,
+// "io_uring: where the system calls go").
+//
 // Every request carries the fd and a generation number; a change of interest bumps the
 // generation and cancels the request in flight (IORING_OP_POLL_REMOVE), so a completion of an
 // older request, already on its way, is recognised and dropped.
@@ -17,6 +23,20 @@
 // returns, so a listener closed just before a stop() stops listening). A removal made while the
 // loop does not run closes the whole ring instead (every request goes with it) and the next run()
 // builds a new one, arming the fds that are still registered.
+//
+// A listening socket of one loop (accept_ahead; not one shared through add_exclusive, whose
+// loops take turns) gets one multishot accept instead of its poll while its interest is
+// readable: the kernel accepts each connection as it comes and the completion carries the fd
+// (net/detail/uring_accepts.hpp keeps them), so no accept4(2) per connection. The request keeps
+// the RLIMIT_NOFILE of the moment it was armed (the kernel reads it once).
+// The handler is told the listener is readable while connections wait, as often as it leaves
+// some (level triggering again). A paused listener (interest none) has its accept cancelled:
+// connections wait in the kernel's queue again. When the kernel ends the multishot (a completion
+// without IORING_CQE_F_MORE: an error such as EMFILE, or the kernel's own reasons) the handler
+// hears of it, its own accept4 reports the error, and the accept is armed again at the next
+// pass. Kernels before 5.19 refuse the flag (EINVAL): polls from then on. A connection that
+// arrives for a listener that has gone is closed (its client sees the end).
+// WIRE_URING_ACCEPT=poll (read when the loop is made) keeps polls for listening sockets too.
 //
 // io_uring reports a peer's FIN (POLLRDHUP) to every poll of the socket, whatever it asked for.
 // epoll reports it only to readable interest: a loop that waits only for writability on a
@@ -32,6 +52,7 @@
 #include <vector>
 
 #include "net/detail/poller.hpp"
+#include "net/detail/uring_accepts.hpp"
 #include "net/detail/uring_ring.hpp"
 
 namespace wire::net::detail {
@@ -53,17 +74,24 @@ class UringPoller final : public Poller {
     std::error_code attach() override;
     void detach() noexcept override;
     std::error_code wait(std::vector<PollEvent>& out, int timeout_ms) override;
+    void accept_ahead(int fd) override;
+    int take_accepted(int fd) noexcept override { return accepts_.take(fd); }
+    ~UringPoller() override;
 
   private:
     using Clock = std::chrono::steady_clock;
+    // 12 bytes per fd: part of every idle connection's cost (docs/performance.md).
     struct FdState {
         std::uint32_t events = 0;  // what the poll request asks for
-        std::uint32_t gen = 0;     // of the request in flight, or of the next one
-        bool registered = false;
-        bool exclusive = false;  // added with add_exclusive
-        bool in_flight = false;  // a poll request is in the kernel
-        bool queued = false;     // in arm_ (re-armed at the next wait)
+        std::uint32_t gen = 0;     // of the request in flight, or of the next one (31 bits)
+        bool registered : 1 = false;
+        bool exclusive : 1 = false;  // added with add_exclusive
+        bool in_flight : 1 = false;  // a request is in the kernel
+        bool queued : 1 = false;     // in arm_ (re-armed at the next wait)
+        bool accepts : 1 = false;    // a listening socket that accepts ahead
+        bool accepting : 1 = false;  // the request in flight is a multishot accept
     };
+    static_assert(sizeof(FdState) == 12);
     struct Retry {
         int fd;
         std::uint32_t gen;
@@ -81,6 +109,9 @@ class UringPoller final : public Poller {
     io_uring_sqe* next_sqe();
     std::error_code flush();
     void complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out);
+    void complete_accept(const io_uring_cqe& cqe);
+    void cancel(int fd, FdState& s);
+    void prep_arm(io_uring_sqe& sqe, int fd, FdState& s) noexcept;
     int take_retries(int timeout_ms);
     void drop_ring() noexcept;
 
@@ -93,9 +124,14 @@ class UringPoller final : public Poller {
     std::vector<int> arm_;               // fds whose poll is armed at the next wait
     std::vector<std::uint64_t> cancel_;  // user_data of requests to cancel at the next wait
     std::vector<Retry> retry_;
+    UringAccepts accepts_;
+    bool multishot_accept_ = true;  // off: WIRE_URING_ACCEPT=poll, or the kernel refused it
 };
 
 // For tests: make every io_uring set-up from now on fail with `err` (0: no longer).
 void fail_uring_setup_for_tests(int err) noexcept;
+// For tests: loops made from now on keep polls for listening sockets, as on a kernel without
+// multishot accept (false: as the environment says).
+void refuse_multishot_accept_for_tests(bool refuse) noexcept;
 
 }  // namespace wire::net::detail

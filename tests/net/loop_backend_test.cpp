@@ -10,11 +10,14 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "net/detail/uring_poller.hpp"
+#include "net/detail/uring_ring.hpp"
 #include "net/event_loop.hpp"
 #include "net/socket.hpp"
 
@@ -132,4 +135,83 @@ TEST_CASE("LoopBackend uring: a loop run by one thread, then another, keeps its 
     std::thread([&] { run_for(loop, 20ms); }).join();  // a ring of its own for this thread
     CHECK(h.readable > 0);
     REQUIRE_FALSE(loop.remove(p.a.fd()));
+}
+
+namespace {
+
+// Reads one byte per call, as a handler that leaves bytes behind for its next turn.
+struct OneByteReader final : IoHandler {
+    Socket* s = nullptr;
+    int readable = 0;
+    std::string got;
+    void on_readable() override {
+        ++readable;
+        char c;
+        if (auto n = s->read(&c, 1); n && *n == 1) got += c;
+    }
+    void on_error() override {}
+};
+
+}  // namespace
+
+// net/event_loop.hpp: level triggering lets a handler read once and return; the bytes it left
+// behind are reported again on the next pass, with nothing new arriving. (A multishot poll would
+// report them once: see the next test.)
+TEST_CASE("LoopBackend: bytes a handler left unread are reported again, on both backends") {
+    for (const LoopBackend backend : {LoopBackend::epoll, LoopBackend::uring}) {
+        CAPTURE(to_string(backend));
+        EventLoop loop(backend);
+        Pair p;
+        OneByteReader h;
+        h.s = &p.a;
+        REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
+        REQUIRE(p.b.write("abc", 3));  // one arrival, three turns
+        run_for(loop, 30ms);
+        CHECK(h.got == "abc");
+        CHECK(h.readable >= 3);
+        REQUIRE_FALSE(loop.remove(p.a.fd()));
+    }
+}
+
+// Why the io_uring backend arms one-shot polls again each pass rather than one multishot poll
+// per fd (IORING_POLL_ADD_MULTI, io_uring_enter(2)): a multishot poll posts a completion when
+// the socket's wait queue is woken, that is when bytes arrive, not while bytes wait unread, which
+// is edge triggering; and the kernel refuses IORING_POLL_ADD_LEVEL on a multishot poll (EINVAL).
+// Should a kernel ever report unread bytes again, this test says so.
+TEST_CASE("LoopBackend uring: a multishot poll reports an arrival once, not bytes left unread") {
+    if (!uring_available()) return;
+    std::error_code ec;
+    auto ring = detail::UringRing::create(8, ec);
+    REQUIRE(ring);
+    REQUIRE_FALSE(ring->enable());
+    Pair p;
+    const auto arm = [&](unsigned flags, std::uint64_t tag) {
+        io_uring_sqe* sqe = ring->sqe();
+        REQUIRE(sqe != nullptr);
+        sqe->opcode = IORING_OP_POLL_ADD;
+        sqe->fd = p.a.fd();
+        sqe->poll32_events = POLLIN;
+        sqe->len = flags;
+        sqe->user_data = tag;
+    };
+    // Completions of one io_uring_enter that waits up to 20 ms: tag and result of each.
+    const auto pass = [&] {
+        std::vector<std::pair<std::uint64_t, int>> seen;
+        REQUIRE_FALSE(ring->submit_and_wait(20));
+        ring->drain([&](const io_uring_cqe& c) { seen.emplace_back(c.user_data, c.res); });
+        return seen;
+    };
+    arm(IORING_POLL_ADD_MULTI | IORING_POLL_ADD_LEVEL, 1);
+    auto seen = pass();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].second == -EINVAL);
+
+    arm(IORING_POLL_ADD_MULTI, 2);
+    REQUIRE(p.b.write("ab", 2));
+    seen = pass();
+    REQUIRE(seen.size() == 1);
+    CHECK((static_cast<unsigned>(seen[0].second) & POLLIN) != 0);
+    CHECK(pass().empty());  // the two bytes still wait, unread: no completion
+    REQUIRE(p.b.write("c", 1));
+    CHECK(pass().size() == 1);  // a new arrival: one more
 }
