@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 
+#include <doctest/doctest.h>
+#include <chrono>
 #include <thread>
 #include <utility>
 
@@ -10,6 +12,7 @@
 #include "net/dial.hpp"
 #include "net/event_loop.hpp"
 #include "net/listener.hpp"
+#include "net/timer.hpp"
 
 namespace wire::net::test {
 
@@ -23,6 +26,19 @@ struct LoopThread {
         thread.join();
     }
 };
+
+// Whether this kernel lets a loop run on io_uring (a loop that asks for it gets epoll if not).
+inline bool uring_available() {
+    EventLoop probe(LoopBackend::uring);
+    return probe.backend() == LoopBackend::uring;
+}
+
+// Runs `loop` on this thread for `d`.
+inline void run_for(EventLoop& loop, std::chrono::milliseconds d) {
+    Timer stop([](Timer&, void* lp) { static_cast<EventLoop*>(lp)->stop(); }, &loop);
+    loop.arm_after(stop, d);
+    REQUIRE_FALSE(loop.run());
+}
 
 // Open descriptors of this process, counted in /proc/self/fd (minus the one opendir holds).
 inline int open_fd_count() {

@@ -20,23 +20,14 @@
 #include "net/detail/uring_ring.hpp"
 #include "net/event_loop.hpp"
 #include "net/socket.hpp"
+#include "tests/net/helpers.hpp"
 
 using namespace wire::net;
+using wire::net::test::run_for;
+using wire::net::test::uring_available;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool uring_available() {
-    EventLoop probe(LoopBackend::uring);
-    return probe.backend() == LoopBackend::uring;
-}
-
-// Runs `loop` on this thread for `d`.
-void run_for(EventLoop& loop, std::chrono::milliseconds d) {
-    Timer stop([](Timer&, void* lp) { static_cast<EventLoop*>(lp)->stop(); }, &loop);
-    loop.arm_after(stop, d);
-    REQUIRE_FALSE(loop.run());
-}
 
 struct Counter final : IoHandler {
     int readable = 0, writable = 0, errors = 0;

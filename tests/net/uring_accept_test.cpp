@@ -18,28 +18,20 @@
 #include "net/event_loop.hpp"
 #include "net/listener.hpp"
 #include "net/loop_listener.hpp"
+#include "tests/net/helpers.hpp"
 #include "tests/support/eventually.hpp"
 
 using namespace wire::net;
+using wire::net::test::run_for;
+using wire::net::test::uring_available;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool uring_available() {
-    EventLoop probe(LoopBackend::uring);
-    return probe.backend() == LoopBackend::uring;
-}
 
 // Not when the environment keeps polls for listeners (WIRE_URING_ACCEPT=poll).
 bool accepts_ahead() {
     const char* v = std::getenv("WIRE_URING_ACCEPT");
     return uring_available() && (v == nullptr || std::string_view(v) != "poll");
-}
-
-void run_for(EventLoop& loop, std::chrono::milliseconds d) {
-    Timer stop([](Timer&, void* lp) { static_cast<EventLoop*>(lp)->stop(); }, &loop);
-    loop.arm_after(stop, d);
-    REQUIRE_FALSE(loop.run());
 }
 
 // The servers' shape: a batch of accepts per wake-up. Counts the connections the kernel had

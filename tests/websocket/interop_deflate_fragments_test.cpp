@@ -33,12 +33,7 @@ bool run_fragment_client(PeerKind kind, const std::string& url) {
         MESSAGE("skipped: " << peer_name(kind) << " is not installed");
         return false;
     }
-    wire::test::Process client(argv, peer_env());
-    REQUIRE(client.running());
-    const auto line = client.read_line(20s);
-    REQUIRE(line);
-    CHECK(*line == "OK");
-    CHECK(client.wait(5s) == 0);
+    expect_peer_client_ok(argv);
     return true;
 }
 

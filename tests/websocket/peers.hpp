@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <doctest/doctest.h>
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <iterator>
@@ -128,6 +130,16 @@ inline PeerServer start_peer_server(PeerKind kind, const std::string& mode = "se
     const auto line = s.process->read_line(std::chrono::seconds(15));
     if (line && line->rfind("PORT ", 0) == 0) s.port = std::stoi(line->substr(5));
     return s;
+}
+
+// Runs a peer client to its end: it must print "OK" within 20 s and exit with status 0.
+inline void expect_peer_client_ok(const std::vector<std::string>& argv) {
+    wire::test::Process client(argv, peer_env());
+    REQUIRE(client.running());
+    const auto line = client.read_line(std::chrono::seconds(20));
+    REQUIRE(line);
+    CHECK(*line == "OK");
+    CHECK(client.wait(std::chrono::seconds(5)) == 0);
 }
 
 }  // namespace wire::websocket::test

@@ -85,12 +85,7 @@ TEST_CASE("a WebSocket route behind gzip_handler: Node ws with Accept-Encoding a
             CAPTURE(path);
             auto argv = peer_command(PeerKind::node, "gzip-upgrade-client", "ws://" + host + path);
             argv.push_back("http://" + host + "/page");
-            wire::test::Process client(argv, peer_env());
-            REQUIRE(client.running());
-            const auto line = client.read_line(20s);
-            REQUIRE(line);
-            CHECK(*line == "OK");
-            CHECK(client.wait(5s) == 0);
+            expect_peer_client_ok(argv);
         }
     }
     check_compressed_both_ways(blocking_log);
