@@ -83,6 +83,16 @@ struct LoopEcho {
     }
 };
 
+// What our server echoed: every message back, each compressed, RSV1 only where it belongs.
+FrameTally check_echoed(FrameLog& log) {
+    const FrameTally out = log.tally("send");
+    INFO("sent: " << out);
+    CHECK(out.violations.empty());
+    CHECK(out.messages == log.tally("recv").messages);
+    CHECK(out.compressed == out.messages);
+    return out;
+}
+
 void fragments_to_our_route(PeerKind kind, bool streaming) {
     CAPTURE(streaming);
     FrameLog log;
@@ -93,11 +103,7 @@ void fragments_to_our_route(PeerKind kind, bool streaming) {
     }
     check_received(log, kind);
     // A LoopConn sends whole messages: one compressed frame each.
-    const FrameTally out = log.tally("send");
-    INFO("sent: " << out);
-    CHECK(out.violations.empty());
-    CHECK(out.messages == log.tally("recv").messages);
-    CHECK(out.compressed == out.messages);
+    (void)check_echoed(log);
 }
 
 void fragments_to_our_servers(PeerKind kind) {
@@ -114,12 +120,7 @@ void fragments_to_our_servers(PeerKind kind) {
         }
         check_received(log, kind);
         // Our echo, written in 5000-byte pieces: the two large messages leave in fragments.
-        const FrameTally out = log.tally("send");
-        INFO("sent: " << out);
-        CHECK(out.violations.empty());
-        CHECK(out.messages == log.tally("recv").messages);
-        CHECK(out.compressed == out.messages);
-        CHECK(out.fragmented >= 2);
+        CHECK(check_echoed(log).fragmented >= 2);
     }
     SUBCASE("our event-driven route, whole messages") {
         fragments_to_our_route(kind, false);
