@@ -17,23 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "bench/json_message.hpp"
 #include "compress/deflater.hpp"
 #include "compress/inflater.hpp"
 
 namespace {
 
-namespace wc = wire::compress;
+using wire::bench::json_message;
 
-// The message of inflate_bench.
-std::string json_message(std::size_t n) {
-    std::string s = "[";
-    for (int i = 0; s.size() < n; ++i)
-        s += "{\"type\":\"chat\",\"room\":\"lobby\",\"user\":\"user" + std::to_string(i % 17) +
-             "\",\"seq\":" + std::to_string(1000 + i * 7) + ",\"text\":\"hello there, number " +
-             std::to_string(i) + "\"},";
-    s.resize(n - 1);
-    return s + "]";
-}
+namespace wc = wire::compress;
 
 int inflate_loop(long n) {
     const std::string message = json_message(1024);

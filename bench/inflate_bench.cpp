@@ -25,9 +25,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/json_message.hpp"
 #include "compress/inflater.hpp"
 
 namespace {
+
+using wire::bench::json_message;
 
 // The thread's CPU time, not the wall clock: on a shared machine another process may run on
 // the same core between two readings, and that time is not ours.
@@ -155,16 +158,6 @@ std::vector<Peer> make_peers() {
                          return r.produced;
                      }});
     return peers;
-}
-
-std::string json_message(std::size_t n) {
-    std::string s = "[";
-    for (int i = 0; s.size() < n; ++i)
-        s += "{\"type\":\"chat\",\"room\":\"lobby\",\"user\":\"user" + std::to_string(i % 17) +
-             "\",\"seq\":" + std::to_string(1000 + i * 7) + ",\"text\":\"hello there, number " +
-             std::to_string(i) + "\"},";
-    s.resize(n - 1);
-    return s + "]";
 }
 
 }  // namespace
