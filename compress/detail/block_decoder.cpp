@@ -216,11 +216,11 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
         // The code-length code is at most 7 bits long, so a 7-bit table lookup finds the
         // symbol; the entry is right as soon as its code length is within the bits at hand.
         DecodeEntry e = code_length_table_[b.peek(0, code_length_root_bits)];
-        while (e.bits > b.count) {
+        while (e.consumed() > b.count) {
             if (!b.fill(in, b.count + 1)) return stop(BlockStatus::need_input);
             e = code_length_table_[b.peek(0, code_length_root_bits)];
         }
-        const unsigned symbol = e.value, used = e.bits;
+        const unsigned symbol = e.value(), used = e.consumed();
         if (symbol < 16) {
             lengths_[n] = static_cast<std::uint8_t>(symbol);
             with_code_[listed] = static_cast<std::uint16_t>(n++);

@@ -17,17 +17,18 @@ constexpr SymbolEntries make_symbol_entries() noexcept {
     SymbolEntries e;
     for (unsigned s = 0; s < literal_length_symbols; ++s) {
         if (s < end_of_block_symbol) {
-            e.literal_length[s] = {static_cast<std::uint16_t>(s), DecodeEntry::literal, 0};
+            e.literal_length[s] = DecodeEntry::make(DecodeEntry::literal, s);
         } else if (s == end_of_block_symbol) {
-            e.literal_length[s] = {0, DecodeEntry::end_of_block, 0};
+            e.literal_length[s] =
+                DecodeEntry::make(DecodeEntry::end_of_block | DecodeEntry::exceptional, 0);
         } else if (s - 257 < length_base.size()) {
-            e.literal_length[s] = {length_base[s - 257], length_extra[s - 257], 0};
+            e.literal_length[s] = DecodeEntry::make(0, length_base[s - 257], length_extra[s - 257]);
         }  // 286 and 287: fixed codes (§3.2.6) but no meaning; they stay invalid
     }
     for (unsigned s = 0; s < distance_base.size(); ++s)  // 30 and 31 stay invalid
-        e.distance[s] = {distance_base[s], distance_extra[s], 0};
+        e.distance[s] = DecodeEntry::make(0, distance_base[s], distance_extra[s]);
     for (unsigned s = 0; s < code_length_symbols; ++s)
-        e.code_length[s] = {static_cast<std::uint16_t>(s), DecodeEntry::literal, 0};
+        e.code_length[s] = DecodeEntry::make(DecodeEntry::literal, s);
     return e;
 }
 
@@ -50,11 +51,6 @@ bool all_zero8(const std::uint8_t* p) noexcept {
     std::uint64_t v;
     std::memcpy(&v, p, 8);
     return v == 0;
-}
-
-DecodeEntry with_bits(DecodeEntry e, unsigned bits) noexcept {
-    e.bits = static_cast<std::uint8_t>(bits);
-    return e;
 }
 
 }  // namespace
@@ -146,9 +142,20 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
     for (;;) {
         const unsigned codes = code.count[len];  // (in a local: the stores below may alias it)
         // (Each entry's place is looked up reversed from a plain counter: the stores do not
-        // wait on one another, as they would with the counter itself kept reversed.)
-        for (unsigned k = 0; k < codes; ++k, ++index, ++next_code)
-            table[reverse_bits(next_code, len)] = with_bits(entries[code.symbol[index]], len);
+        // wait on one another, as they would with the counter itself kept reversed. A code of
+        // up to 8 bits is one byte reversed and shifted down: the common case, and a third of
+        // the instructions of the 16-bit reversal.)
+        const std::uint16_t* const symbols = code.symbol.data() + index;
+        if (len <= 8) {
+            const unsigned shift = 8 - len;
+            for (unsigned k = 0; k < codes; ++k)
+                table[reversed_bytes[next_code + k] >> shift] = entries[symbols[k]].with_code(len);
+        } else {
+            for (unsigned k = 0; k < codes; ++k)
+                table[reverse_bits(next_code + k, len)] = entries[symbols[k]].with_code(len);
+        }
+        index += codes;
+        next_code += codes;
         if (len == root) break;
         std::memcpy(table + filled, table, filled * sizeof(DecodeEntry));
         filled *= 2;
@@ -180,12 +187,12 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
                     free_slots <<= 1;
                 }
                 sub = table + used;
-                table[prefix] = {static_cast<std::uint16_t>(used), DecodeEntry::subtable,
-                                 static_cast<std::uint8_t>(sub_bits)};
+                table[prefix] =
+                    DecodeEntry::to_subtable(static_cast<unsigned>(used), root, sub_bits);
                 used += std::size_t{1} << sub_bits;
             }
             // Every entry whose low bits are the code's bits after the root.
-            const DecodeEntry e = with_bits(entries[code.symbol[index]], len - root);
+            const DecodeEntry e = entries[code.symbol[index]].with_code(len - root);
             for (std::size_t i = bits >> root; i < (std::size_t{1} << sub_bits);
                  i += std::size_t{1} << (len - root))
                 sub[i] = e;

@@ -59,18 +59,51 @@ struct CanonicalCode {
 inline constexpr int decode_needs_input = -1;  // the input ended inside the code
 inline constexpr int decode_invalid = -2;      // no code matches (an incomplete code's gap)
 
-// One entry of a DecodeTable.
+// One entry of a DecodeTable: 32 bits, packed so that the fast path spends few instructions
+// per symbol (the idea of libdeflate's entries: what a symbol adds and how many bits it takes,
+// extra bits included, in one word):
+//
+//   bits 16-31  value: the literal byte (or code-length symbol), the base of a length or a
+//               distance (§3.2.5), or where a second-level table starts
+//   bit  15     literal: a literal byte (or a code-length symbol)
+//   bit  14     end of block: symbol 256
+//   bit  13     subtable: the code continues in the second-level table at `value`
+//   bit  12     exceptional: end of block, subtable or invalid, so one test sets all three
+//               apart from literals and lengths; alone, it means invalid (no code starts with
+//               these bits, or symbol 286, 287, 30 or 31)
+//   bits 8-11   the code's bits (after the root, in a second-level table); for a subtable, the
+//               bits that index it
+//   bits 0-7    bits the entry takes from the input: the code's bits plus the extra bits of a
+//               length or distance, so one shift drops both; for a subtable, the root's bits
+//
+// A length or distance is value + the extra bits, which sit just above the code's bits in the
+// input: (bits & low_bits(consumed)) >> code_bits.
 struct DecodeEntry {
-    enum Kind : std::uint8_t {
-        // 0..13: a length or distance base in `value`, plus `kind` extra bits (§3.2.5)
-        literal = 16,       // a literal byte (or a code-length symbol) in `value`
-        end_of_block = 17,  // symbol 256
-        subtable = 18,      // the code continues: second-level table at `value`, `bits` index bits
-        invalid = 19,       // no code starts with these bits, or symbol 286/287/30/31
-    };
-    std::uint16_t value = 0;
-    std::uint8_t kind = invalid;
-    std::uint8_t bits = 0;  // code bits this entry consumes (after the root, in a subtable)
+    static constexpr std::uint32_t literal = 1u << 15, end_of_block = 1u << 14, subtable = 1u << 13,
+                                   exceptional = 1u << 12;
+
+    std::uint32_t word = exceptional;  // invalid
+
+    constexpr unsigned consumed() const noexcept { return word & 0xff; }
+    constexpr unsigned code_bits() const noexcept { return (word >> 8) & 0xf; }
+    constexpr unsigned value() const noexcept { return word >> 16; }
+    constexpr bool is(std::uint32_t flag) const noexcept { return (word & flag) != 0; }
+
+    // A symbol's meaning (`flags`, `value`, `extra` bits) with no code yet; with_code() adds it.
+    static constexpr DecodeEntry make(std::uint32_t flags, unsigned value,
+                                      unsigned extra = 0) noexcept {
+        return {flags | (std::uint32_t{value} << 16) | extra};
+    }
+    constexpr DecodeEntry with_code(unsigned code_length) const noexcept {
+        return {word + (code_length << 8) + code_length};  // both fields grow by it
+    }
+    // A first-level entry for codes that go on in the second-level table at `offset`, which
+    // the `index_bits` bits after the root's `root_bits` index.
+    static constexpr DecodeEntry to_subtable(unsigned offset, unsigned root_bits,
+                                             unsigned index_bits) noexcept {
+        return {subtable | exceptional | (std::uint32_t{offset} << 16) | (index_bits << 8) |
+                root_bits};
+    }
 };
 
 // Fills `table` for an already checked `code`: 2^root entries, then the second-level tables.

@@ -2,7 +2,9 @@
 //
 // What it does differently, and why:
 //   - Symbols are found by table lookup (huffman_decoder.hpp), one or two per code, instead of
-//     one step per bit.
+//     one step per bit. An entry is one 32-bit word that says what the symbol is and how many
+//     bits it takes: a length or distance drops its code and its extra bits in one shift, and
+//     its extra bits are read from the bits as they were before it.
 //   - Up to four literals are decoded per refill.
 //   - The bit buffer is refilled 8 bytes at a time with one unaligned load, keeping as many
 //     whole bytes as fit: afterwards it holds at least 56 bits, and a whole item (15 + 5 bits
@@ -25,10 +27,10 @@ constexpr std::uint64_t low_bits(unsigned n) noexcept {
     return (std::uint64_t{1} << n) - 1;
 }
 
-// low_bits() of a length's or distance's extra bits (0 to 13), looked up: one load instead of
-// building the mask with a shift for every extra-bits field.
-constexpr std::array<std::uint32_t, 16> extra_mask = [] {
-    std::array<std::uint32_t, 16> m{};
+// low_bits(n) for the bits an entry takes (up to 15 + 13) or a subtable's index bits, looked up:
+// one load instead of building the mask with a shift each time.
+constexpr std::array<std::uint32_t, 32> extra_mask = [] {
+    std::array<std::uint32_t, 32> m{};
     for (unsigned n = 0; n < m.size(); ++n)
         m[n] = static_cast<std::uint32_t>(low_bits(n));
     return m;
@@ -103,44 +105,46 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
                 // lies within the bits at hand still decodes here (a message's last items, which
                 // are followed by fewer than 48 bits); anything else goes to the careful path.
                 const DecodeEntry last = literal_length[bits & literal_length_mask];
-                if (last.bits > count || last.kind < DecodeEntry::literal ||
-                    last.kind > DecodeEntry::end_of_block)
+                if (last.consumed() > count ||
+                    !last.is(DecodeEntry::literal | DecodeEntry::end_of_block))
                     break;
-                bits >>= last.bits;
-                count -= last.bits;
-                if (last.kind == DecodeEntry::end_of_block) {
+                bits >>= last.consumed();
+                count -= last.consumed();
+                if (last.is(DecodeEntry::end_of_block)) {
                     stop = FastStop::end_of_block;
                     break;
                 }
-                *op++ = static_cast<std::uint8_t>(last.value);
+                *op++ = static_cast<std::uint8_t>(last.value());
                 continue;
             }
         }
 
         DecodeEntry e = literal_length[bits & literal_length_mask];
-        if (e.kind == DecodeEntry::subtable) {
-            bits >>= literal_length_root;
-            count -= literal_length_root;
-            e = literal_length[e.value + (bits & low_bits(e.bits))];
+        if (e.is(DecodeEntry::subtable)) {  // a code longer than the root: its second level
+            bits >>= e.consumed();
+            count -= e.consumed();
+            e = literal_length[e.value() + (bits & extra_mask[e.code_bits()])];
         }
-        bits >>= e.bits;
-        count -= e.bits;
-        if (e.kind == DecodeEntry::literal) {
-            *op++ = static_cast<std::uint8_t>(e.value);
+        if (e.is(DecodeEntry::literal)) {
+            bits >>= e.consumed();
+            count -= e.consumed();
+            *op++ = static_cast<std::uint8_t>(e.value());
             // Text is mostly literals: three more may follow without a refill. At least 33 bits
             // are left (48 near the end of the input, 56 elsewhere, less at most 15 for the
             // first code), and a literal found in the first-level table takes at most 10.
             for (int more = 0; more < 3; ++more) {
                 e = literal_length[bits & literal_length_mask];
-                if (e.kind != DecodeEntry::literal) break;
-                bits >>= e.bits;
-                count -= e.bits;
-                *op++ = static_cast<std::uint8_t>(e.value);
+                if (!e.is(DecodeEntry::literal)) break;
+                bits >>= e.consumed();
+                count -= e.consumed();
+                *op++ = static_cast<std::uint8_t>(e.value());
             }
             continue;
         }
-        if (e.kind > DecodeEntry::literal) {  // not a length: one test for both rare cases
-            if (e.kind == DecodeEntry::end_of_block) {
+        if (e.is(DecodeEntry::exceptional)) {  // not a length: one test for both rare cases
+            if (e.is(DecodeEntry::end_of_block)) {
+                bits >>= e.consumed();
+                count -= e.consumed();
                 stop = FastStop::end_of_block;
             } else {  // invalid: see decode_one() for why
                 error = Error::invalid_symbol;
@@ -148,28 +152,32 @@ FastStop inflate_fast(const BlockCodes& codes, BitBuffer& buffer, Input& in, Out
             }
             break;
         }
+        // A length: its code and extra bits go in one shift; the extra bits are those just
+        // above the code's.
+        std::uint64_t taken = bits;
+        bits >>= e.consumed();
+        count -= e.consumed();
         const std::uint32_t length =
-            e.value + (static_cast<std::uint32_t>(bits) & extra_mask[e.kind]);
-        bits >>= e.kind;
-        count -= e.kind;
+            e.value() +
+            (static_cast<std::uint32_t>(taken & extra_mask[e.consumed()]) >> e.code_bits());
 
         e = distance_table[bits & distance_mask];
-        if (e.kind == DecodeEntry::subtable) {
-            bits >>= distance_root;
-            count -= distance_root;
-            e = distance_table[e.value + (bits & low_bits(e.bits))];
+        if (e.is(DecodeEntry::subtable)) {
+            bits >>= e.consumed();
+            count -= e.consumed();
+            e = distance_table[e.value() + (bits & extra_mask[e.code_bits()])];
         }
-        bits >>= e.bits;
-        count -= e.bits;
-        if (e.kind == DecodeEntry::invalid) {
+        if (e.is(DecodeEntry::exceptional)) {  // invalid: see decode_one() for why
             error = Error::invalid_symbol;
             stop = FastStop::failed;
             break;
         }
+        taken = bits;
+        bits >>= e.consumed();
+        count -= e.consumed();
         const std::uint32_t distance =
-            e.value + (static_cast<std::uint32_t>(bits) & extra_mask[e.kind]);
-        bits >>= e.kind;
-        count -= e.kind;
+            e.value() +
+            (static_cast<std::uint32_t>(taken & extra_mask[e.consumed()]) >> e.code_bits());
 
         const auto written = static_cast<std::size_t>(op - out.start);
         if (distance > farthest || distance > written + history_have) {
