@@ -211,15 +211,17 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
     };
     while (n < total) {
         // An item takes at most 7 + 7 bits: with 8 bytes of input at hand, one load tops the
-        // buffer up for several items at once (the careful fill below takes the last bytes).
-        if (b.count < 14) b.refill8(in);
-        // The code-length code is at most 7 bits long, so a 7-bit table lookup finds the
-        // symbol; the entry is right as soon as its code length is within the bits at hand.
-        DecodeEntry e = code_length_table_[b.peek(0, code_length_root_bits)];
-        while (e.consumed() > b.count) {
-            if (!b.fill(in, b.count + 1)) return stop(BlockStatus::need_input);
-            e = code_length_table_[b.peek(0, code_length_root_bits)];
+        // buffer up for several items at once; the input's last bytes come one at a time.
+        if (b.count < 14) {
+            b.refill8(in);
+            // The code-length code is at most 7 bits long, so a 7-bit table lookup finds the
+            // symbol; the entry is right as soon as its code length is within the bits at
+            // hand, which only the end of the input can leave short of 14.
+            if (!b.fill(in, 14) &&
+                code_length_table_[b.peek(0, code_length_root_bits)].consumed() > b.count)
+                return stop(BlockStatus::need_input);
         }
+        const DecodeEntry e = code_length_table_[b.peek(0, code_length_root_bits)];
         const unsigned symbol = e.value(), used = e.consumed();
         if (symbol < 16) {
             lengths_[n] = static_cast<std::uint8_t>(symbol);
@@ -242,11 +244,17 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
         }
         // Why reject: a repeat past the last length would write lengths of no symbol.
         if (n + repeat > total) return give_back(), stop(fail(Error::bad_code_lengths));
-        std::fill_n(lengths_.begin() + n, repeat, length);
         length_counts_[length] = static_cast<std::uint16_t>(length_counts_[length] + repeat);
-        if (length != 0)
-            for (unsigned k = 0; k < repeat; ++k)
+        if (length != 0) {
+            for (unsigned k = 0; k < repeat; ++k) {
+                lengths_[n + k] = length;
                 with_code_[listed++] = static_cast<std::uint16_t>(n + k);
+            }
+        } else {
+            // A length of 0 is read only as "the previous length" of a 16 that follows: the
+            // codes are built from the symbols listed, so the run's last length is enough.
+            lengths_[n + repeat - 1] = 0;
+        }
         n += repeat;
         b.drop(used + extra);
     }
@@ -256,13 +264,17 @@ BlockStatus BlockDecoder::code_lengths(BitBuffer& bits, Input& in) noexcept {
 }
 
 BlockStatus BlockDecoder::build_block_codes() noexcept {
-    // Why reject: a block whose end-of-block symbol has no code could never end (§3.2.5: every
-    // block ends with 256).
-    if (lengths_[end_of_block_symbol] == 0) return fail(Error::missing_end_of_block);
     // The list of symbols with a code runs on from the literal/lengths into the distances.
     std::size_t split = listed_;
     while (split > 0 && with_code_[split - 1] >= literal_length_count_)
         --split;
+    // Why reject: a block whose end-of-block symbol has no code could never end (§3.2.5: every
+    // block ends with 256). The list is in symbol order: 256 comes just before the lengths.
+    std::size_t last_literal = split;
+    while (last_literal > 0 && with_code_[last_literal - 1] > end_of_block_symbol)
+        --last_literal;
+    if (last_literal == 0 || with_code_[last_literal - 1] != end_of_block_symbol)
+        return fail(Error::missing_end_of_block);
     // The counts so far are of both codes: the distance code's few are set apart.
     CanonicalCode& distance = dynamic_.distance;
     distance.count.fill(0);

@@ -88,6 +88,8 @@ class BlockDecoder {
     std::uint16_t distance_count_ = 0;        // HDIST + 1
     std::uint16_t code_length_count_ = 0;     // HCLEN + 4
     std::uint16_t lengths_read_ = 0;
+    // The lengths read, by symbol: those other than 0, and the last of each run of 0s (what a
+    // repeat of "the previous length" reads). The codes are built from the symbols listed.
     std::array<std::uint8_t, max_literal_length_codes + max_distance_codes> lengths_{};
     // The positions in lengths_ given a length other than 0, in order, and how many.
     std::array<std::uint16_t, max_literal_length_codes + max_distance_codes> with_code_{};

@@ -88,6 +88,26 @@ TEST_CASE("inflate errors: no code for end-of-block (§3.2.7)") {
     check_error(w.finish(), Error::missing_end_of_block);
 }
 
+TEST_CASE("inflate errors: no code for end-of-block in a block after one that had it (§3.2.7)") {
+    // The decoder keeps the lengths it read between blocks: what the first block gave symbol
+    // 256 must not count for the second. Both use the code-length code 18 and 1, one bit each.
+    BitWriter w;
+    auto header = [&](unsigned final_block) {
+        w.bits(final_block, 1).bits(2, 2).bits(0, 5).bits(0, 5).bits(14, 4);
+        for (unsigned len : {0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})
+            w.bits(len, 3);
+    };
+    // Block 1: literal 0 and end-of-block get length 1 (1..255 are 138 + 117 zeros), the one
+    // distance length 1; then its data: literal 0 (code 0), end-of-block (code 1).
+    header(0);
+    w.code(0, 1).code(1, 1).bits(127, 7).code(1, 1).bits(106, 7).code(0, 1).code(0, 1);
+    w.code(0, 1).code(1, 1);
+    // Block 2: literals 0 and 1 get length 1; 138 + 118 zeros cover 2..256 and the distance.
+    header(1);
+    w.code(0, 1).code(0, 1).code(1, 1).bits(127, 7).code(1, 1).bits(107, 7);
+    check_error(w.finish(), Error::missing_end_of_block);
+}
+
 TEST_CASE("inflate errors: symbols that stand for nothing (§3.2.6)") {
     // Fixed code: literal/length 286.
     check_error(BitWriter().bits(1, 1).bits(1, 2).fixed_symbol(286).finish(),
