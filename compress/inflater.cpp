@@ -103,7 +103,7 @@ struct Inflater::State {
         field_have = 0;
         header_crc = ~0u;
         first_member = true;
-        gzip_header = {};
+        if (format == Format::gzip) gzip_header = {};  // (only gzip fills it: three strings)
         dictionary_set = false;
     }
 

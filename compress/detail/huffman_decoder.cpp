@@ -162,6 +162,7 @@ std::size_t build_decode_table(const CanonicalCode& code, Alphabet alphabet, uns
         ++len;
         next_code <<= 1;
     }
+    if (code.longest <= root) return size;  // no code goes on past the root
     next_code <<= 1;  // the first code one bit longer than the root
 
     // Codes longer than the root: all codes that share their first `root` bits share a
