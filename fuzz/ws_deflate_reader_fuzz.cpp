@@ -71,7 +71,10 @@ Outcome drive(std::span<const std::uint8_t> input, Role role, int window_bits, b
                         return o;
                     }
                     if (current.size() > kLimit) std::abort();  // the limit holds while inflating
-                    if (inflater.message_done() || (in.empty() && !ev.message_end)) break;
+                    // A full `out` may leave bytes owed even with `in` all read.
+                    if (inflater.message_done() ||
+                        (in.empty() && !ev.message_end && r.produced < out.size()))
+                        break;
                 }
             }
             if (ev.message_end) o.messages += std::to_string(current.size()) + ":" + current + ";";

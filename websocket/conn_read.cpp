@@ -209,12 +209,15 @@ std::error_code ConnState::inflate_into(std::span<const std::uint8_t> in, bool l
         // From 256 bytes, doubling: a small message leaves a small buffer behind.
         if (out.capacity - out.size < 64)
             out.reserve(out.size + std::max<std::size_t>(out.size, 256));
-        const auto r =
-            inflater->inflate(in, {out.data.get() + out.size, out.capacity - out.size}, last);
+        const std::size_t room = out.capacity - out.size;
+        const auto r = inflater->inflate(in, {out.data.get() + out.size, room}, last);
         out.size += r.produced;
         in = in.subspan(r.consumed);
         if (r.error) return fail_protocol(r.error);
-        if (inflater->message_done() || (in.empty() && !last)) return {};
+        // With all of `in` read, bytes may still be owed (the rest of a long match) when the
+        // room ran out: they belong to this frame, and are checked as UTF-8 now, not when the
+        // next frame comes (RFC 6455 §8.1: fail fast).
+        if (inflater->message_done() || (in.empty() && !last && r.produced < room)) return {};
     }
 }
 
@@ -223,10 +226,13 @@ std::error_code ConnState::inflate_into(std::span<const std::uint8_t> in, bool l
 std::error_code ConnState::skip_compressed() {
     std::uint8_t sink[4096];
     for (;;) {
-        while (!inflater->message_done() && (!pending.empty() || !msg_open)) {
+        // A full sink may leave bytes owed even with `pending` all read: go on until it is not.
+        bool sink_full = false;
+        while (!inflater->message_done() && (!pending.empty() || !msg_open || sink_full)) {
             const auto r = inflater->inflate(pending, sink, !msg_open);
             pending = pending.subspan(r.consumed);
             if (r.error) return fail_protocol(r.error);
+            sink_full = r.produced == sizeof sink;
         }
         if (!msg_open) {
             end_inflate();
@@ -290,12 +296,8 @@ Result<std::size_t> ConnState::read_inflated(std::span<std::uint8_t> out) {
     if (out.empty()) return std::size_t{0};
     for (;;) {
         if (!inflater) return std::size_t{0};  // the message's end (the inflater went back)
-        if (pending.empty() && msg_open) {
-            Event ev;
-            if (auto ec = next_event(ev)) return ec;
-            msg_open = !ev.message_end;
-            pending = ev.payload;
-        }
+        // The inflater is asked first, even with nothing pending: a previous call that filled
+        // `out` may have left bytes owed, which come before waiting for the next frame.
         const auto r = inflater->inflate(pending, out, !msg_open);
         pending = pending.subspan(r.consumed);
         if (r.error) return fail_protocol(r.error);
@@ -306,6 +308,12 @@ Result<std::size_t> ConnState::read_inflated(std::span<std::uint8_t> out) {
             end_inflate();
         }
         if (r.produced > 0) return r.produced;
+        if (inflater && pending.empty() && msg_open) {
+            Event ev;
+            if (auto ec = next_event(ev)) return ec;
+            msg_open = !ev.message_end;
+            pending = ev.payload;
+        }
     }
 }
 

@@ -339,6 +339,7 @@ void LoopConn::on_compressed(const Event& ev) {
     for (;;) {
         if (out.capacity - out.size < 1024)
             out.reserve(out.size + std::max<std::size_t>(out.size, 16384));
+        const std::size_t room = out.capacity - out.size;
         const auto r = inf->inflate(in, out.room(), ev.message_end);
         in = in.subspan(r.consumed);
         if (r.error) return fail(r.error);
@@ -358,7 +359,10 @@ void LoopConn::on_compressed(const Event& ev) {
             out.size = 0;
             if (closed_) return;
         }
-        if (done || (in.empty() && !ev.message_end)) break;
+        // All of `in` read with the room full: the inflater may still owe bytes (the rest of a
+        // long match). They belong to this frame, are checked as UTF-8 and handed on now, not
+        // when the next frame comes (RFC 6455 §8.1: fail fast).
+        if (done || (in.empty() && !ev.message_end && r.produced < room)) break;
     }
     const bool done = inf->message_done();
     if (done && endpoint_.options.trace) [[unlikely]] {

@@ -155,3 +155,19 @@ TEST_CASE("conformance RFC 7692 §8.1: an inflate bomb closes 1009, bad data 100
         }
     }
 }
+
+TEST_CASE("conformance RFC 7692 + RFC 6455 §8.1: what a frame inflates to is checked with that frame") {
+    // A few compressed bytes stand for 4 KiB of text, so the frame's input is all read while the
+    // inflater still owes bytes: the read buffer filled up first (it starts small and doubles).
+    // The owed bytes end in one that is never UTF-8; they must come out, and fail the connection,
+    // with this frame, not wait for a continuation the peer never sends.
+    for (const Role role : kRoles) {
+        CAPTURE(role_name(role));
+        Harness h(role, 16 << 20, DeflateParams{});
+        MessageDeflater d(15, true, 1);
+        const std::string payload = compress(d, std::string(4096, 'a') + "\xff");
+        CHECK(payload.size() < 64);
+        h.send(h.frame(craft(1, payload).with_rsv(0x40).not_final()));
+        h.expect_close(close_code::invalid_payload);
+    }
+}

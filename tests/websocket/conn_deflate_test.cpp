@@ -317,6 +317,42 @@ TEST_CASE("permessage-deflate: a peer's own fragmentation of a compressed messag
     CHECK(m->text() == text);
 }
 
+TEST_CASE("permessage-deflate: next_reader hands on all a frame inflates to before the next") {
+    // 4 KiB in a few dozen compressed bytes, the first frame cut at every byte: reads of 16 bytes
+    // use up the frame's input before its output, the rest of a long match still owed. All the
+    // frame inflates to (what an inflater makes of those bytes alone) must be readable before
+    // the continuation is sent.
+    const std::string text(4096, 'a');
+    const std::string payload = deflated(text);
+    REQUIRE(payload.size() < 64);
+    for (std::size_t cut = 1; cut < payload.size(); ++cut) {
+        CAPTURE(cut);
+        MessageInflater reference(15, false, 1u << 20);
+        reference.begin_message(false);
+        std::string expected(text.size(), '\0');
+        const auto step = reference.inflate(
+            bytes(std::string_view(payload).substr(0, cut)),
+            {reinterpret_cast<std::uint8_t*>(expected.data()), expected.size()}, false);
+        REQUIRE_FALSE(step.error);
+        expected.resize(step.produced);
+
+        auto [c, s] = net::test::conn_pair();
+        Conn server(std::move(s), with_deflate(Role::server, {}));
+        REQUIRE(c.write(raw_frame(Opcode::binary, false, payload.substr(0, cut), true, rsv1)));
+        server.set_read_deadline(Clock::now() + 3s);
+        auto r = server.next_reader();
+        REQUIRE(r);
+        std::string got;
+        char buf[16];
+        while (got.size() < expected.size()) {
+            auto n = r->read(buf, sizeof buf);
+            REQUIRE(n);
+            got.append(buf, *n);
+        }
+        CHECK(got == expected);
+    }
+}
+
 TEST_CASE("permessage-deflate: what a peer gets wrong fails the connection with its code") {
     const std::string text = json_like(1000);
     SUBCASE("a control frame with RSV1: 1002 (RFC 7692 §6.1)") {

@@ -270,6 +270,20 @@ TEST_CASE("LoopConn permessage-deflate: what a client gets wrong closes with its
     CHECK(server_verdict(f, pieces) == 1009);
 }
 
+TEST_CASE("LoopConn permessage-deflate: what a frame inflates to is checked with that frame") {
+    // 16 KiB of text in a few dozen compressed bytes: the frame's input is all read when the
+    // loop's 16 KiB inflate buffer is full and the inflater still owes the last byte, which is
+    // never UTF-8 (RFC 6455 §8.1). It must fail the connection with this frame, not wait for a
+    // continuation the client never sends. Each Fixture is a new loop with a fresh buffer.
+    for (const bool stream : {false, true}) {
+        CAPTURE(stream);
+        Fixture f({}, stream);
+        const std::string payload = deflated(std::string(16384, 'a') + "\xff");
+        CHECK(payload.size() < 64);
+        CHECK(server_verdict(f, raw_masked(Opcode::text, false, payload, rsv1)) == 1007);
+    }
+}
+
 TEST_CASE("LoopConn permessage-deflate: RSV1 without the extension is 1002") {
     Fixture f;
     Dialer plain;
