@@ -156,7 +156,8 @@ TEST_CASE("conformance RFC 7692 §8.1: an inflate bomb closes 1009, bad data 100
     }
 }
 
-TEST_CASE("conformance RFC 7692 + RFC 6455 §8.1: what a frame inflates to is checked with that frame") {
+TEST_CASE(
+    "conformance RFC 7692 + RFC 6455 §8.1: what a frame inflates to is checked with that frame") {
     // A few compressed bytes stand for 4 KiB of text, so the frame's input is all read while the
     // inflater still owes bytes: the read buffer filled up first (it starts small and doubles).
     // The owed bytes end in one that is never UTF-8; they must come out, and fail the connection,
