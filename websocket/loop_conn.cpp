@@ -402,6 +402,7 @@ void LoopConn::on_control(const Event& ev) {
         case Opcode::close:
             close_received_ = true;
             close_code_ = ev.close.code;
+            if (has(kOutOpen)) abandon_message();  // never finished: see send_first_fragment
             if (!ev.close.reason.empty()) extra().close_reason.assign(ev.close.reason);
             if (!close_sent_) {
                 // RFC 6455 §5.5.1: answer with a close frame, typically echoing the status code.

@@ -193,6 +193,30 @@ TEST_CASE("LoopConn fragments: closing with a message open abandons it and drops
     CHECK(queued_when_settled(*server) == 0);
 }
 
+TEST_CASE("LoopConn fragments: the peer's close while a message is open abandons it too") {
+    std::atomic<bool> open_at_close{true};
+    Endpoint e;
+    e.handlers.on_message = [&](LoopConn& c, const LoopMessage&) {
+        (void)c.send_first_fragment(Opcode::binary, bytes("x"));
+        (void)c.send_text("held");
+    };
+    e.handlers.on_close = [&](LoopConn& c, std::uint16_t, std::string_view) {
+        open_at_close = c.sending_fragments();
+    };
+    auto server = serve(std::move(e));
+    Client c = Client::connect(server->port());
+    REQUIRE(c.send(Opcode::text, "go"));
+    check_frame(c.read_frame(), Opcode::binary, false, "x");
+    REQUIRE(c.send_close(close_code::going_away));
+    const auto close = c.read_frame();  // our answer: no "held" before it
+    REQUIRE(close);
+    CHECK(close->opcode == Opcode::close);
+    CHECK(c.wait_eof());
+    CHECK(wire::test::eventually([&] { return !open_at_close; }));
+    CHECK(wire::test::eventually([&] { return server->engine().stats().dropped == 1; }));
+    CHECK(queued_when_settled(*server) == 0);
+}
+
 TEST_CASE("LoopConn fragments: held messages count towards max_queued_bytes") {
     Statuses got;
     Endpoint e;
