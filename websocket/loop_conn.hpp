@@ -15,7 +15,8 @@
 // once with writev (header + payload, no copy). What the kernel does not take goes to the
 // connection's send queue (reference-counted frames, see SharedFrame) and is written when the
 // socket is writable again. The queue is bounded by EventLimits::max_queued_bytes; past it the
-// SlowConsumerPolicy decides. on_drain fires each time the queue empties.
+// SlowConsumerPolicy decides. on_drain fires each time the queue empties. A message may also
+// leave in fragments (send_first_fragment): other data messages wait for its end.
 //
 // Threading: every member function is for the connection's loop thread (checked by assert in
 // builds without NDEBUG); other threads use handle().

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/alloc_probe.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/websocket/event_client.hpp"
 #include "tests/websocket/frame_log.hpp"
@@ -368,5 +369,53 @@ TEST_CASE(
     }
     SUBCASE("no context takeover") {
         compressed_fragments(true);
+    }
+}
+
+namespace {
+
+// Fragments sent while the queue is empty allocate nothing once the loop's codecs and the
+// connection's history are in place (they grow with the history up to the window, once).
+void fragments_allocate_nothing(const char* offer, bool compress) {
+    constexpr int warm_up = 200, pieces = 50;
+    std::atomic<long> allocations{-1};
+    Endpoint e;
+    e.options.enable_compression = true;
+    e.handlers.on_message = [&](LoopConn& c, const LoopMessage&) {
+        const std::string piece(200, 'p');
+        (void)c.send_first_fragment(Opcode::text, bytes(piece), compress);
+        // 40 KB, more than the 32 KiB window: the loop's deflater has grown to its full size.
+        for (int i = 0; i < warm_up; ++i)
+            (void)c.send_fragment(bytes(piece));
+        const std::size_t before = wire::test::alloc::news.load();
+        for (int i = 0; i < pieces; ++i)
+            (void)c.send_fragment(bytes(piece));
+        allocations = static_cast<long>(wire::test::alloc::news.load() - before);
+        (void)c.send_last_fragment({});
+    };
+    auto server = serve(std::move(e));
+    Client c = Client::open(server->port(), "/", offer);
+    REQUIRE(c.read_response().rfind("HTTP/1.1 101", 0) == 0);
+    c.allowed_rsv = rsv1;
+    REQUIRE(c.send(Opcode::text, "go"));
+    // The client reads (and allocates) only once the loop has counted.
+    REQUIRE(wire::test::eventually([&] { return allocations >= 0; }));
+    CHECK(allocations.load() == 0);
+    for (int i = 0; i < warm_up + pieces + 2; ++i)
+        REQUIRE(c.read_frame());
+}
+
+}  // namespace
+
+TEST_CASE("LoopConn fragments: no allocation per fragment") {
+    SUBCASE("uncompressed") {
+        fragments_allocate_nothing("", false);
+    }
+    SUBCASE("compressed, context takeover") {
+        fragments_allocate_nothing("Sec-WebSocket-Extensions: permessage-deflate\r\n", true);
+    }
+    SUBCASE("compressed, no context takeover") {
+        fragments_allocate_nothing(
+            "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n", true);
     }
 }
