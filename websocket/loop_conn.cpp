@@ -65,7 +65,7 @@ std::size_t LoopConn::memory_usage() const noexcept {
     std::size_t extra = 0;
     if (const Extra* x = extra_.get()) {
         extra = sizeof(Extra) + x->partial_cap + x->message.capacity() +
-                x->queue.capacity() * sizeof(Queued) +
+                x->queue.capacity() * sizeof(Queued) + x->held.capacity() * sizeof(Held) +
                 x->topics.capacity() * sizeof(detail::Topic*) + x->close_reason.capacity() +
                 x->sent.memory_in_use() + x->received.memory_in_use();
         if (x->inflater) extra += sizeof(MessageInflater) + x->inflater->memory_in_use();
@@ -75,7 +75,7 @@ std::size_t LoopConn::memory_usage() const noexcept {
 }
 
 bool LoopConn::Extra::empty() const noexcept {
-    return queue.empty() && !partial && message.capacity() == 0 && topics.empty() &&
+    return queue.empty() && held.empty() && !partial && message.capacity() == 0 && topics.empty() &&
            close_reason.empty() && !reader && !inflater && sent.empty() && received.empty();
 }
 
@@ -406,6 +406,7 @@ void LoopConn::on_control(const Event& ev) {
         case Opcode::close:
             close_received_ = true;
             close_code_ = ev.close.code;
+            if (has(kOutOpen)) abandon_message();  // never finished: see send_first_fragment
             if (!ev.close.reason.empty()) extra().close_reason.assign(ev.close.reason);
             if (!close_sent_) {
                 // RFC 6455 §5.5.1: answer with a close frame, typically echoing the status code.
@@ -436,6 +437,7 @@ void LoopConn::fail(std::error_code ec) {
 void LoopConn::close(std::uint16_t code, std::string_view reason) {
     assert(state_.loop.in_loop_thread());
     if (close_sent_ || closed_) return;
+    if (has(kOutOpen)) abandon_message();  // never finished: see send_first_fragment
     std::array<std::uint8_t, 2 + max_close_reason> body{};
     reason = fit_close_reason(reason);
     std::error_code ec;
@@ -514,12 +516,14 @@ void LoopConn::terminate(std::uint16_t code) {
     (void)socket_.close();
     state_.loop.cancel(timer_);
     state_.discard_cork(*this);
+    set(kOutOpen, false);  // a message sent in fragments ends unfinished, like the connection
     // Extra stays (only emptied): a handler up the stack may be reading a payload in its
     // partial frame (a send that failed inside on_message ends the connection there). It goes
     // with the object.
     if (Extra* x = extra_.get()) {
         detail::LoopCounters::sub(state_.counters.queued_bytes, x->queued_bytes);
         x->queue.clear();
+        x->held.clear();  // counted in queued_bytes
         x->queued_bytes = 0;
         for (detail::Topic* t : x->topics) {
             auto& subs = t->subscribers;

@@ -15,7 +15,8 @@
 // once with writev (header + payload, no copy). What the kernel does not take goes to the
 // connection's send queue (reference-counted frames, see SharedFrame) and is written when the
 // socket is writable again. The queue is bounded by EventLimits::max_queued_bytes; past it the
-// SlowConsumerPolicy decides. on_drain fires each time the queue empties.
+// SlowConsumerPolicy decides. on_drain fires each time the queue empties. A message may also
+// leave in fragments (send_first_fragment): other data messages wait for its end.
 //
 // Threading: every member function is for the connection's loop thread (checked by assert in
 // builds without NDEBUG); other threads use handle().
@@ -64,6 +65,42 @@ class LoopConn final : public net::IoHandler {
     }
     // A frame encoded once for many receivers (Hub::publish does this).
     SendStatus send_frame(const SharedFrame& frame);
+
+    // One message sent as several frames (RFC 6455 §5.4), for a message produced in pieces:
+    // uWebSockets' sendFirstFragment / sendFragment / sendLastFragment, gorilla's NextWriter
+    // with each write one frame. Each call writes its frame at once (one writev, the payload
+    // not copied unless the kernel leaves some of it, which waits in the send queue).
+    //
+    //     conn.send_first_fragment(Opcode::text, head);   // the message opens
+    //     conn.send_fragment(middle);                     // any number of these, even empty
+    //     conn.send_last_fragment(tail);                  // and ends
+    //
+    // While a message is open, the other data messages for this connection (send(),
+    // send_frame(), a Hub publish, a ConnHandle send) are held, in order, and go out after its
+    // last fragment: frames of two messages never interleave (§5.4). Held messages count
+    // towards EventLimits::max_queued_bytes; past it the SlowConsumerPolicy decides as for
+    // send() (drop_oldest drops whole messages already queued, never a fragment or a held
+    // message). Control frames (pings, pongs, our close) may go between fragments (§5.5).
+    //
+    // With permessage-deflate (unless `compress` is false or write compression is off) the
+    // message is one DEFLATE stream, RSV1 on its first frame only (RFC 7692 §6.1); each
+    // fragment ends with a sync flush so that the peer can inflate it at once, and only the
+    // last drops the 00 00 ff ff tail (§7.2.1); the compression threshold does not apply (the
+    // size is not known at the first fragment). A fragment after the first that the send-queue
+    // limit refuses cannot be dropped without corrupting the message: the connection closes
+    // with 1013 instead (as for a compressed message with context takeover).
+    //
+    // A message still open when the connection closes (close(), a protocol error, a timeout)
+    // is abandoned: the peer sees our close frame after its last fragment sent, never a final
+    // frame, and the held messages are dropped (counted in EventStats::dropped). Later calls
+    // return dropped. Starting a second message, or continuing one that was never started,
+    // on an open connection is a programmer error (assert).
+    SendStatus send_first_fragment(Opcode op, std::span<const std::uint8_t> payload,
+                                   bool compress = true);
+    SendStatus send_fragment(std::span<const std::uint8_t> payload);
+    SendStatus send_last_fragment(std::span<const std::uint8_t> payload);
+    // A message begun with send_first_fragment and not yet ended.
+    [[nodiscard]] bool sending_fragments() const noexcept { return has(kOutOpen); }
     // RFC 6455 §5.5.2: at most 125 bytes; false when closing or too long.
     bool ping(std::span<const std::uint8_t> payload = {});
     // Starts the closing handshake (RFC 6455 §7.1.2): queued data is sent first, then our close
@@ -121,6 +158,16 @@ class LoopConn final : public net::IoHandler {
     struct Queued {
         SharedFrame frame;
         std::uint32_t offset = 0;  // bytes of it already written
+        bool whole = true;         // whole messages only: drop_oldest may drop it
+    };
+    // A data message held while a fragmented one is open: a frame to pass on as it is
+    // (send_frame), or a payload for send() (compressed, with context takeover, only when its
+    // turn comes: its history follows the order of the wire, RFC 7692 §7.2.3.2).
+    struct Held {
+        SharedFrame bytes;
+        Opcode op = Opcode::binary;
+        bool frame = false;
+        [[nodiscard]] std::size_t size() const noexcept;  // what it counts in queued_bytes
     };
 
     void start(std::span<const std::uint8_t> already_read);
@@ -139,12 +186,18 @@ class LoopConn final : public net::IoHandler {
     void fail(std::error_code ec);
 
     SendStatus send_control(Opcode op, std::span<const std::uint8_t> payload);
+    SendStatus send_piece(Opcode op, std::span<const std::uint8_t> payload, bool fin);
+    std::span<const std::uint8_t> compress_piece(std::span<const std::uint8_t> payload, bool fin);
+    SendStatus hold(Opcode op, std::span<const std::uint8_t> payload, const SharedFrame& frame);
+    void release_held();
+    void abandon_message();
     bool make_room(std::size_t size);
     SendStatus write_or_queue(Opcode op, std::span<const std::uint8_t> payload,
                               std::uint8_t rsv = 0);
-    SendStatus write_large(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv);
-    void enqueue(SharedFrame frame, std::size_t offset);
-    void drop_front();
+    SendStatus write_large(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv,
+                           bool fin = true);
+    void enqueue(SharedFrame frame, std::size_t offset, bool whole = true);
+    bool drop_front();
     void write_corked(std::span<const std::uint8_t> bytes);
     void flush_queue();
     void set_write_interest(bool on);
@@ -176,9 +229,13 @@ class LoopConn final : public net::IoHandler {
         // permessage-deflate: with context takeover, the two histories (2^bits bytes each way);
         // the loop's codecs (detail/loop_codecs.hpp: tables, windows, scratch) compress and
         // inflate every message, starting from them. An inflater of its own only while a
-        // compressed message arrives in pieces (its decoding state spans reads).
+        // compressed message arrives in pieces (its decoding state spans reads). Without
+        // context takeover, `sent` holds the fragments of a message we send in pieces, and
+        // only until its end.
         std::unique_ptr<MessageInflater> inflater;
         detail::WindowHistory sent, received;
+        // Data messages waiting for the end of the fragmented message we are sending.
+        std::vector<Held> held;
 
         [[nodiscard]] bool empty() const noexcept;
     };
@@ -209,9 +266,12 @@ class LoopConn final : public net::IoHandler {
     std::uint16_t close_code_ = close_code::abnormal;  // what on_close will report
     Opcode message_opcode_ = Opcode::binary;           // of the message being joined
     // permessage-deflate, when negotiated: the agreement; then the message being received:
-    // compressed, and (stream_fragments) its first inflated piece not yet handed on.
+    // compressed, and (stream_fragments) its first inflated piece not yet handed on. And the
+    // message we send in fragments: begun and not ended, compressed (RFC 7692 §6.1). (Flags
+    // in one byte: an idle connection's size is budgeted.)
     static constexpr std::uint8_t kDeflate = 1, kWriteCompression = 2, kSendNoTakeover = 4,
-                                  kRecvNoTakeover = 8, kMsgCompressed = 16, kMsgFirstPiece = 32;
+                                  kRecvNoTakeover = 8, kMsgCompressed = 16, kMsgFirstPiece = 32,
+                                  kOutOpen = 64, kOutCompressed = 128;
     std::uint8_t deflate_flags_ = 0;
     std::uint8_t send_bits_ = 15;  // our window (the server's, RFC 7692 §7.1.2.1)
     std::uint8_t recv_bits_ = 15;  // the client's

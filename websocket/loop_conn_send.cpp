@@ -20,6 +20,8 @@ namespace wire::websocket {
 SendStatus LoopConn::send(Opcode op, std::span<const std::uint8_t> payload) {
     assert(state_.loop.in_loop_thread() && "LoopConn used off its loop: use handle()");
     assert((op == Opcode::text || op == Opcode::binary) && "send() is for data messages");
+    // RFC 6455 §5.4: no frame of this message may go between the fragments of an open one.
+    if (has(kOutOpen) && is_open()) return hold(op, payload, {});
     std::uint8_t rsv = 0;
     if (is_open() && compresses(payload.size())) {
         const std::span<const std::uint8_t> message = payload;
@@ -70,6 +72,7 @@ SendStatus LoopConn::send_control(Opcode op, std::span<const std::uint8_t> paylo
 
 SendStatus LoopConn::send_frame(const SharedFrame& frame) {
     assert(state_.loop.in_loop_thread());
+    if (has(kOutOpen) && is_open()) return hold(Opcode::binary, {}, frame);  // RFC 6455 §5.4
     if (!is_open() || !make_room(frame.size())) {
         detail::LoopCounters::add(state_.counters.dropped, 1);
         return SendStatus::dropped;
@@ -87,6 +90,153 @@ SendStatus LoopConn::send_frame(const SharedFrame& frame) {
     return was_empty ? SendStatus::sent : SendStatus::buffered;
 }
 
+SendStatus LoopConn::send_first_fragment(Opcode op, std::span<const std::uint8_t> payload,
+                                         bool compress) {
+    assert(state_.loop.in_loop_thread() && "LoopConn used off its loop: use handle()");
+    assert((op == Opcode::text || op == Opcode::binary) && "fragments are for data messages");
+    assert((!has(kOutOpen) || !is_open()) && "a fragmented message is open: send_last_fragment");
+    if (has(kOutOpen) || !is_open()) {
+        detail::LoopCounters::add(state_.counters.dropped, 1);
+        return SendStatus::dropped;
+    }
+    // RFC 7692 §6: compressing is chosen per message, here for all its frames.
+    set(kOutCompressed, compress && has(kWriteCompression));
+    set(kOutOpen, true);
+    const SendStatus s = send_piece(op, payload, false);
+    if (s == SendStatus::dropped) abandon_message();
+    return s;
+}
+
+SendStatus LoopConn::send_fragment(std::span<const std::uint8_t> payload) {
+    assert(state_.loop.in_loop_thread());
+    assert((has(kOutOpen) || !is_open()) && "no fragmented message open: send_first_fragment");
+    if (!has(kOutOpen) || !is_open()) {
+        detail::LoopCounters::add(state_.counters.dropped, 1);
+        return SendStatus::dropped;
+    }
+    return send_piece(Opcode::continuation, payload, false);
+}
+
+SendStatus LoopConn::send_last_fragment(std::span<const std::uint8_t> payload) {
+    assert(state_.loop.in_loop_thread());
+    assert((has(kOutOpen) || !is_open()) && "no fragmented message open: send_first_fragment");
+    if (!has(kOutOpen) || !is_open()) {
+        detail::LoopCounters::add(state_.counters.dropped, 1);
+        return SendStatus::dropped;
+    }
+    const SendStatus s = send_piece(Opcode::continuation, payload, true);
+    if (s == SendStatus::dropped || !has(kOutOpen)) return s;  // the connection is closing
+    set(kOutOpen, false);
+    // Without context takeover the message's own history goes with it (RFC 7692 §7.2.3.1).
+    if (has(kOutCompressed) && has(kSendNoTakeover)) extra().sent.clear();
+    detail::LoopCounters::add(state_.counters.messages_out, 1);
+    release_held();
+    return s;
+}
+
+// One frame of the open message: the first carries the opcode (and RSV1 when compressed,
+// RFC 7692 §6.1), the others are continuation frames (RFC 6455 §5.4). Written at once like a
+// large frame, never through the cork: the cork holds whole messages only.
+SendStatus LoopConn::send_piece(Opcode op, std::span<const std::uint8_t> payload, bool fin) {
+    const bool first = op != Opcode::continuation;
+    std::uint8_t rsv = 0;
+    if (has(kOutCompressed)) {
+        payload = compress_piece(payload, fin);
+        if (first) rsv = rsv1;
+    }
+    if (!make_room(frame_size(payload.size(), false))) {
+        // A fragment after the first cannot be dropped: the peer would join the rest of the
+        // message to its beginning. Nor can a first one whose compression is already history
+        // (context takeover, §7.2.3.2). The connection ends instead (unless the policy
+        // already began that).
+        const bool fatal = !first || (has(kOutCompressed) && !has(kSendNoTakeover));
+        if (fatal && is_open()) close(close_code::try_again_later, "slow consumer");
+        detail::LoopCounters::add(state_.counters.dropped, 1);
+        return SendStatus::dropped;
+    }
+    if (endpoint_.options.trace) [[unlikely]] {
+        FrameHeader h = make_header(op, fin, Role::server, {}, rsv);
+        h.payload_length = payload.size();
+        trace_frame(endpoint_.options.trace, h, payload, Direction::sent);
+    }
+    return write_large(op, payload, rsv, fin);
+}
+
+// A fragment compressed by the loop's deflater, from the history of what this connection sent
+// before it: with context takeover all its past (RFC 7692 §7.2.3.2), without it only the
+// message's earlier fragments (one DEFLATE stream per message, §7.2.1). Every fragment ends
+// with a sync flush, whose empty stored block (00 00 ff ff) lets the peer inflate it at once;
+// only the message's last frame drops that tail (§7.2.1), as a whole message does.
+std::span<const std::uint8_t> LoopConn::compress_piece(std::span<const std::uint8_t> payload,
+                                                       bool fin) {
+    detail::LoopCodecs& shared = state_.codecs();
+    MessageDeflater& d = shared.fresh_deflater(send_bits_, level_);
+    detail::WindowHistory& history = extra().sent;
+    d.set_history(history.bytes());
+    (void)shared.compress(d, payload);
+    history.append(payload, send_bits_);
+    static constexpr std::array<std::uint8_t, 4> tail{0x00, 0x00, 0xff, 0xff};
+    if (!fin) shared.deflated.append(tail);
+    return shared.deflated.bytes();
+}
+
+// Keeps a data message for the end of the open fragmented one (RFC 6455 §5.4), within the
+// send-queue limit.
+SendStatus LoopConn::hold(Opcode op, std::span<const std::uint8_t> payload,
+                          const SharedFrame& frame) {
+    const std::size_t size = frame ? frame.size() : frame_size(payload.size(), false);
+    if (!make_room(size) || !is_open()) {
+        detail::LoopCounters::add(state_.counters.dropped, 1);
+        return SendStatus::dropped;
+    }
+    Extra& x = extra();
+    x.held.push_back(Held{frame ? frame : SharedFrame::copy_of(payload), op, bool(frame)});
+    x.queued_bytes += size;
+    detail::LoopCounters::add(state_.counters.queued_bytes, size);
+    return SendStatus::buffered;
+}
+
+std::size_t LoopConn::Held::size() const noexcept {
+    return frame ? bytes.size() : frame_size(bytes.size(), false);
+}
+
+// The fragmented message has ended: what waited for it goes out, in order, by the usual paths.
+void LoopConn::release_held() {
+    if (!extra_ || extra_->held.empty()) return;
+    std::vector<Held> held;
+    held.swap(extra_->held);
+    std::size_t bytes = 0;
+    for (const Held& h : held)
+        bytes += h.size();
+    extra_->queued_bytes -= bytes;
+    detail::LoopCounters::sub(state_.counters.queued_bytes, bytes);
+    // A send that fails closes the connection: the rest are then counted as dropped.
+    for (const Held& h : held) {
+        if (h.frame) {
+            (void)send_frame(h.bytes);
+        } else {
+            (void)send(h.op, h.bytes.bytes());
+        }
+    }
+}
+
+// The connection closes with a fragmented message open: it is never finished (the peer sees
+// our close frame after its last fragment, RFC 6455 §5.5 allows control frames there), and
+// what waited for it is dropped.
+void LoopConn::abandon_message() {
+    set(kOutOpen, false);
+    if (!extra_) return;
+    if (has(kOutCompressed) && has(kSendNoTakeover)) extra_->sent.clear();
+    if (extra_->held.empty()) return;
+    std::size_t bytes = 0;
+    for (const Held& h : extra_->held)
+        bytes += h.size();
+    extra_->queued_bytes -= bytes;
+    detail::LoopCounters::sub(state_.counters.queued_bytes, bytes);
+    detail::LoopCounters::add(state_.counters.dropped, extra_->held.size());
+    extra_->held = {};
+}
+
 // Applies the SlowConsumerPolicy when `size` more bytes would exceed max_queued_bytes.
 bool LoopConn::make_room(std::size_t size) {
     const std::size_t limit = endpoint_.options.limits.max_queued_bytes;
@@ -98,10 +248,8 @@ bool LoopConn::make_room(std::size_t size) {
             // A compressed message with context takeover is history the peer's next messages
             // refer to (RFC 7692 §7.2.3.2): none may go, so the new one is dropped instead.
             if (has(kDeflate) && !has(kSendNoTakeover)) return false;
-            // Whole messages only: the first one may be half written and must finish.
-            while (queued_bytes() + size > limit && !queue_empty() &&
-                   extra_->queue.size() > (extra_->queue.front().offset ? 1u : 0u)) {
-                drop_front();
+            // Whole messages only: not one half written, nor a fragment of a message.
+            while (queued_bytes() + size > limit && drop_front()) {
             }
             return queued_bytes() + size <= limit;
         case SlowConsumerPolicy::close_policy_violation:
@@ -114,15 +262,19 @@ bool LoopConn::make_room(std::size_t size) {
     return false;
 }
 
-// Drops the oldest whole queued message (the one after a half-written first entry).
-void LoopConn::drop_front() {
+// Drops the oldest queued whole message that has not begun to go out; false when none.
+bool LoopConn::drop_front() {
+    if (queue_empty()) return false;
     auto& queue = extra_->queue;
-    const auto it = queue.begin() + (queue.front().offset ? 1 : 0);
+    const auto it = std::find_if(queue.begin(), queue.end(),
+                                 [](const Queued& q) { return q.whole && q.offset == 0; });
+    if (it == queue.end()) return false;
     const std::size_t n = it->frame.size();
     queue.erase(it);
     extra_->queued_bytes -= n;
     detail::LoopCounters::sub(state_.counters.queued_bytes, n);
     detail::LoopCounters::add(state_.counters.dropped, 1);
+    return true;
 }
 
 SendStatus LoopConn::write_or_queue(Opcode op, std::span<const std::uint8_t> payload,
@@ -152,16 +304,18 @@ SendStatus LoopConn::write_or_queue(Opcode op, std::span<const std::uint8_t> pay
 
 // A frame larger than the cork: header and payload straight to the kernel with one writev,
 // no copy; a copy is made only of what the kernel did not take.
-SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payload,
-                                 std::uint8_t rsv) {
+// Also every fragment of a message sent in pieces (`fin` clear but on its last frame).
+SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv,
+                                 bool fin) {
     if (state_.cork_owner() == this) state_.flush_cork();
     if (closed_) return SendStatus::dropped;
+    const bool whole = fin && op != Opcode::continuation;
     if (!queue_empty()) {
-        enqueue(SharedFrame::make(op, payload, rsv), 0);
+        enqueue(SharedFrame::make(op, payload, rsv, fin), 0, whole);
         return SendStatus::buffered;
     }
     std::array<std::uint8_t, max_header_size> header{};
-    FrameHeader h = make_header(op, true, Role::server, {}, rsv);
+    FrameHeader h = make_header(op, fin, Role::server, {}, rsv);
     h.payload_length = payload.size();
     const std::size_t hn = encode_header(h, header);
     const std::array<iovec, 2> iov{
@@ -174,15 +328,15 @@ SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payloa
     const std::size_t written = n ? *n : 0;
     count_written(written);
     if (written == hn + payload.size()) return SendStatus::sent;
-    enqueue(SharedFrame::make(op, payload, rsv), written);
+    enqueue(SharedFrame::make(op, payload, rsv, fin), written, whole);
     set_write_interest(true);
     return SendStatus::buffered;
 }
 
-void LoopConn::enqueue(SharedFrame frame, std::size_t offset) {
+void LoopConn::enqueue(SharedFrame frame, std::size_t offset, bool whole) {
     const std::size_t n = frame.size() - offset;
     Extra& x = extra();
-    x.queue.push_back(Queued{std::move(frame), static_cast<std::uint32_t>(offset)});
+    x.queue.push_back(Queued{std::move(frame), static_cast<std::uint32_t>(offset), whole});
     x.queued_bytes += n;
     detail::LoopCounters::add(state_.counters.queued_bytes, n);
 }
@@ -197,7 +351,9 @@ void LoopConn::write_corked(std::span<const std::uint8_t> bytes) {
     const std::size_t written = n ? *n : 0;
     count_written(written);
     if (written < bytes.size()) {
-        enqueue(SharedFrame::copy_of(bytes.subspan(written)), 0);
+        // The cork holds whole frames of whole messages: the rest may be dropped as one
+        // message unless a frame of it is half written.
+        enqueue(SharedFrame::copy_of(bytes.subspan(written)), 0, written == 0);
         set_write_interest(true);
     }
 }

@@ -14,13 +14,14 @@ SharedFrame::Block* SharedFrame::allocate(std::size_t size) {
     return new (p) Block{{1}, size};
 }
 
-SharedFrame SharedFrame::make(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv) {
+SharedFrame SharedFrame::make(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv,
+                              bool fin) {
     if (is_control(op) && payload.size() > max_control_payload) {
         throw std::invalid_argument("SharedFrame::make: control payload over 125 bytes");
     }
     SharedFrame f;
     f.block_ = allocate(frame_size(payload.size(), false));
-    const auto r = encode_frame(make_header(op, true, Role::server, {}, rsv), payload,
+    const auto r = encode_frame(make_header(op, fin, Role::server, {}, rsv), payload,
                                 {f.data(), f.block_->size});
     if (r.error) throw std::logic_error("SharedFrame::make: " + r.error.message());
     return f;

@@ -21,8 +21,10 @@ class SharedFrame {
     SharedFrame() noexcept = default;
     // An unmasked server frame (RFC 6455 §5.1: a server never masks), fin set. Control opcodes
     // must carry at most 125 bytes (RFC 6455 §5.5): a longer payload is a programmer error.
-    // `rsv`: RSV1 for a payload compressed with permessage-deflate (RFC 7692 §6).
-    static SharedFrame make(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv = 0);
+    // `rsv`: RSV1 for a payload compressed with permessage-deflate (RFC 7692 §6). `fin` clear:
+    // a fragment of a data message that more frames continue (RFC 6455 §5.4).
+    static SharedFrame make(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv = 0,
+                            bool fin = true);
     // Raw bytes already encoded (for example the rest of a frame the kernel took only part of).
     static SharedFrame copy_of(std::span<const std::uint8_t> bytes);
 

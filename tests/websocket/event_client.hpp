@@ -38,6 +38,7 @@ struct ReceivedFrame {
     Opcode opcode = Opcode::continuation;
     bool fin = true;
     std::string payload;
+    std::uint8_t rsv = 0;  // RSV bits (rsv1: a compressed message's first frame, RFC 7692 §6)
     std::uint16_t close_code() const {
         if (payload.size() < 2) return close_code::no_status;
         return static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) |
@@ -79,6 +80,7 @@ class Client {
         }
     }
     std::string response_head;
+    std::uint8_t allowed_rsv = 0;  // rsv1 once permessage-deflate is negotiated
 
     // Open + 101 expected.
     static Client connect(std::uint16_t port, std::string_view path = "/") {
@@ -123,12 +125,12 @@ class Client {
             FrameHeader h;
             const auto r =
                 decode_header({reinterpret_cast<const std::uint8_t*>(buf_.data()), buf_.size()},
-                              HeaderOptions{Role::client, 0}, h);
+                              HeaderOptions{Role::client, allowed_rsv}, h);
             if (r.status == DecodeStatus::error) return std::nullopt;
             if (r.status == DecodeStatus::done && buf_.size() >= r.consumed + h.payload_length) {
-                ReceivedFrame f{
-                    h.opcode, h.fin,
-                    buf_.substr(r.consumed, static_cast<std::size_t>(h.payload_length))};
+                ReceivedFrame f{h.opcode, h.fin,
+                                buf_.substr(r.consumed, static_cast<std::size_t>(h.payload_length)),
+                                h.rsv};
                 buf_.erase(0, r.consumed + static_cast<std::size_t>(h.payload_length));
                 return f;
             }

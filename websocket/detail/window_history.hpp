@@ -42,6 +42,12 @@ class WindowHistory {
         have_ = static_cast<std::uint32_t>(codec.copy_history({data_.get(), size_}));
     }
 
+    // Forgets the history and gives its memory back.
+    void clear() noexcept {
+        data_.reset();
+        size_ = have_ = 0;
+    }
+
     // Heap bytes held: 2^window_bits once anything was appended, else 0.
     [[nodiscard]] std::size_t memory_in_use() const noexcept { return data_ ? size_ : 0; }
 

@@ -3,6 +3,8 @@
 //   node node_peer.js client URL   runs the exchange below against URL; prints "OK" or "FAIL ..."
 //   node node_peer.js deflate-server / deflate-client URL: the same with perMessageDeflate
 //   (every message compressed), messages of 0 B to 16 MiB
+//   node node_peer.js echo-client URL: offers permessage-deflate, echoes every message (its
+//   type kept) until the server closes; OK when that close is 1000
 //   node node_peer.js deflate-frag-client URL: compressed messages sent in fragments we choose
 //   (a text split inside its UTF-8 characters, an empty middle fragment), each echo compared
 //   node node_peer.js gzip-upgrade-client URL PAGE: PAGE (HTTP) must come gzip-compressed; then
@@ -200,10 +202,24 @@ function gzipUpgrade(url, fail) {
   });
 }
 
+function echoClient(url) {
+  const ws = new WebSocket(url, {perMessageDeflate: deflateOptions, maxPayload: 64 * 1024 * 1024});
+  const fail = (why) => { console.log('FAIL ' + why); process.exit(1); };
+  setTimeout(() => fail('timeout'), 20000).unref();
+  ws.on('message', (data, isBinary) => ws.send(data, {binary: isBinary}));
+  ws.on('close', (code) => {
+    if (code !== 1000) fail('close code ' + code);
+    console.log('OK');
+    process.exit(0);
+  });
+  ws.on('error', (e) => fail('error ' + e.message));
+}
+
 const mode = process.argv[2];
 if (mode === 'server') serve();
 else if (mode === 'deflate-server') deflateServe();
 else if (mode === 'deflate-client') deflateClient(process.argv[3]);
 else if (mode === 'deflate-frag-client') deflateFragClient(process.argv[3]);
+else if (mode === 'echo-client') echoClient(process.argv[3]);
 else if (mode === 'gzip-upgrade-client') gzipUpgradeClient(process.argv[3], process.argv[4]);
 else client(process.argv[3]);

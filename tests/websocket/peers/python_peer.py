@@ -4,6 +4,11 @@
 #   python_peer.py client URL    runs the exchange below against URL; prints "OK" or "FAIL ..."
 #   python_peer.py deflate-server / deflate-client URL: the same with the library's default
 #   permessage-deflate (12-bit windows), messages of 0 B to 16 MiB, and (client) one in fragments
+#   python_peer.py deflate-frag-client URL: compressed messages sent in fragments (send() of an
+#   iterable), some empty, texts with multi-byte characters at the fragments' edges, each echo
+#   compared
+#   python_peer.py echo-client URL: offers permessage-deflate, echoes every message (its type
+#   kept) until the server closes; OK when that close is 1000
 import asyncio
 import sys
 
@@ -85,11 +90,68 @@ async def deflate_client(url):
     return "OK"
 
 
+def noise(n):
+    # Bytes that do not compress (a linear congruential sequence).
+    out, x = bytearray(n), 12345
+    for i in range(n):
+        x = (x * 1103515245 + 12345) & 0x7fffffff
+        out[i] = x >> 16 & 0xff
+    return bytes(out)
+
+
+async def deflate_frag_client(url):
+    cases = [
+        [json_like(200000)[i:i + 16384] for i in range(0, 200000, 16384)],
+        [noise(100000)[i:i + 30000] for i in range(0, 100000, 30000)],
+        # A text's fragments (send() encodes each str piece whole): multi-byte characters at
+        # their edges.
+        ["h\u00e9", "\u00e9llo \U0001f600", "\U0001f600", " \u00fcber"],
+        [b"abc", b"", b"def"],
+        ["", json_like(5000)],
+    ]
+    async with websockets.connect(url, max_size=None) as ws:
+        answer = ws.response_headers.get("Sec-WebSocket-Extensions", "")
+        if "permessage-deflate" not in answer:
+            return "not negotiated: " + answer
+        for pieces in cases:
+            await ws.send(pieces)
+            got = await ws.recv()
+            sent = pieces[0][:0].join(pieces)
+            if got != sent or type(got) != type(sent):
+                return "echo mismatch for a %s of %d" % (type(sent).__name__, len(sent))
+        await ws.close(1000, "bye")
+        if ws.close_code != 1000:
+            return "close code %s" % ws.close_code
+    return "OK"
+
+
+async def echo_client(url):
+    async with websockets.connect(url, max_size=None) as ws:
+        try:
+            async for message in ws:
+                await ws.send(message)
+        except websockets.ConnectionClosed:
+            pass
+        if ws.close_code != 1000:
+            return "close code %s" % ws.close_code
+    return "OK"
+
+
+def run_client(coroutine, seconds):
+    result = asyncio.run(asyncio.wait_for(coroutine, seconds))
+    print(result if result == "OK" else "FAIL " + result, flush=True)
+    sys.exit(0 if result == "OK" else 1)
+
+
 def main():
     if sys.argv[1] == "server":
         asyncio.run(serve())
     elif sys.argv[1] == "deflate-server":
         asyncio.run(deflate_serve())
+    elif sys.argv[1] == "deflate-frag-client":
+        run_client(deflate_frag_client(sys.argv[2]), 20)
+    elif sys.argv[1] == "echo-client":
+        run_client(echo_client(sys.argv[2]), 20)
     elif sys.argv[1] == "deflate-client":
         result = asyncio.run(asyncio.wait_for(deflate_client(sys.argv[2]), 60))
         print(result if result == "OK" else "FAIL " + result, flush=True)
