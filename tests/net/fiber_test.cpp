@@ -108,13 +108,14 @@ TEST_CASE("sleep_for parks a fiber on a loop timer: bounds, and other fibers run
         wire::net::this_fiber::sleep_for(50ms);
         slept = std::chrono::steady_clock::now() - start;
         done = true;
-        loop.stop();
     });
     go(loop, [&] {
         while (!done) {
             ++ticks;
             wire::net::this_fiber::sleep_for(1ms);
         }
+        // The last fiber to end stops the loop: one still sleeping then would never end.
+        loop.stop();
     });
     loop.run();
     CHECK(slept >= 50ms);
