@@ -186,9 +186,11 @@ class LoopConn final : public net::IoHandler {
     void fail(std::error_code ec);
 
     SendStatus send_control(Opcode op, std::span<const std::uint8_t> payload);
+    SendStatus continue_message(std::span<const std::uint8_t> payload, bool fin);
     SendStatus send_piece(Opcode op, std::span<const std::uint8_t> payload, bool fin);
     std::span<const std::uint8_t> compress_piece(std::span<const std::uint8_t> payload, bool fin);
     SendStatus hold(Opcode op, std::span<const std::uint8_t> payload, const SharedFrame& frame);
+    std::vector<Held> take_held() noexcept;
     void release_held();
     void abandon_message();
     bool make_room(std::size_t size);

@@ -108,24 +108,23 @@ SendStatus LoopConn::send_first_fragment(Opcode op, std::span<const std::uint8_t
 }
 
 SendStatus LoopConn::send_fragment(std::span<const std::uint8_t> payload) {
-    assert(state_.loop.in_loop_thread());
-    assert((has(kOutOpen) || !is_open()) && "no fragmented message open: send_first_fragment");
-    if (!has(kOutOpen) || !is_open()) {
-        detail::LoopCounters::add(state_.counters.dropped, 1);
-        return SendStatus::dropped;
-    }
-    return send_piece(Opcode::continuation, payload, false);
+    return continue_message(payload, false);
 }
 
 SendStatus LoopConn::send_last_fragment(std::span<const std::uint8_t> payload) {
+    return continue_message(payload, true);
+}
+
+// A continuation frame of the open message; `fin`: its last, after which what was held goes out.
+SendStatus LoopConn::continue_message(std::span<const std::uint8_t> payload, bool fin) {
     assert(state_.loop.in_loop_thread());
     assert((has(kOutOpen) || !is_open()) && "no fragmented message open: send_first_fragment");
     if (!has(kOutOpen) || !is_open()) {
         detail::LoopCounters::add(state_.counters.dropped, 1);
         return SendStatus::dropped;
     }
-    const SendStatus s = send_piece(Opcode::continuation, payload, true);
-    if (s == SendStatus::dropped || !has(kOutOpen)) return s;  // the connection is closing
+    const SendStatus s = send_piece(Opcode::continuation, payload, fin);
+    if (!fin || s == SendStatus::dropped || !has(kOutOpen)) return s;  // open, or closing
     set(kOutOpen, false);
     // Without context takeover the message's own history goes with it (RFC 7692 §7.2.3.1).
     if (has(kOutCompressed) && has(kSendNoTakeover)) extra().sent.clear();
@@ -200,18 +199,23 @@ std::size_t LoopConn::Held::size() const noexcept {
     return frame ? bytes.size() : frame_size(bytes.size(), false);
 }
 
-// The fragmented message has ended: what waited for it goes out, in order, by the usual paths.
-void LoopConn::release_held() {
-    if (!extra_ || extra_->held.empty()) return;
+// The messages held for the open fragmented one, taken out of the queue's byte count.
+std::vector<LoopConn::Held> LoopConn::take_held() noexcept {
     std::vector<Held> held;
+    if (!extra_) return held;
     held.swap(extra_->held);
     std::size_t bytes = 0;
     for (const Held& h : held)
         bytes += h.size();
     extra_->queued_bytes -= bytes;
     detail::LoopCounters::sub(state_.counters.queued_bytes, bytes);
+    return held;
+}
+
+// The fragmented message has ended: what waited for it goes out, in order, by the usual paths.
+void LoopConn::release_held() {
     // A send that fails closes the connection: the rest are then counted as dropped.
-    for (const Held& h : held) {
+    for (const Held& h : take_held()) {
         if (h.frame) {
             (void)send_frame(h.bytes);
         } else {
@@ -227,14 +231,7 @@ void LoopConn::abandon_message() {
     set(kOutOpen, false);
     if (!extra_) return;
     if (has(kOutCompressed) && has(kSendNoTakeover)) extra_->sent.clear();
-    if (extra_->held.empty()) return;
-    std::size_t bytes = 0;
-    for (const Held& h : extra_->held)
-        bytes += h.size();
-    extra_->queued_bytes -= bytes;
-    detail::LoopCounters::sub(state_.counters.queued_bytes, bytes);
-    detail::LoopCounters::add(state_.counters.dropped, extra_->held.size());
-    extra_->held = {};
+    detail::LoopCounters::add(state_.counters.dropped, take_held().size());
 }
 
 // Applies the SlowConsumerPolicy when `size` more bytes would exceed max_queued_bytes.
