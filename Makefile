@@ -107,7 +107,9 @@ $(BUILD)/obj/tests/%.o: private CXXFLAGS += $(TEST_OPT) $(TEST_DEBUG)
 # directory with the test objects' flags. Plain g++ builds only: clang++ has a format of its own,
 # and the sanitizer builds keep every warning (see below). `make TEST_PCH=` turns it off.
 TEST_PCH_SRC := tests/support/precompiled.hpp
-TEST_PCH     ?= $(if $(SAN)$(findstring clang,$(shell $(CXX) --version 2>/dev/null | head -1)),,$(BUILD)/obj/tests/precompiled.hpp)
+# Its directory is named after the tests' optimisation, which the header must be built with:
+# another TEST_OPT builds another header, and the test objects again.
+TEST_PCH     ?= $(if $(SAN)$(findstring clang,$(shell $(CXX) --version 2>/dev/null | head -1)),,$(BUILD)/obj/tests/pch$(TEST_OPT)/precompiled.hpp)
 ifneq ($(TEST_PCH),)
 TEST_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(foreach l,$(TEST_SUITES),$(call test_srcs_of,$(l))))
 # `private`: the header's own compilation must not inherit the -include of the objects needing it.
