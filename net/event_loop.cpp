@@ -125,6 +125,18 @@ int EventLoop::take_accepted(int fd) noexcept {
     return poller_->take_accepted(fd);
 }
 
+void EventLoop::receive_ahead(int fd) {
+    poller_->receive_ahead(fd);
+}
+
+long EventLoop::receive(int fd, void* data, std::size_t size) noexcept {
+    return poller_->receive(fd, data, size);
+}
+
+std::size_t EventLoop::received_ahead(int fd) const noexcept {
+    return poller_->received(fd);
+}
+
 Interest EventLoop::interest(int fd) const noexcept {
     const auto index = static_cast<std::size_t>(fd);
     return fd >= 0 && index < slots_.size() ? slots_[index].interest() : Interest::none;

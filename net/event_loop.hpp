@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -121,6 +122,21 @@ class EventLoop {
     // returns -1 when none is waiting: the caller then calls accept4(2) itself, as always.
     void accept_ahead(int fd);
     [[nodiscard]] int take_accepted(int fd) noexcept;
+
+    // For a connected socket already added, whose owner reads it only through receive() from
+    // now on: on io_uring the kernel receives its bytes as they arrive, into buffers the loop
+    // shares among its sockets (one multishot receive; net/detail/uring_poller.hpp), so a read
+    // costs no system call. On epoll nothing changes. The handler still hears of the bytes as
+    // readable, pass after pass while some wait. While the socket's interest is not readable the
+    // kernel stops receiving for it (back-pressure holds). remove() drops what waits.
+    void receive_ahead(int fd);
+    // recv(2) for a socket of this loop (loop thread): the bytes received ahead first, then the
+    // socket's own. Returns the bytes copied, 0 at the end of the stream, or -1 with errno
+    // (EAGAIN: nothing yet).
+    long receive(int fd, void* data, std::size_t size) noexcept;
+    // How many bytes wait, received ahead, for `fd`. An owner that hands its socket to other
+    // code (which reads it with recv) takes these first with receive().
+    [[nodiscard]] std::size_t received_ahead(int fd) const noexcept;
 
     // Timers (loop thread). arm_after counts from now(). See timer.hpp for costs.
     void arm(Timer& timer, TimePoint when) { timers_.arm(timer, when); }

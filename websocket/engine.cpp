@@ -97,6 +97,8 @@ LoopConn* Engine::adopt(net::EventLoop& loop, net::Socket socket,
         return nullptr;
     }
     st.assign_slot(slot, conn);
+    // Only on_readable reads the socket: on io_uring the loop receives its bytes ahead.
+    loop.receive_ahead(conn->socket_.fd());
     if (deflate) conn->use_deflate(*deflate);
     if (!reserved) open_.fetch_add(1, std::memory_order_relaxed);
     detail::LoopCounters::add(st.counters.connections, 1);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cerrno>
 #include <cstring>
 
 #include "net/error.hpp"
@@ -160,12 +161,13 @@ void LoopConn::on_readable() {
         room = extra_->partial_cap - held;
     }
     const std::size_t before = held;
-    auto n = socket_.read(base + before, room);
-    if (!n) {
-        if (!net::would_block(n.error())) terminate(close_code::abnormal);
+    // Through the loop, which may have received the bytes already (EventLoop::receive_ahead).
+    const long n = state_.loop.receive(socket_.fd(), base + before, room);
+    if (n < 0) {
+        if (errno != EAGAIN && errno != EINTR) terminate(close_code::abnormal);
         return;
     }
-    if (*n == 0) {  // end of stream without a close frame (RFC 6455 §7.1.5: 1006)
+    if (n == 0) {  // end of stream without a close frame (RFC 6455 §7.1.5: 1006)
         terminate(close_code::abnormal);
         return;
     }
@@ -175,7 +177,7 @@ void LoopConn::on_readable() {
         arm_timer();  // once per ping interval, not per read
     }
     state_.in_read = true;
-    const std::span<std::uint8_t> buf{base, before + *n};
+    const std::span<std::uint8_t> buf{base, before + static_cast<std::size_t>(n)};
     const std::size_t used = process(buf);
     if (!closed_) keep_leftover(buf.subspan(used), from_partial);
     state_.in_read = false;

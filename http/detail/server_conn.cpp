@@ -25,7 +25,7 @@ constexpr auto linger_time = std::chrono::seconds(1);
 // An idle keep-alive connection costs at most 192 bytes of the server's memory
 // (docs/performance.md, "Idle connections"): this object in a 136-byte malloc block, its
 // timer's 8-byte entry in the loop's heap and its 8-byte slot in the loop's fd table, with room
-// left for the table's growth (and, on io_uring, the backend's 12 bytes an fd).
+// left for the table's growth (and, on io_uring, the backend's 16 bytes an fd).
 constexpr std::size_t idle_object_budget = 128;
 
 }  // namespace
@@ -152,15 +152,27 @@ void ServerConn::close_when_quiet() noexcept {
 }
 
 bool ServerConn::input_waiting() const noexcept {
+    if (ctx_->loop.received_ahead(fd_) > 0) return true;
     char byte = 0;
     return ::recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
+void ServerConn::take_received_ahead(std::string& into) {
+    while (const std::size_t waiting = ctx_->loop.received_ahead(fd_)) {
+        const std::size_t old = into.size();
+        into.resize(old + waiting);
+        const long n = ctx_->loop.receive(fd_, into.data() + old, waiting);
+        into.resize(old + static_cast<std::size_t>(std::max(n, 0L)));
+        if (n <= 0) break;
+    }
 }
 
 void ServerConn::on_readable() {
     if (state_ == State::handling) return;
     if (state_ == State::lingering) {
         // Drain and drop: we only wait for the client's FIN (or the linger timer).
-        const ssize_t n = ::recv(fd_, ctx_->read_buffer.get(), LoopContext::read_buffer_size, 0);
+        const long n =
+            ctx_->loop.receive(fd_, ctx_->read_buffer.get(), LoopContext::read_buffer_size);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) close_now();
         return;
     }
@@ -178,7 +190,7 @@ void ServerConn::on_readable() {
             return;
         }
     }
-    const ssize_t n = ::recv(fd_, dst, room, 0);
+    const long n = ctx_->loop.receive(fd_, dst, room);
     if (n < 0) {
         if (errno == EAGAIN || errno == EINTR) return;
         close_now();
@@ -331,6 +343,12 @@ void ServerConn::hand_off(const char* buf, std::size_t pos, std::size_t len) {
         in_.erase_front(pos);
     } else {
         in_.assign({buf + pos, len - pos});
+    }
+    // The worker reads the socket itself: bytes the loop received ahead join the request's.
+    if (const std::size_t waiting = ctx_->loop.received_ahead(fd_); waiting > 0) {
+        std::string ahead;
+        take_received_ahead(ahead);
+        in_.append(ahead);
     }
     // Responses to earlier requests of the batch go first; the worker sends them.
     Exchange& ex = ctx_->exchange;

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "http/detail/byte_buffer.hpp"
@@ -100,6 +101,9 @@ class ServerConn final : public net::IoHandler {
                    std::size_t head_len, std::size_t& consumed, bool& moved);
     Next reject(Exchange& ex, Error error);
     void hand_off(const char* buf, std::size_t pos, std::size_t len);
+    // Loop thread, before the socket passes to code that reads it with recv(2) (a worker, a
+    // hijacker, an upgraded connection): the bytes the loop received ahead for it, appended.
+    void take_received_ahead(std::string& into);
     void after_worker(Next next);
     void finish_batch(Next next, bool waiting_body);
     bool write_batch(Serializer& out);

@@ -205,8 +205,10 @@ ServerConn::Next ServerConn::serve_one(Exchange& ex, const MessageHead& head, st
     consumed = head_len + ex.raw_pos;
     if (w.upgrading()) {
         if (!send_blocking(ex.out)) return Next::close;
+        std::string rest(ex.window.substr(ex.raw_pos));
+        take_received_ahead(rest);
         (void)ctx_->loop.remove(fd_);
-        LoopUpgrade up{net::Socket(fd_), &ctx_->loop, std::string(ex.window.substr(ex.raw_pos))};
+        LoopUpgrade up{net::Socket(fd_), &ctx_->loop, std::move(rest)};
         fd_ = -1;
         hijacked_ = true;
         UpgradeCallback take = w.take_upgrade();
@@ -243,7 +245,11 @@ std::error_code ServerConn::read_more(std::string& into) {
     const std::size_t old = into.size();
     into.resize(old + 16 * 1024);
     for (;;) {
-        const ssize_t n = ::recv(fd_, into.data() + old, into.size() - old, 0);
+        // On the loop: through the loop, which may have received bytes ahead (and stops doing
+        // so while this reads on). A worker's socket had those moved to it (hand_off).
+        const long n = on_loop_thread()
+                           ? ctx_->loop.receive(fd_, into.data() + old, into.size() - old)
+                           : ::recv(fd_, into.data() + old, into.size() - old, 0);
         if (n > 0) {
             into.resize(old + static_cast<std::size_t>(n));
             return {};
@@ -294,7 +300,9 @@ net::Result<Hijacked> ServerConn::hijack(Exchange& ex) {
     // Responses to earlier pipelined requests go first, so the new owner starts clean.
     if (auto sent = send_blocking(ex.out); !sent) return sent.error();
     int fd = fd_;
+    std::string rest(ex.window.substr(ex.raw_pos));
     if (on_loop_thread()) {
+        take_received_ahead(rest);
         (void)ctx_->loop.remove(fd_);
         fd_ = -1;
     } else {
@@ -305,7 +313,7 @@ net::Result<Hijacked> ServerConn::hijack(Exchange& ex) {
     hijacked_ = true;
     Hijacked h;
     h.conn = std::make_unique<net::Conn>(net::Socket(fd));
-    h.reader = std::make_unique<net::BufferedReader>(*h.conn, ex.window.substr(ex.raw_pos));
+    h.reader = std::make_unique<net::BufferedReader>(*h.conn, rest);
     h.writer = std::make_unique<net::BufferedWriter>(*h.conn);
     return h;
 }

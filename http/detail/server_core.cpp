@@ -114,6 +114,8 @@ ServerConn* LoopContext::serve(net::Socket socket) {
         c->close_now();
         return nullptr;
     }
+    // Only the loop reads it from now on (a worker or a hijacker gets what it received first).
+    loop.receive_ahead(fd);
     c->arm_first_request_timer();
     return c;
 }

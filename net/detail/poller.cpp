@@ -1,5 +1,7 @@
 #include "net/detail/poller.hpp"
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -62,6 +64,10 @@ std::string reason(const std::error_code& ec) {
 }
 
 }  // namespace
+
+long Poller::receive(int fd, void* data, std::size_t size) noexcept {
+    return ::recv(fd, data, size, 0);
+}
 
 std::unique_ptr<Poller> make_poller(LoopBackend requested) {
     if (requested == LoopBackend::environment) requested = from_environment();

@@ -47,6 +47,14 @@ class Poller {
     virtual void accept_ahead(int) {}
     virtual int take_accepted(int) noexcept { return -1; }
 
+    // A registered socket whose owner reads it only through receive(): the kernel may receive
+    // its bytes ahead of the handler (io_uring's multishot receive into the loop's buffers); the
+    // handler is still told of them as readable, as long as they wait.
+    // receive: recv(2)'s contract, from those bytes first. received: how many wait.
+    virtual void receive_ahead(int) {}
+    virtual long receive(int fd, void* data, std::size_t size) noexcept;
+    virtual std::size_t received(int) const noexcept { return 0; }
+
     // run() starts and ends on the calling thread.
     virtual std::error_code attach() { return {}; }
     virtual void detach() noexcept {}

@@ -7,6 +7,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -18,16 +19,21 @@ namespace {
 std::atomic<int> forced_failure{0};
 std::atomic<bool> refuse_accept{false};
 
-// A request's user_data: the fd in the low half, its generation in the next 31 bits, and the top
-// bit set for a multishot accept (whose completions carry fds, which must not be lost). All bits
-// set marks the requests whose completions mean nothing to us (cancellations).
+// A request's user_data: the fd in the low half, its generation in the next 30 bits, the top
+// bit set for a multishot accept (whose completions carry fds, which must not be lost) and the
+// next one for a multishot receive (whose completions carry bytes). All bits set marks the
+// requests whose completions mean nothing to us (cancellations).
 constexpr std::uint64_t ignored = ~std::uint64_t{0};
 constexpr std::uint64_t accept_bit = std::uint64_t{1} << 63;
-constexpr std::uint32_t gen_mask = 0x7fffffff;
+constexpr std::uint64_t recv_bit = std::uint64_t{1} << 62;
+constexpr std::uint32_t gen_mask = 0x3fffffff;
 
 std::uint64_t user_data(int fd, std::uint32_t gen, bool accept = false) noexcept {
     return (accept ? accept_bit : 0) | (std::uint64_t{gen & gen_mask} << 32) |
            static_cast<std::uint32_t>(fd);
+}
+std::uint64_t recv_data(int fd, std::uint8_t gen) noexcept {
+    return recv_bit | (std::uint64_t{gen} << 32) | static_cast<std::uint32_t>(fd);
 }
 int fd_of(std::uint64_t data) noexcept {
     return static_cast<int>(static_cast<std::uint32_t>(data));
@@ -89,6 +95,12 @@ UringPoller::~UringPoller() {
         if (cqe.user_data != ignored && (cqe.user_data & accept_bit) != 0 && cqe.res >= 0)
             ::close(cqe.res);
     });
+    // Why first: receives still in the kernel write into the buffers until the ring is gone.
+    ring_.reset();
+}
+
+std::uint32_t UringPoller::poll_mask(const FdState& s) noexcept {
+    return wants_recv(s) ? s.events & POLLOUT : s.events;
 }
 
 UringPoller::FdState* UringPoller::state(int fd) noexcept {
@@ -110,6 +122,10 @@ std::error_code UringPoller::add(int fd, Interest interest, bool exclusive) {
     s.in_flight = false;
     s.accepts = false;
     s.accepting = false;
+    s.receives = false;
+    s.receiving = false;
+    s.starved = false;
+    s.ended = false;
     s.events = poll_events(interest, exclusive);
     ++s.gen;
     if (wants_poll(s)) queue_arm(fd, s);
@@ -120,15 +136,136 @@ std::error_code UringPoller::modify(int fd, Interest, Interest to, bool exclusiv
     FdState* s = state(fd);
     if (s == nullptr || !s->registered)
         return std::make_error_code(std::errc::no_such_file_or_directory);
-    const std::uint32_t events = poll_events(to, exclusive);
-    if (s->in_flight && s->events == events) return {};
-    // The request in flight asks for the old events: cancelled, and its completion, should it
-    // come all the same, belongs to an older generation.
-    if (s->in_flight) cancel(fd, *s);
-    ++s->gen;
-    s->events = events;
-    if (wants_poll(*s)) queue_arm(fd, *s);
+    const std::uint32_t old_mask = poll_mask(*s);
+    const bool old_recv = wants_recv(*s);
+    s->events = poll_events(to, exclusive);
+    changed(fd, *s, old_mask, old_recv);
     return {};
+}
+
+// After a change of interest or of the receive's state: what the kernel holds for the fd is
+// brought in line with what the state wants at the next wait.
+void UringPoller::changed(int fd, FdState& s, std::uint32_t old_mask, bool old_recv) {
+    const bool recv = wants_recv(s);
+    if (s.receiving && !recv) {
+        // Back-pressure or the end: the kernel stops receiving; bytes taken so far stay held.
+        cancel_.push_back(recv_data(fd, s.recv_gen));
+        s.receiving = false;
+    }
+    if (!s.in_flight || poll_mask(s) != old_mask || recv != old_recv) {
+        // The request in flight asks for the old events: cancelled, and its completion, should
+        // it come all the same, belongs to an older generation.
+        if (s.in_flight) cancel(fd, s);
+        ++s.gen;
+    }
+    if ((wants_poll(s) && !s.in_flight) || (recv && !s.receiving)) queue_arm(fd, s);
+}
+
+void UringPoller::receive_ahead(int fd) {
+    FdState* s = state(fd);
+    if (receive_refused_ || s == nullptr || !s->registered || s->exclusive || s->accepts ||
+        s->receives)
+        return;
+    // Why: without DEFER_TASKRUN the kernel may run a receive between our calls, after we
+    // decided to cancel it, and bytes could arrive for a socket that has moved on.
+    if (ring_ && !ring_->defer_taskrun()) {
+        receive_refused_ = true;
+        return;
+    }
+    if (!buffers_) {
+        buffers_ =
+            std::make_unique<UringBuffers>(receive_buffers, receive_buffer_size, receive_buffers);
+    }
+    const std::uint32_t old_mask = poll_mask(*s);
+    const bool old_recv = wants_recv(*s);
+    s->receives = true;
+    changed(fd, *s, old_mask, old_recv);
+}
+
+// The kernel will not receive ahead: every socket that asked reads with recv(2) again.
+void UringPoller::refuse_receives() {
+    receive_refused_ = true;
+    for (std::size_t i = 0; i < fds_.size(); ++i) {
+        FdState& s = fds_[i];
+        if (!s.receives) continue;
+        const std::uint32_t old_mask = poll_mask(s);
+        const bool old_recv = wants_recv(s);
+        s.receives = false;
+        changed(static_cast<int>(i), s, old_mask, old_recv);
+    }
+}
+
+long UringPoller::receive(int fd, void* data, std::size_t size) noexcept {
+    FdState* s = state(fd);
+    if (s == nullptr || !s->receives) return ::recv(fd, data, size, 0);
+    auto* out = static_cast<std::uint8_t*>(data);
+    std::size_t n = 0;
+    while (s->head != UringBuffers::none && n < size) {
+        const std::uint16_t id = s->head;
+        UringBuffers::Held& h = buffers_->held(id);
+        const std::size_t take = std::min<std::size_t>(h.length, size - n);
+        std::memcpy(out + n, buffers_->data(id) + h.offset, take);
+        h.offset += static_cast<std::uint32_t>(take);
+        h.length -= static_cast<std::uint32_t>(take);
+        n += take;
+        if (h.length == 0) {
+            s->head = h.next;
+            buffers_->put(id);
+        }
+    }
+    if (n > 0 || size == 0) return static_cast<long>(n);
+    if (s->ended) {
+        if (s->end_errno == 0) return 0;
+        errno = s->end_errno;
+        return -1;
+    }
+    // Nothing held. The socket may have bytes that the kernel's receive would take at the next
+    // wait, but a caller that reads on now (a handler that reads until EAGAIN, or waits in
+    // poll(2) for more) must get them now: the receive is cancelled, so recv(2) cannot take
+    // bytes out of order (the header says why it takes no more), and armed again at the next
+    // wait. A handler told of held bytes never gets here.
+    if (s->receiving) {
+        cancel_.push_back(recv_data(fd, s->recv_gen));
+        s->receiving = false;
+        queue_arm(fd, *s);
+    }
+    return ::recv(fd, data, size, 0);
+}
+
+std::size_t UringPoller::received(int fd) const noexcept {
+    const auto index = static_cast<std::size_t>(fd);
+    if (fd < 0 || index >= fds_.size() || !buffers_) return 0;
+    std::size_t total = 0;
+    for (std::uint16_t id = fds_[index].head; id != UringBuffers::none;
+         id = buffers_->held(id).next)
+        total += buffers_->held(id).length;
+    return total;
+}
+
+void UringPoller::hold(int fd, FdState& s, std::uint16_t id) {
+    if (s.head == UringBuffers::none) {
+        s.head = id;
+    } else {
+        std::uint16_t last = s.head;
+        while (buffers_->held(last).next != UringBuffers::none)
+            last = buffers_->held(last).next;
+        buffers_->held(last).next = id;
+    }
+    if (!s.listed) {
+        s.listed = true;
+        held_.push_back(fd);
+    }
+}
+
+// The bytes an fd held go back unread: it is leaving the loop.
+void UringPoller::release(FdState& s) noexcept {
+    while (s.head != UringBuffers::none) {
+        const std::uint16_t id = s.head;
+        s.head = buffers_->held(id).next;
+        buffers_->put(id);
+    }
+    s.ended = false;
+    s.end_errno = 0;
 }
 
 void UringPoller::cancel(int fd, FdState& s) {
@@ -159,17 +296,23 @@ std::error_code UringPoller::remove(int fd, Interest, bool) {
     s->registered = false;
     if (s->accepts) accepts_.forget(fd);  // connections it had not taken are closed
     s->accepts = false;
-    if (s->in_flight) {
+    if (s->in_flight || s->receiving) {
         if (running_ && ::gettid() == owner_) {
-            cancel(fd, *s);
+            if (s->in_flight) cancel(fd, *s);
+            if (s->receiving) cancel_.push_back(recv_data(fd, s->recv_gen));
+            s->receiving = false;
         } else {
             s->in_flight = false;
             s->accepting = false;
+            s->receiving = false;
             // The fd is about to close and no io_uring_enter may come soon: the request would
             // keep the socket open. Closing the ring ends every request at once.
             drop_ring();
         }
     }
+    release(*s);
+    s->receives = false;
+    s->starved = false;
     ++s->gen;
     return {};
 }
@@ -186,14 +329,17 @@ void UringPoller::drop_ring() noexcept {
     std::vector<PollEvent> dropped;
     if (ring_) ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, dropped); });
     ring_.reset();
+    if (buffers_) buffers_->detach();
     cancel_.clear();
     retry_.clear();
     for (std::size_t i = 0; i < fds_.size(); ++i) {
         FdState& s = fds_[i];
         s.in_flight = false;
         s.accepting = false;
+        s.receiving = false;
+        s.starved = false;
         ++s.gen;
-        if (s.registered && wants_poll(s)) queue_arm(static_cast<int>(i), s);
+        if (wants_poll(s) || wants_recv(s)) queue_arm(static_cast<int>(i), s);
     }
 }
 
@@ -230,11 +376,16 @@ io_uring_sqe* UringPoller::next_sqe() {
 }
 
 std::error_code UringPoller::flush() {
+    if (buffers_ && !buffers_->attached() && !receive_refused_) {
+        // Before 5.19 the kernel has no buffer rings.
+        if (!ring_->defer_taskrun() || buffers_->attach(*ring_)) refuse_receives();
+    }
     for (const std::uint64_t target : cancel_) {
         io_uring_sqe* sqe = next_sqe();
         if (sqe == nullptr) return std::make_error_code(std::errc::resource_unavailable_try_again);
         // A poll is removed by its user_data; other requests, the accepts, are cancelled by it.
-        sqe->opcode = (target & accept_bit) != 0 ? IORING_OP_ASYNC_CANCEL : IORING_OP_POLL_REMOVE;
+        sqe->opcode = (target & (accept_bit | recv_bit)) != 0 ? IORING_OP_ASYNC_CANCEL
+                                                              : IORING_OP_POLL_REMOVE;
         sqe->fd = -1;
         sqe->addr = target;
         sqe->user_data = ignored;
@@ -243,7 +394,16 @@ std::error_code UringPoller::flush() {
     for (const int fd : arm_) {
         FdState& s = fds_[static_cast<std::size_t>(fd)];
         s.queued = false;
-        if (!s.registered || s.in_flight || !wants_poll(s)) continue;
+        if (!s.registered) continue;
+        // Buffers are back: a socket whose receive ran dry gets one again once its poll is done.
+        if (s.starved && !s.in_flight && buffers_->free_count() > 0) s.starved = false;
+        if (wants_recv(s) && !s.receiving) {
+            io_uring_sqe* sqe = next_sqe();
+            if (sqe == nullptr)
+                return std::make_error_code(std::errc::resource_unavailable_try_again);
+            prep_recv(*sqe, fd, s);
+        }
+        if (s.in_flight || !wants_poll(s)) continue;
         io_uring_sqe* sqe = next_sqe();
         if (sqe == nullptr) return std::make_error_code(std::errc::resource_unavailable_try_again);
         prep_arm(*sqe, fd, s);
@@ -259,7 +419,7 @@ void UringPoller::prep_arm(io_uring_sqe& sqe, int fd, FdState& s) noexcept {
     sqe.user_data = user_data(fd, s.gen, s.accepting);
     if (!s.accepting) {
         sqe.opcode = IORING_OP_POLL_ADD;
-        sqe.poll32_events = s.events;
+        sqe.poll32_events = poll_mask(s);
         return;
     }
     // io_uring_enter(2), IORING_OP_ACCEPT: the multishot flag goes in ioprio; the new fds are
@@ -269,9 +429,23 @@ void UringPoller::prep_arm(io_uring_sqe& sqe, int fd, FdState& s) noexcept {
     sqe.accept_flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
 }
 
+// io_uring_enter(2), IORING_OP_RECV: multishot in ioprio; no buffer of its own, the kernel picks
+// one from the group when bytes arrive (length 0: the whole buffer).
+void UringPoller::prep_recv(io_uring_sqe& sqe, int fd, FdState& s) noexcept {
+    s.receiving = true;
+    ++s.recv_gen;
+    sqe.opcode = IORING_OP_RECV;
+    sqe.fd = fd;
+    sqe.ioprio = IORING_RECV_MULTISHOT;
+    sqe.flags = IOSQE_BUFFER_SELECT;
+    sqe.buf_group = UringBuffers::group;
+    sqe.user_data = recv_data(fd, s.recv_gen);
+}
+
 void UringPoller::complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out) {
     if (cqe.user_data == ignored) return;
     if ((cqe.user_data & accept_bit) != 0) return complete_accept(cqe);
+    if ((cqe.user_data & recv_bit) != 0) return complete_recv(cqe);
     const int fd = fd_of(cqe.user_data);
     FdState* s = state(fd);
     if (s == nullptr || !s->in_flight || s->accepting ||
@@ -284,7 +458,7 @@ void UringPoller::complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out)
         out.push_back({fd, POLLERR});
         return;
     }
-    const std::uint32_t events = static_cast<std::uint32_t>(cqe.res) & reportable(s->events);
+    const std::uint32_t events = static_cast<std::uint32_t>(cqe.res) & reportable(poll_mask(*s));
     if (events == 0) {
         // Only a peer's FIN, which the interest does not ask for (see the header).
         const auto delay = (s->events & POLLOUT) != 0 ? retry_write : retry_idle;
@@ -314,6 +488,69 @@ void UringPoller::complete_accept(const io_uring_cqe& cqe) {
     if (wants_poll(*s)) queue_arm(fd, *s);
 }
 
+void UringPoller::complete_recv(const io_uring_cqe& cqe) {
+    const int fd = fd_of(cqe.user_data);
+    FdState* s = state(fd);
+    if ((cqe.flags & IORING_CQE_F_BUFFER) != 0) {
+        const auto id = static_cast<std::uint16_t>(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+        buffers_->took(id, cqe.res > 0 ? static_cast<std::uint32_t>(cqe.res) : 0);
+        ++receives_;
+        // Bytes belong to the socket's stream while it is in the loop, even from a receive
+        // cancelled since (which DEFER_TASKRUN rules out; see the header).
+        if (cqe.res > 0 && s != nullptr && s->registered && s->receives) {
+            hold(fd, *s, id);
+        } else {
+            buffers_->put(id);
+        }
+    }
+    if (cqe.res == -ENOBUFS) ++receives_;
+    const bool current = s != nullptr && s->registered && s->receiving &&
+                         s->recv_gen == static_cast<std::uint8_t>(cqe.user_data >> 32);
+    if ((cqe.flags & IORING_CQE_F_MORE) != 0 || !current) return;
+    // The kernel ended the receive.
+    s->receiving = false;
+    const std::uint32_t old_mask = poll_mask(*s);
+    const bool old_recv = wants_recv(*s);
+    if (cqe.res == -ENOBUFS) {
+        s->starved = true;  // a poll and recv(2) until buffers are back
+    } else if (cqe.res == -EINVAL) {
+        receive_refused_ = true;  // a kernel before multishot receives (6.0)
+        s->receives = false;
+    } else if (cqe.res == 0 || (cqe.res < 0 && cqe.res != -ECANCELED)) {
+        s->ended = true;  // the end of the stream, or the socket's error, after its bytes
+        s->end_errno = static_cast<std::uint8_t>(std::min(-cqe.res, 255));
+        if (!s->listed) {
+            s->listed = true;
+            held_.push_back(fd);
+        }
+    }
+    // Otherwise (bytes without F_MORE: the completion ring overflowed) armed again.
+    changed(fd, *s, old_mask, old_recv);
+}
+
+// Sockets with bytes received ahead are readable, pass after pass until they are read.
+void UringPoller::report_held(std::vector<PollEvent>& out) {
+    std::erase_if(held_, [&](int fd) {
+        FdState* s = state(fd);
+        if (s == nullptr) return true;
+        if (!s->registered || (s->head == UringBuffers::none && !s->ended)) {
+            s->listed = false;
+            return true;
+        }
+        if ((s->events & POLLIN) != 0) out.push_back({fd, POLLIN | (s->ended ? POLLRDHUP : 0u)});
+        return false;
+    });
+}
+
+bool UringPoller::held_readable() const noexcept {
+    for (const int fd : held_) {
+        const FdState& s = fds_[static_cast<std::size_t>(fd)];
+        if (s.registered && (s.events & POLLIN) != 0 && (s.head != UringBuffers::none || s.ended))
+            return true;
+    }
+    return false;
+}
+
 // Due retries are queued for arming; the wait ends when the next one falls due.
 int UringPoller::take_retries(int timeout_ms) {
     if (retry_.empty()) return timeout_ms;
@@ -337,6 +574,10 @@ int UringPoller::take_retries(int timeout_ms) {
 std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
     out.clear();
     timeout_ms = take_retries(timeout_ms);
+    if (buffers_) {
+        buffers_->refill(receives_);
+        receives_ = 0;
+    }
     if (auto ec = flush()) return ec;
     // Listeners with connections waiting are readable, pass after pass until they are taken; a
     // paused one (interest none) hears of them when it resumes.
@@ -349,9 +590,10 @@ std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
         if (readable(fd)) waiting = true;
         return false;  // only looking
     });
-    if (ring_->has_completions() || waiting) timeout_ms = 0;
+    if (ring_->has_completions() || waiting || held_readable()) timeout_ms = 0;
     if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;
     ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, out); });
+    report_held(out);
     (void)accepts_.each_pending([&](int fd) {
         if (!readable(fd)) return false;
         out.push_back({fd, POLLIN});

@@ -38,12 +38,30 @@
 // arrives for a listener that has gone is closed (its client sees the end).
 // WIRE_URING_ACCEPT=poll (read when the loop is made) keeps polls for listening sockets too.
 //
+// A connected socket whose owner reads only through EventLoop::receive (receive_ahead) gets a
+// multishot receive (IORING_OP_RECV with IORING_RECV_MULTISHOT and IOSQE_BUFFER_SELECT, 6.0)
+// instead of a readable poll while its interest is readable: the kernel receives each arrival
+// into one of the loop's buffers (net/detail/uring_buffers.hpp) inside the io_uring_enter the
+// loop makes anyway, so neither the wait nor the read is a system call of its own. The bytes
+// wait chained to the socket's state; receive() copies them out (the copy recv(2) would make)
+// and gives each buffer back once read. While bytes (or the end of the stream, or an error)
+// wait and the interest is readable, the handler is told each pass: level triggering again.
+// Order: a socket is read either by its receive in the kernel or by recv(2), never both at
+// once. receive() calls recv(2) only while no receive is armed, after the bytes already taken.
+// A receive is cancelled when the interest stops being readable (back-pressure: the kernel then
+// leaves bytes in the socket), when the socket leaves the loop, and never loses bytes: with
+// DEFER_TASKRUN (required; otherwise recv(2) as before) the kernel completes requests only inside
+// our io_uring_enter, and submits the cancellation before it runs any receive.
+// When the kernel ends a receive because every buffer was in use (ENOBUFS), the socket waits on
+// a readable poll and recv(2) until buffers are back, then gets a receive again.
+//
 // io_uring reports a peer's FIN (POLLRDHUP) to every poll of the socket, whatever it asked for.
 // epoll reports it only to readable interest: a loop that waits only for writability on a
 // half-closed socket would otherwise be told of the FIN again and again. Such a completion is
 // not dispatched and the poll is armed again a little later (retry_write, retry_idle).
 #pragma once
 
+#include <poll.h>
 #include <sys/types.h>
 #include <chrono>
 #include <cstdint>
@@ -53,6 +71,7 @@
 
 #include "net/detail/poller.hpp"
 #include "net/detail/uring_accepts.hpp"
+#include "net/detail/uring_buffers.hpp"
 #include "net/detail/uring_ring.hpp"
 
 namespace wire::net::detail {
@@ -62,6 +81,10 @@ class UringPoller final : public Poller {
     static constexpr unsigned ring_entries = 256;
     static constexpr std::chrono::milliseconds retry_write{1};
     static constexpr std::chrono::milliseconds retry_idle{50};
+    // The loop's receive buffers (net/detail/uring_buffers.hpp): virtual memory, of which only
+    // the buffers that carry bytes get pages.
+    static constexpr unsigned receive_buffers = 1024;
+    static constexpr std::size_t receive_buffer_size = 16 * 1024;
 
     // Null, with the reason in `ec`, when the kernel has no io_uring the loop can use.
     static std::unique_ptr<UringPoller> create(std::error_code& ec);
@@ -76,22 +99,33 @@ class UringPoller final : public Poller {
     std::error_code wait(std::vector<PollEvent>& out, int timeout_ms) override;
     void accept_ahead(int fd) override;
     int take_accepted(int fd) noexcept override { return accepts_.take(fd); }
+    void receive_ahead(int fd) override;
+    long receive(int fd, void* data, std::size_t size) noexcept override;
+    std::size_t received(int fd) const noexcept override;
     ~UringPoller() override;
 
   private:
     using Clock = std::chrono::steady_clock;
-    // 12 bytes per fd: part of every idle connection's cost (docs/performance.md).
+    // 16 bytes per fd: part of every idle connection's cost (docs/performance.md).
     struct FdState {
-        std::uint32_t events = 0;  // what the poll request asks for
-        std::uint32_t gen = 0;     // of the request in flight, or of the next one (31 bits)
+        std::uint32_t events = 0;  // the interest, as poll bits
+        std::uint32_t gen = 0;     // of the poll in flight, or of the next one (30 bits)
+        std::uint16_t head = UringBuffers::none;  // the first buffer of bytes received ahead
+        std::uint8_t recv_gen = 0;                // of the receive in flight
+        std::uint8_t end_errno = 0;               // with `ended`: 0 end of stream, or the error
         bool registered : 1 = false;
         bool exclusive : 1 = false;  // added with add_exclusive
-        bool in_flight : 1 = false;  // a request is in the kernel
+        bool in_flight : 1 = false;  // a poll (or accept) request is in the kernel
         bool queued : 1 = false;     // in arm_ (re-armed at the next wait)
         bool accepts : 1 = false;    // a listening socket that accepts ahead
         bool accepting : 1 = false;  // the request in flight is a multishot accept
+        bool receives : 1 = false;   // its owner reads through receive() (receive_ahead)
+        bool receiving : 1 = false;  // a multishot receive is in the kernel
+        bool starved : 1 = false;    // the kernel ended its receive for want of buffers
+        bool ended : 1 = false;      // the receive saw the end of the stream or an error
+        bool listed : 1 = false;     // in held_
     };
-    static_assert(sizeof(FdState) == 12);
+    static_assert(sizeof(FdState) == 16);
     struct Retry {
         int fd;
         std::uint32_t gen;
@@ -101,8 +135,16 @@ class UringPoller final : public Poller {
     explicit UringPoller(std::unique_ptr<UringRing> ring) noexcept : ring_(std::move(ring)) {}
     // A registered fd has a poll request unless it is exclusive with no interest (epoll leaves
     // those out of its set too); interest none still hears of errors and hang-ups.
+    // A socket that receives ahead needs its poll only for writability while the receive is
+    // armed (errors and hang-ups reach the receive too).
+    static bool wants_recv(const FdState& s) noexcept {
+        return s.registered && s.receives && !s.starved && !s.ended && (s.events & POLLIN) != 0;
+    }
+    static std::uint32_t poll_mask(const FdState& s) noexcept;
     static bool wants_poll(const FdState& s) noexcept {
-        return s.registered && (!s.exclusive || s.events != 0);
+        if (!s.registered) return false;
+        if (wants_recv(s)) return poll_mask(s) != 0;
+        return !s.exclusive || s.events != 0;
     }
     FdState* state(int fd) noexcept;
     void queue_arm(int fd, FdState& s);
@@ -110,6 +152,14 @@ class UringPoller final : public Poller {
     std::error_code flush();
     void complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out);
     void complete_accept(const io_uring_cqe& cqe);
+    void complete_recv(const io_uring_cqe& cqe);
+    void changed(int fd, FdState& s, std::uint32_t old_mask, bool old_recv);
+    void prep_recv(io_uring_sqe& sqe, int fd, FdState& s) noexcept;
+    void hold(int fd, FdState& s, std::uint16_t id);
+    void release(FdState& s) noexcept;
+    void report_held(std::vector<PollEvent>& out);
+    bool held_readable() const noexcept;
+    void refuse_receives();
     void cancel(int fd, FdState& s);
     void prep_arm(io_uring_sqe& sqe, int fd, FdState& s) noexcept;
     int take_retries(int timeout_ms);
@@ -125,6 +175,11 @@ class UringPoller final : public Poller {
     std::vector<std::uint64_t> cancel_;  // user_data of requests to cancel at the next wait
     std::vector<Retry> retry_;
     UringAccepts accepts_;
+    std::unique_ptr<UringBuffers> buffers_;  // made by the first receive_ahead
+    std::vector<int> held_;                  // fds with bytes (or an end) received ahead
+    unsigned receives_ = 0;                  // receive completions this pass (refill's hint)
+    bool receive_refused_ = false;  // no DEFER_TASKRUN, or the kernel refused buffer rings or
+                                    // multishot receives: recv(2) as on epoll
     bool multishot_accept_ = true;  // off: WIRE_URING_ACCEPT=poll, or the kernel refused it
 };
 

@@ -47,6 +47,7 @@ std::unique_ptr<UringRing> UringRing::create(unsigned entries, std::error_code& 
         return nullptr;
     }
     ring->single_issuer_ = (p.flags & IORING_SETUP_SINGLE_ISSUER) != 0;
+    ring->defer_taskrun_ = (p.flags & IORING_SETUP_DEFER_TASKRUN) != 0;
     ring->enabled_ = (p.flags & IORING_SETUP_R_DISABLED) == 0;
     // Why: the loop waits with a timeout through IORING_ENTER_EXT_ARG (5.11), and relies on the
     // kernel keeping completions that overflow the ring (NODROP, 5.5).
@@ -105,6 +106,11 @@ std::error_code UringRing::enable() {
     if (enabled_) return {};
     if (sys_register(fd_, IORING_REGISTER_ENABLE_RINGS, nullptr, 0) != 0) return errno_code();
     enabled_ = true;
+    return {};
+}
+
+std::error_code UringRing::register_op(unsigned op, void* arg, unsigned count) noexcept {
+    if (sys_register(fd_, op, arg, count) != 0) return errno_code();
     return {};
 }
 

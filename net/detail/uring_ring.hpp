@@ -34,6 +34,12 @@ class UringRing {
     // The calling thread becomes the one that submits (IORING_REGISTER_ENABLE_RINGS).
     std::error_code enable();
     bool single_issuer() const noexcept { return single_issuer_; }
+    // Completions are posted only inside our io_uring_enter (DEFER_TASKRUN): between two
+    // entries the kernel finishes no request, so a cancellation queued now takes effect before
+    // any receive could deliver more bytes.
+    bool defer_taskrun() const noexcept { return defer_taskrun_; }
+    // io_uring_register(2) on this ring.
+    std::error_code register_op(unsigned op, void* arg, unsigned count) noexcept;
 
     // A zeroed submission slot, or null when the ring is full (submit() first).
     io_uring_sqe* sqe() noexcept;
@@ -62,6 +68,7 @@ class UringRing {
 
     int fd_ = -1;
     bool single_issuer_ = false;
+    bool defer_taskrun_ = false;
     bool enabled_ = false;
     void* sq_map_ = nullptr;
     std::size_t sq_map_size_ = 0;

@@ -1,0 +1,323 @@
+// EventLoop::receive_ahead and receive: on io_uring the kernel receives a socket's bytes into the
+// loop's shared buffers before the handler reads (net/detail/uring_poller.hpp); on epoll receive
+// is recv(2). Either way the handler sees the same stream, told of it as readable while bytes
+// wait, with back-pressure, the end of the stream after the bytes, and nothing left behind when
+// the socket leaves the loop.
+#include <doctest/doctest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/detail/uring_poller.hpp"
+#include "net/event_loop.hpp"
+#include "net/socket.hpp"
+#include "tests/net/helpers.hpp"
+
+using namespace wire::net;
+using wire::net::test::run_for;
+using wire::net::test::uring_available;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Pair {
+    Socket a, b;
+    Pair() {
+        int sv[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) == 0);
+        a = Socket(sv[0]);
+        b = Socket(sv[1]);
+    }
+};
+
+// A byte of a stream that says where it is, so that a lost, doubled or reordered piece shows.
+std::uint8_t pattern(std::size_t i) noexcept {
+    return static_cast<std::uint8_t>((i * 7 + i / 251) & 0xff);
+}
+
+// Reads with loop.receive, at most `chunk` bytes per readiness (level triggering must bring it
+// back), until the end of the stream; checks every byte against the pattern.
+struct StreamReader final : IoHandler {
+    EventLoop* loop = nullptr;
+    int fd = -1;
+    std::size_t chunk = 7;
+    bool reading = true;         // false: told of the bytes, reads none
+    std::size_t total = 0;       // bytes read
+    std::size_t wrong = 0;       // bytes that broke the pattern
+    std::size_t told_ahead = 0;  // readiness calls that found bytes already received
+    std::size_t told = 0;
+    bool ended = false;
+    int error = 0;
+    std::vector<std::uint8_t> buf = std::vector<std::uint8_t>(256 * 1024);
+
+    void on_readable() override {
+        ++told;
+        if (loop->received_ahead(fd) > 0) ++told_ahead;
+        if (!reading || ended) return;
+        const long n = loop->receive(fd, buf.data(), chunk);
+        if (n == 0) {
+            ended = true;
+        } else if (n < 0) {
+            if (errno != EAGAIN) error = errno;
+        } else {
+            for (long i = 0; i < n; ++i)
+                if (buf[static_cast<std::size_t>(i)] !=
+                    pattern(total + static_cast<std::size_t>(i)))
+                    ++wrong;
+            total += static_cast<std::size_t>(n);
+        }
+    }
+    void on_error() override { error = -1; }
+};
+
+// Writes `size` bytes of the pattern from another thread, waiting for room as a peer would.
+void write_pattern(int fd, std::size_t size, std::size_t piece) {
+    std::vector<std::uint8_t> out(size);
+    for (std::size_t i = 0; i < size; ++i)
+        out[i] = pattern(i);
+    std::size_t sent = 0;
+    while (sent < size) {
+        const ssize_t n = ::send(fd, out.data() + sent, std::min(piece, size - sent), MSG_NOSIGNAL);
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+        } else if (n < 0 && errno == EAGAIN) {
+            std::this_thread::sleep_for(100us);
+        } else {
+            FAIL("send failed: ", errno);
+        }
+    }
+}
+
+// Runs `loop` until `done()` or `limit` passes.
+template <class F>
+void run_until(EventLoop& loop, F done, std::chrono::milliseconds limit = 10s) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < until)
+        run_for(loop, 5ms);
+}
+
+}  // namespace
+
+TEST_CASE("EventLoop receive_ahead: a stream arrives whole and in order, read 7 bytes a turn") {
+    for (const LoopBackend backend : {LoopBackend::epoll, LoopBackend::uring}) {
+        CAPTURE(to_string(backend));
+        EventLoop loop(backend);
+        Pair p;
+        StreamReader h;
+        h.loop = &loop;
+        h.fd = p.a.fd();
+        h.chunk = 7;
+        REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
+        loop.receive_ahead(p.a.fd());
+        constexpr std::size_t size = 100 * 1000;
+        std::thread peer([&] {
+            write_pattern(p.b.fd(), size, 1000);
+            ::shutdown(p.b.fd(), SHUT_WR);
+        });
+        run_until(loop, [&] { return h.ended || h.error != 0; });
+        peer.join();
+        CHECK(h.total == size);
+        CHECK(h.wrong == 0);
+        CHECK(h.ended);
+        CHECK(h.error == 0);
+        if (loop.backend() == LoopBackend::uring) {
+            // Each turn after the first found its bytes in the loop's buffers, not the socket.
+            CHECK(h.told_ahead * 2 > h.told);
+        }
+        REQUIRE_FALSE(loop.remove(p.a.fd()));
+    }
+}
+
+TEST_CASE("EventLoop receive_ahead: the end of the stream comes after the bytes, and stays") {
+    for (const LoopBackend backend : {LoopBackend::epoll, LoopBackend::uring}) {
+        CAPTURE(to_string(backend));
+        EventLoop loop(backend);
+        Pair p;
+        StreamReader h;
+        h.loop = &loop;
+        h.fd = p.a.fd();
+        h.reading = false;
+        REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
+        loop.receive_ahead(p.a.fd());
+        std::uint8_t three[3] = {pattern(0), pattern(1), pattern(2)};
+        REQUIRE(::send(p.b.fd(), three, 3, 0) == 3);
+        ::shutdown(p.b.fd(), SHUT_WR);
+        run_for(loop, 20ms);
+        CHECK(h.told >= 1);
+        std::uint8_t buf[16];
+        CHECK(loop.receive(p.a.fd(), buf, sizeof buf) == 3);
+        CHECK(buf[2] == pattern(2));
+        CHECK(loop.receive(p.a.fd(), buf, sizeof buf) == 0);
+        CHECK(loop.receive(p.a.fd(), buf, sizeof buf) == 0);
+        REQUIRE_FALSE(loop.remove(p.a.fd()));
+    }
+}
+
+TEST_CASE("EventLoop receive_ahead: interest none stops the kernel receiving (back-pressure)") {
+    if (!uring_available()) return;
+    EventLoop loop(LoopBackend::uring);
+    Pair p;
+    StreamReader h;
+    h.loop = &loop;
+    h.fd = p.a.fd();
+    h.reading = false;
+    REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
+    loop.receive_ahead(p.a.fd());
+    run_for(loop, 5ms);  // the receive is armed
+    REQUIRE_FALSE(loop.modify(p.a.fd(), Interest::none));
+    run_for(loop, 5ms);  // and cancelled
+    // The peer writes until its socket refuses: the loop takes nothing more for this socket.
+    std::vector<std::uint8_t> out(64 * 1024);
+    std::size_t sent = 0;
+    while (sent < 64 * 1024 * 1024) {
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] = pattern(sent + i);
+        const ssize_t n = ::send(p.b.fd(), out.data(), out.size(), MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+        run_for(loop, 1ms);
+    }
+    CHECK(sent < 64 * 1024 * 1024);  // the peer was held back
+    CHECK(loop.received_ahead(p.a.fd()) == 0);
+    // Readable again: everything arrives, in order.
+    REQUIRE_FALSE(loop.modify(p.a.fd(), Interest::readable));
+    h.reading = true;
+    h.chunk = 64 * 1024;
+    ::shutdown(p.b.fd(), SHUT_WR);
+    run_until(loop, [&] { return h.ended || h.error != 0; });
+    CHECK(h.total == sent);
+    CHECK(h.wrong == 0);
+    REQUIRE_FALSE(loop.remove(p.a.fd()));
+}
+
+TEST_CASE("EventLoop receive_ahead: more bytes than all the loop's buffers hold arrive whole") {
+    if (!uring_available()) return;
+    EventLoop loop(LoopBackend::uring);
+    Pair p;
+    StreamReader h;
+    h.loop = &loop;
+    h.fd = p.a.fd();
+    h.reading = false;  // until the buffers have run dry
+    h.chunk = 256 * 1024;
+    REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
+    loop.receive_ahead(p.a.fd());
+    constexpr std::size_t all =
+        detail::UringPoller::receive_buffers * detail::UringPoller::receive_buffer_size;
+    const std::size_t total = 2 * all;
+    std::atomic<bool> finished{false};
+    std::thread peer([&] {
+        write_pattern(p.b.fd(), total, 256 * 1024);
+        ::shutdown(p.b.fd(), SHUT_WR);
+        finished = true;
+    });
+    // The kernel takes buffers until none is left (a receive may fill one only in part); then
+    // the socket waits on a poll with its bytes in the socket, and the peer cannot finish.
+    std::size_t held = 0;
+    for (int stable = 0; stable < 10;) {
+        run_for(loop, 10ms);
+        const std::size_t now = loop.received_ahead(p.a.fd());
+        stable = now == held && now > 0 ? stable + 1 : 0;
+        held = now;
+    }
+    MESSAGE("received ahead before the first read: ", held, " bytes");
+    CHECK(held > all / 2);
+    CHECK(held <= all);
+    CHECK_FALSE(finished.load());
+    h.reading = true;
+    run_until(
+        loop, [&] { return h.ended || h.error != 0; }, 20s);
+    peer.join();
+    CHECK(h.total == total);
+    CHECK(h.wrong == 0);
+    CHECK(h.error == 0);
+    REQUIRE_FALSE(loop.remove(p.a.fd()));
+}
+
+TEST_CASE("EventLoop receive_ahead: remove() drops what waits; the fd's next socket starts clean") {
+    for (const LoopBackend backend : {LoopBackend::epoll, LoopBackend::uring}) {
+        CAPTURE(to_string(backend));
+        EventLoop loop(backend);
+        StreamReader h;
+        h.loop = &loop;
+        h.reading = false;
+        int first_fd = -1;
+        {
+            Pair p;
+            first_fd = p.a.fd();
+            h.fd = first_fd;
+            REQUIRE_FALSE(loop.add(first_fd, Interest::readable, &h));
+            loop.receive_ahead(first_fd);
+            REQUIRE(::send(p.b.fd(), "old", 3, 0) == 3);
+            run_for(loop, 10ms);
+            if (loop.backend() == LoopBackend::uring) CHECK(loop.received_ahead(first_fd) == 3);
+            REQUIRE_FALSE(loop.remove(first_fd));
+            CHECK(loop.received_ahead(first_fd) == 0);
+        }
+        Pair q;  // the lowest free fds: most likely the same numbers
+        CAPTURE(q.a.fd() == first_fd);
+        h.fd = q.a.fd();
+        REQUIRE_FALSE(loop.add(q.a.fd(), Interest::readable, &h));
+        loop.receive_ahead(q.a.fd());
+        REQUIRE(::send(q.b.fd(), "new", 3, 0) == 3);
+        run_for(loop, 10ms);
+        char buf[16] = {};
+        CHECK(loop.receive(q.a.fd(), buf, sizeof buf) == 3);
+        CHECK(std::string(buf, 3) == "new");
+        REQUIRE_FALSE(loop.remove(q.a.fd()));
+    }
+}
+
+// A handler that reads on until EAGAIN, or blocks in poll(2) for more, gets the socket's bytes
+// at once: a read that finds nothing held cancels the kernel's receive and calls recv(2).
+TEST_CASE("EventLoop receive_ahead: reading until EAGAIN, then in poll(2), loses nothing") {
+    for (const LoopBackend backend : {LoopBackend::epoll, LoopBackend::uring}) {
+        CAPTURE(to_string(backend));
+        EventLoop loop(backend);
+        Pair p;
+        struct Greedy final : IoHandler {
+            EventLoop* loop;
+            int fd;
+            std::string got;
+            void on_readable() override {
+                char buf[5];
+                for (;;) {
+                    const long n = loop->receive(fd, buf, sizeof buf);
+                    if (n <= 0) break;
+                    got.append(buf, static_cast<std::size_t>(n));
+                }
+                if (got == "first") {
+                    // Blocks on the socket itself, as a handler reading a body on the loop does.
+                    pollfd pf{fd, POLLIN, 0};
+                    REQUIRE(::poll(&pf, 1, 2000) == 1);
+                    const long n = loop->receive(fd, buf, sizeof buf);
+                    REQUIRE(n > 0);
+                    got.append(buf, static_cast<std::size_t>(n));
+                }
+            }
+            void on_error() override {}
+        } h;
+        h.loop = &loop;
+        h.fd = p.a.fd();
+        REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
+        loop.receive_ahead(p.a.fd());
+        REQUIRE(::send(p.b.fd(), "first", 5, 0) == 5);
+        std::thread later([&] {
+            std::this_thread::sleep_for(50ms);
+            REQUIRE(::send(p.b.fd(), "+more", 5, 0) == 5);
+        });
+        run_until(
+            loop, [&] { return h.got.size() >= 10; }, 3s);
+        later.join();
+        CHECK(h.got == "first+more");
+        REQUIRE_FALSE(loop.remove(p.a.fd()));
+    }
+}
