@@ -14,6 +14,11 @@
 #      CONNS="1 100 1000" SIZES="16 4096 65536" (WebSocket echo)
 #      PARTS="http ws" (one of them to run only that)  GO=1 adds Go net/http to the HTTP runs
 #      NICE=-10 (root: outrank other load, as the kit allows)  PORT_BASE=8280  OUT=dir
+#      URING=1 (0: wire on epoll only; 1 adds wire on io_uring, WIRE_LOOP=uring)
+#      UWS=$WIRE_PEERS/uws/bin (uWebSockets, when built there: ../shared/bench/uws/README.md)
+#      FANOUT=1000 (WebSocket fan-out to that many, wire and the peers that broadcast; empty: none)
+# The targets, per cell (each wire server against the best ceiling server and uWS of
+# the same round, and p99 against nginx's): python3 bench/ceiling/targets.py OUT
 # Runs pool: python3 bench/ceiling/ratios.py RUN1/http/raw.csv,RUN2/http/raw.csv nginx wire ...
 # Not part of `make bench` (it is long, and measures the machine more than wire): under make it
 # says so and exits, unless CEILING=1.
@@ -39,6 +44,9 @@ HTTP_DURATION=${DURATION:-10}
 WS_DURATION=${DURATION:-5}
 PORT_BASE=${PORT_BASE:-8280}
 PARTS=${PARTS:-"http ws"}
+URING=${URING:-1}
+UWS=${UWS:-$WIRE_PEERS/uws/bin}
+FANOUT=${FANOUT-1000}
 OUT=${OUT:-/tmp/wire-bench-results/ceiling-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 echo "results and logs: $OUT (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -49,6 +57,14 @@ if [[ " $PARTS " == *" http "* ]]; then
         "$B/bench/ceiling_http_uring --port \$PORT" "$((PORT_BASE + 2))" ceiling-uring
         "$KIT/servers/nginx.sh" "$((PORT_BASE + 3))" nginx)
     names=(wire ceiling-epoll ceiling-uring)
+    if [ "$URING" = 1 ]; then
+        servers+=("env WIRE_LOOP=uring $B/examples/hello_server --port \$PORT" "$((PORT_BASE + 5))" wire-uring)
+        names+=(wire-uring)
+    fi
+    if [ -x "$UWS/uws-http" ]; then
+        servers+=("$UWS/uws-http" "$((PORT_BASE + 6))" uws)
+        names+=(uws)
+    fi
     if [ "${GO:-0}" = 1 ] && [ -x "$WIRE_PEERS/bin/gohttp" ]; then
         servers+=("\$WIRE_PEERS/bin/gohttp -port \$PORT" "$((PORT_BASE + 4))" go)
         names+=(go)
@@ -64,11 +80,32 @@ if [[ " $PARTS " == *" ws "* ]]; then
         "$B/bench/ceiling_ws_epoll --port \$PORT" "$((PORT_BASE + 11))" ceiling-epoll
         "$B/bench/ceiling_ws_uring --port \$PORT" "$((PORT_BASE + 12))" ceiling-uring
         "\$WIRE_PEERS/bin/gows -port \$PORT" "$((PORT_BASE + 13))" gorilla)
+    names=(wire-event ceiling-epoll ceiling-uring)
+    # The servers that also broadcast (the ceiling servers only echo).
+    broadcasters=("$B/examples/ws_event_echo_server --port \$PORT" "$((PORT_BASE + 10))" wire-event
+        "\$WIRE_PEERS/bin/gows -port \$PORT" "$((PORT_BASE + 13))" gorilla)
+    if [ "$URING" = 1 ]; then
+        entry=("env WIRE_LOOP=uring $B/examples/ws_event_echo_server --port \$PORT" "$((PORT_BASE + 15))" wire-event-uring)
+        servers+=("${entry[@]}")
+        broadcasters+=("${entry[@]}")
+        names+=(wire-event-uring)
+    fi
+    if [ -x "$UWS/uws-ws" ]; then
+        servers+=("$UWS/uws-ws" "$((PORT_BASE + 16))" uws)
+        broadcasters+=("$UWS/uws-ws" "$((PORT_BASE + 16))" uws)
+        names+=(uws)
+    fi
     echo "## WebSocket echo, wsload (log: $OUT/ws.log)"
     DURATION=$WS_DURATION CONNS=${CONNS:-"1 100 1000"} \
         SIZES=${SIZES:-"16 4096 65536"} FANOUT_CONNS= OUT=$OUT/ws \
         "$KIT/ws-bench.sh" "${servers[@]}" >"$OUT/ws.log" 2>&1
-    python3 bench/ceiling/ratios.py "$OUT/ws/raw.csv" gorilla wire-event ceiling-epoll \
-        ceiling-uring --targets 16=2,4096=4,65536=5
+    if [ -n "$FANOUT" ]; then
+        echo "## WebSocket fan-out to $FANOUT (log: $OUT/fanout.log)"
+        DURATION=$WS_DURATION CONNS=" " FANOUT_CONNS=$FANOUT OUT=$OUT/ws \
+            "$KIT/ws-bench.sh" "${broadcasters[@]}" >"$OUT/fanout.log" 2>&1
+    fi
+    python3 bench/ceiling/ratios.py "$OUT/ws/raw.csv" gorilla "${names[@]}" \
+        --targets 16=2,4096=4,65536=5
 fi
+python3 bench/ceiling/targets.py "$OUT"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

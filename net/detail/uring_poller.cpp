@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -18,6 +19,7 @@ namespace {
 
 std::atomic<int> forced_failure{0};
 std::atomic<bool> refuse_accept{false};
+std::atomic<unsigned> buffers_for_tests{0};
 
 // A request's user_data: the fd in the low half, its generation in the next 30 bits, the top
 // bit set for a multishot accept (whose completions carry fds, which must not be lost) and the
@@ -40,6 +42,13 @@ int fd_of(std::uint64_t data) noexcept {
 }
 std::uint32_t gen_of(std::uint64_t data) noexcept {
     return static_cast<std::uint32_t>(data >> 32) & gen_mask;
+}
+
+// WIRE_URING_RECV=poll: connected sockets keep their polls and recv(2), as before receiving
+// ahead (to compare, or to rule it out).
+bool receive_by_poll() noexcept {
+    const char* v = std::getenv("WIRE_URING_RECV");
+    return v != nullptr && std::strcmp(v, "poll") == 0;
 }
 
 bool accept_by_poll() noexcept {
@@ -72,6 +81,10 @@ void fail_uring_setup_for_tests(int err) noexcept {
     forced_failure.store(err, std::memory_order_relaxed);
 }
 
+void use_receive_buffers_for_tests(unsigned count) noexcept {
+    buffers_for_tests.store(count, std::memory_order_relaxed);
+}
+
 void refuse_multishot_accept_for_tests(bool refuse) noexcept {
     refuse_accept.store(refuse, std::memory_order_relaxed);
 }
@@ -81,10 +94,11 @@ std::unique_ptr<UringPoller> UringPoller::create(std::error_code& ec) {
         ec = {err, std::system_category()};
         return nullptr;
     }
-    auto ring = UringRing::create(ring_entries, ec);
+    auto ring = UringRing::create(ring_entries, completion_entries, ec);
     if (!ring) return nullptr;
     std::unique_ptr<UringPoller> poller(new UringPoller(std::move(ring)));
     poller->multishot_accept_ = !accept_by_poll();
+    poller->receive_refused_ = receive_by_poll();
     return poller;
 }
 
@@ -126,6 +140,7 @@ std::error_code UringPoller::add(int fd, Interest interest, bool exclusive) {
     s.receiving = false;
     s.starved = false;
     s.ended = false;
+    s.bulk = false;
     s.events = poll_events(interest, exclusive);
     ++s.gen;
     if (wants_poll(s)) queue_arm(fd, s);
@@ -173,8 +188,9 @@ void UringPoller::receive_ahead(int fd) {
         return;
     }
     if (!buffers_) {
-        buffers_ =
-            std::make_unique<UringBuffers>(receive_buffers, receive_buffer_size, receive_buffers);
+        const unsigned forced = buffers_for_tests.load(std::memory_order_relaxed);
+        const unsigned count = forced != 0 ? forced : receive_buffers;
+        buffers_ = std::make_unique<UringBuffers>(count, receive_buffer_size, std::bit_ceil(count));
     }
     const std::uint32_t old_mask = poll_mask(*s);
     const bool old_recv = wants_recv(*s);
@@ -229,7 +245,14 @@ long UringPoller::receive(int fd, void* data, std::size_t size) noexcept {
         s->receiving = false;
         queue_arm(fd, *s);
     }
-    return ::recv(fd, data, size, 0);
+    const long got = ::recv(fd, data, size, 0);
+    if (s->bulk && got >= 0 && static_cast<std::size_t>(got) < receive_buffer_size) {
+        // Small arrivals again: received ahead from the next wait on.
+        const std::uint32_t old_mask = poll_mask(*s);
+        s->bulk = false;
+        changed(fd, *s, old_mask, false);
+    }
+    return got;
 }
 
 std::size_t UringPoller::received(int fd) const noexcept {
@@ -313,6 +336,7 @@ std::error_code UringPoller::remove(int fd, Interest, bool) {
     release(*s);
     s->receives = false;
     s->starved = false;
+    s->bulk = false;
     ++s->gen;
     return {};
 }
@@ -352,7 +376,7 @@ std::error_code UringPoller::attach() {
     }
     if (!ring_) {
         std::error_code ec;
-        ring_ = UringRing::create(ring_entries, ec);
+        ring_ = UringRing::create(ring_entries, completion_entries, ec);
         if (!ring_) return ec;
     }
     if (auto ec = ring_->enable()) return ec;
@@ -506,7 +530,15 @@ void UringPoller::complete_recv(const io_uring_cqe& cqe) {
     if (cqe.res == -ENOBUFS) ++receives_;
     const bool current = s != nullptr && s->registered && s->receiving &&
                          s->recv_gen == static_cast<std::uint8_t>(cqe.user_data >> 32);
-    if ((cqe.flags & IORING_CQE_F_MORE) != 0 || !current) return;
+    if (!current) return;
+    if (cqe.res == static_cast<int>(receive_buffer_size) && !s->bulk) {
+        // A whole buffer: the socket streams; recv(2) from now on (see the header).
+        const std::uint32_t old_mask = poll_mask(*s);
+        s->bulk = true;
+        changed(fd, *s, old_mask, true);
+        return;
+    }
+    if ((cqe.flags & IORING_CQE_F_MORE) != 0) return;
     // The kernel ended the receive.
     s->receiving = false;
     const std::uint32_t old_mask = poll_mask(*s);

@@ -54,6 +54,12 @@
 // our io_uring_enter, and submits the cancellation before it runs any receive.
 // When the kernel ends a receive because every buffer was in use (ENOBUFS), the socket waits on
 // a readable poll and recv(2) until buffers are back, then gets a receive again.
+// Bulk: receiving ahead saves a system call per read but costs a copy (the kernel's into the
+// loop's buffer, then ours into the caller's). Where arrivals are large (one fills a whole
+// buffer: a 64 KiB message, a file upload) the copy costs more than the call, so such a socket
+// goes back to a poll and recv(2) straight into the caller's buffer, and gets a receive again
+// once a read returns less than a buffer's worth.
+// WIRE_URING_RECV=poll (read when the loop is made) keeps polls and recv(2) for them too.
 //
 // io_uring reports a peer's FIN (POLLRDHUP) to every poll of the socket, whatever it asked for.
 // epoll reports it only to readable interest: a loop that waits only for writability on a
@@ -79,11 +85,15 @@ namespace wire::net::detail {
 class UringPoller final : public Poller {
   public:
     static constexpr unsigned ring_entries = 256;
+    // Completion slots: a pass may complete a receive for every connection of the loop at once.
+    // Past that the kernel keeps completions in a slower overflow list and ends multishot
+    // requests, which are then armed again.
+    static constexpr unsigned completion_entries = 8192;
     static constexpr std::chrono::milliseconds retry_write{1};
     static constexpr std::chrono::milliseconds retry_idle{50};
     // The loop's receive buffers (net/detail/uring_buffers.hpp): virtual memory, of which only
     // the buffers that carry bytes get pages.
-    static constexpr unsigned receive_buffers = 1024;
+    static constexpr unsigned receive_buffers = 4096;
     static constexpr std::size_t receive_buffer_size = 16 * 1024;
 
     // Null, with the reason in `ec`, when the kernel has no io_uring the loop can use.
@@ -124,6 +134,7 @@ class UringPoller final : public Poller {
         bool starved : 1 = false;    // the kernel ended its receive for want of buffers
         bool ended : 1 = false;      // the receive saw the end of the stream or an error
         bool listed : 1 = false;     // in held_
+        bool bulk : 1 = false;       // its arrivals fill whole buffers: recv(2) straight in
     };
     static_assert(sizeof(FdState) == 16);
     struct Retry {
@@ -138,7 +149,8 @@ class UringPoller final : public Poller {
     // A socket that receives ahead needs its poll only for writability while the receive is
     // armed (errors and hang-ups reach the receive too).
     static bool wants_recv(const FdState& s) noexcept {
-        return s.registered && s.receives && !s.starved && !s.ended && (s.events & POLLIN) != 0;
+        return s.registered && s.receives && !s.starved && !s.ended && !s.bulk &&
+               (s.events & POLLIN) != 0;
     }
     static std::uint32_t poll_mask(const FdState& s) noexcept;
     static bool wants_poll(const FdState& s) noexcept {
@@ -185,6 +197,9 @@ class UringPoller final : public Poller {
 
 // For tests: make every io_uring set-up from now on fail with `err` (0: no longer).
 void fail_uring_setup_for_tests(int err) noexcept;
+// For tests: loops that receive ahead from now on get `count` buffers (0: as many as they
+// normally do), so that tests can run them dry.
+void use_receive_buffers_for_tests(unsigned count) noexcept;
 // For tests: loops made from now on keep polls for listening sockets, as on a kernel without
 // multishot accept (false: as the environment says).
 void refuse_multishot_accept_for_tests(bool refuse) noexcept;

@@ -28,7 +28,8 @@ int sys_register(int fd, unsigned op, void* arg, unsigned n) noexcept {
 
 }  // namespace
 
-std::unique_ptr<UringRing> UringRing::create(unsigned entries, std::error_code& ec) {
+std::unique_ptr<UringRing> UringRing::create(unsigned entries, unsigned completions,
+                                             std::error_code& ec) {
     std::unique_ptr<UringRing> ring(new UringRing);
     // Newest first; older kernels refuse flags they do not know with EINVAL. R_DISABLED (5.10)
     // lets enable() pick the submitting thread.
@@ -38,7 +39,7 @@ std::unique_ptr<UringRing> UringRing::create(unsigned entries, std::error_code& 
     for (const unsigned flags : tries) {
         p = io_uring_params{};
         p.flags = flags | IORING_SETUP_CQSIZE;
-        p.cq_entries = 4 * entries;
+        p.cq_entries = completions;
         ring->fd_ = sys_setup(entries, &p);
         if (ring->fd_ >= 0 || errno != EINVAL) break;
     }

@@ -23,10 +23,11 @@ namespace wire::net::detail {
 
 class UringRing {
   public:
-    // `entries` submission slots (a power of two), four times as many completion slots. Returns
+    // `entries` submission slots and `completions` completion slots (powers of two). Returns
     // null and sets `ec` when the kernel refuses: ENOSYS (no io_uring), EPERM
     // (kernel.io_uring_disabled, seccomp), EINVAL (too old for what the loop needs), ENOMEM.
-    static std::unique_ptr<UringRing> create(unsigned entries, std::error_code& ec);
+    static std::unique_ptr<UringRing> create(unsigned entries, unsigned completions,
+                                             std::error_code& ec);
     ~UringRing();
     UringRing(const UringRing&) = delete;
     UringRing& operator=(const UringRing&) = delete;

@@ -172,7 +172,7 @@ TEST_CASE("LoopBackend: bytes a handler left unread are reported again, on both 
 TEST_CASE("LoopBackend uring: a multishot poll reports an arrival once, not bytes left unread") {
     if (!uring_available()) return;
     std::error_code ec;
-    auto ring = detail::UringRing::create(8, ec);
+    auto ring = detail::UringRing::create(8, 32, ec);
     REQUIRE(ring);
     REQUIRE_FALSE(ring->enable());
     Pair p;

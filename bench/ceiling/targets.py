@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""The performance targets of wire against the machine and the fastest peer, from one
+bench-ceiling.sh run (OUT/http/raw.csv, OUT/ws/raw.csv).
+
+usage: targets.py OUT [OUT2 ...]   (several runs pool their rounds)
+
+Per cell and round, requests (messages) per server CPU-second of each wire server (wire and
+wire-uring for HTTP, wire-event and wire-event-uring for WebSocket) divided by
+  - the better of the two ceiling servers of the same round (target: at least 0.95x), and
+  - uWebSockets of the same round (target: at least 1.0x);
+and, for HTTP, wire's p99 latency against nginx's (target: no worse). Each cell shows the median
+of the per-round ratios [min-max]; "ok" or "MISS" judge the median.
+"""
+import csv
+import os
+import statistics
+import sys
+
+CEILINGS = ("ceiling-epoll", "ceiling-uring")
+
+
+def load(paths):
+    """-> {bench: {test: {server: {(run, round): row}}}}"""
+    data = {}
+    for run, out in enumerate(paths):
+        for bench in ("http", "ws"):
+            path = os.path.join(out, bench, "raw.csv")
+            if not os.path.exists(path):
+                continue
+            with open(path, newline="") as f:
+                for row in csv.DictReader(f):
+                    try:
+                        cpu = float(row["server_cpu"])
+                        rate = float(row["rps" if bench == "http" else "msgs_per_s"])
+                    except (KeyError, ValueError):
+                        continue
+                    if cpu <= 0 or rate <= 0:
+                        continue
+                    row["eff"] = rate / cpu
+                    if bench == "http":
+                        test = (row["kind"], int(row["conns"]), 0)
+                    else:
+                        test = (row["mode"], int(row["conns"]), int(row["size"]))
+                    data.setdefault(bench, {}).setdefault(test, {}).setdefault(
+                        row["server"], {})[(run, row["round"])] = row
+    return data
+
+
+def cell(ratios, target):
+    if not ratios:
+        return "n/a"
+    m = statistics.median(ratios)
+    verdict = "ok" if m >= target else "MISS"
+    return f"{m:.2f}x [{min(ratios):.2f}-{max(ratios):.2f}] {verdict}"
+
+
+def label(test):
+    kind, conns, size = test
+    if size == 0:
+        return f"{kind} c={conns}"
+    return f"{kind} {conns} x " + (f"{size // 1024} KiB" if size >= 1024 else f"{size} B")
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    data = load(argv[1:])
+    misses = 0
+    for bench, wires in (("http", ("wire", "wire-uring")), ("ws", ("wire-event", "wire-event-uring"))):
+        tests = data.get(bench, {})
+        if not tests:
+            continue
+        print(f"\n### {bench}: per server CPU-second, each wire server against the best ceiling "
+              "server and uWS of the same round (median [min-max])\n")
+        head = "| test | server | / best ceiling (>= 0.95) | / uWS (>= 1.0) |"
+        if bench == "http":
+            head += " p99 ms | nginx p99 ms |"
+        print(head)
+        print("|---" * (head.count("|") - 1) + "|")
+        for test in sorted(tests):
+            by = tests[test]
+            for w in wires:
+                mine = by.get(w, {})
+                if not mine:
+                    continue
+                best, vs_uws = [], []
+                for key, row in mine.items():
+                    ceil = [by[c][key]["eff"] for c in CEILINGS if key in by.get(c, {})]
+                    if ceil:
+                        best.append(row["eff"] / max(ceil))
+                    if key in by.get("uws", {}):
+                        vs_uws.append(row["eff"] / by["uws"][key]["eff"])
+                line = f"| {label(test)} | {w} | {cell(best, 0.95)} | {cell(vs_uws, 1.0)} |"
+                misses += sum(1 for r, t in ((best, 0.95), (vs_uws, 1.0))
+                              if r and statistics.median(r) < t)
+                if bench == "http":
+                    p99 = [float(r["lat_p99_ms"]) for r in mine.values()]
+                    ng = [float(r["lat_p99_ms"]) for r in by.get("nginx", {}).values()]
+                    mp = statistics.median(p99)
+                    np_ = statistics.median(ng) if ng else float("nan")
+                    ok = "ok" if ng and mp <= np_ else "MISS"
+                    if ng and mp > np_:
+                        misses += 1
+                    line += f" {mp:.2f} {ok} | {np_:.2f} |"
+                print(line)
+    print(f"\ncells short of a target (median): {misses}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
