@@ -17,6 +17,8 @@
 #      URING=1 (0: wire on epoll only; 1 adds wire on io_uring, WIRE_LOOP=uring)
 #      UWS=$WIRE_PEERS/uws/bin (uWebSockets, when built there: ../shared/bench/uws/README.md)
 #      FANOUT=1000 (WebSocket fan-out to that many, wire and the peers that broadcast; empty: none)
+#      BUSY_POLL=50 adds each wire server again with --busy-poll 50 (named *-bp), to see whether
+#      adaptive busy polling makes any cell worse
 # The targets, per cell (each wire server against the best ceiling server and uWS of
 # the same round, and p99 against nginx's): python3 bench/ceiling/targets.py OUT
 # Runs pool: python3 bench/ceiling/ratios.py RUN1/http/raw.csv,RUN2/http/raw.csv nginx wire ...
@@ -47,6 +49,7 @@ PARTS=${PARTS:-"http ws"}
 URING=${URING:-1}
 UWS=${UWS:-$WIRE_PEERS/uws/bin}
 FANOUT=${FANOUT-1000}
+BUSY_POLL=${BUSY_POLL:-}
 OUT=${OUT:-/tmp/wire-bench-results/ceiling-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 echo "results and logs: $OUT (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -60,6 +63,14 @@ if [[ " $PARTS " == *" http "* ]]; then
     if [ "$URING" = 1 ]; then
         servers+=("env WIRE_LOOP=uring $B/examples/hello_server --port \$PORT" "$((PORT_BASE + 5))" wire-uring)
         names+=(wire-uring)
+    fi
+    if [ -n "$BUSY_POLL" ]; then
+        servers+=("$B/examples/hello_server --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 7))" wire-bp)
+        names+=(wire-bp)
+        if [ "$URING" = 1 ]; then
+            servers+=("env WIRE_LOOP=uring $B/examples/hello_server --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 8))" wire-uring-bp)
+            names+=(wire-uring-bp)
+        fi
     fi
     if [ -x "$UWS/uws-http" ]; then
         servers+=("$UWS/uws-http" "$((PORT_BASE + 6))" uws)
@@ -89,6 +100,18 @@ if [[ " $PARTS " == *" ws "* ]]; then
         servers+=("${entry[@]}")
         broadcasters+=("${entry[@]}")
         names+=(wire-event-uring)
+    fi
+    if [ -n "$BUSY_POLL" ]; then
+        entry=("$B/examples/ws_event_echo_server --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 17))" wire-event-bp)
+        servers+=("${entry[@]}")
+        broadcasters+=("${entry[@]}")
+        names+=(wire-event-bp)
+        if [ "$URING" = 1 ]; then
+            entry=("env WIRE_LOOP=uring $B/examples/ws_event_echo_server --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 18))" wire-event-uring-bp)
+            servers+=("${entry[@]}")
+            broadcasters+=("${entry[@]}")
+            names+=(wire-event-uring-bp)
+        fi
     fi
     if [ -x "$UWS/uws-ws" ]; then
         servers+=("$UWS/uws-ws" "$((PORT_BASE + 16))" uws)

@@ -67,7 +67,9 @@ def main(argv):
         return 2
     data = load(argv[1:])
     misses = 0
-    for bench, wires in (("http", ("wire", "wire-uring")), ("ws", ("wire-event", "wire-event-uring"))):
+    for bench, wires in (("http", ("wire", "wire-uring", "wire-bp", "wire-uring-bp")),
+                         ("ws", ("wire-event", "wire-event-uring", "wire-event-bp",
+                                 "wire-event-uring-bp"))):
         tests = data.get(bench, {})
         if not tests:
             continue

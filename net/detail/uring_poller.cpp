@@ -625,7 +625,12 @@ std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
     if (ring_->has_completions() || waiting || held_readable()) timeout_ms = 0;
     if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;
     ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, out); });
+    // Held bytes first, as an epoll wait would often list them: a handler that reads and
+    // answers then finds its peers' queues still waiting for writability, and its answers join
+    // them in the same write (a fan-out's batching), rather than each going out on its own.
+    const auto polled = static_cast<std::ptrdiff_t>(out.size());
     report_held(out);
+    std::rotate(out.begin(), out.begin() + polled, out.end());
     (void)accepts_.each_pending([&](int fd) {
         if (!readable(fd)) return false;
         out.push_back({fd, POLLIN});
