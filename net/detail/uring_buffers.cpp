@@ -10,7 +10,12 @@
 namespace wire::net::detail {
 
 UringBuffers::UringBuffers(unsigned count, std::size_t size, unsigned slots)
-    : count_(count), size_(size), slots_(slots), held_(count), in_ring_(count, false) {
+    : count_(count),
+      size_(size),
+      slots_(slots),
+      held_(count),
+      in_ring_(count, false),
+      touched_(count, false) {
     void* ring = ::mmap(nullptr, slots * sizeof(io_uring_buf), PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     // MAP_NORESERVE: only the buffers that receive bytes get pages.
@@ -62,6 +67,22 @@ void UringBuffers::took(std::uint16_t id, std::uint32_t length) noexcept {
     in_ring_[id] = false;
     --lent_;
     held_[id] = Held{0, length, none};
+    if (length > 0 && !touched_[id]) {
+        touched_[id] = true;
+        ++touched_count_;
+    }
+}
+
+void UringBuffers::trim(std::size_t keep) noexcept {
+    // The stack's top is the warmest; the bottom has waited longest.
+    const std::size_t cold = free_.size() > keep ? free_.size() - keep : 0;
+    for (std::size_t i = 0; i < cold && touched_count_ > keep; ++i) {
+        const std::uint16_t id = free_[i];
+        if (!touched_[id]) continue;
+        (void)::madvise(data(id), size_, MADV_DONTNEED);
+        touched_[id] = false;
+        --touched_count_;
+    }
 }
 
 void UringBuffers::put(std::uint16_t id) {

@@ -33,7 +33,7 @@ class UringBuffers {
     static constexpr std::uint16_t group = 0;      // the buffer group receives draw from
 
     // `count` buffers of `size` bytes (virtual memory: pages are touched only when used), lent
-    // through a ring of `slots` entries (a power of two, at least count).
+    // through a ring of `slots` entries (a power of two): at most that many lent at once.
     UringBuffers(unsigned count, std::size_t size, unsigned slots);
     ~UringBuffers();
     UringBuffers(const UringBuffers&) = delete;
@@ -67,6 +67,13 @@ class UringBuffers {
     // Buffers neither lent nor holding bytes.
     std::size_t free_count() const noexcept { return free_.size(); }
 
+    // Memory: a buffer gets pages when bytes first land in it and keeps them, so a burst that
+    // had many buffers in use at once (hundreds of requests arriving together) would leave the
+    // loop that much larger for good. trim() gives the pages of the free buffers back to the
+    // kernel (madvise MADV_DONTNEED), all but the `keep` warmest.
+    std::size_t touched() const noexcept { return touched_count_; }
+    void trim(std::size_t keep) noexcept;
+
   private:
     void lend(std::uint16_t id) noexcept;
 
@@ -82,6 +89,8 @@ class UringBuffers {
     std::vector<std::uint16_t> free_;  // a stack: the warmest on top
     std::vector<Held> held_;           // by buffer id
     std::vector<bool> in_ring_;        // by buffer id: lent and not taken back yet
+    std::vector<bool> touched_;        // by buffer id: has pages (bytes landed since a trim)
+    std::size_t touched_count_ = 0;
 };
 
 }  // namespace wire::net::detail

@@ -190,7 +190,8 @@ void UringPoller::receive_ahead(int fd) {
     if (!buffers_) {
         const unsigned forced = buffers_for_tests.load(std::memory_order_relaxed);
         const unsigned count = forced != 0 ? forced : receive_buffers;
-        buffers_ = std::make_unique<UringBuffers>(count, receive_buffer_size, std::bit_ceil(count));
+        buffers_ = std::make_unique<UringBuffers>(
+            count, receive_buffer_size, std::min(std::bit_ceil(count), receive_ring_slots));
     }
     const std::uint32_t old_mask = poll_mask(*s);
     const bool old_recv = wants_recv(*s);
@@ -623,6 +624,20 @@ std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
         return false;  // only looking
     });
     if (ring_->has_completions() || waiting || held_readable()) timeout_ms = 0;
+    if (timeout_ms != 0 && buffers_ && buffers_->touched() > warm_buffers) {
+        // About to sleep with more buffer pages than a pass needs: a burst has passed. Too soon
+        // after the last trim, the sleep ends when the next one may run.
+        const auto now = Clock::now();
+        if (now - last_trim_ >= trim_interval) {
+            buffers_->trim(warm_buffers);
+            last_trim_ = now;
+        } else {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(last_trim_ + trim_interval - now);
+            const int cap = static_cast<int>(std::max<long long>(left.count(), 1));
+            timeout_ms = timeout_ms < 0 ? cap : std::min(timeout_ms, cap);
+        }
+    }
     if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;
     ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, out); });
     // Held bytes first, as an epoll wait would often list them: a handler that reads and

@@ -88,13 +88,19 @@ class UringPoller final : public Poller {
     // Completion slots: a pass may complete a receive for every connection of the loop at once.
     // Past that the kernel keeps completions in a slower overflow list and ends multishot
     // requests, which are then armed again.
-    static constexpr unsigned completion_entries = 8192;
+    static constexpr unsigned completion_entries = 4096;
     static constexpr std::chrono::milliseconds retry_write{1};
     static constexpr std::chrono::milliseconds retry_idle{50};
     // The loop's receive buffers (net/detail/uring_buffers.hpp): virtual memory, of which only
     // the buffers that carry bytes get pages.
     static constexpr unsigned receive_buffers = 4096;
+    // Ring slots: at most this many buffers are lent at once (16 bytes each, touched in turn).
+    static constexpr unsigned receive_ring_slots = 1024;
     static constexpr std::size_t receive_buffer_size = 16 * 1024;
+    // A loop about to sleep gives back the pages of its receive buffers but the warmest
+    // `warm_buffers`, at most once per `trim_interval` (net/detail/uring_buffers.hpp, trim).
+    static constexpr std::size_t warm_buffers = 16;
+    static constexpr std::chrono::seconds trim_interval{1};
 
     // Null, with the reason in `ec`, when the kernel has no io_uring the loop can use.
     static std::unique_ptr<UringPoller> create(std::error_code& ec);
@@ -190,6 +196,7 @@ class UringPoller final : public Poller {
     std::unique_ptr<UringBuffers> buffers_;  // made by the first receive_ahead
     std::vector<int> held_;                  // fds with bytes (or an end) received ahead
     unsigned receives_ = 0;                  // receive completions this pass (refill's hint)
+    Clock::time_point last_trim_{};
     bool receive_refused_ = false;  // no DEFER_TASKRUN, or the kernel refused buffer rings or
                                     // multishot receives: recv(2) as on epoll
     bool multishot_accept_ = true;  // off: WIRE_URING_ACCEPT=poll, or the kernel refused it

@@ -5,6 +5,7 @@
 // the socket leaves the loop.
 #include <doctest/doctest.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,7 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "net/detail/uring_buffers.hpp"
 #include "net/detail/uring_poller.hpp"
+#include "net/detail/uring_ring.hpp"
 #include "net/event_loop.hpp"
 #include "net/socket.hpp"
 #include "tests/net/helpers.hpp"
@@ -449,4 +452,40 @@ TEST_CASE("EventLoop receive_ahead: held bytes are dispatched before writability
     CHECK(order[1] == 'w');
     REQUIRE_FALSE(loop.remove(reading.a.fd()));
     REQUIRE_FALSE(loop.remove(writing.a.fd()));
+}
+
+// The pages of receive buffers a burst used go back to the kernel, but those of the warmest,
+// so a loop's memory after a burst of many requests at once returns to what a few need.
+TEST_CASE("UringBuffers: trim gives back the pages of all but the warmest free buffers") {
+    constexpr unsigned count = 64;
+    detail::UringBuffers buffers(count, 16 * 1024, count);
+    const long page = ::sysconf(_SC_PAGESIZE);
+    const auto resident = [&](std::uint16_t id) {
+        unsigned char v = 0;
+        REQUIRE(::mincore(buffers.data(id), static_cast<std::size_t>(page), &v) == 0);
+        return (v & 1) != 0;
+    };
+    if (!uring_available()) return;
+    std::error_code ec;
+    auto ring = detail::UringRing::create(8, 32, ec);
+    REQUIRE(ring);
+    REQUIRE_FALSE(ring->enable());
+    if (buffers.attach(*ring)) return;  // a kernel without buffer rings
+    buffers.refill(16);  // lends 2 x 16 + 8 = 40: ids 0 to 39, the top of the free stack
+    for (std::uint16_t id = 0; id < 40; ++id) {
+        buffers.data(id)[0] = 1;  // as the kernel's receive would
+        buffers.took(id, 100);
+    }
+    CHECK(buffers.touched() == 40);
+    for (std::uint16_t id = 0; id < 40; ++id)
+        buffers.put(id);  // id 39 last: the warmest
+    buffers.trim(8);
+    CHECK(buffers.touched() == 8);
+    int kept = 0;
+    for (std::uint16_t id = 0; id < 40; ++id)
+        kept += resident(id) ? 1 : 0;
+    CHECK(kept == 8);
+    CHECK(resident(39));
+    CHECK_FALSE(resident(0));
+    CHECK(buffers.data(0)[0] == 0);  // a page given back reads as zeros when touched again
 }
