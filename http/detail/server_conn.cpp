@@ -25,7 +25,7 @@ constexpr auto linger_time = std::chrono::seconds(1);
 // An idle keep-alive connection costs at most 192 bytes of the server's memory
 // (docs/performance.md, "Idle connections"): this object in a 136-byte malloc block, its
 // timer's 8-byte entry in the loop's heap and its 8-byte slot in the loop's fd table, with room
-// left for the table's growth (and, on io_uring, the backend's 16 bytes an fd).
+// left for the table's growth (and, on io_uring, the backend's 12 bytes an fd).
 constexpr std::size_t idle_object_budget = 128;
 
 }  // namespace

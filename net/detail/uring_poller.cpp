@@ -57,14 +57,13 @@ bool accept_by_poll() noexcept {
     return v != nullptr && std::strcmp(v, "poll") == 0;
 }
 
-std::uint32_t poll_events(Interest interest, bool exclusive) noexcept {
-    // An exclusive fd is a listening socket shared by several loops: a new connection wakes
-    // one of the loops waiting on it, as EPOLLEXCLUSIVE does for epoll.
-    if (exclusive) return has(interest, Interest::readable) ? POLLIN | EPOLLEXCLUSIVE : 0;
-    std::uint32_t bits = 0;
+// The interest as poll bits, all below 16 bits (EPOLLEXCLUSIVE is added by poll_mask).
+std::uint16_t poll_events(Interest interest, bool exclusive) noexcept {
+    if (exclusive) return has(interest, Interest::readable) ? POLLIN : 0;
+    unsigned bits = 0;
     if (has(interest, Interest::readable)) bits |= POLLIN | POLLRDHUP;
     if (has(interest, Interest::writable)) bits |= POLLOUT;
-    return bits;
+    return static_cast<std::uint16_t>(bits);
 }
 
 // The bits of a completion that the fd's interest may hear of, as epoll would report them.
@@ -114,7 +113,11 @@ UringPoller::~UringPoller() {
 }
 
 std::uint32_t UringPoller::poll_mask(const FdState& s) noexcept {
-    return wants_recv(s) ? s.events & POLLOUT : s.events;
+    if (wants_recv(s)) return s.events & POLLOUT;
+    // An exclusive fd is a listening socket shared by several loops: a new connection wakes
+    // one of the loops waiting on it, as EPOLLEXCLUSIVE does for epoll.
+    if (s.exclusive && s.events != 0) return s.events | EPOLLEXCLUSIVE;
+    return s.events;
 }
 
 UringPoller::FdState* UringPoller::state(int fd) noexcept {

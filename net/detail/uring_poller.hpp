@@ -122,13 +122,13 @@ class UringPoller final : public Poller {
 
   private:
     using Clock = std::chrono::steady_clock;
-    // 16 bytes per fd: part of every idle connection's cost (docs/performance.md).
+    // 12 bytes per fd: part of every idle connection's cost (docs/performance.md).
     struct FdState {
-        std::uint32_t events = 0;  // the interest, as poll bits
-        std::uint32_t gen = 0;     // of the poll in flight, or of the next one (30 bits)
+        std::uint16_t events = 0;                 // the interest, as poll bits
         std::uint16_t head = UringBuffers::none;  // the first buffer of bytes received ahead
-        std::uint8_t recv_gen = 0;                // of the receive in flight
-        std::uint8_t end_errno = 0;               // with `ended`: 0 end of stream, or the error
+        std::uint32_t gen = 0;       // of the poll in flight, or of the next one (30 bits)
+        std::uint8_t recv_gen = 0;   // of the receive in flight
+        std::uint8_t end_errno = 0;  // with `ended`: 0 end of stream, or the error
         bool registered : 1 = false;
         bool exclusive : 1 = false;  // added with add_exclusive
         bool in_flight : 1 = false;  // a poll (or accept) request is in the kernel
@@ -142,7 +142,7 @@ class UringPoller final : public Poller {
         bool listed : 1 = false;     // in held_
         bool bulk : 1 = false;       // its arrivals fill whole buffers: recv(2) straight in
     };
-    static_assert(sizeof(FdState) == 16);
+    static_assert(sizeof(FdState) == 12);
     struct Retry {
         int fd;
         std::uint32_t gen;
