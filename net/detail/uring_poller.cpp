@@ -154,22 +154,16 @@ std::error_code UringPoller::modify(int fd, Interest, Interest to, bool exclusiv
     FdState* s = state(fd);
     if (s == nullptr || !s->registered)
         return std::make_error_code(std::errc::no_such_file_or_directory);
-    const std::uint32_t old_mask = poll_mask(*s);
-    const bool old_recv = wants_recv(*s);
-    s->events = poll_events(to, exclusive);
-    changed(fd, *s, old_mask, old_recv);
+    change(fd, *s, [&] { s->events = poll_events(to, exclusive); });
     return {};
 }
 
-// After a change of interest or of the receive's state: what the kernel holds for the fd is
-// brought in line with what the state wants at the next wait.
+// What the kernel holds for the fd is brought in line with what the state wants at the next
+// wait, after a change of interest or of the receive's state (change(), in the header).
 void UringPoller::changed(int fd, FdState& s, std::uint32_t old_mask, bool old_recv) {
     const bool recv = wants_recv(s);
-    if (s.receiving && !recv) {
-        // Back-pressure or the end: the kernel stops receiving; bytes taken so far stay held.
-        cancel_.push_back(recv_data(fd, s.recv_gen));
-        s.receiving = false;
-    }
+    // Back-pressure or the end: the kernel stops receiving; bytes taken so far stay held.
+    if (s.receiving && !recv) cancel_receive(fd, s);
     if (!s.in_flight || poll_mask(s) != old_mask || recv != old_recv) {
         // The request in flight asks for the old events: cancelled, and its completion, should
         // it come all the same, belongs to an older generation.
@@ -196,10 +190,12 @@ void UringPoller::receive_ahead(int fd) {
         buffers_ = std::make_unique<UringBuffers>(
             count, receive_buffer_size, std::min(std::bit_ceil(count), receive_ring_slots));
     }
-    const std::uint32_t old_mask = poll_mask(*s);
-    const bool old_recv = wants_recv(*s);
-    s->receives = true;
-    changed(fd, *s, old_mask, old_recv);
+    change(fd, *s, [&] { s->receives = true; });
+}
+
+void UringPoller::cancel_receive(int fd, FdState& s) {
+    cancel_.push_back(recv_data(fd, s.recv_gen));
+    s.receiving = false;
 }
 
 // The kernel will not receive ahead: every socket that asked reads with recv(2) again.
@@ -207,11 +203,7 @@ void UringPoller::refuse_receives() {
     receive_refused_ = true;
     for (std::size_t i = 0; i < fds_.size(); ++i) {
         FdState& s = fds_[i];
-        if (!s.receives) continue;
-        const std::uint32_t old_mask = poll_mask(s);
-        const bool old_recv = wants_recv(s);
-        s.receives = false;
-        changed(static_cast<int>(i), s, old_mask, old_recv);
+        if (s.receives) change(static_cast<int>(i), s, [&] { s.receives = false; });
     }
 }
 
@@ -245,16 +237,13 @@ long UringPoller::receive(int fd, void* data, std::size_t size) noexcept {
     // bytes out of order (the header says why it takes no more), and armed again at the next
     // wait. A handler told of held bytes never gets here.
     if (s->receiving) {
-        cancel_.push_back(recv_data(fd, s->recv_gen));
-        s->receiving = false;
+        cancel_receive(fd, *s);
         queue_arm(fd, *s);
     }
     const long got = ::recv(fd, data, size, 0);
     if (s->bulk && got >= 0 && static_cast<std::size_t>(got) < receive_buffer_size) {
         // Small arrivals again: received ahead from the next wait on.
-        const std::uint32_t old_mask = poll_mask(*s);
-        s->bulk = false;
-        changed(fd, *s, old_mask, false);
+        change(fd, *s, [&] { s->bulk = false; });
     }
     return got;
 }
@@ -278,10 +267,13 @@ void UringPoller::hold(int fd, FdState& s, std::uint16_t id) {
             last = buffers_->held(last).next;
         buffers_->held(last).next = id;
     }
-    if (!s.listed) {
-        s.listed = true;
-        held_.push_back(fd);
-    }
+    list_held(fd, s);
+}
+
+void UringPoller::list_held(int fd, FdState& s) {
+    if (s.listed) return;
+    s.listed = true;
+    held_.push_back(fd);
 }
 
 // The bytes an fd held go back unread: it is leaving the loop.
@@ -326,8 +318,7 @@ std::error_code UringPoller::remove(int fd, Interest, bool) {
     if (s->in_flight || s->receiving) {
         if (running_ && ::gettid() == owner_) {
             if (s->in_flight) cancel(fd, *s);
-            if (s->receiving) cancel_.push_back(recv_data(fd, s->recv_gen));
-            s->receiving = false;
+            if (s->receiving) cancel_receive(fd, *s);
         } else {
             s->in_flight = false;
             s->accepting = false;
@@ -537,31 +528,25 @@ void UringPoller::complete_recv(const io_uring_cqe& cqe) {
     if (!current) return;
     if (cqe.res == static_cast<int>(receive_buffer_size) && !s->bulk) {
         // A whole buffer: the socket streams; recv(2) from now on (see the header).
-        const std::uint32_t old_mask = poll_mask(*s);
-        s->bulk = true;
-        changed(fd, *s, old_mask, true);
+        change(fd, *s, [&] { s->bulk = true; });
         return;
     }
     if ((cqe.flags & IORING_CQE_F_MORE) != 0) return;
     // The kernel ended the receive.
     s->receiving = false;
-    const std::uint32_t old_mask = poll_mask(*s);
-    const bool old_recv = wants_recv(*s);
-    if (cqe.res == -ENOBUFS) {
-        s->starved = true;  // a poll and recv(2) until buffers are back
-    } else if (cqe.res == -EINVAL) {
-        receive_refused_ = true;  // a kernel before multishot receives (6.0)
-        s->receives = false;
-    } else if (cqe.res == 0 || (cqe.res < 0 && cqe.res != -ECANCELED)) {
-        s->ended = true;  // the end of the stream, or the socket's error, after its bytes
-        s->end_errno = static_cast<std::uint8_t>(std::min(-cqe.res, 255));
-        if (!s->listed) {
-            s->listed = true;
-            held_.push_back(fd);
+    // Bytes without F_MORE (the completion ring overflowed): armed again.
+    change(fd, *s, [&] {
+        if (cqe.res == -ENOBUFS) {
+            s->starved = true;  // a poll and recv(2) until buffers are back
+        } else if (cqe.res == -EINVAL) {
+            receive_refused_ = true;  // a kernel before multishot receives (6.0)
+            s->receives = false;
+        } else if (cqe.res == 0 || (cqe.res < 0 && cqe.res != -ECANCELED)) {
+            s->ended = true;  // the end of the stream, or the socket's error, after its bytes
+            s->end_errno = static_cast<std::uint8_t>(std::min(-cqe.res, 255));
+            list_held(fd, *s);
         }
-    }
-    // Otherwise (bytes without F_MORE: the completion ring overflowed) armed again.
-    changed(fd, *s, old_mask, old_recv);
+    });
 }
 
 // Sockets with bytes received ahead are readable, pass after pass until they are read.
@@ -587,6 +572,13 @@ bool UringPoller::held_readable() const noexcept {
     return false;
 }
 
+// A wait of `timeout_ms` (-1: no limit) that ends no later than `left` from now (at least 1 ms).
+int UringPoller::cap_timeout(int timeout_ms, Clock::duration left) noexcept {
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+    const int cap = static_cast<int>(std::max<long long>(ms, 1));
+    return timeout_ms < 0 ? cap : std::min(timeout_ms, cap);
+}
+
 // Due retries are queued for arming; the wait ends when the next one falls due.
 int UringPoller::take_retries(int timeout_ms) {
     if (retry_.empty()) return timeout_ms;
@@ -602,9 +594,7 @@ int UringPoller::take_retries(int timeout_ms) {
         return true;
     });
     if (next == Clock::time_point::max()) return timeout_ms;
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
-    const int cap = static_cast<int>(std::max<long long>(left, 1));
-    return timeout_ms < 0 ? cap : std::min(timeout_ms, cap);
+    return cap_timeout(timeout_ms, next - now);
 }
 
 std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
@@ -635,10 +625,7 @@ std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
             buffers_->trim(warm_buffers);
             last_trim_ = now;
         } else {
-            const auto left =
-                std::chrono::ceil<std::chrono::milliseconds>(last_trim_ + trim_interval - now);
-            const int cap = static_cast<int>(std::max<long long>(left.count(), 1));
-            timeout_ms = timeout_ms < 0 ? cap : std::min(timeout_ms, cap);
+            timeout_ms = cap_timeout(timeout_ms, last_trim_ + trim_interval - now);
         }
     }
     if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;

@@ -171,7 +171,19 @@ class UringPoller final : public Poller {
     void complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out);
     void complete_accept(const io_uring_cqe& cqe);
     void complete_recv(const io_uring_cqe& cqe);
+    // Applies `mutate` to the fd's state, then brings the kernel's requests in line with it:
+    // the one way interest, receiving, starving, ending and bulk change.
+    template <class F>
+    void change(int fd, FdState& s, F&& mutate) {
+        const std::uint32_t old_mask = poll_mask(s);
+        const bool old_recv = wants_recv(s);
+        mutate();
+        changed(fd, s, old_mask, old_recv);
+    }
     void changed(int fd, FdState& s, std::uint32_t old_mask, bool old_recv);
+    void cancel_receive(int fd, FdState& s);
+    void list_held(int fd, FdState& s);
+    static int cap_timeout(int timeout_ms, Clock::duration left) noexcept;
     void prep_recv(io_uring_sqe& sqe, int fd, FdState& s) noexcept;
     void hold(int fd, FdState& s, std::uint16_t id);
     void release(FdState& s) noexcept;

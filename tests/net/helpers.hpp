@@ -2,6 +2,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <sys/socket.h>
 
 #include <doctest/doctest.h>
 #include <chrono>
@@ -12,6 +13,7 @@
 #include "net/dial.hpp"
 #include "net/event_loop.hpp"
 #include "net/listener.hpp"
+#include "net/socket.hpp"
 #include "net/timer.hpp"
 
 namespace wire::net::test {
@@ -24,6 +26,17 @@ struct LoopThread {
     ~LoopThread() {
         loop.stop();
         thread.join();
+    }
+};
+
+// A connected pair of non-blocking Unix stream sockets: a loop watches `a`, the test writes `b`.
+struct Pair {
+    Socket a, b;
+    Pair() {
+        int sv[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) == 0);
+        a = Socket(sv[0]);
+        b = Socket(sv[1]);
     }
 };
 

@@ -23,6 +23,7 @@
 #include "tests/net/helpers.hpp"
 
 using namespace wire::net;
+using wire::net::test::Pair;
 using wire::net::test::run_for;
 using wire::net::test::uring_available;
 using namespace std::chrono_literals;
@@ -34,16 +35,6 @@ struct Counter final : IoHandler {
     void on_readable() override { ++readable; }
     void on_writable() override { ++writable; }
     void on_error() override { ++errors; }
-};
-
-struct Pair {
-    Socket a, b;
-    Pair() {
-        int sv[2];
-        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) == 0);
-        a = Socket(sv[0]);
-        b = Socket(sv[1]);
-    }
 };
 
 }  // namespace

@@ -26,21 +26,12 @@
 #include "tests/net/helpers.hpp"
 
 using namespace wire::net;
+using wire::net::test::Pair;
 using wire::net::test::run_for;
 using wire::net::test::uring_available;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct Pair {
-    Socket a, b;
-    Pair() {
-        int sv[2];
-        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) == 0);
-        a = Socket(sv[0]);
-        b = Socket(sv[1]);
-    }
-};
 
 // A byte of a stream that says where it is, so that a lost, doubled or reordered piece shows.
 std::uint8_t pattern(std::size_t i) noexcept {
@@ -61,6 +52,14 @@ struct StreamReader final : IoHandler {
     bool ended = false;
     int error = 0;
     std::vector<std::uint8_t> buf = std::vector<std::uint8_t>(256 * 1024);
+
+    // Registers `f` with `l`, received ahead.
+    void watch(EventLoop& l, int f) {
+        loop = &l;
+        fd = f;
+        REQUIRE_FALSE(l.add(f, Interest::readable, this));
+        l.receive_ahead(f);
+    }
 
     void on_readable() override {
         ++told;
@@ -107,11 +106,8 @@ bool receive_ahead_available() {
     EventLoop loop(LoopBackend::uring);
     Pair p;
     StreamReader h;
-    h.loop = &loop;
-    h.fd = p.a.fd();
     h.reading = false;
-    REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
-    loop.receive_ahead(p.a.fd());
+    h.watch(loop, p.a.fd());
     REQUIRE(::send(p.b.fd(), "x", 1, 0) == 1);
     run_for(loop, 5ms);
     const bool ahead = loop.received_ahead(p.a.fd()) == 1;
@@ -136,11 +132,8 @@ TEST_CASE("EventLoop receive_ahead: a stream arrives whole and in order, read 7 
         EventLoop loop(backend);
         Pair p;
         StreamReader h;
-        h.loop = &loop;
-        h.fd = p.a.fd();
         h.chunk = 7;
-        REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
-        loop.receive_ahead(p.a.fd());
+        h.watch(loop, p.a.fd());
         constexpr std::size_t size = 100 * 1000;
         std::thread peer([&] {
             write_pattern(p.b.fd(), size, 1000);
@@ -166,11 +159,8 @@ TEST_CASE("EventLoop receive_ahead: the end of the stream comes after the bytes,
         EventLoop loop(backend);
         Pair p;
         StreamReader h;
-        h.loop = &loop;
-        h.fd = p.a.fd();
         h.reading = false;
-        REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
-        loop.receive_ahead(p.a.fd());
+        h.watch(loop, p.a.fd());
         std::uint8_t three[3] = {pattern(0), pattern(1), pattern(2)};
         REQUIRE(::send(p.b.fd(), three, 3, 0) == 3);
         ::shutdown(p.b.fd(), SHUT_WR);
@@ -190,11 +180,8 @@ TEST_CASE("EventLoop receive_ahead: interest none stops the kernel receiving (ba
     EventLoop loop(LoopBackend::uring);
     Pair p;
     StreamReader h;
-    h.loop = &loop;
-    h.fd = p.a.fd();
     h.reading = false;
-    REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
-    loop.receive_ahead(p.a.fd());
+    h.watch(loop, p.a.fd());
     run_for(loop, 5ms);  // the receive is armed
     REQUIRE_FALSE(loop.modify(p.a.fd(), Interest::none));
     run_for(loop, 5ms);  // and cancelled
@@ -234,12 +221,9 @@ TEST_CASE("EventLoop receive_ahead: sockets that find the buffers all taken lose
     std::vector<StreamReader> readers(sockets);
     for (int i = 0; i < sockets; ++i) {
         StreamReader& h = readers[static_cast<std::size_t>(i)];
-        h.loop = &loop;
-        h.fd = pairs[static_cast<std::size_t>(i)].a.fd();
         h.reading = false;  // until the buffers have run dry
         h.chunk = 1000;
-        REQUIRE_FALSE(loop.add(h.fd, Interest::readable, &h));
-        loop.receive_ahead(h.fd);
+        h.watch(loop, pairs[static_cast<std::size_t>(i)].a.fd());
     }
     detail::use_receive_buffers_for_tests(0);
     run_for(loop, 5ms);  // every receive is armed
@@ -302,11 +286,8 @@ TEST_CASE("EventLoop receive_ahead: a bulk stream is read with recv(2), small ar
     int size = 1 << 20;
     REQUIRE(::setsockopt(p.b.fd(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size) == 0);
     StreamReader h;
-    h.loop = &loop;
-    h.fd = p.a.fd();
     h.chunk = 256 * 1024;
-    REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &h));
-    loop.receive_ahead(p.a.fd());
+    h.watch(loop, p.a.fd());
     constexpr std::size_t bulk = 16 * 1024 * 1024;
     std::thread peer([&] { write_pattern(p.b.fd(), bulk, 256 * 1024); });
     run_until(loop, [&] { return h.total >= bulk || h.error != 0; });
@@ -339,15 +320,12 @@ TEST_CASE("EventLoop receive_ahead: remove() drops what waits; the fd's next soc
         CAPTURE(to_string(backend));
         EventLoop loop(backend);
         StreamReader h;
-        h.loop = &loop;
         h.reading = false;
         int first_fd = -1;
         {
             Pair p;
             first_fd = p.a.fd();
-            h.fd = first_fd;
-            REQUIRE_FALSE(loop.add(first_fd, Interest::readable, &h));
-            loop.receive_ahead(first_fd);
+            h.watch(loop, first_fd);
             REQUIRE(::send(p.b.fd(), "old", 3, 0) == 3);
             run_for(loop, 10ms);
             if (loop.backend() == LoopBackend::uring && receive_ahead_available())
@@ -357,9 +335,7 @@ TEST_CASE("EventLoop receive_ahead: remove() drops what waits; the fd's next soc
         }
         Pair q;  // the lowest free fds: most likely the same numbers
         CAPTURE(q.a.fd() == first_fd);
-        h.fd = q.a.fd();
-        REQUIRE_FALSE(loop.add(q.a.fd(), Interest::readable, &h));
-        loop.receive_ahead(q.a.fd());
+        h.watch(loop, q.a.fd());
         REQUIRE(::send(q.b.fd(), "new", 3, 0) == 3);
         run_for(loop, 10ms);
         char buf[16] = {};
