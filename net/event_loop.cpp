@@ -137,6 +137,27 @@ std::size_t EventLoop::received_ahead(int fd) const noexcept {
     return poller_->received(fd);
 }
 
+long EventLoop::send(int fd, const void* data, std::size_t size) noexcept {
+    const iovec one{const_cast<void*>(data), size};
+    return poller_->send(fd, {&one, 1});
+}
+
+long EventLoop::send(int fd, std::span<const iovec> buffers) noexcept {
+    return poller_->send(fd, buffers);
+}
+
+std::size_t EventLoop::unsent(int fd) const noexcept {
+    return poller_->unsent(fd);
+}
+
+void EventLoop::take_unsent(int fd, std::string& into) {
+    poller_->take_unsent(fd, into);
+}
+
+int EventLoop::shutdown_write(int fd) noexcept {
+    return poller_->shutdown_write(fd);
+}
+
 Interest EventLoop::interest(int fd) const noexcept {
     const auto index = static_cast<std::size_t>(fd);
     return fd >= 0 && index < slots_.size() ? slots_[index].interest() : Interest::none;

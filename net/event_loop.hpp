@@ -16,6 +16,8 @@
 // run()). Handlers and timers run on that thread, one at a time.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -24,6 +26,8 @@
 #include <initializer_list>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <string>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -137,6 +141,28 @@ class EventLoop {
     // How many bytes wait, received ahead, for `fd`. An owner that hands its socket to other
     // code (which reads it with recv) takes these first with receive().
     [[nodiscard]] std::size_t received_ahead(int fd) const noexcept;
+
+    // send(2) for a socket of this loop (loop thread), whose owner writes it only through
+    // these calls while it is in the loop: returns the bytes taken (perhaps fewer than given),
+    // or -1 with errno (EAGAIN: no room; wait for writability). MSG_NOSIGNAL: a closed peer is
+    // EPIPE, not a signal. On io_uring a short send is copied and handed to the kernel at the
+    // end of the pass, with every other socket's, in the io_uring_enter the loop makes anyway
+    // (net/detail/uring_poller.hpp), so it costs no system call; on epoll it is sendmsg(2).
+    // Bytes taken are the kernel's to deliver, as with send(2); should the kernel refuse some at
+    // the end of the pass (its buffer full), the loop keeps them, sends them when the socket is
+    // writable and reports the socket writable only after that (sends meanwhile: EAGAIN), and a
+    // send error shows in the next send (and as an error event).
+    long send(int fd, const void* data, std::size_t size) noexcept;
+    long send(int fd, std::span<const iovec> buffers) noexcept;
+    // Bytes taken by send() that the kernel refused and the loop still holds for `fd`.
+    [[nodiscard]] std::size_t unsent(int fd) const noexcept;
+    // Before the socket is written by other code (a worker, a hijacker, blocking I/O on the
+    // loop thread): the bytes the loop still holds for it are appended to `into`, to be sent
+    // first, and the loop holds none from then on.
+    void take_unsent(int fd, std::string& into);
+    // shutdown(fd, SHUT_WR) after the bytes taken by send(): at once when the kernel has them
+    // all, otherwise once the loop has sent the rest. Returns shutdown(2)'s result.
+    int shutdown_write(int fd) noexcept;
 
     // Timers (loop thread). arm_after counts from now(). See timer.hpp for costs.
     void arm(Timer& timer, TimePoint when) { timers_.arm(timer, when); }

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cerrno>
 #include <cstring>
 
-#include "net/error.hpp"
 #include "websocket/detail/loop_codecs.hpp"
 #include "websocket/detail/loop_state.hpp"
 #include "websocket/engine.hpp"
@@ -16,6 +16,14 @@
 #include "websocket/trace.hpp"
 
 namespace wire::websocket {
+namespace {
+
+// After a send that returned -1: the kernel has no room now (the rest waits for writability).
+bool send_would_block() noexcept {
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+}  // namespace
 
 SendStatus LoopConn::send(Opcode op, std::span<const std::uint8_t> payload) {
     assert(state_.loop.in_loop_thread() && "LoopConn used off its loop: use handle()");
@@ -317,12 +325,12 @@ SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payloa
     const std::size_t hn = encode_header(h, header);
     const std::array<iovec, 2> iov{
         iovec{header.data(), hn}, iovec{const_cast<std::uint8_t*>(payload.data()), payload.size()}};
-    auto n = socket_.writev(iov);
-    if (!n && !net::would_block(n.error())) {
+    const long n = state_.loop.send(socket_.fd(), iov);
+    if (n < 0 && !send_would_block()) {
         terminate(close_code::abnormal);
         return SendStatus::dropped;
     }
-    const std::size_t written = n ? *n : 0;
+    const std::size_t written = n > 0 ? static_cast<std::size_t>(n) : 0;
     count_written(written);
     if (written == hn + payload.size()) return SendStatus::sent;
     enqueue(SharedFrame::make(op, payload, rsv, fin), written, whole);
@@ -340,12 +348,14 @@ void LoopConn::enqueue(SharedFrame frame, std::size_t offset, bool whole) {
 
 // The cork's bytes for this connection (called by LoopState::flush_cork, queue empty).
 void LoopConn::write_corked(std::span<const std::uint8_t> bytes) {
-    auto n = socket_.write(bytes.data(), bytes.size());
-    if (!n && !net::would_block(n.error())) {
+    // Through the loop: on io_uring the bytes go out at the end of the pass, with the other
+    // connections' (net/event_loop.hpp, send).
+    const long n = state_.loop.send(socket_.fd(), bytes.data(), bytes.size());
+    if (n < 0 && !send_would_block()) {
         terminate(close_code::abnormal);
         return;
     }
-    const std::size_t written = n ? *n : 0;
+    const std::size_t written = n > 0 ? static_cast<std::size_t>(n) : 0;
     count_written(written);
     if (written < bytes.size()) {
         // The cork holds whole frames of whole messages: the rest may be dropped as one
@@ -367,9 +377,9 @@ void LoopConn::flush_queue() {
         const auto bytes = queue[count].frame.bytes().subspan(queue[count].offset);
         iov[count] = iovec{const_cast<std::uint8_t*>(bytes.data()), bytes.size()};
     }
-    auto n = socket_.writev({iov.data(), count});
-    if (!n && !net::would_block(n.error())) return terminate(close_code::abnormal);
-    std::size_t left = n ? *n : 0;
+    const long n = state_.loop.send(socket_.fd(), {iov.data(), count});
+    if (n < 0 && !send_would_block()) return terminate(close_code::abnormal);
+    std::size_t left = n > 0 ? static_cast<std::size_t>(n) : 0;
     count_written(left);
     extra_->queued_bytes -= left;
     detail::LoopCounters::sub(state_.counters.queued_bytes, left);

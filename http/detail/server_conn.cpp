@@ -131,6 +131,11 @@ void ServerConn::on_timer(net::Timer&, void* self) {
         c->arm(Wait::head);
         return;
     }
+    if (c->wait_ == Wait::quiet && c->ctx_->loop.unsent(c->fd_) > 0) {
+        // The last response is still on its way to a slow client: it gets the write timeout.
+        c->arm(Wait::write);
+        return;
+    }
     c->close_now();
 }
 
@@ -143,7 +148,7 @@ void ServerConn::close_when_quiet() noexcept {
     const auto now = ctx_->loop.now();
     // A request may already sit in the socket, its readiness not handled yet: closing now would
     // reset the connection with the request unread, so it waits for the loop to answer it.
-    if ((!timer_.armed() || until <= now) && !input_waiting()) {
+    if ((!timer_.armed() || until <= now) && !input_waiting() && ctx_->loop.unsent(fd_) == 0) {
         close_now();
         return;
     }
@@ -258,7 +263,9 @@ bool ServerConn::write_batch(Serializer& out) {
         out.clear();
         return true;  // writability is already being watched
     }
-    const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+    // Through the loop: on io_uring the batch goes out at the end of the pass, with the other
+    // connections' (net/event_loop.hpp, send).
+    const long n = ctx_->loop.send(fd_, data.data(), data.size());
     if (n < 0 && errno != EAGAIN && errno != EINTR) {
         out.clear();
         return false;
@@ -276,7 +283,7 @@ bool ServerConn::write_batch(Serializer& out) {
 // Writes pending_; true once it is empty.
 bool ServerConn::drain_pending() {
     while (!pending_.empty()) {
-        const ssize_t n = ::send(fd_, pending_.data(), pending_.size(), MSG_NOSIGNAL);
+        const long n = ctx_->loop.send(fd_, pending_.data(), pending_.size());
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN) return false;
@@ -316,9 +323,11 @@ void ServerConn::linger() noexcept {
     // RFC 9112 §9.6: close in stages: FIN first, then read what is in flight, then close.
     state_ = State::lingering;
     in_.release();
-    ::shutdown(fd_, SHUT_WR);
+    // After the bytes the loop still sends for us (the response that said close).
+    (void)ctx_->loop.shutdown_write(fd_);
     (void)ctx_->loop.modify(fd_, net::Interest::readable);
-    arm(Wait::linger);
+    // A client slow to take the response gets the write timeout to take it, then the linger.
+    arm(ctx_->loop.unsent(fd_) > 0 ? Wait::write : Wait::linger);
 }
 
 void ServerConn::close_now() noexcept {
@@ -350,7 +359,9 @@ void ServerConn::hand_off(const char* buf, std::size_t pos, std::size_t len) {
         take_received_ahead(ahead);
         in_.append(ahead);
     }
-    // Responses to earlier requests of the batch go first; the worker sends them.
+    // Responses to earlier requests of the batch go first; the worker sends them, after those
+    // the loop still held.
+    take_loop_sends();
     Exchange& ex = ctx_->exchange;
     if (ex.out.size() > 0) {
         pending_.append(ex.out.data());

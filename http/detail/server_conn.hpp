@@ -104,6 +104,11 @@ class ServerConn final : public net::IoHandler {
     // Loop thread, before the socket passes to code that reads it with recv(2) (a worker, a
     // hijacker, an upgraded connection): the bytes the loop received ahead for it, appended.
     void take_received_ahead(std::string& into);
+    // Loop thread, before the socket is written (or waited on) other than through the loop:
+    // the bytes the loop still holds for it (net/event_loop.hpp, take_unsent) go in front of
+    // pending_.
+    void take_loop_sends();
+    net::Result<void> flush_blocking();  // pending_, waiting for writability as needed
     void after_worker(Next next);
     void finish_batch(Next next, bool waiting_body);
     bool write_batch(Serializer& out);

@@ -263,6 +263,15 @@ std::error_code ServerConn::read_more(std::string& into) {
             into.resize(old);
             return net::last_error();
         }
+        if (on_loop_thread()) {
+            // About to block: what the handler sent so far reaches the client first (it may be
+            // what the client waits for before sending more).
+            take_loop_sends();
+            if (auto sent = flush_blocking(); !sent) {
+                into.resize(old);
+                return sent.error();
+            }
+        }
         if (std::error_code ec = wait_for(fd_, POLLIN, timeout)) {
             into.resize(old);
             return ec;
@@ -270,11 +279,26 @@ std::error_code ServerConn::read_more(std::string& into) {
     }
 }
 
+// Before the socket is written or waited on other than through the loop: the bytes the loop
+// still holds for it go first.
+void ServerConn::take_loop_sends() {
+    std::string held;
+    ctx_->loop.take_unsent(fd_, held);
+    if (held.empty()) return;
+    held.append(pending_.view());
+    pending_.assign(held);
+}
+
 net::Result<void> ServerConn::send_blocking(Serializer& out) {
-    const Server& cfg = ctx_->core.config();
-    const auto timeout = cfg.write_timeout.count() > 0 ? cfg.write_timeout : cfg.idle_timeout;
+    if (on_loop_thread()) take_loop_sends();
     pending_.append(out.data());
     out.clear();
+    return flush_blocking();
+}
+
+net::Result<void> ServerConn::flush_blocking() {
+    const Server& cfg = ctx_->core.config();
+    const auto timeout = cfg.write_timeout.count() > 0 ? cfg.write_timeout : cfg.idle_timeout;
     while (!pending_.empty()) {
         const ssize_t n = ::send(fd_, pending_.data(), pending_.size(), MSG_NOSIGNAL);
         if (n >= 0) {

@@ -69,6 +69,19 @@ long Poller::receive(int fd, void* data, std::size_t size) noexcept {
     return ::recv(fd, data, size, 0);
 }
 
+long Poller::send(int fd, std::span<const iovec> buffers) noexcept {
+    if (buffers.size() == 1)
+        return ::send(fd, buffers[0].iov_base, buffers[0].iov_len, MSG_NOSIGNAL);
+    msghdr msg{};
+    msg.msg_iov = const_cast<iovec*>(buffers.data());
+    msg.msg_iovlen = buffers.size();
+    return ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
+int Poller::shutdown_write(int fd) noexcept {
+    return ::shutdown(fd, SHUT_WR);
+}
+
 std::unique_ptr<Poller> make_poller(LoopBackend requested) {
     if (requested == LoopBackend::environment) requested = from_environment();
     if (requested == LoopBackend::epoll) return std::make_unique<EpollPoller>();

@@ -10,8 +10,12 @@
 // between runs, in ~EventLoop).
 #pragma once
 
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -54,6 +58,17 @@ class Poller {
     virtual void receive_ahead(int) {}
     virtual long receive(int fd, void* data, std::size_t size) noexcept;
     virtual std::size_t received(int) const noexcept { return 0; }
+
+    // send(2) (sendmsg) for a registered socket whose owner sends only through the loop: the
+    // kernel may send the bytes at the end of the pass (io_uring, one submission for all the
+    // sockets that sent). unsent: bytes the kernel refused that the loop still holds (the
+    // socket is not reported writable until they are gone). take_unsent: those bytes, and any
+    // not sent yet, move to `into`; the loop holds none from then on (before the socket is
+    // written by other code). shutdown_write: shutdown(SHUT_WR) once the loop holds no bytes.
+    virtual long send(int fd, std::span<const iovec> buffers) noexcept;
+    virtual std::size_t unsent(int) const noexcept { return 0; }
+    virtual void take_unsent(int, std::string&) {}
+    virtual int shutdown_write(int fd) noexcept;
 
     // run() starts and ends on the calling thread.
     virtual std::error_code attach() { return {}; }

@@ -22,12 +22,15 @@ std::atomic<bool> refuse_accept{false};
 std::atomic<unsigned> buffers_for_tests{0};
 
 // A request's user_data: the fd in the low half, its generation in the next 30 bits, the top
-// bit set for a multishot accept (whose completions carry fds, which must not be lost) and the
-// next one for a multishot receive (whose completions carry bytes). All bits set marks the
-// requests whose completions mean nothing to us (cancellations).
+// bit set for a multishot accept (whose completions carry fds, which must not be lost), the
+// next one for a multishot receive (whose completions carry bytes) and the one after for a send.
+// All bits set marks the requests whose completions mean nothing to us (cancellations).
 constexpr std::uint64_t ignored = ~std::uint64_t{0};
 constexpr std::uint64_t accept_bit = std::uint64_t{1} << 63;
 constexpr std::uint64_t recv_bit = std::uint64_t{1} << 62;
+// A send names its segment of the pass (net/detail/uring_sends.hpp) in bits 32-60
+// (uring_poller_send.cpp).
+constexpr std::uint64_t send_bit = std::uint64_t{1} << 61;
 constexpr std::uint32_t gen_mask = 0x3fffffff;
 
 std::uint64_t user_data(int fd, std::uint32_t gen, bool accept = false) noexcept {
@@ -51,13 +54,19 @@ bool receive_by_poll() noexcept {
     return v != nullptr && std::strcmp(v, "poll") == 0;
 }
 
+// WIRE_URING_SEND=syscall: every send is a send(2) of its own, as before sending ahead.
+bool send_by_syscall() noexcept {
+    const char* v = std::getenv("WIRE_URING_SEND");
+    return v != nullptr && std::strcmp(v, "syscall") == 0;
+}
+
 bool accept_by_poll() noexcept {
     if (refuse_accept.load(std::memory_order_relaxed)) return true;
     const char* v = std::getenv("WIRE_URING_ACCEPT");
     return v != nullptr && std::strcmp(v, "poll") == 0;
 }
 
-// The interest as poll bits, all below 16 bits (EPOLLEXCLUSIVE is added by poll_mask).
+// The interest as poll bits, all below 16 bits (EPOLLEXCLUSIVE is added by owner_mask).
 std::uint16_t poll_events(Interest interest, bool exclusive) noexcept {
     if (exclusive) return has(interest, Interest::readable) ? POLLIN : 0;
     unsigned bits = 0;
@@ -98,11 +107,14 @@ std::unique_ptr<UringPoller> UringPoller::create(std::error_code& ec) {
     std::unique_ptr<UringPoller> poller(new UringPoller(std::move(ring)));
     poller->multishot_accept_ = !accept_by_poll();
     poller->receive_refused_ = receive_by_poll();
+    // Why DEFER_TASKRUN: it stands for a kernel that posts a short send's count (6.0).
+    poller->send_refused_ = send_by_syscall() || !poller->ring_->defer_taskrun();
     return poller;
 }
 
 // Completions already posted may carry accepted fds: they are closed with the rest.
 UringPoller::~UringPoller() {
+    settle_all();  // sends made after the last run(), to sockets still registered
     if (!ring_) return;
     ring_->drain([](const io_uring_cqe& cqe) {
         if (cqe.user_data != ignored && (cqe.user_data & accept_bit) != 0 && cqe.res >= 0)
@@ -112,7 +124,7 @@ UringPoller::~UringPoller() {
     ring_.reset();
 }
 
-std::uint32_t UringPoller::poll_mask(const FdState& s) noexcept {
+std::uint32_t UringPoller::owner_mask(const FdState& s) noexcept {
     if (wants_recv(s)) return s.events & POLLOUT;
     // An exclusive fd is a listening socket shared by several loops: a new connection wakes
     // one of the loops waiting on it, as EPOLLEXCLUSIVE does for epoll.
@@ -134,6 +146,12 @@ std::error_code UringPoller::add(int fd, Interest interest, bool exclusive) {
     FdState& s = fds_[index];
     // Why: one registration per fd, as epoll_ctl's EEXIST says.
     if (s.registered) return std::make_error_code(std::errc::file_exists);
+    // A socket closed without leaving the loop (which its owner must not do) left its bytes.
+    if (s.queued_send) sends_.take_queued(fd, [](const std::uint8_t*, std::size_t) {});
+    if (s.unsent || s.send_failed) sends_.forget(fd);
+    s.queued_send = false;
+    s.unsent = false;
+    s.send_failed = false;
     s.registered = true;
     s.exclusive = exclusive;
     s.in_flight = false;
@@ -312,6 +330,12 @@ std::error_code UringPoller::remove(int fd, Interest, bool) {
     FdState* s = state(fd);
     if (s == nullptr || !s->registered)
         return std::make_error_code(std::errc::no_such_file_or_directory);
+    // Its bytes of this pass go now, before the fd closes (and its number is reused); what the
+    // kernel refuses is dropped with the socket, as close(2) would drop it.
+    settle(fd, *s);
+    if (s->unsent || s->send_failed) sends_.forget(fd);
+    s->unsent = false;
+    s->send_failed = false;
     s->registered = false;
     if (s->accepts) accepts_.forget(fd);  // connections it had not taken are closed
     s->accepts = false;
@@ -380,8 +404,10 @@ std::error_code UringPoller::attach() {
     return {};
 }
 
-// Cancellations reach the kernel before run() returns: the sockets they hold close now.
+// Cancellations reach the kernel before run() returns: the sockets they hold close now. The
+// last pass's sends go with send(2): after run() the owners may close their sockets.
 void UringPoller::detach() noexcept {
+    settle_all();
     if (ring_ && !cancel_.empty() && !flush()) (void)ring_->submit();
     running_ = false;
 }
@@ -410,6 +436,22 @@ std::error_code UringPoller::flush() {
         sqe->user_data = ignored;
     }
     cancel_.clear();
+    // Sends before the polls: a poll for writability armed in the same submission then sees
+    // the socket's buffer with the pass's bytes in it.
+    sends_.gather();
+    const auto segments = sends_.segments();
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const UringSends::Segment seg = segments[i];
+        FdState* s = state(seg.fd);
+        if (seg.length == 0 || s == nullptr || !s->registered || !s->queued_send) continue;
+        s->queued_send = false;
+        io_uring_sqe* sqe = next_sqe();
+        if (sqe == nullptr) {  // the kernel takes no more requests now: send(2) instead
+            send_or_hold(seg.fd, *s, sends_.data(seg), seg.length);
+            continue;
+        }
+        prep_send(*sqe, i);
+    }
     for (const int fd : arm_) {
         FdState& s = fds_[static_cast<std::size_t>(fd)];
         s.queued = false;
@@ -465,6 +507,7 @@ void UringPoller::complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out)
     if (cqe.user_data == ignored) return;
     if ((cqe.user_data & accept_bit) != 0) return complete_accept(cqe);
     if ((cqe.user_data & recv_bit) != 0) return complete_recv(cqe);
+    if ((cqe.user_data & send_bit) != 0) return complete_send(cqe, out);
     const int fd = fd_of(cqe.user_data);
     FdState* s = state(fd);
     if (s == nullptr || !s->in_flight || s->accepting ||
@@ -477,7 +520,16 @@ void UringPoller::complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out)
         out.push_back({fd, POLLERR});
         return;
     }
-    const std::uint32_t events = static_cast<std::uint32_t>(cqe.res) & reportable(poll_mask(*s));
+    std::uint32_t events = static_cast<std::uint32_t>(cqe.res);
+    const bool ours = s->unsent && (events & (POLLOUT | POLLERR | POLLHUP)) != 0;
+    if (ours) drain_unsent(fd, *s);
+    events &= reportable(owner_mask(*s));
+    // Writability is the owner's only once the loop holds none of its bytes.
+    if (s->unsent) events &= ~std::uint32_t{POLLOUT};
+    if (events == 0 && ours) {
+        if (wants_poll(*s)) queue_arm(fd, *s);
+        return;
+    }
     if (events == 0) {
         // Only a peer's FIN, which the interest does not ask for (see the header).
         const auto delay = (s->events & POLLOUT) != 0 ? retry_write : retry_idle;
@@ -630,6 +682,7 @@ std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
     }
     if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;
     ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, out); });
+    if (auto ec = submit_all(out)) return ec;
     // Held bytes first, as an epoll wait would often list them: a handler that reads and
     // answers then finds its peers' queues still waiting for writability, and its answers join
     // them in the same write (a fan-out's batching), rather than each going out on its own.

@@ -61,6 +61,21 @@
 // once a read returns less than a buffer's worth.
 // WIRE_URING_RECV=poll (read when the loop is made) keeps polls and recv(2) for them too.
 //
+// Sends (EventLoop::send): a handler's send is copied into the loop's arena
+// (net/detail/uring_sends.hpp) and at the next wait each socket that sent gets one IORING_OP_SEND
+// of all its bytes of the pass, in the same io_uring_enter as the wait: no sendto(2) per
+// response. Each is MSG_DONTWAIT, so the kernel tries it once, at submission, like a
+// non-blocking send(2): in order, before the wait, while the arena is unchanged. MSG_WAITALL
+// with IOSQE_CQE_SKIP_SUCCESS: a send that took everything posts no completion (and so does
+// not end the wait early); one that took less posts how much it took, or the error. What the
+// kernel refused stays with the loop (unsent), a poll for writability brings it out with
+// send(2), and the owner hears of writability only once it has gone. Sends of one socket never
+// overtake each other, and the owner's own calls come after what the loop holds: remove() and
+// take_unsent() send the socket's bytes of the pass at once (send(2)) before the fd closes or
+// other code writes it, and shutdown_write() waits for them. The kernel must post a short
+// send's count (Linux 6.0): sends ahead need DEFER_TASKRUN (6.1), like receives, and
+// WIRE_URING_SEND=syscall (read when the loop is made) keeps send(2) for every send.
+//
 // io_uring reports a peer's FIN (POLLRDHUP) to every poll of the socket, whatever it asked for.
 // epoll reports it only to readable interest: a loop that waits only for writability on a
 // half-closed socket would otherwise be told of the FIN again and again. Such a completion is
@@ -79,6 +94,7 @@
 #include "net/detail/uring_accepts.hpp"
 #include "net/detail/uring_buffers.hpp"
 #include "net/detail/uring_ring.hpp"
+#include "net/detail/uring_sends.hpp"
 
 namespace wire::net::detail {
 
@@ -118,6 +134,10 @@ class UringPoller final : public Poller {
     void receive_ahead(int fd) override;
     long receive(int fd, void* data, std::size_t size) noexcept override;
     std::size_t received(int fd) const noexcept override;
+    long send(int fd, std::span<const iovec> buffers) noexcept override;
+    std::size_t unsent(int fd) const noexcept override;
+    void take_unsent(int fd, std::string& into) override;
+    int shutdown_write(int fd) noexcept override;
     ~UringPoller() override;
 
   private:
@@ -130,17 +150,20 @@ class UringPoller final : public Poller {
         std::uint8_t recv_gen = 0;   // of the receive in flight
         std::uint8_t end_errno = 0;  // with `ended`: 0 end of stream, or the error
         bool registered : 1 = false;
-        bool exclusive : 1 = false;  // added with add_exclusive
-        bool in_flight : 1 = false;  // a poll (or accept) request is in the kernel
-        bool queued : 1 = false;     // in arm_ (re-armed at the next wait)
-        bool accepts : 1 = false;    // a listening socket that accepts ahead
-        bool accepting : 1 = false;  // the request in flight is a multishot accept
-        bool receives : 1 = false;   // its owner reads through receive() (receive_ahead)
-        bool receiving : 1 = false;  // a multishot receive is in the kernel
-        bool starved : 1 = false;    // the kernel ended its receive for want of buffers
-        bool ended : 1 = false;      // the receive saw the end of the stream or an error
-        bool listed : 1 = false;     // in held_
-        bool bulk : 1 = false;       // its arrivals fill whole buffers: recv(2) straight in
+        bool exclusive : 1 = false;    // added with add_exclusive
+        bool in_flight : 1 = false;    // a poll (or accept) request is in the kernel
+        bool queued : 1 = false;       // in arm_ (re-armed at the next wait)
+        bool accepts : 1 = false;      // a listening socket that accepts ahead
+        bool accepting : 1 = false;    // the request in flight is a multishot accept
+        bool receives : 1 = false;     // its owner reads through receive() (receive_ahead)
+        bool receiving : 1 = false;    // a multishot receive is in the kernel
+        bool starved : 1 = false;      // the kernel ended its receive for want of buffers
+        bool ended : 1 = false;        // the receive saw the end of the stream or an error
+        bool listed : 1 = false;       // in held_
+        bool bulk : 1 = false;         // its arrivals fill whole buffers: recv(2) straight in
+        bool queued_send : 1 = false;  // has bytes in this pass's sends (sends_)
+        bool unsent : 1 = false;       // the kernel refused bytes the loop holds (sends_)
+        bool send_failed : 1 = false;  // a send failed; the error is in sends_
     };
     static_assert(sizeof(FdState) == 12);
     struct Retry {
@@ -158,7 +181,12 @@ class UringPoller final : public Poller {
         return s.registered && s.receives && !s.starved && !s.ended && !s.bulk &&
                (s.events & POLLIN) != 0;
     }
-    static std::uint32_t poll_mask(const FdState& s) noexcept;
+    // What the kernel's poll asks for: the owner's interest, and writability while unsent
+    // bytes wait (the owner hears of that only through its own interest).
+    static std::uint32_t poll_mask(const FdState& s) noexcept {
+        return owner_mask(s) | (s.unsent ? POLLOUT : 0u);
+    }
+    static std::uint32_t owner_mask(const FdState& s) noexcept;
     static bool wants_poll(const FdState& s) noexcept {
         if (!s.registered) return false;
         if (wants_recv(s)) return poll_mask(s) != 0;
@@ -185,6 +213,21 @@ class UringPoller final : public Poller {
     void list_held(int fd, FdState& s);
     static int cap_timeout(int timeout_ms, Clock::duration left) noexcept;
     void prep_recv(io_uring_sqe& sqe, int fd, FdState& s) noexcept;
+    void prep_send(io_uring_sqe& sqe, std::size_t index) noexcept;
+    void complete_send(const io_uring_cqe& cqe, std::vector<PollEvent>& out);
+    // send(2) of `size` bytes after those the loop already holds for the fd; what the kernel
+    // refuses is held (unsent) until the socket is writable.
+    void send_or_hold(int fd, FdState& s, const std::uint8_t* data, std::size_t size);
+    void hold_unsent(int fd, FdState& s, const std::uint8_t* data, std::size_t size);
+    void fail_send(int fd, FdState& s, int error);
+    // The fd's bytes of this pass, sent now with send(2) (before the fd closes, or other code
+    // writes it).
+    void settle(int fd, FdState& s);
+    void settle_all();
+    // The held bytes, sent with send(2) now that the socket is writable (and the shutdown due
+    // after them).
+    void drain_unsent(int fd, FdState& s);
+    std::error_code submit_all(std::vector<PollEvent>& out);
     void hold(int fd, FdState& s, std::uint16_t id);
     void release(FdState& s) noexcept;
     void report_held(std::vector<PollEvent>& out);
@@ -207,11 +250,14 @@ class UringPoller final : public Poller {
     UringAccepts accepts_;
     std::unique_ptr<UringBuffers> buffers_;  // made by the first receive_ahead
     std::vector<int> held_;                  // fds with bytes (or an end) received ahead
-    unsigned receives_ = 0;                  // receive completions this pass (refill's hint)
+    UringSends sends_;
+    unsigned receives_ = 0;  // receive completions this pass (refill's hint)
     Clock::time_point last_trim_{};
     bool receive_refused_ = false;  // no DEFER_TASKRUN, or the kernel refused buffer rings or
                                     // multishot receives: recv(2) as on epoll
     bool multishot_accept_ = true;  // off: WIRE_URING_ACCEPT=poll, or the kernel refused it
+    bool send_refused_ = false;     // no DEFER_TASKRUN, WIRE_URING_SEND=syscall, or the kernel
+                                    // refused a send: send(2) for every send
 };
 
 // For tests: make every io_uring set-up from now on fail with `err` (0: no longer).

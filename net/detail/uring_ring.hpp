@@ -52,6 +52,11 @@ class UringRing {
     std::error_code submit_and_wait(int timeout_ms);
 
     bool has_completions() const noexcept;
+    // SQEs queued and not yet taken by the kernel (an io_uring_enter that took only some: the
+    // completion ring was full).
+    unsigned unsubmitted() const noexcept {
+        return sq_tail_ - __atomic_load_n(sq_head_, __ATOMIC_ACQUIRE);
+    }
     // Calls f(cqe) for each completion available, then frees their slots.
     template <class F>
     void drain(F&& f) {

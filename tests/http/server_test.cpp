@@ -78,6 +78,31 @@ TEST_CASE("100 pipelined requests in one write are answered in order") {
     }
 }
 
+TEST_CASE("a client that reads late gets every pipelined response in order, then the close") {
+    // 150 responses of 12,000 bytes: far more than the socket buffers hold, so the server meets
+    // a full socket in the middle of a batch and waits for writability, then closes after the
+    // last one (which said "Connection: close").
+    TestServer s(handler_func([](ResponseWriter& w, Request& r) {
+        const auto i = static_cast<std::size_t>(std::stoi(std::string(r.path.substr(1))));
+        (void)w.write(std::string(12000, static_cast<char>('a' + i % 26)));
+    }));
+    Client c(s);
+    constexpr int count = 150;
+    std::string batch;
+    for (int i = 0; i < count; ++i)
+        batch += get("/" + std::to_string(i), i == count - 1 ? "Connection: close\r\n" : "");
+    c.send(batch);
+    std::this_thread::sleep_for(200ms);
+    for (int i = 0; i < count; ++i) {
+        const Response r = c.read();
+        REQUIRE(r.status == 200);
+        REQUIRE(r.body.size() == 12000);
+        CHECK(r.body.front() == static_cast<char>('a' + i % 26));
+        CHECK(r.body.back() == static_cast<char>('a' + i % 26));
+    }
+    CHECK(c.closed_within(2s));
+}
+
 TEST_CASE("pipelined requests split at every byte still come back in order") {
     TestServer s(handler_func([](ResponseWriter& w, Request& r) { (void)w.write(r.path); }));
     const std::string batch = get("/a") + get("/bb") + get("/ccc");

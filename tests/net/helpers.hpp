@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <thread>
 #include <utility>
 
@@ -51,6 +53,20 @@ inline void run_for(EventLoop& loop, std::chrono::milliseconds d) {
     Timer stop([](Timer&, void* lp) { static_cast<EventLoop*>(lp)->stop(); }, &loop);
     loop.arm_after(stop, d);
     REQUIRE_FALSE(loop.run());
+}
+
+// Runs `loop` until `done()` or `limit` passes.
+template <class F>
+void run_until(EventLoop& loop, F done,
+               std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < until)
+        run_for(loop, std::chrono::milliseconds(5));
+}
+
+// A byte of a stream that says where it is, so that a lost, doubled or reordered piece shows.
+inline std::uint8_t pattern(std::size_t i) noexcept {
+    return static_cast<std::uint8_t>((i * 7 + i / 251) & 0xff);
 }
 
 // Open descriptors of this process, counted in /proc/self/fd (minus the one opendir holds).

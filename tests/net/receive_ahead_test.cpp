@@ -27,16 +27,13 @@
 
 using namespace wire::net;
 using wire::net::test::Pair;
+using wire::net::test::pattern;
 using wire::net::test::run_for;
+using wire::net::test::run_until;
 using wire::net::test::uring_available;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A byte of a stream that says where it is, so that a lost, doubled or reordered piece shows.
-std::uint8_t pattern(std::size_t i) noexcept {
-    return static_cast<std::uint8_t>((i * 7 + i / 251) & 0xff);
-}
 
 // Reads with loop.receive, at most `chunk` bytes per readiness (level triggering must bring it
 // back), until the end of the stream; checks every byte against the pattern.
@@ -114,14 +111,6 @@ bool receive_ahead_available() {
     REQUIRE_FALSE(loop.remove(p.a.fd()));
     if (!ahead) MESSAGE("this kernel does not receive ahead: recv(2) on io_uring too");
     return ahead;
-}
-
-// Runs `loop` until `done()` or `limit` passes.
-template <class F>
-void run_until(EventLoop& loop, F done, std::chrono::milliseconds limit = 10s) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < until)
-        run_for(loop, 5ms);
 }
 
 }  // namespace

@@ -1,0 +1,346 @@
+// EventLoop::send and its companions: on io_uring a send is handed to the kernel at the end of
+// the pass, with every other socket's, in the loop's own io_uring_enter
+// (net/detail/uring_poller.hpp, "Sends"); on epoll it is send(2). Either way the peer gets each
+// socket's bytes whole and in order, writability is reported only once the loop holds none of
+// them, a shutdown comes after them, and closing, reusing or handing over a socket loses none
+// and mixes none.
+#include <doctest/doctest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/event_loop.hpp"
+#include "net/socket.hpp"
+#include "tests/net/helpers.hpp"
+
+using namespace wire::net;
+using wire::net::test::Pair;
+using wire::net::test::pattern;
+using wire::net::test::run_for;
+using wire::net::test::run_until;
+using wire::net::test::uring_available;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A handler that counts what the loop tells it.
+struct Watcher final : IoHandler {
+    EventLoop* loop = nullptr;
+    int fd = -1;
+    std::size_t readable = 0, writable = 0, errors = 0;
+    std::size_t writable_with_unsent = 0;  // told writable while the loop still held bytes
+    void on_readable() override { ++readable; }
+    void on_writable() override {
+        ++writable;
+        if (loop->unsent(fd) > 0) ++writable_with_unsent;
+    }
+    void on_error() override { ++errors; }
+};
+
+// Writes the pattern from `from` onwards through the loop, `piece` bytes a call, until the loop
+// refuses (EAGAIN) or `limit` bytes in all; returns the new position.
+std::size_t send_pattern(EventLoop& loop, int fd, std::size_t from, std::size_t piece,
+                         std::size_t limit) {
+    std::vector<std::uint8_t> out(piece);
+    while (from < limit) {
+        const std::size_t n = std::min(piece, limit - from);
+        for (std::size_t i = 0; i < n; ++i)
+            out[i] = pattern(from + i);
+        const long sent = loop.send(fd, out.data(), n);
+        if (sent < 0) {
+            REQUIRE(errno == EAGAIN);
+            break;
+        }
+        from += static_cast<std::size_t>(sent);
+        if (static_cast<std::size_t>(sent) < n) break;
+    }
+    return from;
+}
+
+// Reads everything `fd` has (non-blocking); checks it against the pattern from `at`.
+struct PatternReader {
+    int fd;
+    std::size_t total = 0;
+    std::size_t wrong = 0;
+    bool ended = false;
+    // Reads what is there now, at most `limit` bytes.
+    void drain(std::size_t limit = SIZE_MAX) {
+        std::vector<std::uint8_t> buf(64 * 1024);
+        while (limit > 0) {
+            const ssize_t n = ::recv(fd, buf.data(), std::min(buf.size(), limit), MSG_DONTWAIT);
+            if (n == 0) ended = true;
+            if (n <= 0) return;
+            for (ssize_t i = 0; i < n; ++i)
+                if (buf[static_cast<std::size_t>(i)] !=
+                    pattern(total + static_cast<std::size_t>(i)))
+                    ++wrong;
+            total += static_cast<std::size_t>(n);
+            limit -= static_cast<std::size_t>(n);
+        }
+    }
+};
+
+// A loop on `backend` sending on `p.a` (watched by `w`, readable interest); the test reads
+// `p.b`.
+struct Sending {
+    EventLoop loop;
+    Pair p;
+    Watcher w;
+    explicit Sending(LoopBackend backend) : loop(backend) {
+        w.loop = &loop;
+        w.fd = p.a.fd();
+        REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &w));
+    }
+    ~Sending() { (void)loop.remove(p.a.fd()); }
+    int fd() const { return p.a.fd(); }
+    // Passes of `per_pass` bytes in sends of 1 KiB, the peer not reading, until the loop
+    // refuses one; returns the bytes taken. On io_uring the refusal comes at the end of a pass:
+    // the loop then holds what the kernel did not take.
+    std::size_t fill(std::size_t per_pass) {
+        std::size_t sent = 0;
+        for (int pass = 0; pass < 1000; ++pass) {
+            const std::size_t before = sent;
+            sent = send_pattern(loop, fd(), sent, 1024, sent + per_pass);
+            run_for(loop, 1ms);
+            if (sent < before + per_pass) return sent;
+        }
+        FAIL("the loop never refused");
+        return sent;
+    }
+};
+
+// Whether sends on this kernel's io_uring loops wait for the end of the pass (6.1 or newer).
+bool send_ahead_available() {
+    if (!uring_available()) return false;
+    Sending t(LoopBackend::uring);
+    REQUIRE(t.loop.send(t.fd(), "x", 1) == 1);
+    char c = 0;
+    const bool ahead = ::recv(t.p.b.fd(), &c, 1, MSG_DONTWAIT) < 0;
+    run_for(t.loop, 2ms);
+    CHECK(::recv(t.p.b.fd(), &c, 1, MSG_DONTWAIT) == (ahead ? 1 : -1));
+    if (!ahead) MESSAGE("this kernel does not send ahead: send(2) on io_uring too");
+    return ahead;
+}
+
+constexpr LoopBackend backends[] = {LoopBackend::epoll, LoopBackend::uring};
+
+}  // namespace
+
+TEST_CASE("EventLoop send: a send waits for the end of the pass on io_uring, none on epoll") {
+    {
+        Sending t(LoopBackend::epoll);
+        REQUIRE(t.loop.send(t.fd(), "x", 1) == 1);
+        char c = 0;
+        CHECK(::recv(t.p.b.fd(), &c, 1, MSG_DONTWAIT) == 1);
+    }
+    if (uring_available()) (void)send_ahead_available();  // checks both halves on io_uring
+}
+
+TEST_CASE("EventLoop send: sockets that send in turn, small and large, each keep their order") {
+    for (const LoopBackend backend : backends) {
+        CAPTURE(to_string(backend));
+        EventLoop loop(backend);
+        constexpr int count = 3;
+        Pair pairs[count];
+        Watcher w[count];
+        std::size_t sent[count] = {};
+        for (int i = 0; i < count; ++i)
+            REQUIRE_FALSE(loop.add(pairs[i].a.fd(), Interest::readable, &w[i]));
+        // Each tick sends, socket by socket and back again, pieces of 5 bytes, 3 KiB and
+        // 20 KiB (past the size that goes to the kernel at once), so that one socket's bytes of
+        // a pass are split by others' and a large send follows small ones.
+        constexpr std::size_t pieces[] = {5, 3000, 5, 20000, 700};
+        constexpr std::size_t limit = 400 * 1000;
+        int ticks = 0;
+        std::function<void(Timer&)> on_tick = [&](Timer& t) {
+            ++ticks;
+            for (const std::size_t piece : pieces)
+                for (int i = 0; i < count; ++i)
+                    sent[i] = send_pattern(loop, pairs[i].a.fd(), sent[i], piece,
+                                           std::min(limit, sent[i] + piece));
+            for (int i = count - 1; i >= 0; --i)
+                sent[i] =
+                    send_pattern(loop, pairs[i].a.fd(), sent[i], 11, std::min(limit, sent[i] + 11));
+            loop.arm_after(t, 1ms);
+        };
+        Timer tick(
+            [](Timer& t, void* self) { (*static_cast<std::function<void(Timer&)>*>(self))(t); },
+            &on_tick);
+        loop.arm_after(tick, 1ms);
+        std::vector<PatternReader> readers;
+        for (int i = 0; i < count; ++i)
+            readers.push_back({pairs[i].b.fd()});
+        run_until(loop, [&] {
+            bool all = true;
+            for (int i = 0; i < count; ++i) {
+                readers[static_cast<std::size_t>(i)].drain();
+                all = all && readers[static_cast<std::size_t>(i)].total == limit;
+            }
+            return all;
+        });
+        loop.cancel(tick);
+        CHECK(ticks > 1);
+        for (int i = 0; i < count; ++i) {
+            CAPTURE(i);
+            CHECK(sent[i] == limit);
+            CHECK(readers[static_cast<std::size_t>(i)].total == limit);
+            CHECK(readers[static_cast<std::size_t>(i)].wrong == 0);
+            REQUIRE_FALSE(loop.remove(pairs[i].a.fd()));
+        }
+    }
+}
+
+TEST_CASE("EventLoop send: bytes the kernel refuses wait in the loop; writable only after them") {
+    for (const LoopBackend backend : backends) {
+        CAPTURE(to_string(backend));
+        Sending t(backend);
+        // A small send buffer and passes of 64 KiB: on io_uring the loop then holds most of a
+        // pass's bytes, more than the socket takes at each writability.
+        const int small = 4096;
+        REQUIRE(::setsockopt(t.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
+        const std::size_t sent = t.fill(64 * 1024);
+        if (backend == LoopBackend::uring && send_ahead_available()) {
+            CHECK(t.loop.unsent(t.fd()) > 0);
+            errno = 0;
+            CHECK(t.loop.send(t.fd(), "y", 1) == -1);  // no room while the loop holds bytes
+            CHECK(errno == EAGAIN);
+        }
+        REQUIRE_FALSE(t.loop.modify(t.fd(), Interest::both));
+        run_for(t.loop, 5ms);
+        CHECK(t.w.writable == 0);
+        // The peer reads, a little at a time: the held bytes go out in steps, then the owner
+        // hears of writability.
+        PatternReader r{t.p.b.fd()};
+        run_until(t.loop, [&] {
+            r.drain(1024);
+            return t.w.writable > 0;
+        });
+        CHECK(t.w.writable > 0);
+        CHECK(t.w.writable_with_unsent == 0);
+        CHECK(t.loop.unsent(t.fd()) == 0);
+        run_until(t.loop, [&] {
+            r.drain();
+            return r.total == sent;
+        });
+        CHECK(r.total == sent);
+        CHECK(r.wrong == 0);
+    }
+}
+
+TEST_CASE("EventLoop shutdown_write: the end of the stream comes after every byte sent") {
+    for (const LoopBackend backend : backends) {
+        for (const bool refused : {false, true}) {
+            CAPTURE(to_string(backend));
+            CAPTURE(refused);
+            Sending t(backend);
+            // With `refused`, the loop may hold bytes the kernel refused.
+            std::size_t sent = refused ? t.fill(8 * 1024) : 0;
+            sent = send_pattern(t.loop, t.fd(), sent, 10, sent + 30);  // in the same pass
+            CHECK(t.loop.shutdown_write(t.fd()) == 0);
+            PatternReader r{t.p.b.fd()};
+            run_until(t.loop, [&] {
+                r.drain();
+                return r.ended;
+            });
+            CHECK(r.ended);
+            CHECK(r.total == sent);
+            CHECK(r.wrong == 0);
+        }
+    }
+}
+
+TEST_CASE(
+    "EventLoop send: bytes sent just before remove() and close() arrive; none reach the fd's "
+    "next socket") {
+    for (const LoopBackend backend : backends) {
+        CAPTURE(to_string(backend));
+        EventLoop loop(backend);
+        Pair first;
+        Watcher w;
+        REQUIRE_FALSE(loop.add(first.a.fd(), Interest::readable, &w));
+        const int number = first.a.fd();
+        // In one pass: send, remove, close, and a new socket that gets the same number.
+        REQUIRE(send_pattern(loop, number, 0, 100, 100) == 100);
+        REQUIRE_FALSE(loop.remove(number));
+        REQUIRE_FALSE(first.a.close());
+        Pair second;
+        REQUIRE(second.a.fd() == number);
+        REQUIRE_FALSE(loop.add(second.a.fd(), Interest::readable, &w));
+        run_for(loop, 5ms);
+        PatternReader r{first.b.fd()};
+        r.drain();
+        CHECK(r.total == 100);
+        CHECK(r.wrong == 0);
+        CHECK(r.ended);
+        char c = 0;
+        CHECK(::recv(second.b.fd(), &c, 1, MSG_DONTWAIT) == -1);
+        CHECK(errno == EAGAIN);
+        REQUIRE_FALSE(loop.remove(second.a.fd()));
+    }
+}
+
+TEST_CASE("EventLoop take_unsent: the loop's bytes go to the next writer, in order") {
+    for (const LoopBackend backend : backends) {
+        CAPTURE(to_string(backend));
+        Sending t(backend);
+        const std::size_t sent = t.fill(8 * 1024);
+        // Whatever the loop holds (refused bytes; none on epoll) moves to `held`.
+        std::string held;
+        t.loop.take_unsent(t.fd(), held);
+        CHECK(t.loop.unsent(t.fd()) == 0);
+        // The new writer: the taken bytes first, then its own, straight to the socket.
+        std::string out = held;
+        for (std::size_t i = 0; i < 5000; ++i)
+            out.push_back(static_cast<char>(pattern(sent + i)));
+        const std::size_t total = sent + 5000;
+        PatternReader r{t.p.b.fd()};
+        std::thread writer([&] {
+            std::size_t done = 0;
+            while (done < out.size()) {
+                const ssize_t n =
+                    ::send(t.fd(), out.data() + done, out.size() - done, MSG_NOSIGNAL);
+                if (n > 0) done += static_cast<std::size_t>(n);
+                if (n < 0) std::this_thread::sleep_for(100us);
+            }
+        });
+        const auto until = std::chrono::steady_clock::now() + 10s;
+        while (r.total < total && std::chrono::steady_clock::now() < until) {
+            r.drain();
+            std::this_thread::sleep_for(100us);
+        }
+        writer.join();
+        CHECK(r.total == total);
+        CHECK(r.wrong == 0);
+        // The loop holds nothing for the socket any more: it is writable again at once.
+        REQUIRE_FALSE(t.loop.modify(t.fd(), Interest::both));
+        run_for(t.loop, 5ms);
+        CHECK(t.w.writable > 0);
+        CHECK(t.w.writable_with_unsent == 0);
+    }
+}
+
+TEST_CASE("EventLoop send: a send error shows in a later send") {
+    for (const LoopBackend backend : backends) {
+        CAPTURE(to_string(backend));
+        Sending t(backend);
+        REQUIRE_FALSE(t.p.b.close());
+        // The first send may be taken (on io_uring it fails at the end of the pass); a later
+        // one reports the error.
+        int error = 0;
+        for (int pass = 0; pass < 10 && error == 0; ++pass) {
+            if (t.loop.send(t.fd(), "abc", 3) < 0) error = errno;
+            run_for(t.loop, 1ms);
+        }
+        CHECK((error == EPIPE || error == ECONNRESET));
+        CHECK(t.w.readable + t.w.errors > 0);  // the socket was reported too
+    }
+}
