@@ -27,6 +27,16 @@ long send_now(int fd, const void* data, std::size_t size) noexcept {
 long UringPoller::send(int fd, std::span<const iovec> buffers) noexcept {
     FdState* s = state(fd);
     if (send_refused_ || s == nullptr || !s->registered) return Poller::send(fd, buffers);
+    std::size_t size = 0;
+    for (const iovec& b : buffers)
+        size += b.iov_len;
+    if (s->queued_send && (size >= UringSends::direct_min || !sends_.has_room(size) ||
+                           sends_.queued_beyond(fd, UringSends::direct_min - size))) {
+        // The loop holds a socket's bytes of a pass up to about one large send: past that, they
+        // go now, and a refusal reaches the owner as with send(2), so that its own limits on
+        // what it queues hold.
+        settle(fd, *s);
+    }
     if (s->send_failed || s->unsent) {
         const UringSends::Unsent* u = sends_.find_unsent(fd);
         // The socket's send error; a shutdown due: like writing after shutdown(2); bytes held:
@@ -34,11 +44,8 @@ long UringPoller::send(int fd, std::span<const iovec> buffers) noexcept {
         errno = u == nullptr ? EAGAIN : u->error != 0 ? u->error : u->shutdown_due ? EPIPE : EAGAIN;
         return -1;
     }
-    std::size_t size = 0;
-    for (const iovec& b : buffers)
-        size += b.iov_len;
     // Large sends (and a full arena) go to the kernel at once; the copy would cost more than
-    // the call. After the socket's bytes of this pass, if it has some: they join them.
+    // the call.
     if (!s->queued_send && (size >= UringSends::direct_min || !sends_.has_room(size)))
         return Poller::send(fd, buffers);
     if (size == 0) return 0;

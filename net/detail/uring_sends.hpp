@@ -12,6 +12,9 @@
 //    while another sent in between is gathered before the submission: one send each, since
 //    two sends of one socket could complete short and then whole, out of order). The arena is
 //    emptied after each submission and keeps its capacity: no allocation per send once warm.
+//    Bounded: a pass queues at most `arena_max` bytes, and a socket's bytes in one run of sends
+//    at most about `direct_min` (past that the poller sends them at once), so what the kernel
+//    may refuse, and the loop then hold, stays within what the owner's own limits allow for.
 //  - unsent: what the kernel did not take (its send buffer was full), kept per socket until it
 //    is writable again, with the socket's send error or a shutdown due once the bytes are gone.
 //    Rare: a map, allocated only then.
@@ -55,6 +58,11 @@ class UringSends {
     // last one, otherwise a new segment (`queued_before`: the fd already has one this pass,
     // gathered by gather()).
     void queue(int fd, std::span<const iovec> buffers, bool queued_before);
+    // Whether `fd`'s bytes of this pass, in the arena's last segment, exceed `limit`. (Bytes
+    // split by other sockets' are not counted: the arena's own bound holds them.)
+    bool queued_beyond(int fd, std::size_t limit) const noexcept {
+        return !segments_.empty() && segments_.back().fd == fd && segments_.back().length > limit;
+    }
     // One segment per fd (the segments of an fd that sent more than once are joined).
     void gather();
     std::span<Segment> segments() noexcept { return segments_; }

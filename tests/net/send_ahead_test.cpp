@@ -344,3 +344,20 @@ TEST_CASE("EventLoop send: a send error shows in a later send") {
         CHECK(t.w.readable + t.w.errors > 0);  // the socket was reported too
     }
 }
+
+TEST_CASE("EventLoop send: a socket's bytes of a pass go at once past about one large send") {
+    for (const LoopBackend backend : backends) {
+        CAPTURE(to_string(backend));
+        Sending t(backend);
+        // 40 sends of 1 KiB in one pass: the loop holds no more than ~16 KiB of them before it
+        // hands them to the kernel, so that what it may have to keep stays small.
+        REQUIRE(send_pattern(t.loop, t.fd(), 0, 1024, 40 * 1024) == 40 * 1024);
+        PatternReader r{t.p.b.fd()};
+        r.drain();
+        CHECK(r.total >= 40 * 1024 - 16 * 1024);
+        run_for(t.loop, 2ms);
+        r.drain();
+        CHECK(r.total == 40 * 1024);
+        CHECK(r.wrong == 0);
+    }
+}
