@@ -649,6 +649,23 @@ int UringPoller::take_retries(int timeout_ms) {
     return cap_timeout(timeout_ms, next - now);
 }
 
+// About to sleep with more pages than a pass needs (receive buffers, the send arena): a burst
+// has passed, and they go back to the kernel. Too soon after the last trim (or with this pass's
+// sends still in the arena), the sleep ends when the next one may run. Returns the timeout.
+int UringPoller::trim(int timeout_ms) {
+    const bool buffers = buffers_ && buffers_->touched() > warm_buffers;
+    const bool arena = sends_.trimmable();
+    if (!buffers && !arena) return timeout_ms;
+    const auto now = Clock::now();
+    if (now - last_trim_ < trim_interval)
+        return cap_timeout(timeout_ms, last_trim_ + trim_interval - now);
+    if (buffers) buffers_->trim(warm_buffers);
+    if (arena && !sends_.empty()) return cap_timeout(timeout_ms, std::chrono::milliseconds(1));
+    if (arena) sends_.trim();
+    last_trim_ = now;
+    return timeout_ms;
+}
+
 std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
     out.clear();
     timeout_ms = take_retries(timeout_ms);
@@ -669,17 +686,7 @@ std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
         return false;  // only looking
     });
     if (ring_->has_completions() || waiting || held_readable()) timeout_ms = 0;
-    if (timeout_ms != 0 && buffers_ && buffers_->touched() > warm_buffers) {
-        // About to sleep with more buffer pages than a pass needs: a burst has passed. Too soon
-        // after the last trim, the sleep ends when the next one may run.
-        const auto now = Clock::now();
-        if (now - last_trim_ >= trim_interval) {
-            buffers_->trim(warm_buffers);
-            last_trim_ = now;
-        } else {
-            timeout_ms = cap_timeout(timeout_ms, last_trim_ + trim_interval - now);
-        }
-    }
+    if (timeout_ms != 0) timeout_ms = trim(timeout_ms);
     if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;
     ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, out); });
     if (auto ec = submit_all(out)) return ec;

@@ -114,7 +114,8 @@ class UringPoller final : public Poller {
     static constexpr unsigned receive_ring_slots = 1024;
     static constexpr std::size_t receive_buffer_size = 16 * 1024;
     // A loop about to sleep gives back the pages of its receive buffers but the warmest
-    // `warm_buffers`, at most once per `trim_interval` (net/detail/uring_buffers.hpp, trim).
+    // `warm_buffers`, and of its send arena but the first UringSends::warm_bytes, at most once
+    // per `trim_interval` (net/detail/uring_buffers.hpp and uring_sends.hpp, trim).
     static constexpr std::size_t warm_buffers = 16;
     static constexpr std::chrono::seconds trim_interval{1};
 
@@ -212,6 +213,7 @@ class UringPoller final : public Poller {
     void cancel_receive(int fd, FdState& s);
     void list_held(int fd, FdState& s);
     static int cap_timeout(int timeout_ms, Clock::duration left) noexcept;
+    int trim(int timeout_ms);
     void prep_recv(io_uring_sqe& sqe, int fd, FdState& s) noexcept;
     void prep_send(io_uring_sqe& sqe, std::size_t index) noexcept;
     void complete_send(const io_uring_cqe& cqe, std::vector<PollEvent>& out);

@@ -1,21 +1,40 @@
 #include "net/detail/uring_sends.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstring>
 
 namespace wire::net::detail {
 
-std::uint8_t* UringSends::extend(std::size_t size) {
-    if (size_ + size > capacity_) {
-        const std::size_t capacity = std::max({size_ + size, capacity_ * 2, std::size_t{4096}});
-        auto bytes = std::make_unique_for_overwrite<std::uint8_t[]>(capacity);
-        if (size_ > 0) std::memcpy(bytes.get(), bytes_.get(), size_);
-        bytes_ = std::move(bytes);
-        capacity_ = capacity;
-    }
-    std::uint8_t* at = bytes_.get() + size_;
+UringSends::~UringSends() {
+    if (bytes_ != nullptr) ::munmap(bytes_, mapping_size);
+}
+
+bool UringSends::map() noexcept {
+    void* p = ::mmap(nullptr, mapping_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return false;  // has_room() says no: sends go to the kernel at once
+    bytes_ = static_cast<std::uint8_t*>(p);
+    return true;
+}
+
+std::uint8_t* UringSends::extend(std::size_t size) noexcept {
+    std::uint8_t* at = bytes_ + size_;
     size_ += size;
+    high_ = std::max(high_, size_);
     return at;
+}
+
+// Only between passes (size_ == 0): pages of bytes still to be sent must not be dropped.
+void UringSends::trim() noexcept {
+    if (size_ != 0) return;
+    if (bytes_ != nullptr && high_ > warm_bytes) {
+        const std::size_t page = 4096;
+        const std::size_t keep = (warm_bytes + page - 1) / page * page;
+        (void)::madvise(bytes_ + keep, high_ - keep, MADV_DONTNEED);
+    }
+    high_ = size_;
 }
 
 void UringSends::queue(int fd, std::span<const iovec> buffers, bool queued_before) {
@@ -58,7 +77,7 @@ void UringSends::gather() {
             const std::size_t at = size_;
             std::uint8_t* out = extend(total);
             for (std::size_t k = i; k < j; ++k) {
-                std::memcpy(out, bytes_.get() + segments_[k].offset, segments_[k].length);
+                std::memcpy(out, bytes_ + segments_[k].offset, segments_[k].length);
                 out += segments_[k].length;
             }
             merged_.push_back({segments_[i].fd, static_cast<std::uint32_t>(at),

@@ -11,7 +11,10 @@
 //  - queued: sent in this pass, one contiguous segment per socket (a socket that sends twice
 //    while another sent in between is gathered before the submission: one send each, since
 //    two sends of one socket could complete short and then whole, out of order). The arena is
-//    emptied after each submission and keeps its capacity: no allocation per send once warm.
+//    one mapping of virtual memory, made at the first send and emptied after each submission:
+//    no allocation per send, and pages only where bytes were written. A loop about to sleep
+//    gives back all but the first `warm_bytes` of those pages (trim(), at most once a second),
+//    so that a burst of sends does not leave it larger for good.
 //    Bounded: a pass queues at most `arena_max` bytes, and a socket's bytes in one run of sends
 //    at most about `direct_min` (past that the poller sends them at once), so what the kernel
 //    may refuse, and the loop then hold, stays within what the owner's own limits allow for.
@@ -26,7 +29,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -40,6 +42,12 @@ class UringSends {
     static constexpr std::size_t direct_min = 16 * 1024;
     // A pass queues at most this many bytes; past that, sends go straight to the kernel.
     static constexpr std::size_t arena_max = 4 * 1024 * 1024;
+    static constexpr std::size_t warm_bytes = 4096;
+
+    UringSends() = default;
+    ~UringSends();
+    UringSends(const UringSends&) = delete;
+    UringSends& operator=(const UringSends&) = delete;
 
     struct Segment {
         int fd;
@@ -52,11 +60,14 @@ class UringSends {
         bool shutdown_due = false;  // shutdown(SHUT_WR) once `bytes` are gone
     };
 
-    // Room for `size` more bytes in this pass's arena.
-    bool has_room(std::size_t size) const noexcept { return size_ + size <= arena_max; }
+    // Room for `size` more bytes in this pass's arena (false, too, if it could not be mapped).
+    bool has_room(std::size_t size) noexcept {
+        return size_ + size <= arena_max && (bytes_ != nullptr || map());
+    }
     // Copies the buffers into the arena for `fd`: appended to its segment when that is the
     // last one, otherwise a new segment (`queued_before`: the fd already has one this pass,
     // gathered by gather()).
+    // Call only after has_room(size of `buffers`).
     void queue(int fd, std::span<const iovec> buffers, bool queued_before);
     // Whether `fd`'s bytes of this pass, in the arena's last segment, exceed `limit`. (Bytes
     // split by other sockets' are not counted: the arena's own bound holds them.)
@@ -66,14 +77,14 @@ class UringSends {
     // One segment per fd (the segments of an fd that sent more than once are joined).
     void gather();
     std::span<Segment> segments() noexcept { return segments_; }
-    const std::uint8_t* data(const Segment& s) const noexcept { return bytes_.get() + s.offset; }
+    const std::uint8_t* data(const Segment& s) const noexcept { return bytes_ + s.offset; }
     // The bytes `fd` queued in this pass (at most one segment after gather(); several before),
     // removed from the pass: `f(data, size)` is called for each in order.
     template <class F>
     void take_queued(int fd, F&& f) {
         for (Segment& s : segments_) {
             if (s.fd != fd || s.length == 0) continue;
-            f(bytes_.get() + s.offset, std::size_t{s.length});
+            f(bytes_ + s.offset, std::size_t{s.length});
             s.length = 0;
         }
     }
@@ -83,6 +94,10 @@ class UringSends {
         size_ = 0;
         gather_ = false;
     }
+    // Pages written since the last trim beyond `warm_bytes`; trim() gives them back (with the
+    // arena empty: after clear()).
+    bool trimmable() const noexcept { return high_ > warm_bytes; }
+    void trim() noexcept;
     bool empty() const noexcept { return segments_.empty(); }
 
     Unsent& unsent(int fd) { return unsent_[fd]; }
@@ -93,13 +108,15 @@ class UringSends {
     void forget(int fd) noexcept { unsent_.erase(fd); }
 
   private:
-    // `size` more bytes at the arena's end (not initialised; the arena grows by doubling and
-    // never shrinks, so a warm loop allocates nothing).
-    std::uint8_t* extend(std::size_t size);
+    // Twice arena_max: gather() copies at most a pass's bytes again behind them.
+    static constexpr std::size_t mapping_size = 2 * arena_max;
+    bool map() noexcept;
+    // `size` more bytes at the arena's end (not initialised).
+    std::uint8_t* extend(std::size_t size) noexcept;
 
-    std::unique_ptr<std::uint8_t[]> bytes_;
+    std::uint8_t* bytes_ = nullptr;  // mapping_size bytes of virtual memory
     std::size_t size_ = 0;
-    std::size_t capacity_ = 0;
+    std::size_t high_ = 0;  // the most bytes in use since the last trim
     std::vector<Segment> segments_;
     std::vector<Segment> merged_;  // gather()'s, kept for its capacity
     bool gather_ = false;          // some fd has more than one segment

@@ -1,11 +1,12 @@
-// EventLoop::send and its companions: on io_uring a send is handed to the kernel at the end of
-// the pass, with every other socket's, in the loop's own io_uring_enter
-// (net/detail/uring_poller.hpp, "Sends"); on epoll it is send(2). Either way the peer gets each
-// socket's bytes whole and in order, writability is reported only once the loop holds none of
-// them, a shutdown comes after them, and closing, reusing or handing over a socket loses none
-// and mixes none.
+// EventLoop::send and its companions (and UringSends, the arena behind them): on io_uring a send is
+// handed to the kernel at the end of the pass, with every other socket's, in the loop's own
+// io_uring_enter (net/detail/uring_poller.hpp, "Sends"); on epoll it is send(2). Either way the
+// peer gets each socket's bytes whole and in order, writability is reported only once the loop
+// holds none of them, a shutdown comes after them, and closing, reusing or handing over a socket
+// loses none and mixes none.
 #include <doctest/doctest.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/detail/uring_sends.hpp"
 #include "net/event_loop.hpp"
 #include "net/socket.hpp"
 #include "tests/net/helpers.hpp"
@@ -360,4 +362,63 @@ TEST_CASE("EventLoop send: a socket's bytes of a pass go at once past about one 
         CHECK(r.total == 40 * 1024);
         CHECK(r.wrong == 0);
     }
+}
+
+TEST_CASE("UringSends: a socket's pieces split by others' are joined, in order, for one send") {
+    detail::UringSends sends;
+    const std::string a1 = "first ", b1 = "other", a2 = "second";
+    const auto queue = [&](int fd, const std::string& bytes, bool before) {
+        REQUIRE(sends.has_room(bytes.size()));
+        const iovec piece{const_cast<char*>(bytes.data()), bytes.size()};
+        sends.queue(fd, {&piece, 1}, before);
+    };
+    queue(7, a1, false);
+    queue(9, b1, false);
+    queue(7, a2, true);
+    sends.gather();
+    std::string seven, nine;
+    int segments_of_seven = 0;
+    for (const auto& seg : sends.segments()) {
+        const std::string bytes(reinterpret_cast<const char*>(sends.data(seg)), seg.length);
+        if (seg.fd == 7) {
+            seven += bytes;
+            ++segments_of_seven;
+        } else {
+            nine += bytes;
+        }
+    }
+    CHECK(segments_of_seven == 1);
+    CHECK(seven == a1 + a2);
+    CHECK(nine == b1);
+    sends.clear();
+    CHECK(sends.empty());
+}
+
+TEST_CASE("UringSends: trim gives back the arena's pages beyond the warm ones, between passes") {
+    detail::UringSends sends;
+    const long page = ::sysconf(_SC_PAGESIZE);
+    const std::string piece(1000, 'x');
+    const iovec one{const_cast<char*>(piece.data()), piece.size()};
+    for (int i = 0; i < 200; ++i) {  // 200 KB in one pass
+        REQUIRE(sends.has_room(piece.size()));
+        sends.queue(i, {&one, 1}, false);
+    }
+    const std::uint8_t* base = sends.data(sends.segments()[0]);
+    const auto resident = [&](std::size_t offset) {
+        unsigned char v = 0;
+        offset -= offset % static_cast<std::size_t>(page);  // mincore takes whole pages
+        REQUIRE(::mincore(const_cast<std::uint8_t*>(base) + offset, static_cast<std::size_t>(page),
+                          &v) == 0);
+        return (v & 1) != 0;
+    };
+    CHECK(resident(150 * 1000));
+    sends.trim();  // bytes still queued: nothing is given back
+    CHECK(resident(150 * 1000));
+    sends.clear();
+    CHECK(sends.trimmable());
+    sends.trim();
+    CHECK_FALSE(sends.trimmable());
+    CHECK(resident(0));
+    CHECK_FALSE(resident(150 * 1000));
+    CHECK_FALSE(resident(detail::UringSends::warm_bytes + static_cast<std::size_t>(page)));
 }
