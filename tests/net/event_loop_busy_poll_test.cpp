@@ -5,6 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <thread>
 
 #include "net/event_loop.hpp"
@@ -144,12 +146,18 @@ TEST_CASE("adaptive: spins that find nothing shrink, then the loop rests; a ping
         loop.post([&] { loop.stop(); });
     });
     const auto before = thread_cpu();
+    const auto started = std::chrono::steady_clock::now();
     REQUIRE_FALSE(loop.run());
     spent = thread_cpu() - before;
+    const auto wall = std::chrono::steady_clock::now() - started;
     peer.join();
     CHECK(echo.echoed >= 1);
-    MESSAGE("loop CPU for 50 slow messages: ", spent.count() / 1000, " us");
-    CHECK(spent < 40ms);
+    MESSAGE("loop CPU for 50 slow messages: ", spent.count() / 1000, " us in ",
+            std::chrono::duration_cast<std::chrono::milliseconds>(wall).count(), " ms");
+    // A fixed budget spins two thirds of the run (2 ms of every 3). On a loaded machine the
+    // peer's messages come late and bunched, and the run takes longer: the bound is then a
+    // quarter of the run's time rather than 40 ms.
+    CHECK(spent < std::max<std::chrono::nanoseconds>(40ms, wall / 4));
 
     // A ping-pong after that: its spins find work again and keep the loop awake (answers keep
     // coming; the rests end).
