@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "net/error.hpp"
+#include "net/socket.hpp"
 #include "websocket/detail/loop_codecs.hpp"
 #include "websocket/detail/loop_state.hpp"
 #include "websocket/engine.hpp"
@@ -20,7 +22,7 @@ namespace {
 
 // After a send that returned -1: the kernel has no room now (the rest waits for writability).
 bool send_would_block() noexcept {
-    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+    return errno == EINTR || net::would_block(net::last_error());
 }
 
 }  // namespace

@@ -28,9 +28,6 @@ std::atomic<unsigned> buffers_for_tests{0};
 constexpr std::uint64_t ignored = ~std::uint64_t{0};
 constexpr std::uint64_t accept_bit = std::uint64_t{1} << 63;
 constexpr std::uint64_t recv_bit = std::uint64_t{1} << 62;
-// A send names its segment of the pass (net/detail/uring_sends.hpp) in bits 32-60
-// (uring_poller_send.cpp).
-constexpr std::uint64_t send_bit = std::uint64_t{1} << 61;
 constexpr std::uint32_t gen_mask = 0x3fffffff;
 
 std::uint64_t user_data(int fd, std::uint32_t gen, bool accept = false) noexcept {
@@ -147,11 +144,7 @@ std::error_code UringPoller::add(int fd, Interest interest, bool exclusive) {
     // Why: one registration per fd, as epoll_ctl's EEXIST says.
     if (s.registered) return std::make_error_code(std::errc::file_exists);
     // A socket closed without leaving the loop (which its owner must not do) left its bytes.
-    if (s.queued_send) sends_.take_queued(fd, [](const std::uint8_t*, std::size_t) {});
-    if (s.unsent || s.send_failed) sends_.forget(fd);
-    s.queued_send = false;
-    s.unsent = false;
-    s.send_failed = false;
+    forget_sends(fd, s);
     s.registered = true;
     s.exclusive = exclusive;
     s.in_flight = false;
@@ -333,9 +326,7 @@ std::error_code UringPoller::remove(int fd, Interest, bool) {
     // Its bytes of this pass go now, before the fd closes (and its number is reused); what the
     // kernel refuses is dropped with the socket, as close(2) would drop it.
     settle(fd, *s);
-    if (s->unsent || s->send_failed) sends_.forget(fd);
-    s->unsent = false;
-    s->send_failed = false;
+    forget_sends(fd, *s);
     s->registered = false;
     if (s->accepts) accepts_.forget(fd);  // connections it had not taken are closed
     s->accepts = false;

@@ -200,6 +200,10 @@ class UringPoller final : public Poller {
     void complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out);
     void complete_accept(const io_uring_cqe& cqe);
     void complete_recv(const io_uring_cqe& cqe);
+    // A send's user_data: this bit, its segment of the pass (net/detail/uring_sends.hpp) in
+    // bits 32-60, the fd in the low half (the other kinds: uring_poller.cpp, user_data).
+    static constexpr std::uint64_t send_bit = std::uint64_t{1} << 61;
+    static constexpr std::uint32_t segment_mask = 0x1fffffff;
     // Applies `mutate` to the fd's state, then brings the kernel's requests in line with it:
     // the one way interest, receiving, starving, ending and bulk change.
     template <class F>
@@ -225,6 +229,8 @@ class UringPoller final : public Poller {
     // The fd's bytes of this pass, sent now with send(2) (before the fd closes, or other code
     // writes it).
     void settle(int fd, FdState& s);
+    // Whatever the loop holds for the fd's sends is dropped (it is leaving, or was closed).
+    void forget_sends(int fd, FdState& s) noexcept;
     void settle_all();
     // The held bytes, sent with send(2) now that the socket is writable (and the shutdown due
     // after them).

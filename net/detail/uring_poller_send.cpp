@@ -11,15 +11,22 @@
 namespace wire::net::detail {
 namespace {
 
-constexpr std::uint64_t send_bit = std::uint64_t{1} << 61;
-constexpr std::uint32_t segment_mask = 0x1fffffff;
-
-long send_now(int fd, const void* data, std::size_t size) noexcept {
-    long n = 0;
-    do {
-        n = ::send(fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+// send(2) until the kernel refuses: returns the bytes taken; `error` is set (0 for EAGAIN) when
+// it stopped short.
+std::size_t send_what_fits(int fd, const std::uint8_t* data, std::size_t size,
+                           int& error) noexcept {
+    std::size_t done = 0;
+    error = 0;
+    while (done < size) {
+        const long n = ::send(fd, data + done, size - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0) {
+            done += static_cast<std::size_t>(n);
+        } else if (errno != EINTR) {
+            if (errno != EAGAIN) error = errno;
+            break;
+        }
+    }
+    return done;
 }
 
 }  // namespace
@@ -62,7 +69,7 @@ long UringPoller::send(int fd, std::span<const iovec> buffers) noexcept {
 std::size_t UringPoller::unsent(int fd) const noexcept {
     const auto index = static_cast<std::size_t>(fd);
     if (fd < 0 || index >= fds_.size() || !fds_[index].unsent) return 0;
-    const UringSends::Unsent* u = const_cast<UringSends&>(sends_).find_unsent(fd);
+    const UringSends::Unsent* u = sends_.find_unsent(fd);
     return u == nullptr ? 0 : u->bytes.size();
 }
 
@@ -133,19 +140,13 @@ void UringPoller::complete_send(const io_uring_cqe& cqe, std::vector<PollEvent>&
 
 void UringPoller::send_or_hold(int fd, FdState& s, const std::uint8_t* data, std::size_t size) {
     if (s.send_failed) return;
+    std::size_t done = 0;
     if (!s.unsent) {
-        while (size > 0) {
-            const long n = send_now(fd, data, size);
-            if (n < 0) {
-                if (errno == EAGAIN) break;
-                fail_send(fd, s, errno);
-                return;
-            }
-            data += n;
-            size -= static_cast<std::size_t>(n);
-        }
+        int error = 0;
+        done = send_what_fits(fd, data, size, error);
+        if (error != 0) return fail_send(fd, s, error);
     }
-    if (size > 0) hold_unsent(fd, s, data, size);
+    if (done < size) hold_unsent(fd, s, data + done, size - done);
 }
 
 void UringPoller::hold_unsent(int fd, FdState& s, const std::uint8_t* data, std::size_t size) {
@@ -169,6 +170,14 @@ void UringPoller::settle(int fd, FdState& s) {
         fd, [&](const std::uint8_t* data, std::size_t size) { send_or_hold(fd, s, data, size); });
 }
 
+void UringPoller::forget_sends(int fd, FdState& s) noexcept {
+    if (s.queued_send) sends_.take_queued(fd, [](const std::uint8_t*, std::size_t) {});
+    if (s.unsent || s.send_failed) sends_.forget(fd);
+    s.queued_send = false;
+    s.unsent = false;
+    s.send_failed = false;
+}
+
 void UringPoller::settle_all() {
     for (const UringSends::Segment& seg : sends_.segments()) {
         FdState* s = state(seg.fd);
@@ -180,16 +189,10 @@ void UringPoller::settle_all() {
 void UringPoller::drain_unsent(int fd, FdState& s) {
     UringSends::Unsent* u = sends_.find_unsent(fd);
     if (u == nullptr) return;
-    std::size_t done = 0;
-    while (done < u->bytes.size()) {
-        const long n = send_now(fd, u->bytes.data() + done, u->bytes.size() - done);
-        if (n < 0) {
-            if (errno != EAGAIN) fail_send(fd, s, errno);
-            break;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (s.send_failed) return;
+    int error = 0;
+    const std::size_t done = send_what_fits(
+        fd, reinterpret_cast<const std::uint8_t*>(u->bytes.data()), u->bytes.size(), error);
+    if (error != 0) return fail_send(fd, s, error);
     u->bytes.erase(0, done);
     if (!u->bytes.empty()) return;
     if (u->shutdown_due) (void)::shutdown(fd, SHUT_WR);

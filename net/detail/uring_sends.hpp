@@ -105,6 +105,10 @@ class UringSends {
         const auto it = unsent_.find(fd);
         return it == unsent_.end() ? nullptr : &it->second;
     }
+    const Unsent* find_unsent(int fd) const noexcept {
+        const auto it = unsent_.find(fd);
+        return it == unsent_.end() ? nullptr : &it->second;
+    }
     void forget(int fd) noexcept { unsent_.erase(fd); }
 
   private:
