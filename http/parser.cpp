@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "http/detail/chars.hpp"
 #include "http/detail/scan.hpp"
@@ -32,8 +33,10 @@ HeadParser::HeadParser(Kind kind, std::span<Field> fields, const ParseOptions& o
       kind_(kind) {}
 
 void HeadParser::reset() noexcept {
-    head_ = MessageHead{};
-    facts_ = detail::FramingFacts{};
+    // Built in place: assigning a temporary copies it through the stack, and a load that
+    // straddles its packed flags waits for the stores before it (a store-forwarding stall).
+    std::construct_at(&head_);
+    std::construct_at(&facts_);
     count_ = line_start_ = mark_ = name_end_ = pos_ = 0;
     state_ = State::start;
     to_head_ = false;
@@ -76,7 +79,7 @@ ParseResult HeadParser::parse(std::string_view buf) noexcept {
 
 ParseResult HeadParser::complete(std::size_t consumed) noexcept {
     head_.fields = HeaderView(storage_.first(count_));
-    const bool ok = kind_ == Kind::request ? facts_.finish_request(head_, options_.limits, consumed)
+    const bool ok = kind_ == Kind::request ? facts_.finish_request(head_, options_.limits, consumed, hosts_)
                                            : facts_.finish_response(head_, to_head_);
     if (!ok) {
         fail(facts_.error(), facts_.offset());

@@ -1,5 +1,7 @@
 #include "http/detail/framing.hpp"
 
+#include <cstring>
+
 #include "http/detail/chars.hpp"
 #include "http/detail/scan.hpp"
 
@@ -79,13 +81,14 @@ bool valid_host_shape(std::string_view host) noexcept {
         if (host[close + 1] != ':') return false;
         colon = close + 1;
     } else {
-        colon = host.find(':');
-        // Why: "[" and "]" only delimit an IP-literal; a reg-name holds neither.
-        const std::string_view name = host.substr(0, colon);
-        if (name.find('[') != std::string_view::npos || name.find(']') != std::string_view::npos) {
-            return false;
+        // One pass to the first ":" (this runs for every request). Why: "[" and "]" only
+        // delimit an IP-literal; a reg-name holds neither, and a port holds only digits.
+        for (colon = 0; colon < host.size(); ++colon) {
+            const char c = host[colon];
+            if (c == ':') break;
+            if (c == '[' || c == ']') return false;
         }
-        if (colon == std::string_view::npos) return true;
+        if (colon == host.size()) return true;
     }
     return valid_port(host.substr(colon + 1));
 }
@@ -139,6 +142,17 @@ Error check_target(MessageHead& head) noexcept {
             return Error::bad_percent_encoding;
     }
     return Error{};
+}
+
+bool HostMemo::valid(std::string_view host) noexcept {
+    if (known_ && host.size() == size_ && std::memcmp(host.data(), bytes_, size_) == 0) return true;
+    if (!valid_host(host)) return false;
+    known_ = host.size() <= capacity;
+    if (known_) {
+        std::memcpy(bytes_, host.data(), host.size());
+        size_ = static_cast<std::uint8_t>(host.size());
+    }
+    return true;
 }
 
 bool FramingFacts::note(std::string_view name, std::string_view value, std::size_t at) noexcept {
@@ -238,12 +252,12 @@ void FramingFacts::apply_connection(MessageHead& head) const noexcept {
 }
 
 // The request rules, in the order RFC 9112 states them.
-bool FramingFacts::finish_request(MessageHead& head, const Limits& limits,
-                                  std::size_t head_end) noexcept {
+bool FramingFacts::finish_request(MessageHead& head, const Limits& limits, std::size_t head_end,
+                                  HostMemo& hosts) noexcept {
     apply_connection(head);
     // 1. RFC 9112 §3.2: an HTTP/1.1 request without Host, or with an invalid one, is a 400.
     if (host_count_ == 0 && head.version_minor >= 1) return fail(Error::missing_host, head_end);
-    if (host_count_ == 1 && !valid_host(host_)) return fail(Error::bad_host, host_at_);
+    if (host_count_ == 1 && !hosts.valid(host_)) return fail(Error::bad_host, host_at_);
     // RFC 9110 §10.1.1: an expectation we cannot meet MAY get a 417 (Go sends one).
     if (expect_other_) return fail(Error::expectation_failed, head_end);
     // 2. RFC 9110 §10.1.1: a server MAY ignore Expect from HTTP/1.0 clients; we do.

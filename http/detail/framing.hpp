@@ -13,6 +13,21 @@
 
 namespace wire::http::detail {
 
+// The last Host value found valid, kept across the messages one parser reads: a connection
+// (and most servers) sees the same Host on request after request, and comparing it with the
+// last one costs a fraction of checking it again byte by byte.
+class HostMemo {
+  public:
+    // Whether `host` is a valid Host field value (RFC 9110 §7.2).
+    bool valid(std::string_view host) noexcept;
+
+  private:
+    static constexpr std::size_t capacity = 64;
+    char bytes_[capacity];
+    std::uint8_t size_ = 0;
+    bool known_ = false;
+};
+
 class FramingFacts {
   public:
     // Looks at one field line; `at` is the offset of its first byte. Returns false and sets
@@ -20,7 +35,8 @@ class FramingFacts {
     bool note(std::string_view name, std::string_view value, std::size_t at) noexcept;
 
     // Applies the rules to a complete request head; fills head's framing, keep_alive, host...
-    bool finish_request(MessageHead& head, const Limits& limits, std::size_t head_end) noexcept;
+    bool finish_request(MessageHead& head, const Limits& limits, std::size_t head_end,
+                        HostMemo& hosts) noexcept;
     // The same for a response; `to_head` is true when it answers a HEAD request.
     bool finish_response(MessageHead& head, bool to_head) noexcept;
 

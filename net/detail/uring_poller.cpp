@@ -641,8 +641,10 @@ int UringPoller::take_retries(int timeout_ms) {
 }
 
 // About to sleep with more pages than a pass needs (receive buffers, the send arena): a burst
-// has passed, and they go back to the kernel. Too soon after the last trim (or with this pass's
-// sends still in the arena), the sleep ends when the next one may run. Returns the timeout.
+// has passed, and they go back to the kernel, at most once per trim_interval (a busy loop
+// sleeps between many passes; trimming at each would hand back pages the next pass touches
+// again). Too soon after the last trim, or with this pass's sends still in the arena, the
+// sleep ends when the next one may run. Returns the timeout.
 int UringPoller::trim(int timeout_ms) {
     const bool buffers = buffers_ && buffers_->touched() > warm_buffers;
     const bool arena = sends_.trimmable();
@@ -650,10 +652,11 @@ int UringPoller::trim(int timeout_ms) {
     const auto now = Clock::now();
     if (now - last_trim_ < trim_interval)
         return cap_timeout(timeout_ms, last_trim_ + trim_interval - now);
-    if (buffers) buffers_->trim(warm_buffers);
-    if (arena && !sends_.empty()) return cap_timeout(timeout_ms, std::chrono::milliseconds(1));
-    if (arena) sends_.trim();
     last_trim_ = now;
+    if (buffers) buffers_->trim(warm_buffers);
+    if (!arena) return timeout_ms;
+    if (!sends_.empty()) return cap_timeout(timeout_ms, trim_interval);
+    sends_.trim();
     return timeout_ms;
 }
 

@@ -129,6 +129,37 @@ TEST_CASE("a Host of any length is refused for one bad byte wherever it is") {
     }
 }
 
+TEST_CASE("one parser reading request after request judges each Host afresh") {
+    // The parser remembers the last valid Host across reset(): a Host that differs from it in
+    // one byte, has the same length, or is too long to remember is still checked in full.
+    const std::string long_host(100, 'h');
+    struct Step {
+        std::string host;
+        bool ok;
+    };
+    const Step steps[] = {
+        {"example.com:8080", true},  {"example.com:8080", true},  {"example.com:80a0", false},
+        {"example.com:8080", true},  {"exa/ple.com:8080", false}, {"example.com:80800", false},
+        {long_host, true},           {long_host, true},           {long_host + "/", false},
+        {"example.com:8080", true},  {"[::1]:8080", true},        {"[::1]:8080x", false},
+        {"", true},
+    };
+    std::array<http::Field, 4> fields{};
+    http::HeadParser p(http::HeadParser::Kind::request, fields);
+    for (const Step& step : steps) {
+        CAPTURE(step.host);
+        p.reset();
+        const std::string in = "GET / HTTP/1.1\r\nHost: " + step.host + "\r\n\r\n";
+        const http::ParseResult r = p.parse(in);
+        if (step.ok) {
+            CHECK(r.done());
+            CHECK(p.head().host == step.host);
+        } else {
+            CHECK(r.error == http::Error::bad_host);
+        }
+    }
+}
+
 TEST_CASE("Host and an absolute-form authority: the port is digits up to 65535, at every split") {
     // RFC 9112 §3.2: an invalid Host is a 400; RFC 3986 §3.2.3: port = *DIGIT (empty: the
     // default port; leading zeros allowed); a TCP port is at most 65535 (RFC 9293 §3.1).
