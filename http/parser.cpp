@@ -79,8 +79,9 @@ ParseResult HeadParser::parse(std::string_view buf) noexcept {
 
 ParseResult HeadParser::complete(std::size_t consumed) noexcept {
     head_.fields = HeaderView(storage_.first(count_));
-    const bool ok = kind_ == Kind::request ? facts_.finish_request(head_, options_.limits, consumed, hosts_)
-                                           : facts_.finish_response(head_, to_head_);
+    const bool ok = kind_ == Kind::request
+                        ? facts_.finish_request(head_, options_.limits, consumed, hosts_)
+                        : facts_.finish_response(head_, to_head_);
     if (!ok) {
         fail(facts_.error(), facts_.offset());
         return {Outcome::error, 0, error_, error_at_};

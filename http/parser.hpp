@@ -99,7 +99,7 @@ class HeadParser {
     std::span<Field> storage_;
     MessageHead head_;
     detail::FramingFacts facts_;
-    detail::HostMemo hosts_;  // survives reset()
+    detail::HostMemo hosts_;      // survives reset()
     const char* base_ = nullptr;  // buf.data() of the current call
     std::size_t max_fields_;
     std::size_t count_ = 0;       // fields stored so far

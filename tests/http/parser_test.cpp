@@ -138,10 +138,18 @@ TEST_CASE("one parser reading request after request judges each Host afresh") {
         bool ok;
     };
     const Step steps[] = {
-        {"example.com:8080", true},  {"example.com:8080", true},  {"example.com:80a0", false},
-        {"example.com:8080", true},  {"exa/ple.com:8080", false}, {"example.com:80800", false},
-        {long_host, true},           {long_host, true},           {long_host + "/", false},
-        {"example.com:8080", true},  {"[::1]:8080", true},        {"[::1]:8080x", false},
+        {"example.com:8080", true},
+        {"example.com:8080", true},
+        {"example.com:80a0", false},
+        {"example.com:8080", true},
+        {"exa/ple.com:8080", false},
+        {"example.com:80800", false},
+        {long_host, true},
+        {long_host, true},
+        {long_host + "/", false},
+        {"example.com:8080", true},
+        {"[::1]:8080", true},
+        {"[::1]:8080x", false},
         {"", true},
     };
     std::array<http::Field, 4> fields{};
