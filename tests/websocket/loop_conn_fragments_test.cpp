@@ -249,6 +249,7 @@ TEST_CASE("LoopConn fragments: held messages count towards max_queued_bytes") {
 TEST_CASE("LoopConn fragments: a later fragment the queue limit refuses closes with 1013") {
     std::atomic<int> dropped_at{-1};
     std::atomic<bool> open_after{true};
+    std::atomic<bool> handled{false};
     Endpoint e;
     e.options.limits.max_queued_bytes = 256 * 1024;
     e.options.slow_consumer = SlowConsumerPolicy::drop_oldest;
@@ -262,10 +263,14 @@ TEST_CASE("LoopConn fragments: a later fragment the queue limit refuses closes w
             }
         }
         open_after = c.is_open();
+        handled = true;
     };
     auto server = serve(std::move(e));
     Client c = Client::connect(server->port());
     REQUIRE(c.send(Opcode::text, "go"));
+    // Why: a client reading while the handler sends can keep pace with it on a loaded machine
+    // (the server thread descheduled between sends), and then the queue never fills.
+    REQUIRE(wire::test::eventually([&] { return handled.load(); }));
     // Every frame that arrives is a fragment of the unfinished message, then the close.
     int fragments = 0;
     std::uint16_t code = 0;
