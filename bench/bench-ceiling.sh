@@ -14,7 +14,7 @@
 #      CONNS="1 100 1000" SIZES="16 4096 65536" (WebSocket echo)
 #      PARTS="http ws" (one of them to run only that)  GO=1 adds Go net/http to the HTTP runs
 #      NICE=-10 (root: outrank other load, as the kit allows)  PORT_BASE=8280  OUT=dir
-#      URING=1 (0: wire on epoll only; 1 adds wire on io_uring, WIRE_LOOP=uring)
+#      URING=1 (0: wire on epoll only, WIRE_LOOP=epoll; 1 adds wire on io_uring, WIRE_LOOP=uring)
 #      UWS=$WIRE_PEERS/uws/bin (uWebSockets, when built there: ../shared/bench/uws/README.md)
 #      FANOUT=1000 (WebSocket fan-out to that many, wire and the peers that broadcast; empty: none)
 #      BUSY_POLL=50 adds each wire server again with --busy-poll 50 (named *-bp), to see whether
@@ -55,7 +55,7 @@ mkdir -p "$OUT"
 echo "results and logs: $OUT (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 if [[ " $PARTS " == *" http "* ]]; then
-    servers=("$B/examples/hello_server --port \$PORT" "$PORT_BASE" wire
+    servers=("env WIRE_LOOP=epoll $B/examples/hello_server --port \$PORT" "$PORT_BASE" wire
         "$B/bench/ceiling_http_epoll --port \$PORT" "$((PORT_BASE + 1))" ceiling-epoll
         "$B/bench/ceiling_http_uring --port \$PORT" "$((PORT_BASE + 2))" ceiling-uring
         "$KIT/servers/nginx.sh" "$((PORT_BASE + 3))" nginx)
@@ -65,7 +65,7 @@ if [[ " $PARTS " == *" http "* ]]; then
         names+=(wire-uring)
     fi
     if [ -n "$BUSY_POLL" ]; then
-        servers+=("$B/examples/hello_server --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 7))" wire-bp)
+        servers+=("env WIRE_LOOP=epoll $B/examples/hello_server --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 7))" wire-bp)
         names+=(wire-bp)
         if [ "$URING" = 1 ]; then
             servers+=("env WIRE_LOOP=uring $B/examples/hello_server --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 8))" wire-uring-bp)
@@ -87,13 +87,13 @@ if [[ " $PARTS " == *" http "* ]]; then
 fi
 
 if [[ " $PARTS " == *" ws "* ]]; then
-    servers=("$B/examples/ws_event_echo_server --port \$PORT" "$((PORT_BASE + 10))" wire-event
+    servers=("env WIRE_LOOP=epoll $B/examples/ws_event_echo_server --port \$PORT" "$((PORT_BASE + 10))" wire-event
         "$B/bench/ceiling_ws_epoll --port \$PORT" "$((PORT_BASE + 11))" ceiling-epoll
         "$B/bench/ceiling_ws_uring --port \$PORT" "$((PORT_BASE + 12))" ceiling-uring
         "\$WIRE_PEERS/bin/gows -port \$PORT" "$((PORT_BASE + 13))" gorilla)
     names=(wire-event ceiling-epoll ceiling-uring)
     # The servers that also broadcast (the ceiling servers only echo).
-    broadcasters=("$B/examples/ws_event_echo_server --port \$PORT" "$((PORT_BASE + 10))" wire-event
+    broadcasters=("env WIRE_LOOP=epoll $B/examples/ws_event_echo_server --port \$PORT" "$((PORT_BASE + 10))" wire-event
         "\$WIRE_PEERS/bin/gows -port \$PORT" "$((PORT_BASE + 13))" gorilla)
     if [ "$URING" = 1 ]; then
         entry=("env WIRE_LOOP=uring $B/examples/ws_event_echo_server --port \$PORT" "$((PORT_BASE + 15))" wire-event-uring)
@@ -102,7 +102,7 @@ if [[ " $PARTS " == *" ws "* ]]; then
         names+=(wire-event-uring)
     fi
     if [ -n "$BUSY_POLL" ]; then
-        entry=("$B/examples/ws_event_echo_server --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 17))" wire-event-bp)
+        entry=("env WIRE_LOOP=epoll $B/examples/ws_event_echo_server --port \$PORT --busy-poll $BUSY_POLL" "$((PORT_BASE + 17))" wire-event-bp)
         servers+=("${entry[@]}")
         broadcasters+=("${entry[@]}")
         names+=(wire-event-bp)

@@ -108,7 +108,8 @@ struct Server {
     // answer, at the price of that much CPU per quiet spell. Zero: off.
     std::chrono::microseconds busy_poll{0};
     // What the loops wait on (net/loop_backend.hpp): epoll, io_uring, automatic (io_uring when
-    // the kernel offers it), or, by default, what the WIRE_LOOP environment variable says.
+    // the kernel offers it), or, by default, what the WIRE_LOOP environment variable says
+    // (unset: automatic).
     net::LoopBackend loop_backend = net::LoopBackend::environment;
     // A body up to this size is read before the handler runs, so reading it never blocks.
     std::size_t max_body_preread = 64 * 1024;

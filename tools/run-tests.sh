@@ -6,7 +6,7 @@
 # Each doctest binary contributes its test-case counts; every other check (fuzz corpus replay,
 # check-headers, check-layers, the install test) counts as one test. SUITES=unit runs only the
 # doctest binaries and the corpus replays (what the sanitizer builds run); SUITES=doctest only the
-# doctest binaries (`make test-uring` runs them again on io_uring event loops, WIRE_LOOP=uring).
+# doctest binaries (`make test-epoll` runs them again on epoll event loops, WIRE_LOOP=epoll).
 #
 # The doctest binaries run TEST_JOBS at a time (default 4): they spend most of their time waiting
 # on sockets, timers and peer processes, not on the CPU. The longest start first, and the longest

@@ -41,7 +41,8 @@ struct ServerOptions {
     // busy pass before sleeping. Zero: off.
     std::chrono::microseconds busy_poll{0};
     // What the loops wait on (net/loop_backend.hpp): epoll, io_uring, automatic (io_uring when
-    // the kernel offers it), or, by default, what the WIRE_LOOP environment variable says.
+    // the kernel offers it), or, by default, what the WIRE_LOOP environment variable says
+    // (unset: automatic).
     net::LoopBackend loop_backend = net::LoopBackend::environment;
     Admission admission;
     // From accept to a complete upgrade request; then the connection is dropped.

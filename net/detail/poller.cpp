@@ -34,20 +34,20 @@ std::string_view to_string(LoopBackend backend) noexcept {
 namespace wire::net::detail {
 namespace {
 
-// WIRE_LOOP=auto|epoll|uring; unset (or empty): epoll. A value it does not know is said once.
+// WIRE_LOOP=auto|epoll|uring; unset (or empty): auto. A value it does not know is said once.
 LoopBackend from_environment() {
     const char* value = std::getenv("WIRE_LOOP");
     const std::string_view v = value == nullptr ? "" : value;
+    if (v == "epoll") return LoopBackend::epoll;
     if (v == "uring" || v == "io_uring") return LoopBackend::uring;
-    if (v == "auto") return LoopBackend::automatic;
-    if (!v.empty() && v != "epoll") {
+    if (!v.empty() && v != "auto") {
         static std::atomic<bool> said{false};
         if (!said.exchange(true)) {
-            std::fprintf(stderr, "wire: WIRE_LOOP=%s is not auto, epoll or uring; using epoll\n",
+            std::fprintf(stderr, "wire: WIRE_LOOP=%s is not auto, epoll or uring; using auto\n",
                          value);
         }
     }
-    return LoopBackend::epoll;
+    return LoopBackend::automatic;
 }
 
 // Why io_uring could not be had, in words a person can act on.

@@ -1,6 +1,6 @@
 // LoopBackend: the event loop on epoll or on io_uring, chosen at run time, and what the io_uring
 // backend does differently underneath (net/detail/uring_poller.hpp). The rest of the suite runs on
-// either backend (WIRE_LOOP=uring, `make test-uring`).
+// either backend (WIRE_LOOP=epoll|uring, `make test-epoll`, `make test-uring`).
 #include "net/loop_backend.hpp"
 
 #include <doctest/doctest.h>
@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -48,6 +49,27 @@ TEST_CASE("LoopBackend: epoll when asked; io_uring when asked and the kernel has
             std::string(u.backend() == LoopBackend::uring ? "yes" : "no"));
     CHECK(to_string(LoopBackend::automatic) == "auto");
     CHECK(to_string(u.backend()) != "");
+}
+
+TEST_CASE("LoopBackend: by default, what WIRE_LOOP says; unset, io_uring where the kernel has it") {
+    // The environment is read when a loop is made; this test sets it and puts it back.
+    const char* was = std::getenv("WIRE_LOOP");
+    const std::string saved = was != nullptr ? was : "";
+    const LoopBackend best = EventLoop(LoopBackend::automatic).backend();
+    ::unsetenv("WIRE_LOOP");
+    CHECK(EventLoop().backend() == best);
+    ::setenv("WIRE_LOOP", "epoll", 1);
+    CHECK(EventLoop().backend() == LoopBackend::epoll);
+    ::setenv("WIRE_LOOP", "uring", 1);
+    CHECK(EventLoop().backend() == best);
+    ::setenv("WIRE_LOOP", "auto", 1);
+    CHECK(EventLoop().backend() == best);
+    if (was != nullptr) {
+        ::setenv("WIRE_LOOP", saved.c_str(), 1);
+    } else {
+        ::unsetenv("WIRE_LOOP");
+    }
+    CHECK(best == (uring_available() ? LoopBackend::uring : LoopBackend::epoll));
 }
 
 TEST_CASE("LoopBackend: a refused io_uring set-up falls back to epoll, and the loop works") {
