@@ -83,6 +83,13 @@ void UringBuffers::trim(std::size_t keep) noexcept {
         touched_[id] = false;
         --touched_count_;
     }
+    for (unsigned i = 0; i < count_ && touched_count_ > keep; ++i) {
+        const auto id = static_cast<std::uint16_t>(i);
+        if (!in_ring_[id] || !touched_[id]) continue;
+        (void)::madvise(data(id), size_, MADV_DONTNEED);
+        touched_[id] = false;
+        --touched_count_;
+    }
 }
 
 void UringBuffers::put(std::uint16_t id) {

@@ -70,7 +70,13 @@ class UringBuffers {
     // Memory: a buffer gets pages when bytes first land in it and keeps them, so a burst that
     // had many buffers in use at once (hundreds of requests arriving together) would leave the
     // loop that much larger for good. trim() gives the pages of the free buffers back to the
-    // kernel (madvise MADV_DONTNEED), all but the `keep` warmest.
+    // kernel (madvise MADV_DONTNEED), all but the `keep` warmest, and then, if more than `keep`
+    // still have pages, those of lent buffers: after a burst the ring stays as full as the
+    // burst left it until the next passes lower it.
+    // Only between passes, with no completion waiting: the kernel fills a buffer only inside
+    // the loop's io_uring_enter (DEFER_TASKRUN, which the buffers need), and each one it filled
+    // has then been taken, so a lent buffer holds no bytes; a receive into one whose pages went
+    // back faults in fresh ones.
     std::size_t touched() const noexcept { return touched_count_; }
     void trim(std::size_t keep) noexcept;
 

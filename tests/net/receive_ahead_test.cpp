@@ -46,6 +46,7 @@ struct StreamReader final : IoHandler {
     std::size_t wrong = 0;       // bytes that broke the pattern
     std::size_t told_ahead = 0;  // readiness calls that found bytes already received
     std::size_t told = 0;
+    std::size_t read_turns = 0;  // readiness calls that read bytes
     bool ended = false;
     int error = 0;
     std::vector<std::uint8_t> buf = std::vector<std::uint8_t>(256 * 1024);
@@ -68,6 +69,7 @@ struct StreamReader final : IoHandler {
         } else if (n < 0) {
             if (errno != EAGAIN) error = errno;
         } else {
+            ++read_turns;
             for (long i = 0; i < n; ++i)
                 if (buf[static_cast<std::size_t>(i)] !=
                     pattern(total + static_cast<std::size_t>(i)))
@@ -135,8 +137,11 @@ TEST_CASE("EventLoop receive_ahead: a stream arrives whole and in order, read 7 
         CHECK(h.ended);
         CHECK(h.error == 0);
         if (loop.backend() == LoopBackend::uring && receive_ahead_available()) {
-            // Each turn after the first found its bytes in the loop's buffers, not the socket.
-            CHECK(h.told_ahead * 2 > h.told);
+            // The turns that read bytes found them in the loop's buffers, not the socket. (Not
+            // every readiness call reads bytes: an arrival the owner already read is told too.)
+            MESSAGE("turns that read bytes received ahead: ", h.told_ahead, " of ", h.read_turns,
+                    " (", h.told, " told)");
+            CHECK(h.told_ahead * 2 > h.read_turns);
         }
         REQUIRE_FALSE(loop.remove(p.a.fd()));
     }
@@ -453,4 +458,41 @@ TEST_CASE("UringBuffers: trim gives back the pages of all but the warmest free b
     CHECK(resident(39));
     CHECK_FALSE(resident(0));
     CHECK(buffers.data(0)[0] == 0);  // a page given back reads as zeros when touched again
+}
+
+// After a burst the ring may hold many buffers that have pages (lent again after use) while no
+// pass comes to lower it: trim takes those pages too, past the `keep` warmest.
+TEST_CASE(
+    "UringBuffers: trim gives back the pages of lent buffers when the free ones are not enough") {
+    constexpr unsigned count = 64;
+    detail::UringBuffers buffers(count, 16 * 1024, count);
+    const long page = ::sysconf(_SC_PAGESIZE);
+    const auto resident = [&](std::uint16_t id) {
+        unsigned char v = 0;
+        REQUIRE(::mincore(buffers.data(id), static_cast<std::size_t>(page), &v) == 0);
+        return (v & 1) != 0;
+    };
+    if (!uring_available()) return;
+    std::error_code ec;
+    auto ring = detail::UringRing::create(8, 32, ec);
+    REQUIRE(ring);
+    REQUIRE_FALSE(ring->enable());
+    if (buffers.attach(*ring)) return;  // a kernel without buffer rings
+    buffers.refill(16);                 // lends ids 0 to 39
+    for (std::uint16_t id = 0; id < 40; ++id) {
+        buffers.data(id)[0] = 1;
+        buffers.took(id, 100);
+    }
+    for (std::uint16_t id = 0; id < 40; ++id)
+        buffers.put(id);
+    buffers.refill(16);  // the same 40, all with pages, lent again
+    REQUIRE(buffers.free_count() == count - 40);
+    CHECK(buffers.touched() == 40);
+    buffers.trim(8);
+    CHECK(buffers.touched() == 8);
+    int kept = 0;
+    for (std::uint16_t id = 0; id < 40; ++id)
+        kept += resident(id) ? 1 : 0;
+    CHECK(kept == 8);
+    CHECK(buffers.free_count() == count - 40);  // still lent: trimming moves no buffer
 }
