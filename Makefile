@@ -209,10 +209,10 @@ asan:
 	$(MAKE) $(jobs) BUILD=build-asan OPT="$(SAN_OPT)" SAN="$(SAN_ASAN)" test-build
 	TEST_JOBS=$${TEST_JOBS:-1} ASAN_OPTIONS=detect_leaks=1 \
 	  $(MAKE) --no-print-directory BUILD=build-asan SUITES=unit test-run
+# tsan runs on epoll unless WIRE_LOOP says otherwise: bytes io_uring sends or receives never pass
+# TSan's interceptors, so it would see races the kernel's ordering rules out (docs/DEVELOPING.md).
 tsan:
 	$(MAKE) $(jobs) BUILD=build-tsan OPT="$(SAN_OPT)" SAN="$(SAN_TSAN)" test-build
-	# On epoll unless told otherwise: bytes io_uring sends or receives never pass TSan's
-	# interceptors, so it would see races the kernel's ordering rules out (docs/DEVELOPING.md).
 	WIRE_LOOP=$${WIRE_LOOP:-epoll} TEST_JOBS=$${TEST_JOBS:-1} \
 	  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  $(MAKE) --no-print-directory BUILD=build-tsan SUITES=unit test-run
