@@ -145,10 +145,10 @@ Error check_target(MessageHead& head) noexcept {
 }
 
 bool HostMemo::valid(std::string_view host) noexcept {
-    if (known_ && host.size() == size_ && std::memcmp(host.data(), bytes_, size_) == 0) return true;
+    // Before any valid Host is remembered, the memo is "", which is valid too.
+    if (host.size() == size_ && std::memcmp(host.data(), bytes_, size_) == 0) return true;
     if (!valid_host(host)) return false;
-    known_ = host.size() <= capacity;
-    if (known_) {
+    if (host.size() <= capacity) {  // a longer one leaves the last in place
         std::memcpy(bytes_, host.data(), host.size());
         size_ = static_cast<std::uint8_t>(host.size());
     }

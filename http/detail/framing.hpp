@@ -23,9 +23,8 @@ class HostMemo {
 
   private:
     static constexpr std::size_t capacity = 64;
-    char bytes_[capacity];
+    char bytes_[capacity]{};
     std::uint8_t size_ = 0;
-    bool known_ = false;
 };
 
 class FramingFacts {

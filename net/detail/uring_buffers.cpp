@@ -76,20 +76,19 @@ void UringBuffers::took(std::uint16_t id, std::uint32_t length) noexcept {
 void UringBuffers::trim(std::size_t keep) noexcept {
     // The stack's top is the warmest; the bottom has waited longest.
     const std::size_t cold = free_.size() > keep ? free_.size() - keep : 0;
-    for (std::size_t i = 0; i < cold && touched_count_ > keep; ++i) {
-        const std::uint16_t id = free_[i];
-        if (!touched_[id]) continue;
-        (void)::madvise(data(id), size_, MADV_DONTNEED);
-        touched_[id] = false;
-        --touched_count_;
-    }
+    for (std::size_t i = 0; i < cold && touched_count_ > keep; ++i)
+        give_back_pages(free_[i]);
     for (unsigned i = 0; i < count_ && touched_count_ > keep; ++i) {
         const auto id = static_cast<std::uint16_t>(i);
-        if (!in_ring_[id] || !touched_[id]) continue;
-        (void)::madvise(data(id), size_, MADV_DONTNEED);
-        touched_[id] = false;
-        --touched_count_;
+        if (in_ring_[id]) give_back_pages(id);
     }
+}
+
+void UringBuffers::give_back_pages(std::uint16_t id) noexcept {
+    if (!touched_[id]) return;
+    (void)::madvise(data(id), size_, MADV_DONTNEED);
+    touched_[id] = false;
+    --touched_count_;
 }
 
 void UringBuffers::put(std::uint16_t id) {

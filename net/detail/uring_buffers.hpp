@@ -82,6 +82,7 @@ class UringBuffers {
 
   private:
     void lend(std::uint16_t id) noexcept;
+    void give_back_pages(std::uint16_t id) noexcept;  // madvise, if it has any
 
     io_uring_buf_ring* ring_ = nullptr;
     std::uint8_t* base_ = nullptr;

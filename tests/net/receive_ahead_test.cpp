@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -424,75 +425,81 @@ TEST_CASE("EventLoop receive_ahead: held bytes are dispatched before writability
     REQUIRE_FALSE(loop.remove(writing.a.fd()));
 }
 
+namespace {
+
+// 64 receive buffers lent through a ring of their own, for the trim tests.
+struct TrimmedBuffers {
+    static constexpr unsigned count = 64;
+    detail::UringBuffers buffers{count, 16 * 1024, count};
+    std::unique_ptr<detail::UringRing> ring;
+
+    // False where there is nothing to test: no io_uring, or a kernel without buffer rings.
+    bool attach() {
+        if (!uring_available()) return false;
+        std::error_code ec;
+        ring = detail::UringRing::create(8, 32, ec);
+        REQUIRE(ring);
+        REQUIRE_FALSE(ring->enable());
+        return !buffers.attach(*ring);
+    }
+    // A burst: refill(16) lends 2 x 16 + 8 = 40 buffers, ids 0 to 39 (the top of the free
+    // stack), and bytes land in each, as the kernel's receive would put them.
+    void lend_and_fill() {
+        buffers.refill(16);
+        for (std::uint16_t id = 0; id < 40; ++id) {
+            buffers.data(id)[0] = 1;
+            buffers.took(id, 100);
+        }
+    }
+    void put_back() {
+        for (std::uint16_t id = 0; id < 40; ++id)
+            buffers.put(id);  // id 39 last: the warmest
+    }
+    bool resident(std::uint16_t id) const {
+        unsigned char v = 0;
+        REQUIRE(::mincore(buffers.data(id), static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)),
+                          &v) == 0);
+        return (v & 1) != 0;
+    }
+    int resident_of_burst() const {
+        int kept = 0;
+        for (std::uint16_t id = 0; id < 40; ++id)
+            kept += resident(id) ? 1 : 0;
+        return kept;
+    }
+};
+
+}  // namespace
+
 // The pages of receive buffers a burst used go back to the kernel, but those of the warmest,
 // so a loop's memory after a burst of many requests at once returns to what a few need.
 TEST_CASE("UringBuffers: trim gives back the pages of all but the warmest free buffers") {
-    constexpr unsigned count = 64;
-    detail::UringBuffers buffers(count, 16 * 1024, count);
-    const long page = ::sysconf(_SC_PAGESIZE);
-    const auto resident = [&](std::uint16_t id) {
-        unsigned char v = 0;
-        REQUIRE(::mincore(buffers.data(id), static_cast<std::size_t>(page), &v) == 0);
-        return (v & 1) != 0;
-    };
-    if (!uring_available()) return;
-    std::error_code ec;
-    auto ring = detail::UringRing::create(8, 32, ec);
-    REQUIRE(ring);
-    REQUIRE_FALSE(ring->enable());
-    if (buffers.attach(*ring)) return;  // a kernel without buffer rings
-    buffers.refill(16);  // lends 2 x 16 + 8 = 40: ids 0 to 39, the top of the free stack
-    for (std::uint16_t id = 0; id < 40; ++id) {
-        buffers.data(id)[0] = 1;  // as the kernel's receive would
-        buffers.took(id, 100);
-    }
-    CHECK(buffers.touched() == 40);
-    for (std::uint16_t id = 0; id < 40; ++id)
-        buffers.put(id);  // id 39 last: the warmest
-    buffers.trim(8);
-    CHECK(buffers.touched() == 8);
-    int kept = 0;
-    for (std::uint16_t id = 0; id < 40; ++id)
-        kept += resident(id) ? 1 : 0;
-    CHECK(kept == 8);
-    CHECK(resident(39));
-    CHECK_FALSE(resident(0));
-    CHECK(buffers.data(0)[0] == 0);  // a page given back reads as zeros when touched again
+    TrimmedBuffers t;
+    if (!t.attach()) return;
+    t.lend_and_fill();
+    CHECK(t.buffers.touched() == 40);
+    t.put_back();
+    t.buffers.trim(8);
+    CHECK(t.buffers.touched() == 8);
+    CHECK(t.resident_of_burst() == 8);
+    CHECK(t.resident(39));
+    CHECK_FALSE(t.resident(0));
+    CHECK(t.buffers.data(0)[0] == 0);  // a page given back reads as zeros when touched again
 }
 
 // After a burst the ring may hold many buffers that have pages (lent again after use) while no
 // pass comes to lower it: trim takes those pages too, past the `keep` warmest.
 TEST_CASE(
     "UringBuffers: trim gives back the pages of lent buffers when the free ones are not enough") {
-    constexpr unsigned count = 64;
-    detail::UringBuffers buffers(count, 16 * 1024, count);
-    const long page = ::sysconf(_SC_PAGESIZE);
-    const auto resident = [&](std::uint16_t id) {
-        unsigned char v = 0;
-        REQUIRE(::mincore(buffers.data(id), static_cast<std::size_t>(page), &v) == 0);
-        return (v & 1) != 0;
-    };
-    if (!uring_available()) return;
-    std::error_code ec;
-    auto ring = detail::UringRing::create(8, 32, ec);
-    REQUIRE(ring);
-    REQUIRE_FALSE(ring->enable());
-    if (buffers.attach(*ring)) return;  // a kernel without buffer rings
-    buffers.refill(16);                 // lends ids 0 to 39
-    for (std::uint16_t id = 0; id < 40; ++id) {
-        buffers.data(id)[0] = 1;
-        buffers.took(id, 100);
-    }
-    for (std::uint16_t id = 0; id < 40; ++id)
-        buffers.put(id);
-    buffers.refill(16);  // the same 40, all with pages, lent again
-    REQUIRE(buffers.free_count() == count - 40);
-    CHECK(buffers.touched() == 40);
-    buffers.trim(8);
-    CHECK(buffers.touched() == 8);
-    int kept = 0;
-    for (std::uint16_t id = 0; id < 40; ++id)
-        kept += resident(id) ? 1 : 0;
-    CHECK(kept == 8);
-    CHECK(buffers.free_count() == count - 40);  // still lent: trimming moves no buffer
+    TrimmedBuffers t;
+    if (!t.attach()) return;
+    t.lend_and_fill();
+    t.put_back();
+    t.buffers.refill(16);  // the same 40, all with pages, lent again
+    REQUIRE(t.buffers.free_count() == TrimmedBuffers::count - 40);
+    CHECK(t.buffers.touched() == 40);
+    t.buffers.trim(8);
+    CHECK(t.buffers.touched() == 8);
+    CHECK(t.resident_of_burst() == 8);
+    CHECK(t.buffers.free_count() == TrimmedBuffers::count - 40);  // still lent: none moved
 }
