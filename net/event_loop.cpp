@@ -117,6 +117,17 @@ std::error_code EventLoop::remove(int fd) {
     return poller_->remove(fd, slot.interest(), slot.exclusive());
 }
 
+std::error_code EventLoop::hand_over(int fd, IoHandler* handler) {
+    const auto index = static_cast<std::size_t>(fd);
+    if (handler == nullptr) return std::make_error_code(std::errc::invalid_argument);
+    if (fd < 0 || index >= slots_.size() || slots_[index].handler() == nullptr) {
+        return std::make_error_code(std::errc::bad_file_descriptor);
+    }
+    const Slot slot = slots_[index];
+    slots_[index] = {handler, slot.interest(), slot.exclusive()};
+    return {};
+}
+
 void EventLoop::accept_ahead(int fd) {
     poller_->accept_ahead(fd);
 }

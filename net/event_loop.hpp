@@ -100,6 +100,12 @@ class EventLoop {
     std::error_code add(int fd, Interest interest, IoHandler* handler);
     std::error_code modify(int fd, Interest interest);  // no syscall if unchanged
     std::error_code remove(int fd);                     // before close(fd)
+    // For an fd already added: its events go to `handler` from now on, under the same interest
+    // and registration, with no system call. A socket that changes protocol on the same loop
+    // (a WebSocket handshake handing its connection to the frame layer) keeps its place rather
+    // than being removed and added again (two epoll_ctl, or a cancelled and a new io_uring
+    // request).
+    std::error_code hand_over(int fd, IoHandler* handler);
     Interest interest(int fd) const noexcept;
     static constexpr std::size_t slot_bytes = sizeof(void*);
 

@@ -84,13 +84,18 @@ bool Engine::reserve() noexcept {
 
 LoopConn* Engine::adopt(net::EventLoop& loop, net::Socket socket,
                         std::span<const std::uint8_t> already_read, const Endpoint& endpoint,
-                        bool reserved, const std::optional<DeflateParams>& deflate) {
+                        bool reserved, const std::optional<DeflateParams>& deflate,
+                        bool registered) {
     detail::LoopState& st = state(loop);
     (void)socket.set_no_delay(true);  // frames are whole when written: Nagle would only delay
     std::uint32_t generation = 0;
     const std::uint32_t slot = st.allocate_slot(nullptr, generation);
     auto* conn = new LoopConn(st, std::move(socket), endpoint, slot, generation);
-    if (loop.add(conn->socket_.fd(), net::Interest::readable, conn)) {
+    const int fd = conn->socket_.fd();
+    const std::error_code refused =
+        registered ? loop.hand_over(fd, conn) : loop.add(fd, net::Interest::readable, conn);
+    if (refused) {
+        if (registered) (void)loop.remove(fd);
         st.release_slot(slot);
         delete conn;
         if (reserved) unreserve();

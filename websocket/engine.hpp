@@ -78,9 +78,12 @@ class Engine {
     // holds bytes the peer sent after its handshake. Calls on_open, then handles those bytes.
     // `endpoint` must outlive the connection. Returns nullptr if the loop refused the fd.
     // `deflate`: what permessage-deflate the handshake agreed on (RFC 7692), if any.
+    // `registered`: the socket is already added to `loop` for readable interest (by whoever
+    // read the handshake) and the connection takes that registration over.
     LoopConn* adopt(net::EventLoop& loop, net::Socket socket,
                     std::span<const std::uint8_t> already_read, const Endpoint& endpoint,
-                    bool reserved = false, const std::optional<DeflateParams>& deflate = {});
+                    bool reserved = false, const std::optional<DeflateParams>& deflate = {},
+                    bool registered = false);
 
     Hub& hub() noexcept { return hub_; }
     [[nodiscard]] EventStats stats() const noexcept;

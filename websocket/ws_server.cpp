@@ -154,13 +154,14 @@ void Pending::answer(const http::MessageHead& head, std::size_t consumed) {
     const std::string rest = buf_.substr(consumed);
     WebSocketServer::Acceptor& acceptor = acceptor_;
     const int fd = socket.fd();
-    (void)acceptor.loop.remove(fd);
     acceptor.pending[static_cast<std::size_t>(fd)].reset();  // deletes this: locals only below
     std::optional<DeflateParams> deflate;
     if (resp.deflate) deflate = resp.deflate_params;
+    // The socket stays registered with the loop as it was for the handshake: the connection
+    // takes the registration over (no remove and add again).
     (void)server.engine().adopt(acceptor.loop, std::move(socket),
                                 {reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()},
-                                *endpoint, true, deflate);
+                                *endpoint, true, deflate, true);
 }
 
 }  // namespace
@@ -223,7 +224,8 @@ void WebSocketServer::Acceptor::close_all() {
     }
 }
 
-WebSocketServer::WebSocketServer(ServerOptions options) : options_(options), group_(options.loops, options.loop_backend) {
+WebSocketServer::WebSocketServer(ServerOptions options)
+    : options_(options), group_(options.loops, options.loop_backend) {
     for (std::size_t i = 0; i < group_.size(); ++i)
         group_.loop(i).set_busy_poll(options_.busy_poll);
     engine_ = std::make_unique<Engine>(group_, options_.admission);

@@ -400,6 +400,7 @@ std::error_code UringPoller::attach() {
 void UringPoller::detach() noexcept {
     settle_all();
     if (ring_ && !cancel_.empty() && !flush()) (void)ring_->submit();
+    if (ring_) ring_->leave();
     running_ = false;
 }
 

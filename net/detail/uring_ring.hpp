@@ -14,6 +14,7 @@
 #pragma once
 
 #include <linux/io_uring.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
@@ -32,8 +33,13 @@ class UringRing {
     UringRing(const UringRing&) = delete;
     UringRing& operator=(const UringRing&) = delete;
 
-    // The calling thread becomes the one that submits (IORING_REGISTER_ENABLE_RINGS).
+    // The calling thread becomes the one that submits (IORING_REGISTER_ENABLE_RINGS), and
+    // enters the ring by a registered index where the kernel allows.
     std::error_code enable();
+    // The calling thread is done entering (for now): its registered index goes back, or the
+    // thread would keep the ring open after the fd is closed.
+    void leave() noexcept;
+    bool entered_by_index() const noexcept { return enter_flags_ != 0; }
     bool single_issuer() const noexcept { return single_issuer_; }
     // Completions are posted only inside our io_uring_enter (DEFER_TASKRUN): between two
     // entries the kernel finishes no request, so a cancellation queued now takes effect before
@@ -73,6 +79,9 @@ class UringRing {
     std::error_code enter(unsigned min_complete, int timeout_ms);
 
     int fd_ = -1;
+    int enter_fd_ = -1;          // fd_, or its index registered with the entering thread
+    unsigned enter_flags_ = 0;   // IORING_ENTER_REGISTERED_RING with a registered index
+    pid_t entering_thread_ = 0;  // the thread the index is registered with
     bool single_issuer_ = false;
     bool defer_taskrun_ = false;
     bool enabled_ = false;

@@ -204,6 +204,43 @@ TEST_CASE("add/modify/remove interest; EPOLLHUP without interest reaches on_erro
     CHECK(loop.remove(a.fd()));  // already removed
 }
 
+TEST_CASE("hand_over: the next events go to the new handler, under the same interest") {
+    EventLoop loop;
+    test::Pair p;
+    // Reads one byte per event, counting; the first hands the fd over to `next`.
+    struct H final : IoHandler {
+        EventLoop* loop = nullptr;
+        Socket* sock = nullptr;
+        H* next = nullptr;
+        int readable = 0;
+        void on_readable() override {
+            ++readable;
+            char c;
+            (void)sock->read(&c, 1);
+            if (next != nullptr) {
+                REQUIRE_FALSE(loop->hand_over(sock->fd(), next));
+            } else if (readable == 2) {
+                loop->stop();
+            }
+        }
+        void on_error() override {}
+    } first, second;
+    first.loop = second.loop = &loop;
+    first.sock = second.sock = &p.a;
+    first.next = &second;
+    REQUIRE_FALSE(loop.add(p.a.fd(), Interest::readable, &first));
+    REQUIRE(p.b.write("xyz", 3));
+    Timer bound([](Timer&, void* l) { static_cast<EventLoop*>(l)->stop(); }, &loop);
+    loop.arm_after(bound, 5s);  // a handler that never runs must not hang the test
+    REQUIRE_FALSE(loop.run());
+    CHECK(first.readable == 1);
+    CHECK(second.readable == 2);  // the other two bytes, one per event
+    CHECK(loop.interest(p.a.fd()) == Interest::readable);
+    CHECK(loop.hand_over(p.a.fd(), nullptr) == std::errc::invalid_argument);
+    REQUIRE_FALSE(loop.remove(p.a.fd()));
+    CHECK(loop.hand_over(p.a.fd(), &first) == std::errc::bad_file_descriptor);
+}
+
 TEST_CASE("signals arrive through the signalfd and stop the loop") {
     EventLoop loop;
     int got = 0;

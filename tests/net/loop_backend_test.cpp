@@ -182,6 +182,33 @@ TEST_CASE("LoopBackend: bytes a handler left unread are reported again, on both 
 // the socket's wait queue is woken, that is when bytes arrive, not while bytes wait unread, which
 // is edge triggering; and the kernel refuses IORING_POLL_ADD_LEVEL on a multishot poll (EINVAL).
 // Should a kernel ever report unread bytes again, this test says so.
+TEST_CASE(
+    "LoopBackend uring: a ring is entered by an index registered with its thread, given back on "
+    "leave") {
+    if (!uring_available()) return;
+    // A thread has 16 slots for registered rings: rings that did not give theirs back would
+    // find none left after 16.
+    for (int i = 0; i < 40; ++i) {
+        CAPTURE(i);
+        std::error_code ec;
+        auto ring = detail::UringRing::create(8, 32, ec);
+        REQUIRE(ring);
+        REQUIRE_FALSE(ring->enable());
+        CHECK(ring->entered_by_index());
+        io_uring_sqe* sqe = ring->sqe();
+        REQUIRE(sqe != nullptr);
+        sqe->opcode = IORING_OP_NOP;
+        sqe->user_data = 7;
+        REQUIRE_FALSE(ring->submit_and_wait(1000));
+        int seen = 0;
+        ring->drain([&](const io_uring_cqe& c) { seen += c.user_data == 7 && c.res == 0; });
+        CHECK(seen == 1);
+        ring->leave();
+        CHECK_FALSE(ring->entered_by_index());
+        REQUIRE_FALSE(ring->submit_and_wait(0));  // entered by its fd again
+    }
+}
+
 TEST_CASE("LoopBackend uring: a multishot poll reports an arrival once, not bytes left unread") {
     if (!uring_available()) return;
     std::error_code ec;
