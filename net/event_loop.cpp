@@ -148,6 +148,14 @@ std::size_t EventLoop::received_ahead(int fd) const noexcept {
     return poller_->received(fd);
 }
 
+std::span<std::uint8_t> EventLoop::peek_received(int fd) noexcept {
+    return poller_->peek_received(fd);
+}
+
+void EventLoop::discard_received(int fd, std::size_t n) noexcept {
+    poller_->discard_received(fd, n);
+}
+
 long EventLoop::send(int fd, const void* data, std::size_t size) noexcept {
     const iovec one{const_cast<void*>(data), size};
     return poller_->send(fd, {&one, 1});

@@ -147,6 +147,13 @@ class EventLoop {
     // How many bytes wait, received ahead, for `fd`. An owner that hands its socket to other
     // code (which reads it with recv) takes these first with receive().
     [[nodiscard]] std::size_t received_ahead(int fd) const noexcept;
+    // Reading without a copy (loop thread): the first run of the bytes received ahead for
+    // `fd`, in the loop's buffer where the kernel put them, writable (a frame layer unmasks in
+    // place). Empty when none wait in place (on epoll always: read with receive()). The bytes
+    // stay valid until discard_received(), receive() or remove() on `fd`. discard_received
+    // drops the first `n` of those bytes.
+    [[nodiscard]] std::span<std::uint8_t> peek_received(int fd) noexcept;
+    void discard_received(int fd, std::size_t n) noexcept;
 
     // send(2) for a socket of this loop (loop thread), whose owner writes it only through
     // these calls while it is in the loop: returns the bytes taken (perhaps fewer than given),

@@ -149,6 +149,7 @@ void LoopConn::start(std::span<const std::uint8_t> already_read) {
 void LoopConn::on_readable() {
     assert(state_.loop.in_loop_thread());
     if (closed_) return;
+    if (partial_len() == 0 && read_in_place()) return;
     const std::uint32_t held = partial_len();
     const bool from_partial = held > 0;
     std::uint8_t* base = state_.rx();
@@ -171,11 +172,7 @@ void LoopConn::on_readable() {
         terminate(close_code::abnormal);
         return;
     }
-    last_read_ = state_.loop.now();
-    if (ping_outstanding_) {  // any byte shows the peer is alive: next ping from now on
-        ping_outstanding_ = false;
-        arm_timer();  // once per ping interval, not per read
-    }
+    heard_from_peer();
     state_.in_read = true;
     const std::span<std::uint8_t> buf{base, before + static_cast<std::size_t>(n)};
     const std::size_t used = process(buf);
@@ -183,6 +180,63 @@ void LoopConn::on_readable() {
     state_.in_read = false;
     state_.flush_cork();
     release_extra_if_idle();
+}
+
+// On io_uring the loop holds the bytes the kernel received ahead in its own buffers: frames are
+// read (and unmasked) there, with no copy into the loop's read buffer. Only a frame cut at a
+// buffer's end is copied, once it has arrived whole, into the partial buffer and read there; a
+// cut frame still arriving waits in the partial buffer. Returns false when no bytes wait in
+// place (epoll, or the end of the stream): the caller reads as usual.
+bool LoopConn::read_in_place() {
+    const int fd = socket_.fd();
+    std::span<std::uint8_t> view = state_.loop.peek_received(fd);
+    if (view.empty()) return false;
+    heard_from_peer();
+    state_.in_read = true;
+    while (!view.empty() && !closed_) {
+        const std::size_t used = process(view);
+        if (closed_) break;  // remove() has dropped the held bytes, `view` with them
+        const std::span<std::uint8_t> rest = view.subspan(used);
+        if (!rest.empty() && need_ > rest.size() &&
+            state_.loop.received_ahead(fd) - used >= need_) {
+            read_cut_frame(fd, rest, view.size());
+        } else {
+            keep_leftover(rest, false);
+            state_.loop.discard_received(fd, view.size());
+        }
+        if (partial_len() > 0) break;  // the next readable event goes on from there
+        view = state_.loop.peek_received(fd);
+    }
+    state_.in_read = false;
+    state_.flush_cork();
+    release_extra_if_idle();
+    return true;
+}
+
+// A frame begins in `rest`, the end of a held buffer of `in_view` bytes, and runs on into the
+// next ones, all of it received: its need_ bytes are gathered in the partial buffer and read.
+void LoopConn::read_cut_frame(int fd, std::span<const std::uint8_t> rest, std::size_t in_view) {
+    Extra& x = extra();
+    if (x.partial_cap < need_) {
+        x.partial = std::make_unique_for_overwrite<std::uint8_t[]>(need_);
+        x.partial_cap = need_;
+    }
+    std::memcpy(x.partial.get(), rest.data(), rest.size());
+    state_.loop.discard_received(fd, in_view);
+    const long n = state_.loop.receive(fd, x.partial.get() + rest.size(), need_ - rest.size());
+    const std::span<std::uint8_t> frame{x.partial.get(),
+                                        rest.size() + static_cast<std::size_t>(std::max(n, 0L))};
+    const std::size_t used = process(frame);
+    if (!closed_) keep_leftover(frame.subspan(used), true);
+}
+
+// Any byte shows the peer is alive: the next ping is due a whole interval from now.
+void LoopConn::heard_from_peer() {
+    last_read_ = state_.loop.now();
+    if (ping_outstanding_) {
+        ping_outstanding_ = false;
+        arm_timer();  // once per ping interval, not per read
+    }
 }
 
 // The buffer for an incomplete frame holding `held` bytes: room for the frame the reader waits

@@ -58,6 +58,10 @@ class Poller {
     virtual void receive_ahead(int) {}
     virtual long receive(int fd, void* data, std::size_t size) noexcept;
     virtual std::size_t received(int) const noexcept { return 0; }
+    // The first run of bytes received ahead, where the kernel put them (empty: none, or a
+    // backend that receives no bytes ahead); discard_received drops the first `n` of them.
+    virtual std::span<std::uint8_t> peek_received(int) noexcept { return {}; }
+    virtual void discard_received(int, std::size_t) noexcept {}
 
     // send(2) (sendmsg) for a registered socket whose owner sends only through the loop: the
     // kernel may send the bytes at the end of the pass (io_uring, one submission for all the

@@ -225,16 +225,11 @@ long UringPoller::receive(int fd, void* data, std::size_t size) noexcept {
     std::size_t n = 0;
     while (s->head != UringBuffers::none && n < size) {
         const std::uint16_t id = s->head;
-        UringBuffers::Held& h = buffers_->held(id);
+        const UringBuffers::Held& h = buffers_->held(id);
         const std::size_t take = std::min<std::size_t>(h.length, size - n);
         std::memcpy(out + n, buffers_->data(id) + h.offset, take);
-        h.offset += static_cast<std::uint32_t>(take);
-        h.length -= static_cast<std::uint32_t>(take);
         n += take;
-        if (h.length == 0) {
-            s->head = h.next;
-            buffers_->put(id);
-        }
+        drop_held(*s, take);
     }
     if (n > 0 || size == 0) return static_cast<long>(n);
     if (s->ended) {
@@ -257,6 +252,38 @@ long UringPoller::receive(int fd, void* data, std::size_t size) noexcept {
         change(fd, *s, [&] { s->bulk = false; });
     }
     return got;
+}
+
+// The first held buffer's bytes, in place: a frame layer reads (and unmasks) them there
+// instead of copying them out. They stay put until discarded or the socket is removed; the
+// kernel cannot write into the buffer before it is given back at a later wait.
+std::span<std::uint8_t> UringPoller::peek_received(int fd) noexcept {
+    FdState* s = state(fd);
+    if (s == nullptr || !s->registered || !s->receives || s->head == UringBuffers::none) return {};
+    const UringBuffers::Held& h = buffers_->held(s->head);
+    return {buffers_->data(s->head) + h.offset, h.length};
+}
+
+void UringPoller::discard_received(int fd, std::size_t n) noexcept {
+    FdState* s = state(fd);
+    if (s == nullptr || !s->registered || !s->receives) return;
+    while (n > 0 && s->head != UringBuffers::none) {
+        const std::size_t take = std::min<std::size_t>(buffers_->held(s->head).length, n);
+        drop_held(*s, take);
+        n -= take;
+    }
+}
+
+// The first `n` held bytes (at most the head buffer's) are used; an emptied buffer goes back.
+void UringPoller::drop_held(FdState& s, std::size_t n) noexcept {
+    const std::uint16_t id = s.head;
+    UringBuffers::Held& h = buffers_->held(id);
+    h.offset += static_cast<std::uint32_t>(n);
+    h.length -= static_cast<std::uint32_t>(n);
+    if (h.length == 0) {
+        s.head = h.next;
+        buffers_->put(id);
+    }
 }
 
 std::size_t UringPoller::received(int fd) const noexcept {

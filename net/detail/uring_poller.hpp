@@ -87,6 +87,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <system_error>
 #include <vector>
 
@@ -134,6 +135,8 @@ class UringPoller final : public Poller {
     int take_accepted(int fd) noexcept override { return accepts_.take(fd); }
     void receive_ahead(int fd) override;
     long receive(int fd, void* data, std::size_t size) noexcept override;
+    std::span<std::uint8_t> peek_received(int fd) noexcept override;
+    void discard_received(int fd, std::size_t n) noexcept override;
     std::size_t received(int fd) const noexcept override;
     long send(int fd, std::span<const iovec> buffers) noexcept override;
     std::size_t unsent(int fd) const noexcept override;
@@ -215,6 +218,7 @@ class UringPoller final : public Poller {
     }
     void changed(int fd, FdState& s, std::uint32_t old_mask, bool old_recv);
     void cancel_receive(int fd, FdState& s);
+    void drop_held(FdState& s, std::size_t n) noexcept;
     void list_held(int fd, FdState& s);
     static int cap_timeout(int timeout_ms, Clock::duration left) noexcept;
     int trim(int timeout_ms);
