@@ -214,20 +214,22 @@ bool LoopConn::read_in_place() {
 }
 
 // A frame begins in `rest`, the end of a held buffer of `in_view` bytes, and runs on into the
-// next ones, all of it received: its need_ bytes are gathered in the partial buffer and read.
+// next ones, all of it received: its need_ bytes are gathered and read, in the loop's read
+// buffer when they fit (no allocation), else in the partial buffer.
 void LoopConn::read_cut_frame(int fd, std::span<const std::uint8_t> rest, std::size_t in_view) {
-    Extra& x = extra();
-    if (x.partial_cap < need_) {
-        x.partial = std::make_unique_for_overwrite<std::uint8_t[]>(need_);
-        x.partial_cap = need_;
+    const bool fits = need_ <= detail::LoopState::rx_size;
+    if (!fits && extra().partial_cap < need_) {
+        extra().partial = std::make_unique_for_overwrite<std::uint8_t[]>(need_);
+        extra().partial_cap = need_;
     }
-    std::memcpy(x.partial.get(), rest.data(), rest.size());
+    std::uint8_t* const base = fits ? state_.rx() : extra_->partial.get();
+    std::memcpy(base, rest.data(), rest.size());
     state_.loop.discard_received(fd, in_view);
-    const long n = state_.loop.receive(fd, x.partial.get() + rest.size(), need_ - rest.size());
-    const std::span<std::uint8_t> frame{x.partial.get(),
+    const long n = state_.loop.receive(fd, base + rest.size(), need_ - rest.size());
+    const std::span<std::uint8_t> frame{base,
                                         rest.size() + static_cast<std::size_t>(std::max(n, 0L))};
     const std::size_t used = process(frame);
-    if (!closed_) keep_leftover(frame.subspan(used), true);
+    if (!closed_) keep_leftover(frame.subspan(used), !fits);
 }
 
 // Any byte shows the peer is alive: the next ping is due a whole interval from now.
