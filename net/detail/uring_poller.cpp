@@ -134,11 +134,22 @@ UringPoller::FdState* UringPoller::state(int fd) noexcept {
     return fd >= 0 && index < fds_.size() ? &fds_[index] : nullptr;
 }
 
+// A connection the kernel just accepted for us is known to be open.
+int UringPoller::take_accepted(int listener) noexcept {
+    const int fd = accepts_.take(listener);
+    if (fd >= 0 && static_cast<std::size_t>(fd) < fds_.size())
+        fds_[static_cast<std::size_t>(fd)].accepted = true;
+    return fd;
+}
+
 std::error_code UringPoller::add(int fd, Interest interest, bool exclusive) {
-    // Why: epoll_ctl checks the descriptor at once; a poll request would only fail later.
-    if (fd < 0 || ::fcntl(fd, F_GETFD) < 0)
-        return std::make_error_code(std::errc::bad_file_descriptor);
+    if (fd < 0) return std::make_error_code(std::errc::bad_file_descriptor);
     const auto index = static_cast<std::size_t>(fd);
+    const bool accepted = index < fds_.size() && fds_[index].accepted;
+    // Why: epoll_ctl checks the descriptor at once; a poll request would only fail later. A
+    // connection take_accepted just handed out needs no check (a system call per connection).
+    if (!accepted && ::fcntl(fd, F_GETFD) < 0)
+        return std::make_error_code(std::errc::bad_file_descriptor);
     if (index >= fds_.size()) fds_.resize(index + 1 + index / 2);
     FdState& s = fds_[index];
     // Why: one registration per fd, as epoll_ctl's EEXIST says.
@@ -146,6 +157,7 @@ std::error_code UringPoller::add(int fd, Interest interest, bool exclusive) {
     // A socket closed without leaving the loop (which its owner must not do) left its bytes.
     forget_sends(fd, s);
     s.registered = true;
+    s.accepted = false;
     s.exclusive = exclusive;
     s.in_flight = false;
     s.accepts = false;

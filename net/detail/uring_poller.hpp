@@ -132,7 +132,7 @@ class UringPoller final : public Poller {
     void detach() noexcept override;
     std::error_code wait(std::vector<PollEvent>& out, int timeout_ms) override;
     void accept_ahead(int fd) override;
-    int take_accepted(int fd) noexcept override { return accepts_.take(fd); }
+    int take_accepted(int fd) noexcept override;
     void receive_ahead(int fd) override;
     long receive(int fd, void* data, std::size_t size) noexcept override;
     std::span<std::uint8_t> peek_received(int fd) noexcept override;
@@ -168,6 +168,7 @@ class UringPoller final : public Poller {
         bool queued_send : 1 = false;  // has bytes in this pass's sends (sends_)
         bool unsent : 1 = false;       // the kernel refused bytes the loop holds (sends_)
         bool send_failed : 1 = false;  // a send failed; the error is in sends_
+        bool accepted : 1 = false;     // handed out by take_accepted, not added since
     };
     static_assert(sizeof(FdState) == 12);
     struct Retry {

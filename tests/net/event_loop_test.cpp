@@ -1,6 +1,7 @@
 #include "net/event_loop.hpp"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -202,6 +203,19 @@ TEST_CASE("add/modify/remove interest; EPOLLHUP without interest reaches on_erro
     CHECK(h.errors == 1);
     CHECK(loop.interest(a.fd()) == Interest::none);
     CHECK(loop.remove(a.fd()));  // already removed
+}
+
+TEST_CASE("add refuses a descriptor that is not open, as epoll_ctl does, on either backend") {
+    EventLoop loop;
+    struct H final : IoHandler {
+        void on_readable() override {}
+        void on_error() override {}
+    } h;
+    const int closed = 1000;  // far above what the suite opens
+    REQUIRE(::fcntl(closed, F_GETFD) < 0);
+    CHECK(loop.add(closed, Interest::readable, &h) == std::errc::bad_file_descriptor);
+    CHECK(loop.interest(closed) == Interest::none);
+    CHECK(loop.add(-1, Interest::readable, &h));
 }
 
 TEST_CASE("hand_over: the next events go to the new handler, under the same interest") {
