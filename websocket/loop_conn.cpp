@@ -184,9 +184,9 @@ void LoopConn::on_readable() {
 
 // On io_uring the loop holds the bytes the kernel received ahead in its own buffers: frames are
 // read (and unmasked) there, with no copy into the loop's read buffer. Only a frame cut at a
-// buffer's end is copied, once it has arrived whole, into the partial buffer and read there; a
-// cut frame still arriving waits in the partial buffer. Returns false when no bytes wait in
-// place (epoll, or the end of the stream): the caller reads as usual.
+// buffer's end is copied, once it has arrived whole (and fits), into the read buffer and read
+// there; a cut frame still arriving, or larger, waits in the partial buffer. Returns false when no
+// bytes wait in place (epoll, or the end of the stream): the caller reads as usual.
 bool LoopConn::read_in_place() {
     const int fd = socket_.fd();
     std::span<std::uint8_t> view = state_.loop.peek_received(fd);
@@ -197,7 +197,7 @@ bool LoopConn::read_in_place() {
         const std::size_t used = process(view);
         if (closed_) break;  // remove() has dropped the held bytes, `view` with them
         const std::span<std::uint8_t> rest = view.subspan(used);
-        if (!rest.empty() && need_ > rest.size() &&
+        if (!rest.empty() && need_ > rest.size() && need_ <= detail::LoopState::rx_size &&
             state_.loop.received_ahead(fd) - used >= need_) {
             read_cut_frame(fd, rest, view.size());
         } else {
@@ -214,22 +214,26 @@ bool LoopConn::read_in_place() {
 }
 
 // A frame begins in `rest`, the end of a held buffer of `in_view` bytes, and runs on into the
-// next ones, all of it received: its need_ bytes are gathered and read, in the loop's read
-// buffer when they fit (no allocation), else in the partial buffer.
+// next ones, all of it received: it is gathered in the loop's read buffer and read there (no
+// allocation). A header cut short asks only for itself; the payload behind it is gathered next.
+// Whatever is left once a frame ends, or once the bytes run out, goes back to reading in place
+// or to the partial buffer.
 void LoopConn::read_cut_frame(int fd, std::span<const std::uint8_t> rest, std::size_t in_view) {
-    const bool fits = need_ <= detail::LoopState::rx_size;
-    if (!fits && extra().partial_cap < need_) {
-        extra().partial = std::make_unique_for_overwrite<std::uint8_t[]>(need_);
-        extra().partial_cap = need_;
-    }
-    std::uint8_t* const base = fits ? state_.rx() : extra_->partial.get();
+    std::uint8_t* const base = state_.rx();
     std::memcpy(base, rest.data(), rest.size());
     state_.loop.discard_received(fd, in_view);
-    const long n = state_.loop.receive(fd, base + rest.size(), need_ - rest.size());
-    const std::span<std::uint8_t> frame{base,
-                                        rest.size() + static_cast<std::size_t>(std::max(n, 0L))};
-    const std::size_t used = process(frame);
-    if (!closed_) keep_leftover(frame.subspan(used), !fits);
+    std::size_t len = rest.size();
+    while (len > 0 && need_ > len && need_ <= detail::LoopState::rx_size &&
+           state_.loop.received_ahead(fd) >= need_ - len) {
+        const long n = state_.loop.receive(fd, base + len, need_ - len);
+        if (n <= 0) break;
+        len += static_cast<std::size_t>(n);
+        const std::size_t used = process({base, len});
+        if (closed_) return;
+        std::memmove(base, base + used, len - used);
+        len -= used;
+    }
+    keep_leftover({base, len}, false);
 }
 
 // Any byte shows the peer is alive: the next ping is due a whole interval from now.

@@ -359,3 +359,27 @@ TEST_CASE("LoopConn: frames cut at the ends of the loop's receive buffers arrive
     REQUIRE(c.write_all(std::string_view(frame).substr(20000)));
     CHECK(c.read_message() == big);
 }
+
+TEST_CASE("LoopConn: a frame header cut at a receive buffer's end, at each of its bytes") {
+    // One burst each: a first frame ends `k` bytes before the 16 KiB mark, so the next frame's
+    // 8-byte header (2 bytes, a 2-byte length, the mask) is cut after k of its bytes.
+    auto server = start_server(echo_endpoint(), 1);
+    Client c = Client::connect(server->port());
+    const auto masked = [](const std::string& payload) {
+        std::vector<std::uint8_t> frame(frame_size(payload.size(), true));
+        const auto r = encode_frame(
+            make_header(Opcode::binary, true, Role::client, MaskKey{5, 6, 7, 8}),
+            {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, frame);
+        REQUIRE_FALSE(r.error);
+        return std::string(reinterpret_cast<const char*>(frame.data()), r.written);
+    };
+    for (std::size_t k = 1; k < 8; ++k) {
+        CAPTURE(k);
+        const std::string first(16384 - k - 8, static_cast<char>('a' + k));
+        const std::string second(1000, static_cast<char>('A' + k));
+        REQUIRE(masked(first).size() == 16384 - k);
+        REQUIRE(c.write_all(masked(first) + masked(second)));
+        CHECK(c.read_message() == first);
+        CHECK(c.read_message() == second);
+    }
+}
