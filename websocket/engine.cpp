@@ -95,7 +95,6 @@ LoopConn* Engine::adopt(net::EventLoop& loop, net::Socket socket,
     const std::error_code refused =
         registered ? loop.hand_over(fd, conn) : loop.add(fd, net::Interest::readable, conn);
     if (refused) {
-        if (registered) (void)loop.remove(fd);
         st.release_slot(slot);
         delete conn;
         if (reserved) unreserve();

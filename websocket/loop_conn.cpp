@@ -197,10 +197,7 @@ bool LoopConn::read_in_place() {
         const std::size_t used = process(view);
         if (closed_) break;  // remove() has dropped the held bytes, `view` with them
         const std::span<std::uint8_t> rest = view.subspan(used);
-        if (!rest.empty() && need_ > rest.size() && need_ <= detail::LoopState::rx_size &&
-            state_.loop.received_ahead(fd) - used >= need_) {
-            read_cut_frame(fd, rest, view.size());
-        } else {
+        if (rest.empty() || !read_cut_frame(fd, rest, view.size())) {
             keep_leftover(rest, false);
             state_.loop.discard_received(fd, view.size());
         }
@@ -214,26 +211,31 @@ bool LoopConn::read_in_place() {
 }
 
 // A frame begins in `rest`, the end of a held buffer of `in_view` bytes, and runs on into the
-// next ones, all of it received: it is gathered in the loop's read buffer and read there (no
-// allocation). A header cut short asks only for itself; the payload behind it is gathered next.
-// Whatever is left once a frame ends, or once the bytes run out, goes back to reading in place
-// or to the partial buffer.
-void LoopConn::read_cut_frame(int fd, std::span<const std::uint8_t> rest, std::size_t in_view) {
+// next ones. Once all of it has arrived (and it fits), it is gathered in the loop's read buffer
+// and read there (no allocation); false if not, and nothing is taken. A header cut short asks
+// only for itself; the payload behind it is gathered next. Whatever is left once a frame ends,
+// or once the bytes run out, goes back to reading in place or to the partial buffer.
+bool LoopConn::read_cut_frame(int fd, std::span<const std::uint8_t> rest, std::size_t in_view) {
+    // The need_ bytes the reader waits for: `have` of them in hand, `held` more with the loop.
+    const auto arrived = [this](std::size_t have, std::size_t held) {
+        return need_ > have && need_ <= detail::LoopState::rx_size && held >= need_ - have;
+    };
+    if (!arrived(rest.size(), state_.loop.received_ahead(fd) - in_view)) return false;
     std::uint8_t* const base = state_.rx();
     std::memcpy(base, rest.data(), rest.size());
     state_.loop.discard_received(fd, in_view);
     std::size_t len = rest.size();
-    while (len > 0 && need_ > len && need_ <= detail::LoopState::rx_size &&
-           state_.loop.received_ahead(fd) >= need_ - len) {
+    while (len > 0 && arrived(len, state_.loop.received_ahead(fd))) {
         const long n = state_.loop.receive(fd, base + len, need_ - len);
         if (n <= 0) break;
         len += static_cast<std::size_t>(n);
         const std::size_t used = process({base, len});
-        if (closed_) return;
+        if (closed_) return true;
         std::memmove(base, base + used, len - used);
         len -= used;
     }
     keep_leftover({base, len}, false);
+    return true;
 }
 
 // Any byte shows the peer is alive: the next ping is due a whole interval from now.

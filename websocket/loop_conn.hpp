@@ -178,7 +178,7 @@ class LoopConn final : public net::IoHandler {
     std::size_t process(std::span<std::uint8_t> buf);
     std::size_t process_with(FrameReader& reader, std::span<std::uint8_t> buf);
     bool read_in_place();
-    void read_cut_frame(int fd, std::span<const std::uint8_t> rest, std::size_t in_view);
+    bool read_cut_frame(int fd, std::span<const std::uint8_t> rest, std::size_t in_view);
     void heard_from_peer();
     void keep_leftover(std::span<const std::uint8_t> rest, bool from_partial);
     [[nodiscard]] std::size_t partial_size(std::size_t held) const noexcept;

@@ -97,14 +97,20 @@ class Client {
         ::setsockopt(socket_.fd(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     }
 
-    bool send(Opcode op, std::string_view payload, bool fin = true) {
+    // One masked client frame's bytes (empty if it cannot be encoded), for tests that write
+    // several at once or cut them where they choose.
+    static std::string frame(Opcode op, std::string_view payload, bool fin = true) {
         std::vector<std::uint8_t> out(frame_size(payload.size(), true));
         const MaskKey key{0x11, 0x22, 0x33, 0x44};
         const auto r = encode_frame(
             make_header(op, fin, Role::client, key),
             {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, out);
-        if (r.error) return false;
-        return write_all({reinterpret_cast<const char*>(out.data()), r.written});
+        if (r.error) return {};
+        return {reinterpret_cast<const char*>(out.data()), r.written};
+    }
+    bool send(Opcode op, std::string_view payload, bool fin = true) {
+        const std::string bytes = frame(op, payload, fin);
+        return !bytes.empty() && write_all(bytes);
     }
     bool send_close(std::uint16_t code) {
         const std::string body = format_close_message(code, "");

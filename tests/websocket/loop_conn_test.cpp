@@ -330,21 +330,13 @@ TEST_CASE("LoopConn: frames cut at the ends of the loop's receive buffers arrive
     // frame sent in two writes is cut while its rest is still on its way.
     auto server = start_server(echo_endpoint(), 1);
     Client c = Client::connect(server->port());
-    const auto masked = [](Opcode op, const std::string& payload) {
-        std::vector<std::uint8_t> frame(frame_size(payload.size(), true));
-        const auto r = encode_frame(
-            make_header(op, true, Role::client, MaskKey{9, 8, 7, 6}),
-            {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, frame);
-        REQUIRE_FALSE(r.error);
-        return std::string(reinterpret_cast<const char*>(frame.data()), r.written);
-    };
     std::vector<std::string> sent;
     std::string burst;
     for (int i = 0; i < 60; ++i) {
         std::string m(static_cast<std::size_t>(997 + 613 * (i % 11)), 'a');
         for (std::size_t j = 0; j < m.size(); ++j)
             m[j] = static_cast<char>('a' + (j + static_cast<std::size_t>(i)) % 26);
-        burst += masked(Opcode::binary, m);
+        burst += Client::frame(Opcode::binary, m);
         sent.push_back(std::move(m));
     }
     REQUIRE(c.write_all(burst));
@@ -353,7 +345,7 @@ TEST_CASE("LoopConn: frames cut at the ends of the loop's receive buffers arrive
         REQUIRE(c.read_message() == sent[i]);
     }
     const std::string big(40000, 'z');
-    const std::string frame = masked(Opcode::binary, big);
+    const std::string frame = Client::frame(Opcode::binary, big);
     REQUIRE(c.write_all(std::string_view(frame).substr(0, 20000)));
     std::this_thread::sleep_for(30ms);
     REQUIRE(c.write_all(std::string_view(frame).substr(20000)));
@@ -365,20 +357,13 @@ TEST_CASE("LoopConn: a frame header cut at a receive buffer's end, at each of it
     // 8-byte header (2 bytes, a 2-byte length, the mask) is cut after k of its bytes.
     auto server = start_server(echo_endpoint(), 1);
     Client c = Client::connect(server->port());
-    const auto masked = [](const std::string& payload) {
-        std::vector<std::uint8_t> frame(frame_size(payload.size(), true));
-        const auto r = encode_frame(
-            make_header(Opcode::binary, true, Role::client, MaskKey{5, 6, 7, 8}),
-            {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, frame);
-        REQUIRE_FALSE(r.error);
-        return std::string(reinterpret_cast<const char*>(frame.data()), r.written);
-    };
     for (std::size_t k = 1; k < 8; ++k) {
         CAPTURE(k);
         const std::string first(16384 - k - 8, static_cast<char>('a' + k));
         const std::string second(1000, static_cast<char>('A' + k));
-        REQUIRE(masked(first).size() == 16384 - k);
-        REQUIRE(c.write_all(masked(first) + masked(second)));
+        REQUIRE(Client::frame(Opcode::binary, first).size() == 16384 - k);
+        REQUIRE(c.write_all(Client::frame(Opcode::binary, first) +
+                            Client::frame(Opcode::binary, second)));
         CHECK(c.read_message() == first);
         CHECK(c.read_message() == second);
     }
