@@ -5,6 +5,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -369,16 +370,22 @@ std::error_code UringPoller::remove(int fd, Interest, bool) {
     s->registered = false;
     if (s->accepts) accepts_.forget(fd);  // connections it had not taken are closed
     s->accepts = false;
-    if (s->in_flight || s->receiving) {
-        if (running_ && ::gettid() == owner_) {
+    const bool on_loop = running_ && ::gettid() == owner_;
+    if (s->fixed && (on_loop || ring_->empty_file_slot(static_cast<unsigned>(fd)))) {
+        if (on_loop) unfix_.push_back(fd);  // emptied at the end of the pass
+        s->fixed = false;
+    }
+    if (s->in_flight || s->receiving || s->fixed) {
+        if (on_loop) {
             if (s->in_flight) cancel(fd, *s);
             if (s->receiving) cancel_receive(fd, *s);
         } else {
             s->in_flight = false;
             s->accepting = false;
             s->receiving = false;
-            // The fd is about to close and no io_uring_enter may come soon: the request would
-            // keep the socket open. Closing the ring ends every request at once.
+            // The fd is about to close and no io_uring_enter may come soon: the request (or the
+            // fixed-file slot) would keep the socket open. Closing the ring ends every request
+            // and empties every slot at once.
             drop_ring();
         }
     }
@@ -405,8 +412,12 @@ void UringPoller::drop_ring() noexcept {
     if (buffers_) buffers_->detach();
     cancel_.clear();
     retry_.clear();
+    unfix_.clear();
+    fixed_slots_ = 0;
+    files_tried_ = false;
     for (std::size_t i = 0; i < fds_.size(); ++i) {
         FdState& s = fds_[i];
+        s.fixed = false;
         s.in_flight = false;
         s.accepting = false;
         s.receiving = false;
@@ -438,7 +449,7 @@ std::error_code UringPoller::attach() {
 // last pass's sends go with send(2): after run() the owners may close their sockets.
 void UringPoller::detach() noexcept {
     settle_all();
-    if (ring_ && !cancel_.empty() && !flush()) (void)ring_->submit();
+    if (ring_ && (!cancel_.empty() || !unfix_.empty()) && !flush()) (void)ring_->submit();
     if (ring_) ring_->leave();
     running_ = false;
 }
@@ -467,6 +478,14 @@ std::error_code UringPoller::flush() {
         sqe->user_data = ignored;
     }
     cancel_.clear();
+    // Slots of sockets that left are emptied before any is filled: the fd may be back, on
+    // another socket, with a send that names the slot.
+    for (const int fd : unfix_) {
+        io_uring_sqe* sqe = next_sqe();
+        if (sqe == nullptr) return std::make_error_code(std::errc::resource_unavailable_try_again);
+        ring_->prep_file_update(*sqe, static_cast<unsigned>(fd), -1, ignored);
+    }
+    unfix_.clear();
     // Sends before the polls: a poll for writability armed in the same submission then sees
     // the socket's buffer with the pass's bytes in it.
     sends_.gather();
@@ -476,12 +495,13 @@ std::error_code UringPoller::flush() {
         FdState* s = state(seg.fd);
         if (seg.length == 0 || s == nullptr || !s->registered || !s->queued_send) continue;
         s->queued_send = false;
+        const bool fixed = fix_file(seg.fd, *s);
         io_uring_sqe* sqe = next_sqe();
         if (sqe == nullptr) {  // the kernel takes no more requests now: send(2) instead
             send_or_hold(seg.fd, *s, sends_.data(seg), seg.length);
             continue;
         }
-        prep_send(*sqe, i);
+        prep_send(*sqe, i, fixed);
     }
     for (const int fd : arm_) {
         FdState& s = fds_[static_cast<std::size_t>(fd)];
@@ -502,6 +522,24 @@ std::error_code UringPoller::flush() {
     }
     arm_.clear();
     return {};
+}
+
+bool UringPoller::fix_file(int fd, FdState& s) {
+    if (s.fixed) return true;
+    if (!files_tried_) {
+        files_tried_ = true;
+        rlimit limit{};
+        const rlim_t fds = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur : 0;
+        // The kernel refuses a table larger than the fds the process may open.
+        fixed_slots_ =
+            ring_->register_files(static_cast<unsigned>(std::min<rlim_t>(fds, max_fixed_files)));
+    }
+    if (static_cast<unsigned>(fd) >= fixed_slots_) return false;
+    io_uring_sqe* sqe = next_sqe();
+    if (sqe == nullptr) return false;
+    ring_->prep_file_update(*sqe, static_cast<unsigned>(fd), fd, ignored);
+    s.fixed = true;
+    return true;
 }
 
 void UringPoller::prep_arm(io_uring_sqe& sqe, int fd, FdState& s) noexcept {

@@ -101,15 +101,16 @@ int UringPoller::shutdown_write(int fd) noexcept {
     return ::shutdown(fd, SHUT_WR);
 }
 
-// io_uring_enter(2), IORING_OP_SEND; see the header for the flags.
-void UringPoller::prep_send(io_uring_sqe& sqe, std::size_t index) noexcept {
+// io_uring_enter(2), IORING_OP_SEND; see the header for the flags. `fixed`: the fd is also the
+// number of the socket's fixed-file slot.
+void UringPoller::prep_send(io_uring_sqe& sqe, std::size_t index, bool fixed) noexcept {
     const UringSends::Segment& seg = sends_.segments()[index];
     sqe.opcode = IORING_OP_SEND;
     sqe.fd = seg.fd;
     sqe.addr = reinterpret_cast<std::uint64_t>(sends_.data(seg));
     sqe.len = seg.length;
     sqe.msg_flags = MSG_DONTWAIT | MSG_WAITALL | MSG_NOSIGNAL;
-    sqe.flags = IOSQE_CQE_SKIP_SUCCESS;
+    sqe.flags = IOSQE_CQE_SKIP_SUCCESS | (fixed ? IOSQE_FIXED_FILE : 0);
     sqe.user_data =
         send_bit | (std::uint64_t{index & segment_mask} << 32) | static_cast<std::uint32_t>(seg.fd);
 }
@@ -127,6 +128,14 @@ void UringPoller::complete_send(const io_uring_cqe& cqe, std::vector<PollEvent>&
     if (res == -EINVAL || res == -EOPNOTSUPP) {
         // The kernel does not send this way: send(2) from now on, this send's bytes included.
         send_refused_ = true;
+        res = 0;
+    }
+    if (res == -EBADF && s->fixed) {
+        // The socket's slot could not be filled (the update failed, silently): this send's
+        // bytes go with send(2), the slot is emptied, and sends name fds from now on.
+        s->fixed = false;
+        unfix_.push_back(fd);
+        fixed_slots_ = 0;
         res = 0;
     }
     if (res < 0 && res != -EAGAIN && res != -EINTR) {

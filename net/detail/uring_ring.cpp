@@ -89,6 +89,7 @@ std::error_code UringRing::map(const io_uring_params& p) {
     for (unsigned i = 0; i < p.sq_entries; ++i)
         array[i] = i;
     sq_tail_ = *sq_ktail_;
+    sqe_args_ = std::make_unique<int[]>(p.sq_entries);
     cq_head_ = reinterpret_cast<unsigned*>(cq + p.cq_off.head);
     cq_tail_ = reinterpret_cast<unsigned*>(cq + p.cq_off.tail);
     cq_mask_ = *reinterpret_cast<unsigned*>(cq + p.cq_off.ring_mask);
@@ -148,6 +149,36 @@ void UringRing::leave() noexcept {
 std::error_code UringRing::register_op(unsigned op, void* arg, unsigned count) noexcept {
     if (sys_register(fd_, op, arg, count) != 0) return errno_code();
     return {};
+}
+
+unsigned UringRing::register_files(unsigned slots) noexcept {
+    io_uring_rsrc_register files{};
+    files.nr = slots;
+    files.flags = IORING_RSRC_REGISTER_SPARSE;
+    if (sys_register(fd_, IORING_REGISTER_FILES2, &files, sizeof files) != 0) return 0;
+    return slots;
+}
+
+bool UringRing::empty_file_slot(unsigned slot) noexcept {
+    int none = -1;
+    io_uring_files_update update{};
+    update.offset = slot;
+    update.fds = reinterpret_cast<std::uint64_t>(&none);
+    return sys_register(fd_, IORING_REGISTER_FILES_UPDATE, &update, 1) == 1;
+}
+
+void UringRing::prep_file_update(io_uring_sqe& sqe, unsigned slot, int fd,
+                                 std::uint64_t user_data) noexcept {
+    // The kernel reads the fd from our memory when it takes the request, after this returns.
+    int& arg = sqe_args_[static_cast<std::size_t>(&sqe - sqes_)];
+    arg = fd;
+    sqe.opcode = IORING_OP_FILES_UPDATE;
+    sqe.fd = -1;
+    sqe.addr = reinterpret_cast<std::uint64_t>(&arg);
+    sqe.len = 1;
+    sqe.off = slot;
+    sqe.flags = IOSQE_CQE_SKIP_SUCCESS;
+    sqe.user_data = user_data;
 }
 
 io_uring_sqe* UringRing::sqe() noexcept {

@@ -47,6 +47,20 @@ class UringRing {
     bool defer_taskrun() const noexcept { return defer_taskrun_; }
     // io_uring_register(2) on this ring.
     std::error_code register_op(unsigned op, void* arg, unsigned count) noexcept;
+    // An empty table of `slots` fixed files (IORING_REGISTER_FILES2, sparse, 5.19): a request
+    // that names its socket by slot (IOSQE_FIXED_FILE) spares the kernel the fd lookup and the
+    // file's reference count, each time. Returns the slots, or 0 when the kernel refuses.
+    unsigned register_files(unsigned slots) noexcept;
+    // Empties fixed-file slot `slot` now, with a system call of its own (for a loop that is
+    // not running: no io_uring_enter may come soon). False if the kernel refuses (another
+    // thread than the ring's submitter, with SINGLE_ISSUER).
+    bool empty_file_slot(unsigned slot) noexcept;
+    // Makes `sqe` (from sqe()) put the socket `fd` in fixed-file slot `slot`, or empty the slot
+    // (fd -1): a request like any other (IORING_OP_FILES_UPDATE), taken before the requests
+    // queued after it, with no system call of its own. A slot holds a reference to its socket:
+    // the socket stays open until the slot is emptied. Posts a completion only if it fails.
+    void prep_file_update(io_uring_sqe& sqe, unsigned slot, int fd,
+                          std::uint64_t user_data) noexcept;
 
     // A zeroed submission slot, or null when the ring is full (submit() first).
     io_uring_sqe* sqe() noexcept;
@@ -91,6 +105,9 @@ class UringRing {
     std::size_t cq_map_size_ = 0;
     io_uring_sqe* sqes_ = nullptr;
     std::size_t sqes_size_ = 0;
+    // One int per submission slot, for requests that read an argument from our memory when the
+    // kernel takes them (a file update's fd): it stays put until the slot is used again.
+    std::unique_ptr<int[]> sqe_args_;
     unsigned* sq_head_ = nullptr;   // the kernel's: the next SQE it takes
     unsigned* sq_ktail_ = nullptr;  // ours, published when entering
     unsigned sq_mask_ = 0;
