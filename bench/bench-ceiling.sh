@@ -130,5 +130,15 @@ if [[ " $PARTS " == *" ws "* ]]; then
     python3 bench/ceiling/ratios.py "$OUT/ws/raw.csv" gorilla "${names[@]}" \
         --targets 16=2,4096=4,65536=5
 fi
+if [[ " $PARTS " == *" http "* ]]; then
+    # What parsing a request costs alone, with wire's parser and the peers' (the kit's parser
+    # benchmark, the request wrk sends): targets.py sets it against the ceiling's whole cost of a
+    # pipelined request, a bound no server that parses its requests can pass.
+    make --no-print-directory -j2 "$BUILD/bench/parser_adapter" >/dev/null &&
+        "$B/bench/parser_adapter" 2>/dev/null | grep 'req=short-get' >"$OUT/parsers.txt"
+    for peer in "$WIRE_PEERS"/bin/parserbench-*-O3native; do
+        [ -x "$peer" ] && "$peer" 2>/dev/null | grep 'req=short-get' >>"$OUT/parsers.txt"
+    done
+fi
 python3 bench/ceiling/targets.py "$OUT"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -10,6 +10,11 @@ wire-uring for HTTP, wire-event and wire-event-uring for WebSocket) divided by
   - uWebSockets of the same round (target: at least 1.0x);
 and, for HTTP, wire's p99 latency against nginx's (target: no worse). Each cell shows the median
 of the per-round ratios [min-max]; "ok" or "MISS" judge the median.
+
+With OUT/parsers.txt (the parser benchmark's RESULT lines for the request wrk sends), it also
+prints the parse bound of the pipelined cells: the ceiling servers answer without parsing, so a
+server that parses each request with the fastest parser measured (and does nothing else) reaches
+at most ceiling / (ceiling + parse) of the best ceiling server, per request.
 """
 import csv
 import os
@@ -107,7 +112,44 @@ def main(argv):
                     line += f" {mp:.2f} {ok} | {np_:.2f} |"
                 print(line)
     print(f"\ncells short of a target (median): {misses}")
+    parse_bound(argv[1:], data.get("http", {}))
     return 0
+
+
+def parse_bound(paths, tests):
+    """The most a server that parses its requests can reach in the pipelined cells."""
+    parsers = {}
+    for out in paths:
+        path = os.path.join(out, "parsers.txt")
+        if not os.path.exists(path):
+            continue
+        for line in open(path):
+            fields = dict(f.split("=", 1) for f in line.split()[1:] if "=" in f)
+            if "parser" in fields and "ns_med" in fields:
+                parsers.setdefault(fields["parser"], []).append(float(fields["ns_med"]))
+    if not parsers:
+        return
+    name, parse_ns = min(((p, statistics.median(v)) for p, v in parsers.items()),
+                         key=lambda pv: pv[1])
+    print(f"\n### parse bound: parsing wrk's request takes {parse_ns:.0f} ns with the fastest "
+          f"parser measured ({name}; " +
+          ", ".join(f"{p} {statistics.median(v):.0f} ns" for p, v in sorted(parsers.items())) +
+          ")\n")
+    print("| test | best ceiling ns/request | bound for a parsing server |")
+    print("|---|---|---|")
+    for test in sorted(tests):
+        if "pipe" not in test[0]:
+            continue
+        by = tests[test]
+        per_round = {}
+        for c in CEILINGS:
+            for key, row in by.get(c, {}).items():
+                per_round[key] = max(per_round.get(key, 0.0), row["eff"])
+        if not per_round:
+            continue
+        ceiling_ns = 1e9 / statistics.median(per_round.values())
+        bound = ceiling_ns / (ceiling_ns + parse_ns)
+        print(f"| {label(test)} | {ceiling_ns:.0f} | {bound:.2f}x |")
 
 
 if __name__ == "__main__":
