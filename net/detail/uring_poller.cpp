@@ -22,6 +22,7 @@ namespace {
 std::atomic<int> forced_failure{0};
 std::atomic<bool> refuse_accept{false};
 std::atomic<unsigned> buffers_for_tests{0};
+std::atomic<bool> spoil_file_updates{false};
 
 // A request's user_data: the fd in the low half, its generation in the next 30 bits, the top
 // bit set for a multishot accept (whose completions carry fds, which must not be lost), the
@@ -86,6 +87,10 @@ std::uint32_t reportable(std::uint32_t events) noexcept {
 
 void fail_uring_setup_for_tests(int err) noexcept {
     forced_failure.store(err, std::memory_order_relaxed);
+}
+
+void spoil_file_updates_for_tests(bool spoil) noexcept {
+    spoil_file_updates.store(spoil, std::memory_order_relaxed);
 }
 
 void use_receive_buffers_for_tests(unsigned count) noexcept {
@@ -538,7 +543,9 @@ bool UringPoller::fix_file(int fd, FdState& s) {
     if (static_cast<unsigned>(fd) >= fixed_slots_) return false;
     io_uring_sqe* sqe = next_sqe();
     if (sqe == nullptr) return false;
-    ring_->prep_file_update(*sqe, static_cast<unsigned>(fd), fd, ignored);
+    // (-2: no fd, so the update fails, for the tests of that case.)
+    const bool spoil = spoil_file_updates.load(std::memory_order_relaxed);
+    ring_->prep_file_update(*sqe, static_cast<unsigned>(fd), spoil ? -2 : fd, ignored);
     s.fixed = true;
     return true;
 }

@@ -297,6 +297,9 @@ class UringPoller final : public Poller {
 
 // For tests: make every io_uring set-up from now on fail with `err` (0: no longer).
 void fail_uring_setup_for_tests(int err) noexcept;
+// For tests: from now on the updates that put a socket in its fixed-file slot fail (false: no
+// longer), as they might were the kernel short of memory.
+void spoil_file_updates_for_tests(bool spoil) noexcept;
 // For tests: loops that receive ahead from now on get `count` buffers (0: as many as they
 // normally do), so that tests can run them dry.
 void use_receive_buffers_for_tests(unsigned count) noexcept;

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/detail/uring_poller.hpp"
 #include "net/detail/uring_sends.hpp"
 #include "net/event_loop.hpp"
 #include "net/socket.hpp"
@@ -377,6 +378,30 @@ TEST_CASE(
         CHECK(::poll(&end, 1, 2000) == 1);
         CHECK(::recv(t.next->b.fd(), buf, sizeof buf, MSG_DONTWAIT) == 0);
     }
+}
+
+TEST_CASE(
+    "EventLoop send: when a socket cannot have its fixed-file slot, its bytes go all the same") {
+    if (!send_ahead_available()) return;
+    detail::spoil_file_updates_for_tests(true);
+    Sending t(LoopBackend::uring);
+    // Three passes: the first send names the slot the update failed to fill; that send's bytes
+    // and the later ones go by the fd.
+    std::size_t sent = 0;
+    for (int pass = 0; pass < 3; ++pass) {
+        sent = send_pattern(t.loop, t.fd(), sent, 1000, sent + 1000);
+        run_for(t.loop, 2ms);
+    }
+    detail::spoil_file_updates_for_tests(false);
+    CHECK(sent == 3000);
+    PatternReader r{t.p.b.fd()};
+    run_until(t.loop, [&] {
+        r.drain();
+        return r.total >= sent;
+    });
+    CHECK(r.total == sent);
+    CHECK(r.wrong == 0);
+    CHECK(t.w.errors == 0);
 }
 
 TEST_CASE("EventLoop take_unsent: the loop's bytes go to the next writer, in order") {
