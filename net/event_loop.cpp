@@ -220,7 +220,7 @@ std::error_code EventLoop::wait(std::vector<detail::PollEvent>& events, bool was
         std::error_code ec;
         if (spin(events, ec)) return ec;
     }
-    return poller_->wait(events, poll_timeout_ms());
+    return poller_->wait(events, poll_timeout_ms(), now_);
 }
 
 // Polls without sleeping until an event comes (true), the spin's budget is spent, a timer falls
@@ -233,7 +233,7 @@ bool EventLoop::spin(std::vector<detail::PollEvent>& events, std::error_code& ec
     const TimePoint until =
         std::min(Clock::now() + spin_, timers_.empty() ? TimePoint::max() : timers_.next());
     do {
-        if ((ec = poller_->wait(events, 0)) || !events.empty()) {
+        if ((ec = poller_->wait(events, 0, now_)) || !events.empty()) {
             spin_ = busy_poll_;
             rest_length_ = 0;
             return true;

@@ -69,7 +69,8 @@ std::error_code EpollPoller::requeue(int fd) {
     return control(EPOLL_CTL_ADD, fd, Interest::readable, true);
 }
 
-std::error_code EpollPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
+std::error_code EpollPoller::wait(std::vector<PollEvent>& out, int timeout_ms,
+                                  std::chrono::steady_clock::time_point) {
     out.clear();
     constexpr int batch = 256;
     epoll_event events[batch];

@@ -23,7 +23,8 @@ class EpollPoller final : public Poller {
     std::error_code modify(int fd, Interest from, Interest to, bool exclusive) override;
     std::error_code remove(int fd, Interest current, bool exclusive) override;
     std::error_code requeue(int fd) override;
-    std::error_code wait(std::vector<PollEvent>& out, int timeout_ms) override;
+    std::error_code wait(std::vector<PollEvent>& out, int timeout_ms,
+                         std::chrono::steady_clock::time_point since) override;
 
   private:
     std::error_code control(int op, int fd, Interest interest, bool exclusive);

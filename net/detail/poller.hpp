@@ -12,6 +12,7 @@
 
 #include <sys/uio.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -78,9 +79,11 @@ class Poller {
     virtual std::error_code attach() { return {}; }
     virtual void detach() noexcept {}
 
-    // Waits up to `timeout_ms` (-1: no limit, 0: not at all) and fills `out` (cleared first).
-    // Returns an error only when the kernel refuses to wait; an interrupted wait is no error.
-    virtual std::error_code wait(std::vector<PollEvent>& out, int timeout_ms) = 0;
+    // Waits up to `timeout_ms` (-1: no limit, 0: not at all) counted from `since` (the loop's
+    // time of the pass, at most a pass old) and fills `out` (cleared first). Returns an error
+    // only when the kernel refuses to wait; an interrupted wait is no error.
+    virtual std::error_code wait(std::vector<PollEvent>& out, int timeout_ms,
+                                 std::chrono::steady_clock::time_point since) = 0;
 };
 
 // The backend `requested` resolves to (environment and automatic looked up), set up. Throws

@@ -29,6 +29,9 @@ std::atomic<bool> spoil_file_updates{false};
 // next one for a multishot receive (whose completions carry bytes) and the one after for a send.
 // All bits set marks the requests whose completions mean nothing to us (cancellations).
 constexpr std::uint64_t ignored = ~std::uint64_t{0};
+// The loop's wake request (IORING_OP_TIMEOUT), and a failed move of it.
+constexpr std::uint64_t wake_data = ignored - 1;
+constexpr std::uint64_t wake_move_data = ignored - 2;
 constexpr std::uint64_t accept_bit = std::uint64_t{1} << 63;
 constexpr std::uint64_t recv_bit = std::uint64_t{1} << 62;
 constexpr std::uint32_t gen_mask = 0x3fffffff;
@@ -421,6 +424,7 @@ void UringPoller::drop_ring() noexcept {
     unfix_.clear();
     fixed_slots_ = 0;
     files_tried_ = false;
+    wake_armed_ = false;
     for (std::size_t i = 0; i < fds_.size(); ++i) {
         FdState& s = fds_[i];
         s.fixed = false;
@@ -582,6 +586,13 @@ void UringPoller::prep_recv(io_uring_sqe& sqe, int fd, FdState& s) noexcept {
 
 void UringPoller::complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out) {
     if (cqe.user_data == ignored) return;
+    if (cqe.user_data == wake_data || cqe.user_data == wake_move_data) {
+        // It fired (ETIME), or went with a cancellation; a move that found it gone (ENOENT)
+        // means it fired. EINVAL: the kernel does not keep such requests; waits time out.
+        if (cqe.user_data == wake_data) wake_armed_ = false;
+        if (cqe.res == -EINVAL) wake_refused_ = true;
+        return;
+    }
     if ((cqe.user_data & accept_bit) != 0) return complete_accept(cqe);
     if ((cqe.user_data & recv_bit) != 0) return complete_recv(cqe);
     if ((cqe.user_data & send_bit) != 0) return complete_send(cqe, out);
@@ -751,7 +762,44 @@ int UringPoller::trim(int timeout_ms) {
     return timeout_ms;
 }
 
-std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
+// Why not the wait's own timeout: io_uring_enter with a timeout arms a kernel timer and cancels
+// it at every wait that sleeps, about half a microsecond here (a virtual machine: the timer's
+// locks and reprogramming), which at one connection is every message. The wake request stays
+// armed across waits, and the kernel's timer is touched only when the deadline comes sooner.
+bool UringPoller::arm_wake(Clock::time_point deadline) {
+    if (wake_refused_) return false;
+    if (wake_armed_ && wake_at_ <= deadline) return true;  // fires early at worst: one idle pass
+    io_uring_sqe* sqe = next_sqe();
+    if (sqe == nullptr) return false;
+    // steady_clock is CLOCK_MONOTONIC, the clock of an absolute io_uring timeout.
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch());
+    wake_ts_.tv_sec = ns.count() / 1000000000;
+    wake_ts_.tv_nsec = ns.count() % 1000000000;
+    if (wake_armed_) {
+        // Moved in place (IORING_TIMEOUT_UPDATE, 5.11): one wake request in the kernel.
+        sqe->opcode = IORING_OP_TIMEOUT_REMOVE;
+        sqe->addr = wake_data;
+        sqe->addr2 = reinterpret_cast<std::uint64_t>(&wake_ts_);
+        sqe->timeout_flags = IORING_TIMEOUT_UPDATE | IORING_TIMEOUT_ABS;
+        sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+        sqe->user_data = wake_move_data;
+    } else {
+        sqe->opcode = IORING_OP_TIMEOUT;
+        sqe->addr = reinterpret_cast<std::uint64_t>(&wake_ts_);
+        sqe->len = 1;
+        sqe->off = 0;  // no completion count: a plain timer
+        sqe->timeout_flags = IORING_TIMEOUT_ABS;
+        sqe->user_data = wake_data;
+    }
+    sqe->fd = -1;
+    wake_armed_ = true;
+    wake_at_ = deadline;
+    return true;
+}
+
+std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms,
+                                  Clock::time_point since) {
     out.clear();
     timeout_ms = take_retries(timeout_ms);
     if (buffers_) {
@@ -772,6 +820,8 @@ std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms) {
     });
     if (ring_->has_completions() || waiting || held_readable()) timeout_ms = 0;
     if (timeout_ms != 0) timeout_ms = trim(timeout_ms);
+    // A timeout counted from the pass's start ends no later than one counted from now.
+    if (timeout_ms > 0 && arm_wake(since + std::chrono::milliseconds(timeout_ms))) timeout_ms = -1;
     if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;
     ring_->drain([&](const io_uring_cqe& cqe) { complete(cqe, out); });
     if (auto ec = submit_all(out)) return ec;

@@ -88,6 +88,13 @@
 // in the same pass is emptied and filled again, in that order, before any send names it. An fd
 // past the table, or a kernel without sparse tables (5.19), sends by fd as before.
 //
+// Timeouts: a wait that must end by a deadline (the loop's next timer) does not pass it to
+// io_uring_enter, which would arm and cancel a kernel timer at every wait that sleeps. One
+// IORING_OP_TIMEOUT at an absolute time stays in the kernel across waits and completes at the
+// deadline, ending the wait; it is moved in place only when a deadline comes sooner (a later one
+// lets it fire early, for one pass with nothing to do). A kernel that refuses it gets the wait's
+// own timeout, as before.
+//
 // io_uring reports a peer's FIN (POLLRDHUP) to every poll of the socket, whatever it asked for.
 // epoll reports it only to readable interest: a loop that waits only for writability on a
 // half-closed socket would otherwise be told of the FIN again and again. Such a completion is
@@ -113,6 +120,7 @@ namespace wire::net::detail {
 
 class UringPoller final : public Poller {
   public:
+    using Clock = std::chrono::steady_clock;
     static constexpr unsigned ring_entries = 256;
     // Completion slots: a pass may complete a receive for every connection of the loop at once.
     // Past that the kernel keeps completions in a slower overflow list and ends multishot
@@ -145,7 +153,8 @@ class UringPoller final : public Poller {
     std::error_code requeue(int) override { return {}; }  // each re-arm joins the queue's back
     std::error_code attach() override;
     void detach() noexcept override;
-    std::error_code wait(std::vector<PollEvent>& out, int timeout_ms) override;
+    std::error_code wait(std::vector<PollEvent>& out, int timeout_ms,
+                         Clock::time_point since) override;
     void accept_ahead(int fd) override;
     int take_accepted(int fd) noexcept override;
     void receive_ahead(int fd) override;
@@ -160,7 +169,6 @@ class UringPoller final : public Poller {
     ~UringPoller() override;
 
   private:
-    using Clock = std::chrono::steady_clock;
     // 12 bytes per fd: part of every idle connection's cost (docs/performance.md).
     struct FdState {
         std::uint16_t events = 0;                 // the interest, as poll bits
@@ -268,6 +276,9 @@ class UringPoller final : public Poller {
     void cancel(int fd, FdState& s);
     void prep_arm(io_uring_sqe& sqe, int fd, FdState& s) noexcept;
     int take_retries(int timeout_ms);
+    // The ring's own timeout request wakes the wait at `deadline` or earlier (one is kept in
+    // the kernel and moved only when the deadline comes sooner); false if it cannot be armed.
+    bool arm_wake(Clock::time_point deadline);
     void drop_ring() noexcept;
 
     std::unique_ptr<UringRing> ring_;
@@ -280,6 +291,10 @@ class UringPoller final : public Poller {
     std::vector<std::uint64_t> cancel_;  // user_data of requests to cancel at the next wait
     std::vector<int> unfix_;             // fixed-file slots to empty at the next wait
     unsigned fixed_slots_ = 0;           // fds below this may take a fixed-file slot
+    __kernel_timespec wake_ts_{};        // the wake request's time (the kernel reads it here)
+    Clock::time_point wake_at_{};        // when the wake request in the kernel fires
+    bool wake_armed_ = false;            // a wake request is in the kernel
+    bool wake_refused_ = false;          // the kernel refused it: each wait has its timeout
     bool files_tried_ = false;           // this ring's table was asked for
     std::vector<Retry> retry_;
     UringAccepts accepts_;

@@ -136,6 +136,36 @@ TEST_CASE("loop timers fire within tolerance, in order; cancelled ones never") {
     CHECK(loop.armed_timers() == 0);
 }
 
+TEST_CASE("a timer armed while the loop sleeps toward a later one fires on time, on each backend") {
+    // The io_uring loop keeps one wake request in the kernel across waits: a deadline that comes
+    // sooner must move it, or the loop would sleep to the later one.
+    for (const LoopBackend backend : {LoopBackend::epoll, LoopBackend::uring}) {
+        CAPTURE(to_string(backend));
+        EventLoop loop(backend);
+        Timer far([](Timer&, void*) {}, nullptr);
+        Timer end([](Timer&, void* l) { static_cast<EventLoop*>(l)->stop(); }, &loop);
+        // From another thread while the loop sleeps toward `far`: a post wakes it, and the task
+        // arms a timer due long before.
+        EventLoop::TimePoint armed{};
+        loop.arm_after(far, 2s);
+        std::thread poster([&] {
+            std::this_thread::sleep_for(30ms);
+            loop.post([&] {
+                armed = EventLoop::Clock::now();
+                loop.arm_after(end, 20ms);
+            });
+        });
+        const auto start = EventLoop::Clock::now();
+        REQUIRE_FALSE(loop.run());
+        poster.join();
+        const auto took = EventLoop::Clock::now() - start;
+        REQUIRE(armed != EventLoop::TimePoint{});
+        CHECK(EventLoop::Clock::now() - armed >= 20ms);
+        CHECK(took < 1s);
+        loop.cancel(far);
+    }
+}
+
 TEST_CASE("echo over the loop; a handler may remove and destroy itself in its callback") {
     EventLoop loop;
     auto listener = Listener::listen(Address::ipv4_loopback(0));
