@@ -1,6 +1,7 @@
 #include "net/detail/epoll_poller.hpp"
 
 #include <sys/epoll.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,10 +26,36 @@ std::uint32_t epoll_bits(Interest interest) noexcept {
 EpollPoller::EpollPoller() {
     epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) throw std::system_error(errno_code(), "epoll_create1");
+    // steady_clock is CLOCK_MONOTONIC, the timerfd's clock.
+    timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = timer_fd_;
+    if (timer_fd_ >= 0 && ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &ev) != 0) {
+        ::close(timer_fd_);
+        timer_fd_ = -1;
+    }
 }
 
 EpollPoller::~EpollPoller() {
+    if (timer_fd_ >= 0) ::close(timer_fd_);
     ::close(epoll_fd_);
+}
+
+bool EpollPoller::arm_wake(Clock::time_point deadline) noexcept {
+    if (timer_fd_ < 0) return false;
+    if (wake_armed_ && wake_at_ <= deadline) return true;  // fires early at worst: one idle pass
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch());
+    itimerspec when{};
+    when.it_value.tv_sec = static_cast<time_t>(ns.count() / 1000000000);
+    when.it_value.tv_nsec = static_cast<long>(ns.count() % 1000000000);
+    if (when.it_value.tv_sec == 0 && when.it_value.tv_nsec == 0)
+        when.it_value.tv_nsec = 1;  // 0 disarms
+    if (::timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &when, nullptr) != 0) return false;
+    wake_armed_ = true;
+    wake_at_ = deadline;
+    return true;
 }
 
 std::error_code EpollPoller::control(int op, int fd, Interest interest, bool exclusive) {
@@ -70,14 +97,23 @@ std::error_code EpollPoller::requeue(int fd) {
 }
 
 std::error_code EpollPoller::wait(std::vector<PollEvent>& out, int timeout_ms,
-                                  std::chrono::steady_clock::time_point) {
+                                  std::chrono::steady_clock::time_point since) {
     out.clear();
     constexpr int batch = 256;
     epoll_event events[batch];
+    // A timeout counted from the pass's start ends no later than one counted from now.
+    if (timeout_ms > 0 && arm_wake(since + std::chrono::milliseconds(timeout_ms))) timeout_ms = -1;
     const int n = ::epoll_wait(epoll_fd_, events, batch, timeout_ms);
     if (n < 0) return errno == EINTR ? std::error_code{} : errno_code();
-    for (int i = 0; i < n; ++i)
+    for (int i = 0; i < n; ++i) {
+        if (events[i].data.fd == timer_fd_) {
+            std::uint64_t expirations = 0;  // read, so that it is not readable again
+            (void)::read(timer_fd_, &expirations, sizeof expirations);
+            wake_armed_ = false;
+            continue;
+        }
         out.push_back({events[i].data.fd, events[i].events});
+    }
     return {};
 }
 
