@@ -44,17 +44,13 @@ EpollPoller::~EpollPoller() {
 
 bool EpollPoller::arm_wake(Clock::time_point deadline) noexcept {
     if (timer_fd_ < 0) return false;
-    if (wake_armed_ && wake_at_ <= deadline) return true;  // fires early at worst: one idle pass
-    const auto ns =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch());
+    if (!wake_.needs(deadline)) return true;
+    const WakeDeadline::Split at = WakeDeadline::split(deadline);
     itimerspec when{};
-    when.it_value.tv_sec = static_cast<time_t>(ns.count() / 1000000000);
-    when.it_value.tv_nsec = static_cast<long>(ns.count() % 1000000000);
-    if (when.it_value.tv_sec == 0 && when.it_value.tv_nsec == 0)
-        when.it_value.tv_nsec = 1;  // 0 disarms
+    when.it_value.tv_sec = static_cast<time_t>(at.sec);
+    when.it_value.tv_nsec = static_cast<long>(at.nsec);
     if (::timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &when, nullptr) != 0) return false;
-    wake_armed_ = true;
-    wake_at_ = deadline;
+    wake_.set(deadline);
     return true;
 }
 
@@ -109,7 +105,7 @@ std::error_code EpollPoller::wait(std::vector<PollEvent>& out, int timeout_ms,
         if (events[i].data.fd == timer_fd_) {
             std::uint64_t expirations = 0;  // read, so that it is not readable again
             (void)::read(timer_fd_, &expirations, sizeof expirations);
-            wake_armed_ = false;
+            wake_.fired();
             continue;
         }
         out.push_back({events[i].data.fd, events[i].events});

@@ -3,12 +3,9 @@
 // Level-triggered, on purpose (net/event_loop.hpp says why). Each interest change is one
 // epoll_ctl at the time it is made; one epoll_wait per loop pass.
 //
-// A wait that must end by a deadline (the loop's next timer) does not pass a timeout to
-// epoll_wait, which would arm and cancel a kernel timer at every wait that sleeps (about half a
-// microsecond here, at one connection every message). A timerfd in the epoll set, set to an
-// absolute time, ends the wait instead; it is set again (timerfd_settime) only when a deadline
-// comes sooner than the one it holds (a later one lets it fire early, for one pass with nothing
-// to do). Without a timerfd, epoll_wait's timeout as before.
+// A wait that must end by a deadline (the loop's next timer) is ended by a timerfd in the epoll
+// set, set to an absolute time (net/detail/wake_deadline.hpp says why and when it is set), not
+// by epoll_wait's timeout. Without a timerfd, epoll_wait's timeout as before.
 #pragma once
 
 #include <chrono>
@@ -16,6 +13,7 @@
 #include <vector>
 
 #include "net/detail/poller.hpp"
+#include "net/detail/wake_deadline.hpp"
 
 namespace wire::net::detail {
 
@@ -41,9 +39,8 @@ class EpollPoller final : public Poller {
     bool arm_wake(Clock::time_point deadline) noexcept;
 
     int epoll_fd_ = -1;
-    int timer_fd_ = -1;            // in the epoll set; -1: none (the kernel refused it)
-    Clock::time_point wake_at_{};  // when the timerfd fires, while armed
-    bool wake_armed_ = false;
+    int timer_fd_ = -1;  // in the epoll set; -1: none (the kernel refused it)
+    WakeDeadline wake_;  // when the timerfd fires
 };
 
 }  // namespace wire::net::detail

@@ -14,7 +14,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 
 namespace wire::net::detail {
 namespace {
@@ -424,7 +423,7 @@ void UringPoller::drop_ring() noexcept {
     unfix_.clear();
     fixed_slots_ = 0;
     files_tried_ = false;
-    wake_armed_ = false;
+    wake_.fired();  // it went with the ring
     for (std::size_t i = 0; i < fds_.size(); ++i) {
         FdState& s = fds_[i];
         s.fixed = false;
@@ -589,7 +588,7 @@ void UringPoller::complete(const io_uring_cqe& cqe, std::vector<PollEvent>& out)
     if (cqe.user_data == wake_data || cqe.user_data == wake_move_data) {
         // It fired (ETIME), or went with a cancellation; a move that found it gone (ENOENT)
         // means it fired. EINVAL: the kernel does not keep such requests; waits time out.
-        if (cqe.user_data == wake_data) wake_armed_ = false;
+        if (cqe.user_data == wake_data) wake_.fired();
         if (cqe.res == -EINVAL) wake_refused_ = true;
         return;
     }
@@ -742,16 +741,10 @@ int UringPoller::take_retries(int timeout_ms) {
 // sleeps between many passes; trimming at each would hand back pages the next pass touches
 // again). Too soon after the last trim, or with this pass's sends still in the arena, the
 // sleep ends when the next one may run. Returns the timeout.
-int UringPoller::trim(int timeout_ms) {
+int UringPoller::trim(int timeout_ms, Clock::time_point now) {
     const bool buffers = buffers_ && buffers_->touched() > warm_buffers;
     const bool arena = sends_.trimmable();
     if (!buffers && !arena) return timeout_ms;
-    // The coarse clock (the time at the last tick, ~5 ns to read here against ~35 for the
-    // precise one, at every pass of a busy loop): a second between trims needs no better.
-    timespec coarse{};
-    (void)::clock_gettime(CLOCK_MONOTONIC_COARSE, &coarse);
-    const Clock::time_point now{std::chrono::seconds(coarse.tv_sec) +
-                                std::chrono::nanoseconds(coarse.tv_nsec)};
     if (now - last_trim_ < trim_interval)
         return cap_timeout(timeout_ms, last_trim_ + trim_interval - now);
     last_trim_ = now;
@@ -762,21 +755,15 @@ int UringPoller::trim(int timeout_ms) {
     return timeout_ms;
 }
 
-// Why not the wait's own timeout: io_uring_enter with a timeout arms a kernel timer and cancels
-// it at every wait that sleeps, about half a microsecond here (a virtual machine: the timer's
-// locks and reprogramming), which at one connection is every message. The wake request stays
-// armed across waits, and the kernel's timer is touched only when the deadline comes sooner.
 bool UringPoller::arm_wake(Clock::time_point deadline) {
     if (wake_refused_) return false;
-    if (wake_armed_ && wake_at_ <= deadline) return true;  // fires early at worst: one idle pass
+    if (!wake_.needs(deadline)) return true;
     io_uring_sqe* sqe = next_sqe();
     if (sqe == nullptr) return false;
-    // steady_clock is CLOCK_MONOTONIC, the clock of an absolute io_uring timeout.
-    const auto ns =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch());
-    wake_ts_.tv_sec = ns.count() / 1000000000;
-    wake_ts_.tv_nsec = ns.count() % 1000000000;
-    if (wake_armed_) {
+    const WakeDeadline::Split at = WakeDeadline::split(deadline);
+    wake_ts_.tv_sec = at.sec;
+    wake_ts_.tv_nsec = at.nsec;
+    if (wake_.armed()) {
         // Moved in place (IORING_TIMEOUT_UPDATE, 5.11): one wake request in the kernel.
         sqe->opcode = IORING_OP_TIMEOUT_REMOVE;
         sqe->addr = wake_data;
@@ -793,8 +780,7 @@ bool UringPoller::arm_wake(Clock::time_point deadline) {
         sqe->user_data = wake_data;
     }
     sqe->fd = -1;
-    wake_armed_ = true;
-    wake_at_ = deadline;
+    wake_.set(deadline);
     return true;
 }
 
@@ -819,7 +805,8 @@ std::error_code UringPoller::wait(std::vector<PollEvent>& out, int timeout_ms,
         return false;  // only looking
     });
     if (ring_->has_completions() || waiting || held_readable()) timeout_ms = 0;
-    if (timeout_ms != 0) timeout_ms = trim(timeout_ms);
+    // The pass's time, at most a pass old: a second between trims needs no better.
+    if (timeout_ms != 0) timeout_ms = trim(timeout_ms, since);
     // A timeout counted from the pass's start ends no later than one counted from now.
     if (timeout_ms > 0 && arm_wake(since + std::chrono::milliseconds(timeout_ms))) timeout_ms = -1;
     if (auto ec = ring_->submit_and_wait(timeout_ms)) return ec;

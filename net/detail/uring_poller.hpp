@@ -88,12 +88,10 @@
 // in the same pass is emptied and filled again, in that order, before any send names it. An fd
 // past the table, or a kernel without sparse tables (5.19), sends by fd as before.
 //
-// Timeouts: a wait that must end by a deadline (the loop's next timer) does not pass it to
-// io_uring_enter, which would arm and cancel a kernel timer at every wait that sleeps. One
-// IORING_OP_TIMEOUT at an absolute time stays in the kernel across waits and completes at the
-// deadline, ending the wait; it is moved in place only when a deadline comes sooner (a later one
-// lets it fire early, for one pass with nothing to do). A kernel that refuses it gets the wait's
-// own timeout, as before.
+// Timeouts: a wait that must end by a deadline (the loop's next timer) is ended by one
+// IORING_OP_TIMEOUT at an absolute time, kept in the kernel across waits and moved in place
+// (net/detail/wake_deadline.hpp says why and when), not by io_uring_enter's timeout. A kernel
+// that refuses it gets the wait's own timeout, as before.
 //
 // io_uring reports a peer's FIN (POLLRDHUP) to every poll of the socket, whatever it asked for.
 // epoll reports it only to readable interest: a loop that waits only for writability on a
@@ -115,6 +113,7 @@
 #include "net/detail/uring_buffers.hpp"
 #include "net/detail/uring_ring.hpp"
 #include "net/detail/uring_sends.hpp"
+#include "net/detail/wake_deadline.hpp"
 
 namespace wire::net::detail {
 
@@ -246,7 +245,7 @@ class UringPoller final : public Poller {
     void drop_held(FdState& s, std::size_t n) noexcept;
     void list_held(int fd, FdState& s);
     static int cap_timeout(int timeout_ms, Clock::duration left) noexcept;
-    int trim(int timeout_ms);
+    int trim(int timeout_ms, Clock::time_point now);
     void prep_recv(io_uring_sqe& sqe, int fd, FdState& s) noexcept;
     // The fd's socket in its fixed-file slot (the update queued now, ahead of the request that
     // uses it): true if the next request may name it by slot.
@@ -292,8 +291,7 @@ class UringPoller final : public Poller {
     std::vector<int> unfix_;             // fixed-file slots to empty at the next wait
     unsigned fixed_slots_ = 0;           // fds below this may take a fixed-file slot
     __kernel_timespec wake_ts_{};        // the wake request's time (the kernel reads it here)
-    Clock::time_point wake_at_{};        // when the wake request in the kernel fires
-    bool wake_armed_ = false;            // a wake request is in the kernel
+    WakeDeadline wake_;                  // when the wake request in the kernel fires
     bool wake_refused_ = false;          // the kernel refused it: each wait has its timeout
     bool files_tried_ = false;           // this ring's table was asked for
     std::vector<Retry> retry_;
