@@ -19,6 +19,10 @@
 #      FANOUT=1000 (WebSocket fan-out to that many, wire and the peers that broadcast; empty: none)
 #      BUSY_POLL=50 adds each wire server again with --busy-poll 50 (named *-bp), to see whether
 #      adaptive busy polling makes any cell worse
+#      INTERLEAVE=cell (default): each cell is its own series of rounds, so the servers of one
+#      cell run back to back, seconds apart; INTERLEAVE=round: as the kit does, a round runs
+#      every cell of one server before the next server, minutes apart (the machine drifts
+#      meanwhile, and the per-round ratios scatter more)
 # The issue's targets, per cell (each wire server against the best ceiling server and uWS of
 # the same round, and p99 against nginx's): python3 bench/ceiling/targets.py OUT
 # Runs pool: python3 bench/ceiling/ratios.py RUN1/http/raw.csv,RUN2/http/raw.csv nginx wire ...
@@ -50,8 +54,29 @@ URING=${URING:-1}
 UWS=${UWS:-$WIRE_PEERS/uws/bin}
 FANOUT=${FANOUT-1000}
 BUSY_POLL=${BUSY_POLL:-}
+INTERLEAVE=${INTERLEAVE:-cell}
 OUT=${OUT:-/tmp/wire-bench-results/ceiling-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
+
+# Runs the kit's script once for the whole matrix, or (INTERLEAVE=cell) once per cell with the
+# other cells' lists empty: a space, which the kit reads as "none". Every call appends to the
+# same raw.csv. usage: per_cell SCRIPT "LISTVAR1 LISTVAR2" SERVERS...
+per_cell() {
+    local script=$1 lists=$2 var other c; shift 2
+    if [ "$INTERLEAVE" != cell ]; then
+        "$script" "$@"
+        return
+    fi
+    for var in $lists; do
+        for c in ${!var}; do
+            local env=()
+            for other in $lists; do env+=("$other= "); done
+            env+=("$var=$c")
+            env "${env[@]}" "$script" "$@"
+        done
+    done
+}
+
 echo "results and logs: $OUT (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 if [[ " $PARTS " == *" http "* ]]; then
@@ -81,8 +106,9 @@ if [[ " $PARTS " == *" http "* ]]; then
         names+=(go)
     fi
     echo "## HTTP keep-alive, wrk (log: $OUT/http.log)"
-    DURATION=$HTTP_DURATION CONNS=${HTTP_CONNS:-"10 100 1000"} PIPE_CONNS=${PIPE_CONNS-} \
-        OUT=$OUT/http "$KIT/http-bench.sh" "${servers[@]}" >"$OUT/http.log" 2>&1
+    CONNS=${HTTP_CONNS:-"10 100 1000"} PIPE_CONNS=${PIPE_CONNS-} DURATION=$HTTP_DURATION \
+        OUT=$OUT/http per_cell "$KIT/http-bench.sh" "CONNS PIPE_CONNS" "${servers[@]}" \
+        >"$OUT/http.log" 2>&1
     python3 bench/ceiling/ratios.py "$OUT/http/raw.csv" nginx "${names[@]}" --target 1.35
 fi
 
@@ -119,9 +145,20 @@ if [[ " $PARTS " == *" ws "* ]]; then
         names+=(uws)
     fi
     echo "## WebSocket echo, wsload (log: $OUT/ws.log)"
-    DURATION=$WS_DURATION CONNS=${CONNS:-"1 100 1000"} \
-        SIZES=${SIZES:-"16 4096 65536"} FANOUT_CONNS= OUT=$OUT/ws \
-        "$KIT/ws-bench.sh" "${servers[@]}" >"$OUT/ws.log" 2>&1
+    # A WebSocket cell is a number of connections and a message size.
+    ws_cells=()
+    for c in ${CONNS:-1 100 1000}; do
+        for s in ${SIZES:-16 4096 65536}; do ws_cells+=("$c:$s"); done
+    done
+    if [ "$INTERLEAVE" = cell ]; then
+        for cell in "${ws_cells[@]}"; do
+            DURATION=$WS_DURATION CONNS=${cell%:*} SIZES=${cell#*:} FANOUT_CONNS= \
+                OUT=$OUT/ws "$KIT/ws-bench.sh" "${servers[@]}"
+        done >"$OUT/ws.log" 2>&1
+    else
+        DURATION=$WS_DURATION CONNS=${CONNS:-"1 100 1000"} SIZES=${SIZES:-"16 4096 65536"} \
+            FANOUT_CONNS= OUT=$OUT/ws "$KIT/ws-bench.sh" "${servers[@]}" >"$OUT/ws.log" 2>&1
+    fi
     if [ -n "$FANOUT" ]; then
         echo "## WebSocket fan-out to $FANOUT (log: $OUT/fanout.log)"
         DURATION=$WS_DURATION CONNS=" " FANOUT_CONNS=$FANOUT OUT=$OUT/ws \
