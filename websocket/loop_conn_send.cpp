@@ -292,7 +292,8 @@ SendStatus LoopConn::write_or_queue(Opcode op, std::span<const std::uint8_t> pay
         trace_frame(endpoint_.options.trace, h, payload, Direction::sent);
     }
     const std::size_t size = frame_size(payload.size(), false);
-    if (size > detail::LoopState::cork_size) return write_large(op, payload, rsv);
+    if (size > detail::LoopState::cork_size || state_.loop_batches_sends)
+        return write_large(op, payload, rsv);
     if (queue_empty()) {
         // The cork holds one connection's bytes: another owner's go out first.
         if (state_.cork_owner() != this || state_.cork_room() < size) state_.flush_cork();
@@ -310,8 +311,9 @@ SendStatus LoopConn::write_or_queue(Opcode op, std::span<const std::uint8_t> pay
 }
 
 // A frame larger than the cork: header and payload straight to the kernel with one writev,
-// no copy; a copy is made only of what the kernel did not take.
-// Also every fragment of a message sent in pieces (`fin` clear but on its last frame).
+// no copy; a copy is made only of what the kernel did not take. Also every fragment of a message
+// sent in pieces (`fin` clear but on its last frame), and every frame when the loop batches
+// sends itself (io_uring: it copies the small ones once, for the end of the pass).
 SendStatus LoopConn::write_large(Opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv,
                                  bool fin) {
     if (state_.cork_owner() == this) state_.flush_cork();

@@ -14,6 +14,7 @@ LoopState::LoopState(Engine& owner, net::EventLoop& l, std::size_t i)
     : engine(owner),
       loop(l),
       index(i),
+      loop_batches_sends(l.backend() == net::LoopBackend::uring),
       rx_(std::make_unique<std::uint8_t[]>(rx_size)),
       cork_(std::make_unique<std::uint8_t[]>(cork_size)),
       shutdown_timer_(

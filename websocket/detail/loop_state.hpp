@@ -4,7 +4,8 @@
 //
 //  - the shared receive buffer every connection of the loop reads into;
 //  - the cork: one output buffer, owned by one connection at a time, that collects the small
-//    frames sent during a read handler (or a loop pass) so that they leave in one write(2);
+//    frames sent during a read handler (or a loop pass) so that they leave in one write(2)
+//    (epoll only: an io_uring loop holds a pass's sends itself);
 //  - the connection table behind ConnHandle (slot + generation);
 //  - the list of send queues to flush at the end of the pass (broadcast batching), and the
 //    connections closed during the pass, deleted at its end (a callback may still hold them);
@@ -75,6 +76,11 @@ class LoopState {
     void discard_cork(const LoopConn& owner) noexcept;
     // While a read handler runs it flushes the cork itself when it returns.
     bool in_read = false;
+    // An io_uring loop keeps every send of a pass and hands them to the kernel together at its
+    // end, one send per socket (net/event_loop.hpp, send): frames then go to it directly, as
+    // corking them here first would copy each one twice. On epoll each send is a system call,
+    // which the cork saves.
+    const bool loop_batches_sends;
 
     // The connection table.
     std::uint32_t allocate_slot(LoopConn* conn, std::uint32_t& generation);
