@@ -26,6 +26,8 @@
 # The targets, per cell (each wire server against the best ceiling server and uWS of
 # the same round, and p99 against nginx's): python3 bench/ceiling/targets.py OUT
 # Runs pool: python3 bench/ceiling/ratios.py RUN1/http/raw.csv,RUN2/http/raw.csv nginx wire ...
+# For tighter ratios against the ceiling servers and uWS (short runs taking turns, every server of a
+# cell running side by side): bench/bench-pairs.sh.
 # Not part of `make bench` (it is long, and measures the machine more than wire): under make it
 # says so and exits, unless CEILING=1.
 set -u
