@@ -16,7 +16,7 @@ LoopState::LoopState(Engine& owner, net::EventLoop& l, std::size_t i)
       index(i),
       loop_batches_sends(l.backend() == net::LoopBackend::uring),
       rx_(std::make_unique<std::uint8_t[]>(rx_size)),
-      cork_(std::make_unique<std::uint8_t[]>(cork_size)),
+      cork_(loop_batches_sends ? nullptr : std::make_unique<std::uint8_t[]>(cork_size)),
       shutdown_timer_(
           [](net::Timer&, void* me) {
               auto* self = static_cast<LoopState*>(me);

@@ -67,7 +67,7 @@ class LoopState {
     // permessage-deflate's shared state (loop_codecs.hpp), made at the first use.
     LoopCodecs& codecs();
 
-    // The cork (see above).
+    // The cork (see above); none when the loop batches sends itself.
     std::uint8_t* cork_tail() noexcept { return cork_.get() + cork_len_; }
     std::size_t cork_room() const noexcept { return cork_size - cork_len_; }
     LoopConn* cork_owner() const noexcept { return cork_owner_; }
