@@ -32,21 +32,7 @@
 # says so and exits, unless CEILING=1.
 set -u
 cd "$(dirname "$0")/.."
-if [ -n "${MAKELEVEL:-}" ] && [ "${CEILING:-0}" != 1 ]; then
-    echo "bench-ceiling: skipped under make (run bash bench/bench-ceiling.sh, or CEILING=1 make bench)"
-    exit 0
-fi
-KIT=${BENCH_KIT:-}
-for k in ../shared/bench ../../shared/bench /work/shared/bench; do
-    [ -z "$KIT" ] && [ -f "$k/lib.sh" ] && KIT=$k
-done
-[ -n "$KIT" ] || { echo "bench kit (shared/bench) not found; set BENCH_KIT" >&2; exit 1; }
-export WIRE_PEERS=${WIRE_PEERS:-/tmp/wire-peers}
-BUILD=${BUILD:-build}
-B=$PWD/$BUILD
-make --no-print-directory -j2 "$BUILD/examples/hello_server" "$BUILD/examples/ws_event_echo_server" \
-    "$BUILD/bench/ceiling_http_epoll" "$BUILD/bench/ceiling_http_uring" \
-    "$BUILD/bench/ceiling_ws_epoll" "$BUILD/bench/ceiling_ws_uring" >/dev/null || exit 1
+NAME=bench-ceiling source bench/ceiling/prelude.sh
 export ROUNDS=${ROUNDS:-3}
 HTTP_DURATION=${DURATION:-10}
 WS_DURATION=${DURATION:-5}

@@ -20,23 +20,10 @@
 # scores them against the targets (a round there is one rotation here).
 set -u
 cd "$(dirname "$0")/.."
-if [ -n "${MAKELEVEL:-}" ] && [ "${CEILING:-0}" != 1 ]; then
-    echo "bench-pairs: skipped under make (run bash bench/bench-pairs.sh, or CEILING=1 make bench)"
-    exit 0
-fi
-KIT=${BENCH_KIT:-}
-for k in ../shared/bench ../../shared/bench /work/shared/bench; do
-    [ -z "$KIT" ] && [ -f "$k/lib.sh" ] && KIT=$k
-done
-[ -n "$KIT" ] || { echo "bench kit (shared/bench) not found; set BENCH_KIT" >&2; exit 1; }
+NAME=bench-pairs source bench/ceiling/prelude.sh
 source "$KIT/lib.sh"
 need_bin wsload || exit 1
 command -v wrk >/dev/null || { echo "wrk missing - run $KIT/setup.sh" >&2; exit 1; }
-BUILD=${BUILD:-build}
-B=$PWD/$BUILD
-make --no-print-directory -j2 "$BUILD/examples/hello_server" "$BUILD/examples/ws_event_echo_server" \
-    "$BUILD/bench/ceiling_http_epoll" "$BUILD/bench/ceiling_http_uring" \
-    "$BUILD/bench/ceiling_ws_epoll" "$BUILD/bench/ceiling_ws_uring" >/dev/null || exit 1
 PAIRS=${PAIRS:-12}
 DURATION=${DURATION:-2}
 PARTS=${PARTS:-"http ws"}
